@@ -1,0 +1,1 @@
+"""Requirements governance toolkit for Python projects."""

@@ -1,0 +1,85 @@
+"""The command bases every command of the app derives from.
+
+They sit between cliff and the commands: expected errors become one line
+on stderr and exit status 1, and a command that finds problems reports
+them through its exit status while cliff still formats its output.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cliff import command, lister, show
+
+from openstack_requirements.errors import RequirementsError
+
+
+class _Base:
+    """Shared behaviour; mixed in before the cliff class."""
+
+    #: Set by ``take_action`` to make the command exit non-zero while still
+    #: printing its output (findings, a pending change under ``--check``).
+    exit_code: int = 0
+
+    app: Any
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        self.exit_code = 0
+        try:
+            result = super().run(parsed_args)  # type: ignore[misc]
+        except RequirementsError as err:
+            if getattr(self.app.options, 'debug', False):
+                raise
+            self.app.stderr.write(err.render() + '\n')
+            return 1
+        return result or self.exit_code
+
+    def warn(self, message: str) -> None:
+        """A line on stderr, never mixed into the formatted output."""
+        self.app.stderr.write(message + '\n')
+
+    @property
+    def verbose(self) -> bool:
+        return getattr(self.app.options, 'verbose_level', 1) > 1
+
+
+class Command(_Base, command.Command):
+    """A command whose output is free text (a diff, a file)."""
+
+
+class Lister(_Base, lister.Lister):
+    """A command whose output is a table: ``take_action`` returns
+    ``(columns, rows)``."""
+
+
+class ShowOne(_Base, show.ShowOne):
+    """A command whose output is one record."""
+
+
+def add_write_mode(parser: argparse.ArgumentParser) -> Any:
+    """``--diff`` and ``--check``, shared by every command that writes;
+    returns their mutually exclusive group for more modes."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        '--diff', '--dry-run', dest='diff', action='store_true',
+        help='print a unified diff of the change and write nothing')
+    group.add_argument(
+        '--check', action='store_true',
+        help='write nothing; exit 1 when a change would be made')
+    return group
+
+
+def add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        '--source', metavar='DIR', default=None,
+        help='directory holding global-requirements.txt and the '
+             'denylist (default: the working directory, else the '
+             'shipped data)')
+
+
+def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
+    parser.add_argument(
+        '-b', '--denylist', '--blacklist', dest='denylist', metavar='FILE',
+        help='excluded-packages file (denylist.txt or blacklist.txt)',
+        **kwargs)

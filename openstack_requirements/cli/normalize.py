@@ -1,0 +1,42 @@
+"""normalize-requirements: render a requirements file in canonical form."""
+
+from __future__ import annotations
+
+import argparse
+
+from openstack_requirements.cli import base
+
+
+class NormalizeRequirements(base.Command):
+    """Render a requirements file in canonical form.
+
+    Requirement lines become ``Name[extra]specifiers;markers  # comment``
+    (lower bounds, then exclusions, then caps); comments, blank lines and
+    pip options are kept as they are. Prints the result, or rewrites the
+    file with --save.
+    """
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument('path', metavar='FILE',
+                            help='requirements file to normalize')
+        mode = base.add_write_mode(parser)
+        mode.add_argument('-s', '--save', action='store_true',
+                          help='rewrite FILE in place (atomically)')
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> int:
+        from openstack_requirements.ops import normalize
+
+        change = normalize.normalize_file(parsed_args.path)
+        if parsed_args.diff:
+            self.app.stdout.write(change.diff())
+        elif parsed_args.check:
+            if change.changed:
+                self.warn(f'{change.path}: not in canonical form')
+                return 1
+        elif parsed_args.save:
+            normalize.save(change)
+        else:
+            self.app.stdout.write(change.new)
+        return 0

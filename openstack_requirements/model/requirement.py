@@ -1,0 +1,564 @@
+"""One logical line of a pip requirements file, read losslessly.
+
+A :class:`Line` keeps the exact text it was read from; only a line that is
+edited (built through :meth:`Line.with_requirement` or :func:`canonical`) is
+rendered again, in the one canonical form used by OpenStack's
+global-requirements.txt::
+
+    Name[extra]lower-bounds,exclusions,caps;markers  # comment
+
+Names, specifiers and markers are parsed by :mod:`packaging`; this module
+only finds where each part of a line starts and ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from collections.abc import Iterable
+
+from packaging.markers import InvalidMarker, Marker
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as _PackagingRequirement
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from openstack_requirements.errors import ParseError
+
+
+class Kind(enum.Enum):
+    """What a logical line is."""
+
+    BLANK = 'blank'
+    COMMENT = 'comment'
+    REQUIREMENT = 'requirement'
+    OPTION = 'option'
+
+
+# pip's options that may stand on a line of their own, with whether they
+# take a value.  ``-e``/``--editable`` makes a requirement, not an option.
+_FILE_OPTIONS: dict[str, tuple[str, bool]] = {
+    '-r': ('requirement', True),
+    '--requirement': ('requirement', True),
+    '-c': ('constraint', True),
+    '--constraint': ('constraint', True),
+    '-f': ('find-links', True),
+    '--find-links': ('find-links', True),
+    '-i': ('index-url', True),
+    '--index-url': ('index-url', True),
+    '--extra-index-url': ('extra-index-url', True),
+    '--no-index': ('no-index', False),
+    '--pre': ('pre', False),
+    '--no-binary': ('no-binary', True),
+    '--only-binary': ('only-binary', True),
+    '--prefer-binary': ('prefer-binary', False),
+    '--trusted-host': ('trusted-host', True),
+    '--require-hashes': ('require-hashes', False),
+    '--use-feature': ('use-feature', True),
+}
+_EDITABLE = ('-e', '--editable')
+# Options pip accepts after a requirement on the same line.
+_PER_REQUIREMENT = ('--hash', '--config-settings', '--global-option',
+                    '--install-option')
+
+# pip: a comment starts at a '#' at the start of the line or after blanks.
+_COMMENT_RE = re.compile(r'(?:^|\s)#')
+_URL_RE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
+_EGG_RE = re.compile(r'[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)')
+_WHEEL_RE = re.compile(r'/([A-Za-z0-9][A-Za-z0-9._]*?)-[^/-]+(?:-[^/]*)?\.whl$')
+_NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
+_OPS = ('===', '~=', '==', '!=', '<=', '>=', '<', '>')
+_SPEC_ITEM_RE = re.compile(r'\s*(===|~=|==|!=|<=|>=|<|>|=)?\s*([^,;\s]*)\s*')
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Requirement:
+    """The requirement a line declares.
+
+    ``name`` is spelt as written (``None`` for an editable path or a URL
+    without ``#egg=``); compare names through :attr:`key`.
+    """
+
+    name: str | None
+    extras: tuple[str, ...] = ()
+    specifier: SpecifierSet = dataclasses.field(default_factory=SpecifierSet)
+    marker_text: str = ''
+    url: str = ''
+    #: ``'pep508'`` for ``name @ url``; ``'legacy'`` for a bare URL or path
+    #: (with ``#egg=name``); ``''`` for a plain requirement.
+    url_style: str = ''
+    editable: bool = False
+    options: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str | None:
+        """The PEP 503 canonical name, used for every comparison."""
+        return canonicalize_name(self.name) if self.name else None
+
+    @property
+    def marker(self) -> Marker | None:
+        return _marker(self.marker_text) if self.marker_text else None
+
+    @property
+    def hashes(self) -> tuple[str, ...]:
+        return tuple(o.split('=', 1)[1] for o in self.options
+                     if o.startswith('--hash='))
+
+    def _identity(self) -> tuple[object, ...]:
+        return (self.key, frozenset(self.extras), self.specifier,
+                self.marker_text, self.url, self.url_style, self.editable,
+                self.options)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when they mean the same: names compared canonically,
+        extras as a set, specifiers as a set."""
+        if not isinstance(other, Requirement):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash((self.key, frozenset(self.extras), str(self.specifier),
+                     self.marker_text, self.url))
+
+    def replace(self, **changes: object) -> Requirement:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def render(self, marker_sep: str = ';') -> str:
+        """The requirement in canonical form, without comment."""
+        if self.url_style == 'legacy':
+            text = ('-e ' if self.editable else '') + self.url
+            if self.marker_text:
+                text += ' ; ' + self.marker_text
+        else:
+            text = self.name or ''
+            if self.extras:
+                text += '[' + ','.join(sorted(self.extras)) + ']'
+            if self.url_style == 'pep508':
+                text += ' @ ' + self.url
+                if self.marker_text:
+                    text += ' ; ' + self.marker_text
+            else:
+                text += render_specifier(self.specifier)
+                if self.marker_text:
+                    text += marker_sep + self.marker_text
+            if self.editable:
+                text = '-e ' + text
+        for option in self.options:
+            text += ' ' + option
+        return text
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """A pip option line such as ``-r other.txt`` or ``--pre``."""
+
+    name: str
+    value: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """A logical line: its exact text, where it was, and what it means.
+
+    ``text`` excludes the final line terminator, kept in ``newline``; a
+    line continued with ``\\`` keeps its inner terminators in ``text``.
+    """
+
+    text: str
+    newline: str = '\n'
+    lineno: int = 1
+    kind: Kind = Kind.BLANK
+    requirement: Requirement | None = None
+    option: Option | None = None
+    comment: str = ''
+
+    @property
+    def key(self) -> str | None:
+        return self.requirement.key if self.requirement else None
+
+    @property
+    def physical_lines(self) -> int:
+        return self.text.count('\n') + 1
+
+    def with_requirement(self, requirement: Requirement,
+                         comment: str | None = None,
+                         marker_sep: str = ';') -> Line:
+        """This line declaring ``requirement`` instead, rendered anew."""
+        if comment is None:
+            comment = self.comment
+        text = requirement.render(marker_sep)
+        if comment:
+            text += '  ' + comment
+        return Line(text, self.newline, self.lineno, Kind.REQUIREMENT,
+                    requirement, None, comment)
+
+    def render(self) -> str:
+        return self.text + self.newline
+
+
+def canonical(line: Line, marker_sep: str = ';') -> Line:
+    """``line`` in canonical form (only requirement lines change)."""
+    if line.requirement is None:
+        return line
+    return line.with_requirement(line.requirement, marker_sep=marker_sep)
+
+
+# -- specifiers -------------------------------------------------------------
+
+_WEIGHT = {'>=': 0, '>': 0, '===': 1, '==': 1, '~=': 1, '!=': 1,
+           '<': 2, '<=': 2}
+
+
+def _spec_key(spec: Specifier) -> tuple[int, Version, str, str]:
+    text = spec.version
+    try:
+        version = Version(text[:-2] if text.endswith('.*') else text)
+    except InvalidVersion:
+        version = Version('0')
+    return (_WEIGHT[spec.operator], version, text, spec.operator)
+
+
+def sorted_specifiers(specifier: SpecifierSet) -> list[Specifier]:
+    """Lower bounds first, then pins and exclusions, then caps; each group
+    by version."""
+    return sorted(specifier, key=_spec_key)
+
+
+def render_specifier(specifier: SpecifierSet) -> str:
+    """Canonical text of ``specifier``; a repeated item is written once."""
+    return ','.join(str(s) for s in dict.fromkeys(sorted_specifiers(specifier)))
+
+
+# -- parsing ----------------------------------------------------------------
+
+_MARKER_CACHE: dict[str, Marker] = {}
+
+
+def _marker(text: str) -> Marker:
+    marker = _MARKER_CACHE.get(text)
+    if marker is None:
+        marker = _MARKER_CACHE[text] = Marker(text)
+    return marker
+
+
+def split_comment(text: str) -> tuple[str, str]:
+    """``(body, comment)``; the comment keeps its ``#``, the body its
+    trailing blanks."""
+    match = _COMMENT_RE.search(text)
+    if match is None:
+        return text, ''
+    start = match.end() - 1
+    return text[:start], text[start:]
+
+
+def _join_continuations(text: str) -> str:
+    """pip's reading of a line continued with backslashes."""
+    if '\\' not in text or '\n' not in text:
+        return text
+    parts = text.split('\n')
+    return ''.join(p.rstrip('\r')[:-1] if i < len(parts) - 1 else p
+                   for i, p in enumerate(parts))
+
+
+def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
+               newline: str = '\n', pbr: bool = False) -> Line:
+    """Read one logical line.
+
+    ``pbr`` accepts the setup.cfg ``name:marker`` form as well.
+    Raises :class:`ParseError` for a line pip would refuse.
+    """
+    logical = _join_continuations(text).rstrip('\r')
+    body, comment = split_comment(logical)
+    stripped = body.strip()
+    if not stripped:
+        kind = Kind.COMMENT if comment else Kind.BLANK
+        return Line(text, newline, lineno, kind, comment=comment)
+    start = len(body) - len(body.lstrip())
+    try:
+        if stripped.startswith('-'):
+            parsed = _parse_option_line(stripped, start)
+        else:
+            parsed = _parse_requirement(stripped, start, pbr)
+    except ParseError as err:
+        raise _place(err, text, path, lineno) from None
+    if isinstance(parsed, Option):
+        return Line(text, newline, lineno, Kind.OPTION, option=parsed,
+                    comment=comment)
+    return Line(text, newline, lineno, Kind.REQUIREMENT, requirement=parsed,
+                comment=comment)
+
+
+def parse_requirement(text: str, *, pbr: bool = False) -> Requirement:
+    """Read a requirement given on its own (a command-line argument)."""
+    line = parse_line(text, path='<argument>', pbr=pbr)
+    if line.requirement is None:
+        raise ParseError('expected a requirement', path='<argument>',
+                         source=text)
+    return line.requirement
+
+
+def _place(err: ParseError, text: str, path: str | None,
+           lineno: int) -> ParseError:
+    """Point ``err`` (a column in the logical line) at the physical line."""
+    physical = text.split('\n')
+    column = err.column
+    offset = 0
+    for index, part in enumerate(physical):
+        part = part.rstrip('\r')
+        width = len(part) - (1 if index < len(physical) - 1 else 0)
+        if column <= width + 1 or index == len(physical) - 1:
+            offset = index
+            break
+        column -= width
+    source = physical[offset].rstrip('\r')
+    return ParseError(err.reason, path=path, line=lineno + offset,
+                      column=max(column, 1), source=source)
+
+
+def _parse_option_line(body: str, start: int) -> Option | Requirement:
+    first, rest = _split_first(body)
+    if first.startswith('--') and '=' in first:
+        flag, value = first.split('=', 1)
+        value = (value + ' ' + rest).strip()
+    elif not first.startswith('--') and len(first) > 2:
+        flag, value = first[:2], (first[2:] + ' ' + rest).strip()
+    else:
+        flag, value = first, rest
+    value_column = start + (body.rfind(value) if value else len(body)) + 1
+    if flag in _EDITABLE:
+        if not value:
+            raise ParseError(f"expected a path or URL after '{flag}'",
+                             column=value_column)
+        return _parse_requirement(value, value_column - 1, False,
+                                  editable=True)
+    known = _FILE_OPTIONS.get(flag)
+    if known is None:
+        raise ParseError(f"unknown option '{flag}'", column=start + 1)
+    name, takes_value = known
+    if takes_value and not value:
+        raise ParseError(f"expected a value after '{flag}'",
+                         column=value_column)
+    if not takes_value and value:
+        raise ParseError(f"'{flag}' takes no value", column=value_column)
+    return Option(name, value or None)
+
+
+def _split_first(body: str) -> tuple[str, str]:
+    parts = body.split(None, 1)
+    return parts[0], (parts[1].strip() if len(parts) > 1 else '')
+
+
+def _split_options(body: str, start: int) -> tuple[str, tuple[str, ...]]:
+    """Separate trailing per-requirement options (``--hash=...``)."""
+    index = body.find(' -')
+    if index < 0:
+        index = body.find('\t-')
+    if index < 0:
+        return body, ()
+    options = []
+    tokens = body[index:].split()
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        name = token.split('=', 1)[0]
+        if name not in _PER_REQUIREMENT:
+            column = start + body.index(token, index) + 1
+            raise ParseError(f"unknown option '{name}' after a requirement",
+                             column=column)
+        if '=' not in token:
+            if i + 1 >= len(tokens):
+                raise ParseError(f"expected a value after '{name}'",
+                                 column=start + len(body) + 1)
+            token = f'{token}={tokens[i + 1]}'
+            i += 1
+        options.append(token)
+        i += 1
+    return body[:index].rstrip(), tuple(options)
+
+
+def _parse_requirement(body: str, start: int, pbr: bool,
+                       editable: bool = False) -> Requirement:
+    body, options = _split_options(body, start)
+    if _URL_RE.match(body) or body.startswith(('.', '/', '~')) or (
+            editable and '@' not in body and not _NAME_RE.fullmatch(body)):
+        return _parse_legacy_url(body, options, editable)
+    marker_text = ''
+    if pbr and ':' in body and '@' not in body:
+        head, _, marker_text = body.partition(':')
+        marker_text = marker_text.strip()
+        if marker_text:
+            try:
+                _marker(marker_text)
+            except InvalidMarker as err:
+                raise ParseError(
+                    _marker_reason(err),
+                    column=start + len(head) + 2) from None
+        body = head.rstrip()
+    try:
+        parsed = _PackagingRequirement(body)
+    except InvalidRequirement as err:
+        raise _diagnose(body, err, start) from None
+    url_style = ''
+    if parsed.url:
+        url_style = 'pep508'
+    if parsed.marker is not None:
+        after = body.find(parsed.url) + len(parsed.url) if parsed.url else 0
+        marker_text = body[body.index(';', after) + 1:].strip()
+    return Requirement(
+        name=parsed.name,
+        extras=_extras_as_written(body, parsed),
+        specifier=parsed.specifier,
+        marker_text=marker_text,
+        url=parsed.url or '',
+        url_style=url_style,
+        editable=editable,
+        options=options,
+    )
+
+
+def _extras_as_written(body: str, parsed: _PackagingRequirement
+                       ) -> tuple[str, ...]:
+    if not parsed.extras:
+        return ()
+    open_ = body.index('[')
+    inner = body[open_ + 1:body.index(']', open_)]
+    return tuple(e.strip() for e in inner.split(',') if e.strip())
+
+
+def _parse_legacy_url(body: str, options: tuple[str, ...],
+                      editable: bool) -> Requirement:
+    marker_text = ''
+    if '; ' in body or ' ;' in body:
+        match = re.search(r'\s;|;\s', body)
+        assert match is not None
+        marker_text = body[match.end():].strip()
+        body = body[:match.start()].rstrip()
+        try:
+            _marker(marker_text)
+        except InvalidMarker as err:
+            raise ParseError(_marker_reason(err),
+                             column=match.end() + 1) from None
+    egg = _EGG_RE.search(body)
+    name: str | None = None
+    if egg:
+        name = _egg_name(egg.group(1))
+    else:
+        wheel = _WHEEL_RE.search(body.split('#', 1)[0])
+        if wheel:
+            name = wheel.group(1)
+    return Requirement(name=name, marker_text=marker_text, url=body,
+                       url_style='legacy', editable=editable, options=options)
+
+
+def _egg_name(fragment: str) -> str:
+    """``oslo.config-1.2.0a3`` names ``oslo.config``, as pip reads it."""
+    match = re.match(r'(.+?)-(\d[^-]*)$', fragment)
+    return match.group(1) if match else fragment
+
+
+# -- error messages ---------------------------------------------------------
+
+_TOKENS = {
+    'RIGHT_PARENTHESIS': "')'", 'LEFT_PARENTHESIS': "'('",
+    'RIGHT_BRACKET': "']'", 'LEFT_BRACKET': "'['",
+}
+
+
+def _plain(message: str) -> str:
+    for token, text in _TOKENS.items():
+        message = message.replace(token, text)
+    return message[:1].lower() + message[1:]
+
+
+def _marker_reason(err: InvalidMarker) -> str:
+    cause = err.__cause__
+    message = getattr(cause, 'message', None) or str(err).split('\n', 1)[0]
+    return 'invalid marker: ' + _plain(message)
+
+
+def _diagnose(body: str, err: InvalidRequirement, start: int) -> ParseError:
+    """A message a person can act on, with the column of the fault."""
+    name = _NAME_RE.match(body)
+    if name is None:
+        return ParseError('expected a package name', column=start + 1)
+    pos = name.end()
+    if body[pos:].lstrip().startswith('['):
+        close = body.find(']', pos)
+        if close < 0:
+            return ParseError("expected ']' to close the extras",
+                              column=start + len(body) + 1)
+        pos = close + 1
+    rest_end = body.find(';', pos)
+    spec_text = body[pos:rest_end if rest_end >= 0 else len(body)]
+    bare = spec_text.strip()
+    if bare.startswith('(') and bare.endswith(')'):
+        offset = spec_text.index('(') + 1
+        spec_text = bare[1:-1]
+        pos += offset
+    if rest_end < 0 or spec_text.strip():
+        problem = _diagnose_specifier(spec_text, pos + start)
+        if problem is not None:
+            return problem
+    if rest_end >= 0:
+        marker_text = body[rest_end + 1:]
+        try:
+            Marker(marker_text)
+        except InvalidMarker as marker_err:
+            cause = marker_err.__cause__
+            span = getattr(cause, 'span', (0, 0))
+            lead = len(marker_text) - len(marker_text.lstrip())
+            return ParseError(
+                _marker_reason(marker_err),
+                column=start + rest_end + 2 + max(span[0], lead))
+    cause = err.__cause__
+    span = getattr(cause, 'span', (0, 0))
+    message = getattr(cause, 'message', None) or str(err).split('\n', 1)[0]
+    return ParseError(_plain(message), column=start + span[0] + 1)
+
+
+def _diagnose_specifier(text: str, offset: int) -> ParseError | None:
+    pos = 0
+    for item in text.split(','):
+        match = _SPEC_ITEM_RE.fullmatch(item)
+        column = offset + pos + len(item) - len(item.lstrip()) + 1
+        if match is None or not item.strip():
+            if item.strip() or pos:
+                return ParseError('expected a version specifier',
+                                  column=column)
+            pos += len(item) + 1
+            continue
+        operator, version = match.group(1), match.group(2)
+        if operator is None:
+            return ParseError(
+                "expected a version operator ('>=', '==', '!=', '<', ...)",
+                column=column)
+        if operator == '=':
+            return ParseError("unknown operator '=' (did you mean '=='?)",
+                              column=column)
+        after = offset + pos + item.index(operator) + len(operator) + 1
+        if not version:
+            return ParseError(f"expected a version after '{operator}'",
+                              column=after)
+        try:
+            Specifier(operator + version)
+        except InvalidSpecifier:
+            if operator == '~=' and '.' not in version:
+                reason = (f"'~=' needs a version with at least two parts, "
+                          f"not '{version}'")
+            else:
+                reason = f"invalid version '{version}' after '{operator}'"
+            return ParseError(reason, column=offset + pos + item.index(
+                version, item.index(operator) + len(operator)) + 1)
+        pos += len(item) + 1
+    return None
+
+
+def parse_lines(lines: Iterable[str], **kwargs: object) -> list[Line]:
+    """Parse single lines (no terminators), numbering them from 1."""
+    return [parse_line(text, lineno=n, **kwargs)  # type: ignore[arg-type]
+            for n, text in enumerate(lines, 1)]

@@ -1,0 +1,81 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get('OSR_SHARED', ROOT.parent / 'shared'))
+DATA = SHARED / 'data'
+TREES = SHARED / 'corpus' / 'trees'
+CORPUS_LINES = SHARED / 'corpus' / 'requirement-lines.txt'
+TEST_DATA = Path(__file__).resolve().parent / 'data'
+
+
+def nearest_data(tree: Path) -> Path:
+    """The governance data dated closest to a corpus tree's date."""
+    tree_date = tree.name[-10:]
+    dates = sorted(p.name[-10:] for p in DATA.iterdir())
+
+    def distance(date: str) -> int:
+        from datetime import date as d
+        return abs((d.fromisoformat(date) - d.fromisoformat(tree_date)).days)
+
+    return DATA / f'openstack-{min(dates, key=distance)}'
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pip or uv configuration of the developer's leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith(('PIP_', 'UV_')):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv('PIP_CONFIG_FILE', os.devnull)
+    monkeypatch.setenv('UV_NO_CONFIG', '1')
+
+
+class AppResult:
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:
+        return (f'AppResult(code={self.code}, stdout={self.stdout!r}, '
+                f'stderr={self.stderr!r})')
+
+
+@pytest.fixture
+def run_app() -> Callable[..., AppResult]:
+    """Run the real App with an argv; capture its streams."""
+    from openstack_requirements.cli.app import RequirementsApp
+
+    def run(*argv: str) -> AppResult:
+        app = RequirementsApp()
+        out, err = io.StringIO(), io.StringIO()
+        app.stdout, app.stderr = out, err
+        # cliff logs through handlers bound to the real streams; reset them.
+        import logging
+        root = logging.getLogger('')
+        handlers = list(root.handlers)
+        try:
+            code = app.run(list(argv))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        finally:
+            for handler in list(root.handlers):
+                if handler not in handlers:
+                    root.removeHandler(handler)
+        return AppResult(code, out.getvalue(), err.getvalue())
+
+    return run

@@ -1,0 +1,358 @@
+"""Every place a project declares dependencies, read losslessly.
+
+A project tree has dependency *files* (``requirements.txt``, ``setup.cfg``,
+``pyproject.toml``...); each file holds one or more *sources* (a whole
+requirements file; one extra of ``setup.cfg``; ``[project] dependencies``,
+one optional-dependencies extra or one dependency group of
+``pyproject.toml``). A source is a list of :class:`Line`; a writer builds
+new line lists for some sources and asks the file to render itself with
+them, which changes only those lines: formatting, comments and order of
+everything else are kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from openstack_requirements.errors import FileError, ParseError
+from openstack_requirements.model import Kind, Line, RequirementsFile, parse_line
+from openstack_requirements.ops.files import read_text
+
+#: Requirement files found at the top of a project, by pattern.
+TOP_PATTERNS = ('*requirements*.txt', 'tools/pip-requires', 'tools/test-requires')
+#: Directories whose requirement files are read too.
+SUBDIRS = ('doc', 'api-ref', 'releasenotes', 'tools', 'docs')
+SETUP_CFG_SECTIONS = ('extras', 'options.extras_require')
+
+
+@dataclasses.dataclass
+class Source:
+    """One list of requirements inside a dependency file."""
+
+    #: Human label, also the ``File`` column of reports, e.g.
+    #: ``requirements.txt``, ``setup.cfg [extras] test``,
+    #: ``pyproject.toml [project.optional-dependencies] kafka``.
+    label: str
+    path: Path
+    #: ``None`` for a whole requirements file; else the section
+    #: (``extras``, ``project.dependencies``, ``dependency-groups``...).
+    section: str | None
+    #: The extra or dependency-group name, as written.
+    group: str | None
+    lines: list[Line]
+
+    def requirement_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.kind is Kind.REQUIREMENT]
+
+
+class DependencyFile:
+    """A file of a project that declares dependencies."""
+
+    #: The marker separator edited lines are written with.
+    marker_sep = ';'
+
+    def __init__(self, path: Path, text: str, sources: list[Source]) -> None:
+        self.path = path
+        self.text = text
+        self.sources = sources
+
+    def render(self, new: Mapping[str, list[Line]]) -> str:
+        """The file's text with the sources named in ``new`` (by label)
+        replaced by the given lines."""
+        raise NotImplementedError
+
+
+class RequirementsTxt(DependencyFile):
+    @classmethod
+    def read(cls, path: Path, label: str) -> RequirementsTxt:
+        text = read_text(path)
+        parsed = RequirementsFile.parse(text, str(path))
+        return cls(path, text, [Source(label, path, None, None, parsed.lines)])
+
+    def render(self, new: Mapping[str, list[Line]]) -> str:
+        source = self.sources[0]
+        lines = new.get(source.label, source.lines)
+        return ''.join(line.text + line.newline for line in lines)
+
+
+_SECTION_RE = re.compile(r'^\[([^\]]+)\]\s*$')
+_KEY_RE = re.compile(r'^([^\s=:#;][^=:]*?)\s*[=:][ \t]*')
+
+
+class SetupCfg(DependencyFile):
+    """``[extras]`` (pbr) and ``[options.extras_require]`` (setuptools).
+
+    Each value line is one requirement in pbr's ``name:marker`` form (a
+    ``;`` marker works too). The INI text is read by hand so that nothing
+    but the edited value lines changes.
+    """
+
+    marker_sep = ':'
+
+    def __init__(self, path: Path, text: str, sources: list[Source],
+                 prefixes: dict[str, dict[int, str]],
+                 spans: dict[str, tuple[int, int]]) -> None:
+        super().__init__(path, text, sources)
+        self._prefixes = prefixes
+        self._spans = spans  # label -> (first, last+1) physical line index
+
+    @classmethod
+    def read(cls, path: Path, label: str) -> SetupCfg:
+        text = read_text(path)
+        physical = text.splitlines(keepends=True)
+        sources: list[Source] = []
+        prefixes: dict[str, dict[int, str]] = {}
+        spans: dict[str, tuple[int, int]] = {}
+        section = None
+        index = 0
+        while index < len(physical):
+            raw = physical[index].rstrip('\r\n')
+            header = _SECTION_RE.match(raw)
+            if header:
+                section = header.group(1).strip()
+                index += 1
+                continue
+            key = _KEY_RE.match(raw) if section in SETUP_CFG_SECTIONS else None
+            if key is None or raw[:1].isspace():
+                index += 1
+                continue
+            name = key.group(1).strip()
+            source_label = f'{label} [{section}] {name}'
+            first = index
+            entries = [(index, key.group(0), raw[key.end():])]
+            index += 1
+            while index < len(physical):
+                cont = physical[index].rstrip('\r\n')
+                if cont.strip() and not cont[:1].isspace():
+                    break
+                indent = cont[:len(cont) - len(cont.lstrip())]
+                entries.append((index, indent, cont[len(indent):]))
+                index += 1
+            # trailing blank lines belong to no value
+            while len(entries) > 1 and not entries[-1][2].strip():
+                entries.pop()
+                index -= 1
+            lines = []
+            line_prefixes = {}
+            for number, prefix, content in entries:
+                if number == first and not content.strip():
+                    continue
+                newline = physical[number][len(physical[number].rstrip('\r\n')):]
+                if content.lstrip().startswith(';'):  # an INI comment
+                    line = Line(content, newline, number + 1, Kind.COMMENT,
+                                comment=content.lstrip())
+                else:
+                    line = parse_line(content, path=str(path), lineno=number + 1,
+                                      newline=newline, pbr=True)
+                lines.append(line)
+                line_prefixes[number + 1] = prefix
+            sources.append(Source(source_label, path, section, name, lines))
+            prefixes[source_label] = line_prefixes
+            spans[source_label] = (first, index)
+        return cls(path, text, sources, prefixes, spans)
+
+    def render(self, new: Mapping[str, list[Line]]) -> str:
+        physical = self.text.splitlines(keepends=True)
+        pieces: list[str] = []
+        cursor = 0
+        for source in self.sources:
+            if source.label not in new:
+                continue
+            first, end = self._spans[source.label]
+            pieces.extend(physical[cursor:first])
+            prefixes = self._prefixes[source.label]
+            key_line = physical[first]
+            key_prefix = _KEY_RE.match(key_line.rstrip('\r\n'))
+            assert key_prefix is not None
+            indent = next((p for n, p in sorted(prefixes.items())
+                           if n != first + 1), '  ')
+            lines = new[source.label]
+            value_on_key_line = (first + 1) in prefixes
+            if not value_on_key_line:
+                pieces.append(key_line)
+            used: set[int] = set()
+            for position, line in enumerate(lines):
+                if position == 0 and value_on_key_line:
+                    prefix = key_prefix.group(0)
+                else:
+                    prefix = prefixes.get(line.lineno, indent)
+                    if line.lineno in used or line.lineno == first + 1:
+                        prefix = indent
+                used.add(line.lineno)
+                newline = line.newline or '\n'
+                pieces.append(prefix + line.text + newline)
+            if value_on_key_line and not lines:
+                pieces.append(key_prefix.group(0).rstrip() + '\n')
+            cursor = end
+        pieces.extend(physical[cursor:])
+        return ''.join(pieces)
+
+
+class PyprojectToml(DependencyFile):
+    """``[project] dependencies``, ``[project.optional-dependencies]`` and
+    ``[dependency-groups]`` (PEP 735), edited through tomlkit so that
+    formatting and comments survive."""
+
+    @classmethod
+    def read(cls, path: Path, label: str) -> PyprojectToml:
+        import tomlkit
+        from tomlkit.exceptions import ParseError as TomlError
+
+        text = read_text(path)
+        try:
+            document = tomlkit.parse(text)
+        except TomlError as err:
+            raise ParseError(f'invalid TOML: {_toml_reason(err)}', path=str(path),
+                             line=err.line, column=err.col + 1) from None
+        sources = []
+        finder = _LineFinder(text)
+        for section, group, array in _toml_arrays(document):
+            where = f'[{section}] {group}' if group else f'[{section}]'
+            source_label = f'{label} {where}'
+            lines = []
+            for item in array:
+                if not isinstance(item, str):
+                    continue  # {include-group = "..."}
+                lineno = finder.find(str(item))
+                try:
+                    line = parse_line(str(item), path=str(path), lineno=lineno,
+                                      newline='')
+                except ParseError as err:
+                    raise ParseError(err.reason, path=str(path), line=lineno,
+                                     column=err.column, source=err.source) from None
+                lines.append(line)
+            sources.append(Source(source_label, path, section, group, lines))
+        return cls(path, text, sources)
+
+    def render(self, new: Mapping[str, list[Line]]) -> str:
+        import tomlkit
+
+        changed = {label: lines for label, lines in new.items()
+                   if any(s.label == label for s in self.sources)}
+        if not changed:
+            return self.text
+        document = tomlkit.parse(self.text)
+        arrays = {f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
+                  for s, g, a in _toml_arrays(document)}
+        for source in self.sources:
+            if source.label not in changed:
+                continue
+            array = arrays[source.label]
+            old = [str(item) for item in array if isinstance(item, str)]
+            positions = [i for i, item in enumerate(array) if isinstance(item, str)]
+            wanted = [line.text for line in changed[source.label]]
+            matcher = difflib.SequenceMatcher(a=old, b=wanted, autojunk=False)
+            for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+                if tag == 'equal':
+                    continue
+                common = min(i2 - i1, j2 - j1)
+                for k in range(common):
+                    array[positions[i1 + k]] = _toml_string(wanted[j1 + k])
+                if i2 - i1 > common:
+                    for k in reversed(range(i1 + common, i2)):
+                        del array[positions[k]]
+                else:
+                    at = positions[i1 + common - 1] + 1 if i1 + common > 0 else (
+                        positions[0] if positions else 0)
+                    for k, value in enumerate(wanted[j1 + common:j2]):
+                        array.insert(at + k, _toml_string(value))
+        return tomlkit.dumps(document)
+
+
+def _toml_reason(err: Exception) -> str:
+    message = str(err).replace("Unexpected character: '\\x00'",
+                               'unexpected end of file')
+    return re.sub(r' at line \d+ col \d+$', '', message)
+
+
+def _toml_string(value: str) -> Any:
+    import tomlkit
+    return tomlkit.string(value, literal="'" not in value and '"' in value)
+
+
+def _toml_arrays(document: Any) -> Iterator[tuple[str, str | None, Any]]:
+    project = document.get('project', {})
+    if isinstance(project.get('dependencies'), list):
+        yield 'project.dependencies', None, project['dependencies']
+    for name, array in project.get('optional-dependencies', {}).items():
+        if isinstance(array, list):
+            yield 'project.optional-dependencies', name, array
+    for name, array in document.get('dependency-groups', {}).items():
+        if isinstance(array, list):
+            yield 'dependency-groups', name, array
+
+
+class _LineFinder:
+    """Line numbers of string values, found in order in the raw text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+
+    def find(self, value: str) -> int:
+        for quoted in (f'"{value}"', f"'{value}'", value):
+            at = self.text.find(quoted, self.offset)
+            if at >= 0:
+                self.offset = at + len(quoted)
+                return self.text.count('\n', 0, at) + 1
+        return 1
+
+
+@dataclasses.dataclass
+class Project:
+    """A project tree and its dependency files."""
+
+    root: Path
+    files: list[DependencyFile]
+
+    @property
+    def sources(self) -> list[Source]:
+        return [source for f in self.files for source in f.sources]
+
+    def file_of(self, source: Source) -> DependencyFile:
+        return next(f for f in self.files if source in f.sources)
+
+
+def requirement_paths(root: Path) -> list[Path]:
+    """The requirements files of a project, top level first."""
+    found: list[Path] = []
+    for pattern in TOP_PATTERNS:
+        found.extend(sorted(root.glob(pattern)))
+    for sub in SUBDIRS:
+        found.extend(sorted((root / sub).glob('*requirements*.txt')))
+    seen: set[Path] = set()
+    return [p for p in found if p.is_file() and not (p in seen or seen.add(p))]
+
+
+def read_project(root: str | os.PathLike[str]) -> Project:
+    """Read every dependency file of the project at ``root``.
+
+    Raises :class:`FileError` when ``root`` is not a directory or holds no
+    dependency file, and :class:`ParseError` for a malformed one.
+    """
+    root = Path(root)
+    if not root.exists():
+        raise FileError(f'{root}: no such project directory')
+    if not root.is_dir():
+        raise FileError(f'{root}: not a directory')
+    files: list[DependencyFile] = []
+    for path in requirement_paths(root):
+        files.append(RequirementsTxt.read(path, path.relative_to(root).as_posix()))
+    if (root / 'setup.cfg').is_file():
+        cfg = SetupCfg.read(root / 'setup.cfg', 'setup.cfg')
+        if cfg.sources:
+            files.append(cfg)
+    if (root / 'pyproject.toml').is_file():
+        toml = PyprojectToml.read(root / 'pyproject.toml', 'pyproject.toml')
+        if toml.sources:
+            files.append(toml)
+    if not files:
+        raise FileError(f'{root}: no dependency files (requirements*.txt, '
+                        'setup.cfg extras, pyproject.toml dependencies)')
+    return Project(root, files)

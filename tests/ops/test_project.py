@@ -1,0 +1,110 @@
+"""Reading project trees: every dependency source, lossless rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openstack_requirements.errors import FileError, ParseError
+from openstack_requirements.model import canonical
+from openstack_requirements.ops.project import read_project
+from tests.conftest import TREES
+
+SETUP_CFG = """[metadata]
+name = demo
+
+[extras]
+# a comment kept in place
+test =
+  Foo_Bar>=1.0 # BSD
+  baz:python_version<'3.12'
+inline = one>=1
+
+[options.extras_require]
+docs =
+    sphinx
+"""
+
+PYPROJECT = """[project]
+name = "demo"
+dependencies = [
+    "pbr>=6.1.1", # Apache-2.0
+    # a comment line
+    "oslo.config>=5.2.0",
+]
+
+[project.optional-dependencies]
+kafka = ["confluent-kafka>=1.3.0"]
+
+[dependency-groups]
+test = ["pytest", {include-group = "lint"}]
+lint = ["ruff"]
+"""
+
+
+def _tree(tmp_path: Path) -> Path:
+    (tmp_path / 'requirements.txt').write_text('pbr>=2.0 # Apache-2.0\n')
+    (tmp_path / 'doc').mkdir()
+    (tmp_path / 'doc' / 'requirements.txt').write_text('sphinx\n')
+    (tmp_path / 'setup.cfg').write_text(SETUP_CFG)
+    (tmp_path / 'pyproject.toml').write_text(PYPROJECT)
+    return tmp_path
+
+
+def test_every_source_is_found(tmp_path: Path) -> None:
+    project = read_project(_tree(tmp_path))
+    assert [(s.label, [line.key for line in s.requirement_lines()])
+            for s in project.sources] == [
+        ('requirements.txt', ['pbr']),
+        ('doc/requirements.txt', ['sphinx']),
+        ('setup.cfg [extras] test', ['foo-bar', 'baz']),
+        ('setup.cfg [extras] inline', ['one']),
+        ('setup.cfg [options.extras_require] docs', ['sphinx']),
+        ('pyproject.toml [project.dependencies]', ['pbr', 'oslo-config']),
+        ('pyproject.toml [project.optional-dependencies] kafka',
+         ['confluent-kafka']),
+        ('pyproject.toml [dependency-groups] test', ['pytest']),
+        ('pyproject.toml [dependency-groups] lint', ['ruff']),
+    ]
+    test_extra = project.sources[2]
+    assert [line.lineno for line in test_extra.requirement_lines()] == [7, 8]
+
+
+def test_edits_touch_only_edited_lines(tmp_path: Path) -> None:
+    project = read_project(_tree(tmp_path))
+    cfg, toml = project.files[2], project.files[3]
+    test = cfg.sources[0]
+    new_cfg = cfg.render({test.label: [
+        canonical(test.lines[0], ':'), test.lines[0], test.lines[1]]})
+    assert new_cfg == SETUP_CFG.replace(
+        '  Foo_Bar>=1.0 # BSD\n',
+        '  Foo_Bar>=1.0  # BSD\n  Foo_Bar>=1.0 # BSD\n')
+    deps = toml.sources[0]
+    pbr = deps.lines[0]
+    bumped = pbr.with_requirement(pbr.requirement.replace(
+        specifier=pbr.requirement.specifier & '<7'))
+    new_toml = toml.render({deps.label: [bumped, deps.lines[1]]})
+    assert new_toml == PYPROJECT.replace('"pbr>=6.1.1",', '"pbr>=6.1.1,<7",')
+
+
+@pytest.mark.parametrize('tree', sorted(TREES.iterdir()), ids=lambda p: p.name)
+def test_corpus_trees_render_unchanged(tree: Path) -> None:
+    for dependency_file in read_project(tree).files:
+        same = {s.label: s.lines for s in dependency_file.sources}
+        assert dependency_file.render(same) == dependency_file.text
+
+
+def test_missing_and_empty_directories(tmp_path: Path) -> None:
+    with pytest.raises(FileError, match='no such project directory'):
+        read_project(tmp_path / 'nope')
+    with pytest.raises(FileError, match='no dependency files'):
+        read_project(tmp_path)
+
+
+def test_malformed_toml_is_located(tmp_path: Path) -> None:
+    (tmp_path / 'pyproject.toml').write_text(
+        '[project]\ndependencies = [\n  "a" "b",\n]\n')
+    with pytest.raises(ParseError) as info:
+        read_project(tmp_path)
+    assert str(info.value).startswith(f'{tmp_path / "pyproject.toml"}:3:')

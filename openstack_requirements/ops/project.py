@@ -326,8 +326,7 @@ def requirement_paths(root: Path) -> list[Path]:
         found.extend(sorted(root.glob(pattern)))
     for sub in SUBDIRS:
         found.extend(sorted((root / sub).glob('*requirements*.txt')))
-    seen: set[Path] = set()
-    return [p for p in found if p.is_file() and not (p in seen or seen.add(p))]
+    return [p for p in dict.fromkeys(found) if p.is_file()]
 
 
 def read_project(root: str | os.PathLike[str]) -> Project:

@@ -79,3 +79,18 @@ def run_app() -> Callable[..., AppResult]:
         return AppResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture(scope='session')
+def reference_python() -> Path:
+    """The interpreter of a venv holding openstack-requirements==1.2.0.
+
+    Built once from the package registry; tests using it are marked
+    ``network`` and skipped when it cannot be built.
+    """
+    from tools import reference
+
+    try:
+        return reference.python()
+    except Exception as err:  # offline: no registry
+        pytest.skip(f'reference tools unavailable: {err}')

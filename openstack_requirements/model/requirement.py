@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import re
 from collections.abc import Iterable
 
@@ -215,12 +216,16 @@ _WEIGHT = {'>=': 0, '>': 0, '===': 1, '==': 1, '~=': 1, '!=': 1,
 
 
 def _spec_key(spec: Specifier) -> tuple[int, Version, str, str]:
-    text = spec.version
+    return _key_of(spec.operator, spec.version)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_of(operator: str, text: str) -> tuple[int, Version, str, str]:
     try:
         version = Version(text[:-2] if text.endswith('.*') else text)
     except InvalidVersion:
         version = Version('0')
-    return (_WEIGHT[spec.operator], version, text, spec.operator)
+    return (_WEIGHT[operator], version, text, operator)
 
 
 def sorted_specifiers(specifier: SpecifierSet) -> list[Specifier]:

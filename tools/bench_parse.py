@@ -1,0 +1,141 @@
+"""Parse-and-render throughput over the 23,000-line corpus, and start-up time.
+
+Side by side in one run: this toolkit's model (parse, and parse + render in
+canonical form), bare ``packaging.requirements.Requirement`` (parse + str),
+and the reference ``openstack-requirements==1.2.0`` (``parse_line`` +
+``to_line(sort_specifiers=True)``) in its own venv.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tools import reference
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get('OSR_SHARED', ROOT.parent / 'shared')) / 'corpus' / \
+    'requirement-lines.txt'
+REPEAT = 5
+
+# Each snippet reads the corpus, runs its loop REPEAT times and prints the
+# best time as JSON; all run as separate processes for a fair comparison.
+_OURS = '''
+import json, sys, time
+from openstack_requirements.errors import ParseError
+from openstack_requirements.model import canonical, parse_line
+lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
+def run(render):
+    ok = 0
+    for n, text in enumerate(lines, 1):
+        try:
+            line = parse_line(text, lineno=n)
+        except ParseError:
+            continue
+        if render:
+            canonical(line).text
+        ok += 1
+    return ok
+result = {}
+for name, render in (('parse', False), ('render', True)):
+    best = None
+    for _ in range(int(sys.argv[2])):
+        t = time.perf_counter(); ok = run(render); dt = time.perf_counter() - t
+        best = dt if best is None else min(best, dt)
+    result[name] = (ok, best)
+print(json.dumps(result))
+'''
+
+_PACKAGING = '''
+import json, sys, time
+from packaging.requirements import InvalidRequirement, Requirement
+lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
+best = None
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); ok = 0
+    for text in lines:
+        body = text.split(' #', 1)[0].strip()
+        if not body or body.startswith(('#', '-')):
+            ok += 1
+            continue
+        try:
+            str(Requirement(body)); ok += 1
+        except InvalidRequirement:
+            pass
+    dt = time.perf_counter() - t
+    best = dt if best is None else min(best, dt)
+print(json.dumps({'render': (ok, best)}))
+'''
+
+_REFERENCE = '''
+import json, sys, time, warnings
+warnings.simplefilter('ignore')
+from openstack_requirements import requirement
+lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
+best = None
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); ok = 0
+    for text in lines:
+        try:
+            requirement.parse_line(text, permit_urls=True).to_line(
+                comment_prefix='  ', sort_specifiers=True)
+            ok += 1
+        except Exception:
+            pass
+    dt = time.perf_counter() - t
+    best = dt if best is None else min(best, dt)
+print(json.dumps({'render': (ok, best)}))
+'''
+
+
+def _run(python: str | Path, code: str) -> dict[str, tuple[int, float]]:
+    done = subprocess.run([str(python), '-c', code, str(CORPUS), str(REPEAT)],
+                          capture_output=True, text=True, check=True, cwd='/')
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _startup(command: list[str], runs: int = 15) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main(argv: list[str]) -> int:
+    total = len(CORPUS.read_text(encoding='utf-8').splitlines())
+    ours = _run(sys.executable, _OURS)
+    bare = _run(sys.executable, _PACKAGING)
+    ref = _run(reference.python(), _REFERENCE)
+    ref_rate = total / ref['render'][1]
+    rows = [
+        ('reference 1.2.0 parse_line+to_line', ref['render']),
+        ('packaging Requirement + str()', bare['render']),
+        ('ours: parse', ours['parse']),
+        ('ours: parse + canonical render', ours['render']),
+    ]
+    print(f'corpus: {total} lines, best of {REPEAT} runs each')
+    print(f'{"implementation":40} {"ok lines":>9} {"seconds":>8} {"lines/s":>9} '
+          f'{"x ref":>6}')
+    for name, (ok, seconds) in rows:
+        rate = total / seconds
+        print(f'{name:40} {ok:9d} {seconds:8.3f} {rate:9.0f} {rate / ref_rate:6.1f}')
+    script = shutil.which('openstack-requirements', path=str(Path(sys.executable).parent))
+    if script:
+        median = _startup([script, '--help'])
+        classic = _startup([str(Path(script).parent / 'normalize-requirements'), '--help'])
+        print(f'start-up, median of 15: openstack-requirements --help {median:.3f} s; '
+              f'normalize-requirements --help {classic:.3f} s (target < 0.2 s)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main(sys.argv[1:]))

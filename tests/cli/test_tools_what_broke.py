@@ -1,0 +1,86 @@
+"""what-broke through the real App, against an index on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.indexserver import PROXY_VARIABLES, Index, document, serve, stamp
+
+
+@pytest.fixture
+def index(monkeypatch: pytest.MonkeyPatch) -> Iterator[Index]:
+    for var in PROXY_VARIABLES:
+        monkeypatch.delenv(var, raising=False)
+    with serve() as state:
+        yield state
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    (tmp_path / 'global-requirements.txt').write_text(
+        '## section:general\n\n'
+        'alpha>=1.0  # MIT\n'
+        'Beta_Pkg!=2.0  # BSD\n'
+        'gamma  # MIT\n')
+    (tmp_path / 'upper-constraints.txt').write_text(
+        'alpha===1.0\n'
+        'beta-pkg===2.1\n'
+        "delta===0.5;python_version<'3.12'\n"
+        "delta===0.6;python_version>='3.12'\n")
+    return tmp_path
+
+
+def test_lists_recent_releases_with_their_pins(
+        run_app, index: Index, source: Path) -> None:
+    index.add('alpha', document(v1_0=[40], v1_1=[2]))
+    index.add('beta-pkg', document(v2_1=[20], v2_2=[5]))
+    index.add('gamma', document(v3=[300]))
+    index.add('delta', document(v0_6=[60], v0_7=[1]))
+    result = run_app('what-broke', '--source', str(source),
+                     '--index-url', index.url, '-f', 'json')
+    assert result.code == 0, result
+    assert result.json() == [
+        {'Package': 'delta', 'Version': '0.7',
+         'Released': stamp(1)[:19] + 'Z', 'Pinned': '0.5, 0.6'},
+        {'Package': 'alpha', 'Version': '1.1',
+         'Released': stamp(2)[:19] + 'Z', 'Pinned': '1.0'},
+        {'Package': 'beta-pkg', 'Version': '2.2',
+         'Released': stamp(5)[:19] + 'Z', 'Pinned': '2.1'},
+    ]
+    assert 'Looking for releases since' in result.stderr
+    assert '4 packages checked, 3 releases found, 0 lookups failed' in result.stderr
+    # --since narrows the window
+    narrow = run_app('what-broke', '--source', str(source), '--since', '1.5',
+                     '--index-url', index.url, '-f', 'value', '-c', 'Package')
+    assert (narrow.code, narrow.stdout) == (0, 'delta\n')
+
+
+def test_failed_lookups_are_named_and_exit_one(
+        run_app, index: Index, source: Path) -> None:
+    index.add('alpha', document(v1_1=[2]))
+    index.slow('beta-pkg')
+    index.raw('gamma', 200, b'{"releases": ')
+    # delta: not on the index at all
+    result = run_app('what-broke', '--source', str(source), '--timeout', '0.3',
+                     '--index-url', index.url, '-f', 'json')
+    assert result.code == 1
+    assert [row['Package'] for row in result.json()] == ['alpha']
+    lines = result.stderr.splitlines()
+    assert 'beta-pkg: no answer within 0.3 s' in lines
+    assert 'delta: not found on the index (HTTP 404)' in lines
+    assert any(line.startswith('gamma: the answer is not valid JSON')
+               for line in lines)
+    assert 'Traceback' not in result.stderr
+
+
+def test_bad_arguments_and_files_are_one_line_errors(
+        run_app, source: Path) -> None:
+    missing = run_app('what-broke', '--constraints', str(source / 'nope.txt'),
+                      '--source', str(source))
+    assert missing.code == 1
+    assert missing.stderr.strip().endswith(f'{source / "nope.txt"}: no such file')
+    assert run_app('what-broke', '--since', '0').code == 2
+    assert run_app('what-broke', '--timeout', 'soon').code == 2

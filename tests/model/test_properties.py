@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line
 
 names = st.from_regex(r'[A-Za-z][A-Za-z0-9]{0,6}([._-][A-Za-z0-9]{1,4}){0,2}', fullmatch=True)
@@ -51,3 +52,21 @@ def test_parse_render_parse(text: str) -> None:
     assert again.requirement == first.requirement
     assert again.comment == first.comment
     assert canonical(again).text == rendered.text
+
+
+pieces = st.sampled_from(
+    list('abAB01._-[],;:@#=<>!~()*\'" \t\\/\n') + [
+        '-e ', '-r', '--hash=', 'http://', 'python_version', ' and ', '==1.0'])
+
+
+@given(st.lists(pieces, max_size=25).map(''.join))
+@settings(max_examples=1500, deadline=None)
+def test_any_text_parses_or_raises_parse_error(text: str) -> None:
+    """No input makes the parser fail with anything but a located error."""
+    try:
+        line = parse_line(text, path='f', lineno=1)
+    except ParseError as err:
+        assert err.render().startswith('f:')
+        assert err.column >= 1
+    else:
+        assert line.text == text

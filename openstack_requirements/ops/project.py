@@ -105,6 +105,7 @@ class SetupCfg(DependencyFile):
     @classmethod
     def read(cls, path: Path, label: str) -> SetupCfg:
         text = read_text(path)
+        _check_ini(text, path)
         physical = text.splitlines(keepends=True)
         sources: list[Source] = []
         prefixes: dict[str, dict[int, str]] = {}
@@ -192,6 +193,36 @@ class SetupCfg(DependencyFile):
             cursor = end
         pieces.extend(physical[cursor:])
         return ''.join(pieces)
+
+
+def _check_ini(text: str, path: Path) -> None:
+    """Raise :class:`ParseError` for a file pbr's INI reader refuses."""
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(text, str(path))
+    except configparser.MissingSectionHeaderError as err:
+        raise ParseError('invalid INI: expected a [section] header first',
+                         path=str(path), line=err.lineno,
+                         source=err.line.rstrip('\r\n')) from None
+    except configparser.ParsingError as err:
+        lineno, line = err.errors[0]
+        raise ParseError('invalid INI: expected "key = value" or '
+                         '"[section]"', path=str(path), line=lineno,
+                         source=_unrepr(line).rstrip('\r\n')) from None
+    except configparser.Error as err:
+        raise ParseError(f'invalid INI: {err.message}', path=str(path),
+                         line=getattr(err, 'lineno', None) or 1) from None
+
+
+def _unrepr(text: object) -> str:
+    import ast
+    try:
+        value = ast.literal_eval(str(text))
+    except (ValueError, SyntaxError):
+        return str(text)
+    return value if isinstance(value, str) else str(text)
 
 
 class PyprojectToml(DependencyFile):
@@ -355,3 +386,34 @@ def read_project(root: str | os.PathLike[str]) -> Project:
         raise FileError(f'{root}: no dependency files (requirements*.txt, '
                         'setup.cfg extras, pyproject.toml dependencies)')
     return Project(root, files)
+
+
+def read_projects_list(path: str | os.PathLike[str]) -> list[str]:
+    """The ``org/name`` entries of a projects.txt, in order."""
+    names = []
+    for line in read_text(path).splitlines():
+        entry = line.split('#', 1)[0].strip()
+        if entry:
+            names.append(entry)
+    return names
+
+
+def find_listed_projects(projects_file: str | os.PathLike[str],
+                         root: str | os.PathLike[str]
+                         ) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The projects listed in ``projects_file`` found under ``root``, by
+    their ``org/name`` path or else their last path part; and the names of
+    those not found."""
+    base = Path(root)
+    if not base.is_dir():
+        raise FileError(f'{base}: no such directory')
+    found: list[tuple[str, Path]] = []
+    missing: list[str] = []
+    for name in read_projects_list(projects_file):
+        for candidate in (base / name, base / name.rsplit('/', 1)[-1]):
+            if candidate.is_dir():
+                found.append((name, candidate))
+                break
+        else:
+            missing.append(name)
+    return found, missing

@@ -1,0 +1,107 @@
+"""update-requirements: sync projects with the global requirements."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from openstack_requirements.cli import base
+
+
+class UpdateRequirements(base.Lister):
+    """Sync projects' declared dependencies with global-requirements.txt.
+
+    Edits only the requirement lines of packages in the global list, in
+    requirements*.txt files, setup.cfg extras and pyproject.toml
+    dependencies; comments, order, options and formatting are kept. By
+    default (merge) markers, exclusions and caps come from the global list
+    and a project keeps a higher minimum it chose; --exact takes the global
+    specifiers as they are. A package neither in the global list nor in the
+    excluded list is an error (nothing is written) unless --soft-update.
+    """
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'projects', metavar='PROJECT_DIR', nargs='*',
+            help='project tree to sync')
+        base.add_source(parser)
+        parser.add_argument(
+            '-s', '--soft-update', action='store_true',
+            help='pass packages not in the global list through untouched '
+                 'instead of failing')
+        parser.add_argument(
+            '--exact', action='store_true',
+            help='take the global specifiers as they are, lower bounds '
+                 'included (default: keep a higher project minimum)')
+        parser.add_argument(
+            '-o', '--output-suffix', metavar='SUFFIX', default='',
+            help='write FILE.SUFFIX beside each changed file and leave '
+                 'the file itself alone')
+        parser.add_argument(
+            '--projects', dest='projects_file', metavar='FILE',
+            help='projects.txt: sync every listed project found under '
+                 '--root')
+        parser.add_argument(
+            '--root', metavar='DIR',
+            help='directory holding the checkouts of --projects, as '
+                 'ORG/NAME or NAME')
+        base.add_write_mode(parser)
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace
+                    ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+        from openstack_requirements.errors import FileError
+        from openstack_requirements.ops import project, sync
+
+        args = parsed_args
+        if bool(args.projects_file) != bool(args.root):
+            raise FileError('--projects and --root go together')
+        roots: list[str] = list(args.projects)
+        rows: list[tuple[str, ...]] = []
+        if args.projects_file:
+            found, missing = project.find_listed_projects(
+                args.projects_file, args.root)
+            roots.extend(str(path) for _, path in found)
+            for name in missing:
+                self.warn(f'{args.projects_file}: {name}: not found under '
+                          f'{args.root}')
+                rows.append((name, '', '', '', 'project not found'))
+        if not roots and not args.projects_file:
+            raise FileError('no project given: name a PROJECT_DIR or use '
+                            '--projects FILE --root DIR')
+
+        global_list = sync.load_global(args.source)
+        policy = sync.Policy.EXACT if args.exact else sync.Policy.MERGE
+        progress = (lambda path: self.warn(f'Syncing {path}')
+                    ) if self.verbose else None
+        run = sync.plan(roots, global_list, policy, args.soft_update,
+                        progress)
+        rows.extend(row.as_tuple() for row in run.rows)
+        changeset = run.changeset
+        self._diff = ''
+        if run.failed:
+            for err in run.errors:
+                self.warn(err.render())
+            for problem in run.problems:
+                self.warn(str(problem))
+            self.warn('nothing was written')
+            self.exit_code = 1
+        elif args.diff:
+            self._diff = changeset.diff()
+        elif args.check:
+            if changeset.pending:
+                self.exit_code = 1
+        else:
+            for path in sync.write(changeset, args.output_suffix):
+                if self.verbose:
+                    self.warn(f'Wrote {path}')
+        return sync.COLUMNS, rows
+
+    def produce_output(self, parsed_args: argparse.Namespace,
+                       column_names: Any, data: Any) -> int:
+        if parsed_args.diff and not self.exit_code:
+            self.app.stdout.write(self._diff)
+            return 0
+        return super().produce_output(  # type: ignore[no-any-return]
+            parsed_args, column_names, data)

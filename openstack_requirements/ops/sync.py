@@ -403,6 +403,20 @@ def _sync_group(group: list[Line], global_lines: list[Line],
     return fixed, False
 
 
+def sync_text(text: str, global_list: GlobalList,
+              policy: Policy = Policy.MERGE, soft: bool = False,
+              path: str = 'requirements.txt'
+              ) -> tuple[str, list[Row], list[Problem]]:
+    """Sync the text of one requirements file: ``(new text, report rows,
+    problems)``."""
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    ctx = _Context(global_list, policy, soft, path, path, text, True, ';',
+                   rows, problems)
+    lines = sync_lines(RequirementsFile.parse(text, path).lines, ctx)
+    return ''.join(line.text + line.newline for line in lines), rows, problems
+
+
 # -- projects ----------------------------------------------------------------
 
 def _file_settings(dependency_file: DependencyFile,

@@ -1,0 +1,150 @@
+"""Syncing requirement lines with the global list: the policy, line by line."""
+
+from __future__ import annotations
+
+import pytest
+
+from openstack_requirements.ops.sync import (
+    ADDED,
+    REMOVED,
+    UNKNOWN,
+    GlobalList,
+    Policy,
+    sync_text,
+)
+
+GLOBAL = """\
+# a comment of the global list
+foo>=1.0,!=1.5,<3  # MIT
+bar!=2.1,<3
+Routes>=2.0
+oslo.db>1.4.1  # Apache-2.0
+mox>=0.5.3
+two>1;python_version=='2.7'
+two<2;python_version>='3.0'  # BSD
+linter>=1.0
+"""
+EXCLUDED = 'linter\n'
+GLOBAL_LIST = GlobalList.from_texts(GLOBAL, EXCLUDED,
+                                    excluded_path='denylist.txt')
+
+MERGE, EXACT = Policy.MERGE, Policy.EXACT
+
+
+@pytest.mark.parametrize('policy, project, expected', [
+    # a higher project minimum is kept; the exclusion below it excludes
+    # nothing and is left out
+    (MERGE, 'foo>=2.0\n', 'foo>=2.0,<3  # MIT\n'),
+    # a lower project minimum is raised to the global one
+    (MERGE, 'foo>=0.5\n', 'foo>=1.0,!=1.5,<3  # MIT\n'),
+    # the global line has no minimum (the 2018+ list): keep the project's
+    (MERGE, 'bar>=2.0\n', 'bar>=2.0,!=2.1,<3\n'),
+    # the project has none: take the global one, or none at all
+    (MERGE, 'foo\n', 'foo>=1.0,!=1.5,<3  # MIT\n'),
+    (MERGE, 'bar\n', 'bar!=2.1,<3\n'),
+    # the project's own exclusions and caps give way to the global ones
+    (MERGE, 'bar>=1,!=1.7,<2.5\n', 'bar>=1,!=2.1,<3\n'),
+    # a pin states a minimum
+    (MERGE, 'mox==0.6\n', 'mox>=0.6\n'),
+    # a strict bound beats an inclusive one of the same version
+    (MERGE, 'oslo.db>=1.4.1\n', 'oslo.db>1.4.1  # Apache-2.0\n'),
+    # --exact: the global specifiers replace the project's
+    (EXACT, 'foo>=2.0\n', 'foo>=1.0,!=1.5,<3  # MIT\n'),
+    (EXACT, 'mox==0.5.3\n', 'mox>=0.5.3\n'),
+    (EXACT, 'bar>=2.0\n', 'bar!=2.1,<3\n'),
+])
+def test_policy(policy: Policy, project: str, expected: str) -> None:
+    new, rows, problems = sync_text(project, GLOBAL_LIST, policy)
+    assert (new, problems) == (expected, [])
+    assert [(r.old, r.new) for r in rows] == [
+        (project.rstrip('\n'), expected.rstrip('\n'))]
+
+
+@pytest.mark.parametrize('policy', [MERGE, EXACT])
+@pytest.mark.parametrize('project', [
+    'foo>=1.0,!=1.5,<3\n',
+    'foo<3,!=1.5,>=1.0 # another licence\n',
+    'two>1 ; python_version == "2.7"\ntwo<2;python_version>="3.0"\n',
+    'Routes>=2.0\n',
+])
+def test_in_sync_lines_are_untouched(policy: Policy, project: str) -> None:
+    assert sync_text(project, GLOBAL_LIST, policy) == (project, [], [])
+
+
+def test_merge_leaves_a_higher_minimum_with_vacuous_exclusions() -> None:
+    project = 'foo!=1.5,>=2.0,<3\n'
+    assert sync_text(project, GLOBAL_LIST, MERGE) == (project, [], [])
+
+
+def test_extras_spelling_and_comment_are_the_projects() -> None:
+    project = ('oslo.db[mysql,fixture]>1.3  # mine\n'
+               'routes>=1.0\n'
+               'oslo_db\n')
+    new, rows, _ = sync_text(project, GLOBAL_LIST, EXACT)
+    assert new == ('oslo.db[fixture,mysql]>1.4.1  # mine\n'
+                   'routes>=2.0\n')
+    assert [(r.package, r.reason) for r in rows] == [
+        ('oslo.db', 'specifiers'), ('oslo_db', REMOVED),
+        ('routes', 'specifiers')]
+
+
+def test_marker_variants_go_where_the_first_line_stood() -> None:
+    project = '# head\nfoo>=1.0,!=1.5,<3\ntwo\n\n# tail\n'
+    new, rows, _ = sync_text(project, GLOBAL_LIST, MERGE)
+    assert new == ("# head\nfoo>=1.0,!=1.5,<3\n"
+                   "two>1;python_version=='2.7'\n"
+                   "two<2;python_version>='3.0'  # BSD\n"
+                   "\n# tail\n")
+    assert [(r.old, r.reason) for r in rows] == [
+        ('two', 'specifiers, markers'), ('', ADDED)]
+    assert sync_text(new, GLOBAL_LIST, MERGE) == (new, [], [])
+
+
+def test_variants_separated_by_a_comment_stay_when_in_sync() -> None:
+    project = ("two>1;python_version=='2.7'\n# between\n"
+               "two<2;python_version>='3.0'\n")
+    assert sync_text(project, GLOBAL_LIST, MERGE) == (project, [], [])
+
+
+def test_out_of_sync_variants_are_gathered_in_global_order() -> None:
+    project = ("two<1;python_version>='3.0'\n# between\n"
+               "two>0;python_version=='2.7'\n")
+    new, rows, _ = sync_text(project, GLOBAL_LIST, EXACT)
+    assert new == ("two>1;python_version=='2.7'\n"
+                   "two<2;python_version>='3.0'  # BSD\n# between\n")
+    assert {r.reason for r in rows} == {'specifiers'}
+
+
+def test_more_project_variants_than_global_lines() -> None:
+    project = "foo>=1.0;python_version<'3'\nfoo>=1.2;python_version>='3'\n"
+    new, rows, _ = sync_text(project, GLOBAL_LIST, MERGE)
+    assert new == 'foo>=1.0,!=1.5,<3  # MIT\n'
+    assert [r.reason for r in rows] == ['specifiers, markers', REMOVED]
+
+
+def test_a_group_at_the_end_of_a_file_without_newline() -> None:
+    new, _, _ = sync_text('x\ntwo', GLOBAL_LIST, EXACT, soft=True)
+    assert new == ("x\ntwo>1;python_version=='2.7'\n"
+                   "two<2;python_version>='3.0'  # BSD")
+
+
+def test_everything_else_passes_through() -> None:
+    project = ('-r other.txt\n'
+               '--index-url https://example.org/simple\n'
+               '-e git+https://opendev.org/x/foo#egg=foo\n'
+               'foo @ https://example.org/foo.tar.gz\n'
+               'linter<0.1  # excluded\n'
+               'unknown>=1\n'
+               '\n'
+               '   # indented comment\r\n')
+    assert sync_text(project, GLOBAL_LIST, MERGE, soft=True) == (
+        project, [], [])
+
+
+def test_unknown_packages_are_problems_in_hard_mode() -> None:
+    new, rows, problems = sync_text('foo\n  Unknown>=1\n', GLOBAL_LIST,
+                                    MERGE, path='req.txt')
+    assert [str(p) for p in problems] == [
+        "req.txt:2:3: 'Unknown' is not in global-requirements.txt or "
+        'denylist.txt']
+    assert [(r.package, r.reason) for r in rows][0] == ('Unknown', UNKNOWN)

@@ -1,0 +1,226 @@
+"""The resolver driver interface and what every driver shares."""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from openstack_requirements.errors import RequirementsError
+from openstack_requirements.ops.constraints import Pin, python_key
+
+NAMESPACE = 'openstack_requirements.resolvers'
+_BARE_VERSION = re.compile(r'^\d+\.\d+$')
+
+
+class ResolutionError(RequirementsError):
+    """A resolver could not resolve: its own explanation, and for which
+    Python."""
+
+    def __init__(self, python: str, resolver: str, explanation: str) -> None:
+        self.python = python
+        self.resolver = resolver
+        self.explanation = explanation.strip()
+        super().__init__(f'{resolver}: resolution failed for Python {python}')
+
+    def render(self) -> str:
+        if not self.explanation:
+            return str(self)
+        body = '\n'.join('    ' + line for line in self.explanation.splitlines())
+        return f'{self}:\n{body}'
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """One Python to resolve for: its ``X.Y`` version and, when given, the
+    interpreter that has it."""
+
+    python: str
+    interpreter: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolverOptions:
+    index_url: str | None = None
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    #: Seconds one resolution may take (network and all); None: no limit.
+    timeout: float | None = None
+
+
+def interpreter_version(interpreter: str, timeout: float = 30) -> str:
+    """``X.Y`` of an interpreter, by running it."""
+    try:
+        done = subprocess.run(
+            [interpreter, '-c',
+             'import sys; print("%d.%d" % sys.version_info[:2])'],
+            capture_output=True, text=True, timeout=timeout,
+            env=clean_environment(('PYTHON',)))
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise RequirementsError(f'{interpreter}: cannot run it ({err})') from None
+    version = done.stdout.strip()
+    if done.returncode or not _BARE_VERSION.match(version):
+        detail = (done.stderr.strip().splitlines() or [''])[-1]
+        raise RequirementsError(
+            f'{interpreter}: not a working Python interpreter'
+            + (f' ({detail})' if detail else ''))
+    return version
+
+
+def target_for(spec: str) -> Target:
+    """A ``-p`` value: a bare version (``3.12``), an interpreter name
+    found on PATH (``python3.12``) or a path (``/usr/bin/python3.12``)."""
+    if _BARE_VERSION.match(spec):
+        return Target(spec)
+    if os.sep in spec:
+        path = spec if os.access(spec, os.X_OK) and os.path.isfile(spec) else None
+    else:
+        path = shutil.which(spec)
+    if path is None:
+        raise RequirementsError(f'{spec}: no such Python interpreter')
+    return Target(interpreter_version(path), path)
+
+
+def clean_environment(drop: Sequence[str], keep: Sequence[str] = (),
+                      **set_: str) -> dict[str, str]:
+    """``os.environ`` without variables starting with ``drop`` (except
+    those named in ``keep``), plus ``set_``."""
+    env = {k: v for k, v in os.environ.items()
+           if k in keep or not k.startswith(tuple(drop))}
+    env.update(set_)
+    return env
+
+
+class Resolver(abc.ABC):
+    """A way to resolve a requirements file for one Python, installing
+    nothing. Stateless; one instance may resolve several targets at once."""
+
+    #: The plugin name.
+    name: str = ''
+    #: One line for ``--help`` and the docs.
+    description: str = ''
+    #: Whether the driver runs the target's own interpreter.
+    needs_interpreter: bool = False
+
+    @abc.abstractmethod
+    def resolve(self, requirements: Path, target: Target,
+                options: ResolverOptions) -> dict[str, Pin]:
+        """The pins for ``target``, by canonical name; raises
+        :class:`ResolutionError` when the requirements conflict."""
+
+    def prepare(self, target: Target) -> Target:
+        """Check ``target`` can be resolved before anything runs (find its
+        interpreter if the driver needs one)."""
+        return target
+
+    def run(self, argv: Sequence[str], target: Target, options: ResolverOptions,
+            env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+        """Run the resolver process; a failure or a timeout becomes a
+        :class:`ResolutionError` carrying the resolver's explanation."""
+        try:
+            done = subprocess.run(
+                list(argv), capture_output=True, text=True, env=dict(env),
+                timeout=options.timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise ResolutionError(
+                target.python, self.name,
+                f'timed out after {options.timeout:g} s') from None
+        except OSError as err:
+            raise ResolutionError(target.python, self.name,
+                                  f'cannot run {argv[0]}: {err}') from None
+        if done.returncode:
+            raise ResolutionError(target.python, self.name,
+                                  self.explain(done.stdout, done.stderr))
+        return done
+
+    def explain(self, stdout: str, stderr: str) -> str:
+        """The part of the resolver's output that explains a failure."""
+        return stderr or stdout
+
+
+Progress = Callable[[str], None]
+
+
+def resolve_all(resolver: Resolver, requirements: Path,
+                targets: Sequence[Target], options: ResolverOptions,
+                progress: Progress | None = None) -> dict[str, dict[str, Pin]]:
+    """Resolve for every target in parallel; ``{python: pins}``.
+
+    Raises the failures (all of them, in Python order) once every run has
+    ended.
+    """
+    lock = threading.Lock()
+
+    def say(message: str) -> None:
+        if progress is not None:
+            with lock:
+                progress(message)
+
+    def one(target: Target) -> dict[str, Pin]:
+        say(f'resolving for Python {target.python} with {resolver.name}...')
+        start = time.monotonic()
+        try:
+            pins = resolver.resolve(requirements, target, options)
+        except ResolutionError:
+            say(f'Python {target.python}: failed after '
+                f'{time.monotonic() - start:.1f} s')
+            raise
+        say(f'Python {target.python}: {len(pins)} packages in '
+            f'{time.monotonic() - start:.1f} s')
+        return pins
+
+    ordered = sorted(targets, key=lambda t: python_key(t.python))
+    results: dict[str, dict[str, Pin]] = {}
+    failures: list[ResolutionError] = []
+    with ThreadPoolExecutor(max_workers=max(1, len(ordered))) as pool:
+        futures = [(t, pool.submit(one, t)) for t in ordered]
+        for target, future in futures:
+            try:
+                results[target.python] = future.result()
+            except ResolutionError as err:
+                failures.append(err)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise ResolutionErrors(failures)
+    return results
+
+
+class ResolutionErrors(RequirementsError):
+    """Several Pythons failed."""
+
+    def __init__(self, failures: Sequence[ResolutionError]) -> None:
+        self.failures = list(failures)
+        pythons = ', '.join(f.python for f in failures)
+        super().__init__(f'resolution failed for Python {pythons}')
+
+    def render(self) -> str:
+        return '\n'.join(f.render() for f in self.failures)
+
+
+def load(name: str) -> Resolver:
+    """The resolver plugin ``name``, loaded loudly."""
+    from stevedore import driver
+    from stevedore.exception import NoMatches
+
+    def fail(manager: object, entrypoint: object, err: BaseException) -> None:
+        raise err
+
+    try:
+        manager: Any = driver.DriverManager(
+            NAMESPACE, name, invoke_on_load=True,
+            on_load_failure_callback=fail)
+    except NoMatches:
+        raise RequirementsError(f'unknown resolver {name!r}') from None
+    resolver = manager.driver
+    assert isinstance(resolver, Resolver)
+    return resolver

@@ -1,0 +1,120 @@
+"""Tiny wheels written by hand, for resolver tests without a network.
+
+A wheel here is a zip holding only ``METADATA``, ``WHEEL`` and ``RECORD``:
+enough for pip and uv to resolve (they read the metadata), never meant to
+be installed for real. Point a resolver at the directory with
+``--find-links DIR --no-index``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+
+def _dist_name(name: str) -> str:
+    return re.sub(r'[-_.]+', '_', name).lower()
+
+
+def _record_hash(data: bytes) -> str:
+    digest = hashlib.sha256(data).digest()
+    return 'sha256=' + base64.urlsafe_b64encode(digest).rstrip(b'=').decode()
+
+
+def make_wheel(directory: str | Path, name: str, version: str,
+               requires_python: str | None = None,
+               requires: Iterable[str] = ()) -> Path:
+    """Write ``name-version-py3-none-any.whl`` into ``directory``.
+
+    ``requires`` are PEP 508 lines (``'dep>=1; python_version < "3.12"'``),
+    written as ``Requires-Dist``; ``requires_python`` as
+    ``Requires-Python``. Returns the wheel's path.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    dist = _dist_name(name)
+    info = f'{dist}-{version}.dist-info'
+    metadata = ['Metadata-Version: 2.1', f'Name: {name}',
+                f'Version: {version}']
+    if requires_python:
+        metadata.append(f'Requires-Python: {requires_python}')
+    metadata.extend(f'Requires-Dist: {r}' for r in requires)
+    files = {
+        f'{info}/METADATA': '\n'.join(metadata) + '\n\n',
+        f'{info}/WHEEL': ('Wheel-Version: 1.0\nGenerator: resolver_index\n'
+                          'Root-Is-Purelib: true\nTag: py3-none-any\n\n'),
+    }
+    record = [f'{path},{_record_hash(text.encode())},{len(text.encode())}'
+              for path, text in files.items()]
+    record.append(f'{info}/RECORD,,')
+    files[f'{info}/RECORD'] = '\n'.join(record) + '\n'
+    path = directory / f'{dist}-{version}-py3-none-any.whl'
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as archive:
+        for member, text in files.items():
+            archive.writestr(member, text)
+    return path
+
+
+#: A package: ``(name, version, requires_python, requires)``.
+Spec = tuple[str, str, str | None, Sequence[str]]
+
+
+def make_index(directory: str | Path, packages: Iterable[Spec]) -> Path:
+    """Write one wheel per package spec; returns ``directory``."""
+    directory = Path(directory)
+    for name, version, requires_python, requires in packages:
+        make_wheel(directory, name, version, requires_python, requires)
+    return directory
+
+
+def write_requirements(path: str | Path, lines: Iterable[str]) -> Path:
+    path = Path(path)
+    path.write_text(''.join(line + '\n' for line in lines))
+    return path
+
+
+#: A small world whose resolution differs across Python 3.10 to 3.13:
+#:
+#: ====== ======== ======== ======== ========
+#: name   3.10     3.11     3.12     3.13
+#: ====== ======== ======== ======== ========
+#: alpha  1.0      2.0      2.0      3.0
+#: beta   1.0      1.0      1.0      1.0
+#: gamma  1.0      1.0      -        -
+#: delta  1.9      1.9      1.10     1.10
+#: eps    2.0      1.0      2.0      2.0
+#: Deny.Me 1.0     1.0      1.0      1.0
+#: ====== ======== ======== ======== ========
+WORLD: tuple[Spec, ...] = (
+    ('top', '1.0', '>=3.10', ('alpha', 'beta', 'gamma; python_version < "3.12"',
+                             'delta', 'eps<2; python_version == "3.11"',
+                             'eps; python_version != "3.11"', 'Deny.Me')),
+    ('alpha', '1.0', None, ()),
+    ('alpha', '2.0', '>=3.11', ()),
+    ('alpha', '3.0', '>=3.13', ()),
+    ('beta', '1.0', None, ()),
+    ('gamma', '1.0', None, ()),
+    ('delta', '1.9', None, ()),
+    ('delta', '1.10', '>=3.12', ()),
+    ('eps', '1.0', None, ()),
+    ('eps', '2.0', None, ()),
+    ('Deny.Me', '1.0', None, ()),
+    # a conflict: top-conflict needs beta<1, and beta 1.0 is the only beta
+    ('conflict', '1.0', None, ('beta<1',)),
+)
+
+#: What WORLD resolves to from ``top``, per Python.
+EXPECTED: Mapping[str, Mapping[str, str]] = {
+    '3.10': {'top': '1.0', 'alpha': '1.0', 'beta': '1.0', 'gamma': '1.0',
+             'delta': '1.9', 'eps': '2.0', 'deny-me': '1.0'},
+    '3.11': {'top': '1.0', 'alpha': '2.0', 'beta': '1.0', 'gamma': '1.0',
+             'delta': '1.9', 'eps': '1.0', 'deny-me': '1.0'},
+    '3.12': {'top': '1.0', 'alpha': '2.0', 'beta': '1.0', 'delta': '1.10',
+             'eps': '2.0', 'deny-me': '1.0'},
+    '3.13': {'top': '1.0', 'alpha': '3.0', 'beta': '1.0', 'delta': '1.10',
+             'eps': '2.0', 'deny-me': '1.0'},
+}

@@ -1,0 +1,243 @@
+"""update-requirements through the real App: modes, reports, faults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from openstack_requirements.ops import sync
+from tests.conftest import AppResult
+
+Run = Callable[..., AppResult]
+
+GLOBAL = """\
+pbr>=2.0  # Apache-2.0
+oslo.config>=5.2.0,!=5.3.0  # Apache-2.0
+sphinx!=2.1.0  # BSD
+"""
+COLUMNS = ['File', 'Package', 'Old', 'New', 'Reason']
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    place = tmp_path / 'source'
+    place.mkdir()
+    (place / 'global-requirements.txt').write_text(GLOBAL)
+    (place / 'denylist.txt').write_text('hacking\n')
+    return place
+
+
+def make_project(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / 'requirements.txt').write_text(
+        '# keep me\npbr>=1.0\noslo.config>=6.0  # mine\nhacking<1\n')
+    (root / 'doc').mkdir()
+    (root / 'doc' / 'requirements.txt').write_text('sphinx>=2.0\n')
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / 'demo')
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob('*')) if p.is_file()}
+
+
+def update(run_app: Run, source: Path, *argv: str) -> AppResult:
+    return run_app('update-requirements', '--source', str(source),
+                   '-f', 'json', *argv)
+
+
+def test_sync_writes_and_reports(run_app: Run, source: Path,
+                                 project: Path) -> None:
+    result = update(run_app, source, str(project))
+    assert result.code == 0, result
+    # merge: oslo.config keeps its higher minimum, and !=5.3.0 is below it
+    assert result.json() == [
+        dict(zip(COLUMNS, row, strict=True)) for row in [
+            (f'{project}/requirements.txt', 'pbr', 'pbr>=1.0',
+             'pbr>=2.0  # Apache-2.0', 'specifiers'),
+            (f'{project}/doc/requirements.txt', 'sphinx', 'sphinx>=2.0',
+             'sphinx>=2.0,!=2.1.0  # BSD', 'specifiers'),
+        ]]
+    assert (project / 'requirements.txt').read_text() == (
+        '# keep me\npbr>=2.0  # Apache-2.0\noslo.config>=6.0  # mine\n'
+        'hacking<1\n')
+    assert (project / 'doc' / 'requirements.txt').read_text() == (
+        'sphinx>=2.0,!=2.1.0  # BSD\n')
+    again = update(run_app, source, '--check', str(project))
+    assert (again.code, again.json()) == (0, [])
+
+
+def test_report_rows(run_app: Run, source: Path, project: Path) -> None:
+    rows = update(run_app, source, '--exact', str(project)).json()
+    assert [(r['Package'], r['Old'], r['New'], r['Reason']) for r in rows] == [
+        ('pbr', 'pbr>=1.0', 'pbr>=2.0  # Apache-2.0', 'specifiers'),
+        ('oslo.config', 'oslo.config>=6.0  # mine',
+         'oslo.config>=5.2.0,!=5.3.0  # mine', 'specifiers'),
+        ('sphinx', 'sphinx>=2.0', 'sphinx!=2.1.0  # BSD', 'specifiers'),
+    ]
+    assert {r['File'] for r in rows} == {f'{project}/requirements.txt',
+                                         f'{project}/doc/requirements.txt'}
+
+
+def test_diff_writes_nothing(run_app: Run, source: Path,
+                             project: Path) -> None:
+    before = snapshot(project)
+    result = update(run_app, source, '--diff', str(project))
+    assert result.code == 0
+    assert f'--- {project}/requirements.txt\n' in result.stdout
+    assert '-pbr>=1.0\n+pbr>=2.0  # Apache-2.0\n' in result.stdout
+    assert '+sphinx>=2.0,!=2.1.0  # BSD\n' in result.stdout
+    assert snapshot(project) == before
+
+
+def test_check_exits_1_on_a_pending_change(run_app: Run, source: Path,
+                                           project: Path) -> None:
+    before = snapshot(project)
+    result = update(run_app, source, '--check', str(project))
+    assert result.code == 1
+    assert len(result.json()) == 2
+    assert snapshot(project) == before
+
+
+def test_output_suffix_leaves_originals(run_app: Run, source: Path,
+                                       project: Path) -> None:
+    before = snapshot(project)
+    assert update(run_app, source, '-o', 'global', str(project)).code == 0
+    after = snapshot(project)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert set(after) - set(before) == {'requirements.txt.global',
+                                        'doc/requirements.txt.global'}
+    assert after['doc/requirements.txt.global'] == (
+        b'sphinx>=2.0,!=2.1.0  # BSD\n')
+
+
+def test_verbose_names_each_file(run_app: Run, source: Path,
+                                 project: Path) -> None:
+    result = run_app('update-requirements', '-v', '--source', str(source),
+                     '--check', str(project))
+    assert f'Syncing {project}/requirements.txt' in result.stderr
+    assert f'Syncing {project}/doc/requirements.txt' in result.stderr
+
+
+def test_unknown_package_fails_and_writes_nothing(
+        run_app: Run, source: Path, project: Path, tmp_path: Path) -> None:
+    other = make_project(tmp_path / 'other')
+    with open(project / 'requirements.txt', 'a') as handle:
+        handle.write('left-pad>=1\n')
+    before, other_before = snapshot(project), snapshot(other)
+    result = update(run_app, source, str(other), str(project))
+    assert result.code == 1
+    assert (f"{project}/requirements.txt:5:1: 'left-pad' is not in "
+            'global-requirements.txt or denylist.txt') in result.stderr
+    assert 'nothing was written' in result.stderr
+    assert [r['Package'] for r in result.json()
+            if r['Reason'] == sync.UNKNOWN] == ['left-pad']
+    assert (snapshot(project), snapshot(other)) == (before, other_before)
+    soft = update(run_app, source, '--soft-update', str(project))
+    assert soft.code == 0
+    assert (project / 'requirements.txt').read_text().endswith(
+        'hacking<1\nleft-pad>=1\n')
+
+
+def test_projects_list_under_root(run_app: Run, source: Path,
+                                  tmp_path: Path) -> None:
+    root = tmp_path / 'src'
+    make_project(root / 'openstack' / 'nova')
+    make_project(root / 'oslo.config')
+    listed = tmp_path / 'projects.txt'
+    listed.write_text('openstack/nova\n# a comment\nopenstack/oslo.config\n'
+                      'openstack/missing\n')
+    result = update(run_app, source, '--projects', str(listed),
+                    '--root', str(root))
+    assert result.code == 0, result
+    rows = result.json()
+    assert rows[0] == dict(zip(COLUMNS, ['openstack/missing', '', '', '',
+                                         'project not found'], strict=True))
+    assert {r['File'].split('/src/')[1].rsplit('/', 1)[0]
+            for r in rows[1:]} == {'openstack/nova', 'oslo.config',
+                                   'openstack/nova/doc', 'oslo.config/doc'}
+    assert 'openstack/missing: not found' in result.stderr
+
+
+@pytest.mark.parametrize('make, message', [
+    (lambda p: None, 'no such project directory'),
+    (lambda p: p.mkdir(), 'no dependency files'),
+])
+def test_bad_project_dirs(run_app: Run, source: Path, tmp_path: Path,
+                          make: Callable[[Path], None], message: str) -> None:
+    make(tmp_path / 'p')
+    result = update(run_app, source, str(tmp_path / 'p'))
+    assert result.code == 1
+    assert f'{tmp_path / "p"}: {message}' in result.stderr
+
+
+def test_no_project_at_all(run_app: Run, source: Path) -> None:
+    result = update(run_app, source)
+    assert result.code == 1
+    assert 'no project given' in result.stderr
+
+
+# -- faults: a clear error, exit 1, no file changed --------------------------
+
+def test_read_only_file(run_app: Run, source: Path, project: Path) -> None:
+    target = project / 'doc' / 'requirements.txt'
+    target.chmod(0o444)
+    before = snapshot(project)
+    result = update(run_app, source, str(project))
+    target.chmod(0o644)
+    assert result.code == 1
+    # requirements.txt, which comes first and is writable, is untouched too;
+    # the mode bits are checked by us, so this holds for root as well
+    assert result.stderr == f'{target}: read-only file; nothing was written\n'
+    assert snapshot(project) == before
+
+
+def test_file_vanishing_mid_run(run_app: Run, source: Path, project: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    target = project / 'doc' / 'requirements.txt'
+    real_plan = sync.plan
+
+    def plan_then_vanish(*args: object, **kwargs: object) -> sync.SyncRun:
+        run = real_plan(*args, **kwargs)  # type: ignore[arg-type]
+        os.unlink(target)
+        return run
+
+    monkeypatch.setattr(sync, 'plan', plan_then_vanish)
+    before = snapshot(project)
+    result = update(run_app, source, str(project))
+    assert result.code == 1
+    assert result.stderr == (f'{target}: vanished while it was being '
+                             'updated\n')
+    del before['doc/requirements.txt']
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize('name, text, expected', [
+    ('pyproject.toml', '[project]\ndependencies = [\n  "pbr" "x",\n]\n',
+     'pyproject.toml:3:9: invalid TOML'),
+    ('setup.cfg', '[metadata]\nname = demo\n[extras\ntest =\n  pbr\n',
+     'setup.cfg:3:1: invalid INI: expected "key = value" or "[section]"\n'
+     '    [extras\n'),
+    ('setup.cfg', 'name = demo\n',
+     'setup.cfg:1:1: invalid INI: expected a [section] header first\n'),
+    ('test-requirements.txt', 'pbr\nfoo>=1.0,=2\n',
+     'test-requirements.txt:2:10: unknown operator \'=\' (did you mean '
+     "'=='?)\n    foo>=1.0,=2\n             ^\n"),
+])
+def test_malformed_files(run_app: Run, source: Path, project: Path,
+                         name: str, text: str, expected: str) -> None:
+    (project / name).write_text(text)
+    before = snapshot(project)
+    result = update(run_app, source, str(project))
+    assert result.code == 1
+    assert result.stderr.startswith(f'{project}/{expected}'), result.stderr
+    assert result.stderr.endswith('nothing was written\n')
+    assert snapshot(project) == before

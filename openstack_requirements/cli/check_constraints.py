@@ -1,0 +1,56 @@
+"""check-constraints: the classic command, a selection of the project
+checks (in the global list, in upper-constraints, admits its pin)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from openstack_requirements.cli.checks import CheckCommand
+
+if TYPE_CHECKING:
+    from openstack_requirements.ops.checks.context import Context
+
+
+class CheckConstraints(CheckCommand):
+    """Check that a project's dependencies admit their upper constraints.
+
+    Runs the in-global and upper-constraint checks of check-requirements
+    (with -G, the exclusions check too) over every dependency source.
+    """
+
+    scopes = ('project',)
+    default_selection = ('in-global', 'upper-constraint')
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument('project', metavar='PROJECT_DIR',
+                            help='root of the project tree to check')
+        parser.add_argument('-u', '--upper-constraints', dest='upper',
+                            metavar='FILE', help='upper-constraints.txt')
+        parser.add_argument('-g', '--global-requirements', dest='global_reqs',
+                            metavar='FILE', help='global-requirements.txt')
+        parser.add_argument('-b', '-d', '--denylist', '--blacklist',
+                            dest='denylist', metavar='FILE',
+                            help='denylist.txt or blacklist.txt')
+        parser.add_argument('-G', '--gr-check', action='store_true',
+                            help='also check exclusions against the global list')
+        parser.add_argument('--source', metavar='DIR', default=None,
+                            help='directory holding the data files not given '
+                                 '(default: the working directory, else the '
+                                 'shipped data)')
+        return parser
+
+    def chosen(self, parsed_args: argparse.Namespace):  # type: ignore[no-untyped-def]
+        if parsed_args.gr_check and not parsed_args.select:
+            parsed_args.select = [*self.default_selection, 'exclusions']
+        return super().chosen(parsed_args)
+
+    def build_context(self, parsed_args: argparse.Namespace) -> Context:
+        from openstack_requirements.ops.checks.context import Context
+        from openstack_requirements.ops.project import read_project
+
+        project = read_project(parsed_args.project)
+        return Context.from_source(
+            parsed_args.source, global_reqs=parsed_args.global_reqs, upper=parsed_args.upper,
+            denylist=parsed_args.denylist, project=project)

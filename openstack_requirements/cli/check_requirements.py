@@ -1,0 +1,42 @@
+"""check-requirements: a project against the requirements contract."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from openstack_requirements.cli import base
+from openstack_requirements.cli.checks import CheckCommand
+
+if TYPE_CHECKING:
+    from openstack_requirements.ops.checks.context import Context
+
+
+class CheckRequirements(CheckCommand):
+    """Check a project's dependencies against the global requirements.
+
+    Every dependency source counts: requirement files, setup.cfg extras,
+    pyproject.toml dependencies, optional dependencies and dependency
+    groups. Lists one finding a row; exits 1 when any is an error.
+    """
+
+    scopes = ('project',)
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument('project', metavar='PROJECT_DIR',
+                            help='root of the project tree to check')
+        base.add_source(parser)
+        parser.add_argument(
+            '--branch', metavar='BRANCH', default='master',
+            help='target branch of the change (default: master); some '
+                 'rules apply only on master/main')
+        return parser
+
+    def build_context(self, parsed_args: argparse.Namespace) -> Context:
+        from openstack_requirements.ops.checks.context import Context
+        from openstack_requirements.ops.project import read_project
+
+        project = read_project(parsed_args.project)
+        return Context.from_source(parsed_args.source, project=project,
+                                   branch=parsed_args.branch)

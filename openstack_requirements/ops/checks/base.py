@@ -1,0 +1,132 @@
+"""The check plugins' contract: :class:`Check`, :class:`Finding`, and the
+runner that loads plugins and turns a crash into an error finding.
+
+A check is a stateless plugin registered in the entry-point namespace
+``openstack_requirements.checks``. It declares a ``name``, a one-line
+``description``, a ``scope`` (:data:`PROJECT` or :data:`DATA`) and a
+default ``severity``; ``check(context)`` yields :class:`Finding` objects.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from openstack_requirements.errors import RequirementsError
+
+if TYPE_CHECKING:
+    from openstack_requirements.ops.checks.context import Context
+
+NAMESPACE = 'openstack_requirements.checks'
+
+ERROR = 'error'
+WARNING = 'warning'
+INFO = 'info'
+SEVERITIES = (ERROR, WARNING, INFO)
+
+#: Scopes: a consuming project's tree, or the governance data itself.
+PROJECT = 'project'
+DATA = 'data'
+#: Checks that need a resolver (co-installability of the pinned set).
+RESOLVER = 'resolver'
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One problem found by one check."""
+
+    check: str
+    severity: str
+    file: str
+    line: int | None
+    package: str
+    message: str
+
+    def row(self) -> tuple[str, str, str, int | None, str, str]:
+        return (self.check, self.severity, self.file, self.line,
+                self.package, self.message)
+
+
+COLUMNS = ('Check', 'Severity', 'File', 'Line', 'Package', 'Message')
+
+
+class Check(abc.ABC):
+    """A rule of the requirements contract."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    scope: ClassVar[str] = PROJECT
+    severity: ClassVar[str] = ERROR
+    #: ``False`` for a rule of another era, run only when selected.
+    default: ClassVar[bool] = True
+
+    @abc.abstractmethod
+    def check(self, context: Context) -> Iterable[Finding]:
+        """Yield the findings of this rule over ``context``."""
+
+    def finding(self, file: str, line: int | None, package: str | None,
+                message: str, severity: str | None = None) -> Finding:
+        return Finding(self.name, severity or self.severity, file, line,
+                       package or '', message)
+
+
+class SelectionError(RequirementsError):
+    """An unknown check name in ``--select`` or ``--ignore``."""
+
+
+def _raise(manager: Any, entrypoint: Any, exc: BaseException) -> None:
+    raise RequirementsError(
+        f'cannot load check plugin {getattr(entrypoint, "name", entrypoint)}: '
+        f'{exc}') from exc
+
+
+def available(scopes: Sequence[str]) -> list[Check]:
+    """Every installed check of the given scopes, sorted by name."""
+    from stevedore import extension
+
+    manager: extension.ExtensionManager[Check] = extension.ExtensionManager(
+        NAMESPACE, invoke_on_load=True,
+        on_load_failure_callback=_raise,
+        propagate_map_exceptions=True)
+    checks = [ext.obj for ext in manager.extensions if ext.obj is not None]
+    return sorted((c for c in checks if c.scope in scopes),
+                  key=lambda c: c.name)
+
+
+def select(checks: Sequence[Check], selected: Sequence[str] = (),
+           ignored: Sequence[str] = ()) -> list[Check]:
+    """The checks to run: ``selected`` ones only if any (default-off
+    checks included), else every default one; minus ``ignored``."""
+    names = {c.name for c in checks}
+    unknown = sorted({*selected, *ignored} - names)
+    if unknown:
+        raise SelectionError(
+            f'unknown check {", ".join(unknown)}; '
+            f'known: {", ".join(sorted(names))}')
+    if selected:
+        chosen = [c for c in checks if c.name in selected]
+    else:
+        chosen = [c for c in checks if c.default]
+    return [c for c in chosen if c.name not in ignored]
+
+
+def run(checks: Iterable[Check], context: Context) -> list[Finding]:
+    """Every finding of every check; a check that raises becomes one
+    error finding, never a silent pass."""
+    findings: list[Finding] = []
+    for check in checks:
+        try:
+            findings.extend(check.check(context))
+        except Exception as err:  # a plugin bug must be visible, not fatal
+            findings.append(Finding(
+                check.name, ERROR, '', None, '',
+                f'check crashed: {type(err).__name__}: {err}'))
+    return findings
+
+
+def split_names(values: Sequence[str] | None) -> list[str]:
+    """``--select a,b --select c`` -> ``['a', 'b', 'c']``."""
+    return [name.strip() for value in values or () for name in value.split(',')
+            if name.strip()]

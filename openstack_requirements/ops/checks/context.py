@@ -1,0 +1,265 @@
+"""What checks look at: the governance data, and maybe a project tree.
+
+Data files are read leniently: a line that does not parse is kept aside
+as a :class:`~openstack_requirements.errors.ParseError` (the ``parse``
+check reports it) instead of stopping every other check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.markers import Marker
+from packaging.utils import canonicalize_name
+
+from openstack_requirements.errors import ParseError
+from openstack_requirements.model import Kind, Line, parse_line, split_logical
+from openstack_requirements.ops import data
+from openstack_requirements.ops.files import read_text
+
+if TYPE_CHECKING:
+    from openstack_requirements.ops.project import Project, Source
+
+
+_NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
+
+
+class LazyIndex(Mapping[str, list[Line]]):
+    """Requirement lines by canonical name, each parsed on first access.
+
+    A project uses a hundred of the thousand lines of the data; the
+    others are never parsed unless a check walks the whole file."""
+
+    def __init__(self, raw: dict[str, list[tuple[int, str, str]]],
+                 path: str) -> None:
+        self._raw = raw
+        self._path = path
+        self._parsed: dict[str, list[Line]] = {}
+
+    def __getitem__(self, key: str) -> list[Line]:
+        lines = self._parsed.get(key)
+        if lines is None:
+            lines = []
+            for lineno, body, newline in self._raw[key]:
+                try:
+                    line = parse_line(body, path=self._path, lineno=lineno,
+                                      newline=newline)
+                except ParseError:
+                    continue  # the parse check reports it
+                if line.key == key:
+                    lines.append(line)
+            self._parsed[key] = lines
+        return lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class DataFile:
+    """A governance file: its lines, and the lines that did not parse."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._raw = list(split_logical(text))
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> DataFile:
+        path = Path(path)
+        return cls(path, read_text(path))
+
+    def _parse_all(self) -> tuple[list[Line], list[ParseError]]:
+        lines, errors = [], []
+        for lineno, body, newline in self._raw:
+            try:
+                lines.append(parse_line(body, path=self.path.name, lineno=lineno,
+                                        newline=newline))
+            except ParseError as err:
+                errors.append(err)
+        return lines, errors
+
+    @functools.cached_property
+    def _parsed(self) -> tuple[list[Line], list[ParseError]]:
+        return self._parse_all()
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every line that parses, in order."""
+        return self._parsed[0]
+
+    @property
+    def errors(self) -> list[ParseError]:
+        return self._parsed[1]
+
+    def requirement_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.kind is Kind.REQUIREMENT]
+
+    @functools.cached_property
+    def by_key(self) -> Mapping[str, list[Line]]:
+        """Requirement lines by canonical name (parsed lazily)."""
+        raw: dict[str, list[tuple[int, str, str]]] = {}
+        for item in self._raw:
+            body = item[1]
+            match = _NAME_RE.match(body)
+            if match is None or body.startswith(':', match.end()):
+                stripped = body.strip()
+                if not stripped or stripped.startswith('#'):
+                    continue
+                # an option or URL line: parse it to learn its name
+                return self._eager_index()
+            raw.setdefault(canonicalize_name(match.group(1)), []).append(item)
+        return LazyIndex(raw, self.path.name)
+
+    def _eager_index(self) -> dict[str, list[Line]]:
+        groups: dict[str, list[Line]] = {}
+        for line in self.lines:
+            if line.key is not None:
+                groups.setdefault(line.key, []).append(line)
+        return groups
+
+    def keys(self) -> set[str]:
+        return set(self.by_key)
+
+
+def names_file(path: str | os.PathLike[str] | None) -> DataFile | None:
+    """A denylist or backports file (one name a line), if given."""
+    return DataFile.read(path) if path is not None else None
+
+
+@dataclasses.dataclass
+class Context:
+    """The inputs of one run of checks."""
+
+    global_reqs: DataFile | None = None
+    upper: DataFile | None = None
+    denylist: DataFile | None = None
+    backports: DataFile | None = None
+    xfails: DataFile | None = None
+    project: Project | None = None
+    branch: str = 'master'
+    pythons: tuple[str, ...] = ()
+
+    @classmethod
+    def from_source(cls, source: str | os.PathLike[str] | None = None,
+                    **overrides: object) -> Context:
+        """The data files of a directory; a file given in ``overrides``
+        (``global_reqs=PATH``...) replaces the directory's.
+
+        The directory defaults to that of the given global list, else
+        :func:`data.default_source`."""
+        files = ('global_reqs', 'upper', 'denylist', 'backports', 'xfails')
+        given = {k: v for k, v in overrides.items() if k in files and v is not None}
+        rest = {k: v for k, v in overrides.items() if k not in files}
+        if source is not None:
+            place = Path(source)
+        elif 'global_reqs' in given:
+            place = Path(str(given['global_reqs'])).parent
+        else:
+            place = data.default_source()
+        found = {
+            'global_reqs': data.find(place, data.GLOBAL,
+                                     required='global_reqs' not in given),
+            'upper': data.find(place, data.UPPER, required=False),
+            'denylist': data.denylist(place, required=False),
+            'backports': data.find(place, data.BACKPORTS, required=False),
+            'xfails': data.find(place, data.XFAILS, required=False),
+        }
+        found.update(given)  # type: ignore[arg-type]
+        loaded = {k: DataFile.read(v) if v is not None else None  # type: ignore[arg-type]
+                  for k, v in found.items()}
+        return cls(**loaded, **rest)  # type: ignore[arg-type]
+
+    # -- indexes shared by the checks ----------------------------------------
+
+    @functools.cached_property
+    def global_by_key(self) -> Mapping[str, list[Line]]:
+        return self.global_reqs.by_key if self.global_reqs else {}
+
+    @functools.cached_property
+    def upper_by_key(self) -> Mapping[str, list[Line]]:
+        return self.upper.by_key if self.upper else {}
+
+    @functools.cached_property
+    def denied(self) -> set[str]:
+        return self.denylist.keys() if self.denylist else set()
+
+    @functools.cached_property
+    def backported(self) -> set[str]:
+        return self.backports.keys() if self.backports else set()
+
+    def sources(self) -> list[Source]:
+        return self.project.sources if self.project else []
+
+    def governed(self, source: Source) -> list[Line]:
+        """The requirement lines of ``source`` the contract governs: named,
+        not denylisted."""
+        return [line for line in source.requirement_lines()
+                if line.key is not None and line.key not in self.denied]
+
+    def match_global(self, line: Line) -> tuple[Line | None, bool]:
+        """The global entry ``line`` corresponds to, and whether its markers
+        agree (exactly or within the tolerated differences).
+
+        An exact marker match wins over a tolerated one; among several,
+        the first in file order (deterministic)."""
+        assert line.requirement is not None and line.key is not None
+        entries = self.global_by_key.get(line.key, [])
+        local = marker_text(line)
+        tolerated = None
+        for entry in entries:
+            remote = marker_text(entry)
+            if remote == local:
+                return entry, True
+            if tolerated is None and markers_tolerated(
+                    local, remote, line.key in self.backported):
+                tolerated = entry
+        if tolerated is not None:
+            return tolerated, True
+        return (entries[0] if entries else None), False
+
+
+# -- markers ------------------------------------------------------------------
+
+@functools.cache
+def normal_marker(text: str) -> str:
+    """A marker in packaging's normal spelling (spaces, double quotes)."""
+    return str(Marker(text)) if text else ''
+
+
+def marker_text(line: Line) -> str:
+    assert line.requirement is not None
+    return normal_marker(line.requirement.marker_text)
+
+
+_PY3_CLAUSE = (r'\(*\s*python_(?:full_)?version\s*(?:==|!=|>=|<=|>|<)\s*'
+               r'"3(?:\.[0-9*]+)*"\s*\)*')
+_PY3_ONLY_RE = re.compile(rf'^{_PY3_CLAUSE}(?:\s+(?:and|or)\s+{_PY3_CLAUSE})*$')
+
+
+def python3_only(marker: str) -> bool:
+    """A marker that only selects Python 3 versions (normal spelling)."""
+    return bool(marker) and _PY3_ONLY_RE.match(marker) is not None
+
+
+def markers_tolerated(local: str, remote: str, backport: bool) -> bool:
+    """The differences the contract tolerates between a project's markers
+    and the global entry's: a Python 3 version marker on one side only,
+    and any Python 3 version marker on a backport package."""
+    if not remote and python3_only(local):
+        return True
+    if not local and python3_only(remote):
+        return True
+    return backport and python3_only(local)

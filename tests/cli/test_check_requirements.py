@@ -1,0 +1,139 @@
+"""check-requirements and check-constraints, run through the real App."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TREES, nearest_data
+
+COLUMNS = ['Check', 'Severity', 'File', 'Line', 'Package', 'Message']
+NO_PYPROJECT = ('build-backend', 'error', 'pyproject.toml', None, '',
+                'no pyproject.toml (required on master)')
+
+#: What each corpus tree gives against its nearest-date data, by hand.
+EXPECTED = {
+    'nova-2016-01-01': [
+        NO_PYPROJECT,
+        # lower bounds became mandatory in 2018
+        ('lower-bound', 'error', 'requirements.txt', 19, 'Paste', 'no lower bound'),
+        # setuptools is exempt from pinning, so the 2016 data has no pin
+        ('upper-constraint', 'error', 'requirements.txt', 35, 'setuptools',
+         'not in upper-constraints'),
+    ],
+    'nova-2019-06-01': [NO_PYPROJECT],
+    'nova-2022-06-01': [
+        NO_PYPROJECT,
+        ('in-global', 'error', 'requirements.txt', 68, 'dataclasses',
+         'not in the global requirements (nor in the denylist)'),
+        ('upper-constraint', 'error', 'requirements.txt', 68, 'dataclasses',
+         'not in upper-constraints'),
+    ],
+    'nova-2026-08-21': [],
+    'oslo.messaging-2026-05-13': [],
+}
+
+
+@pytest.mark.parametrize('tree', sorted(EXPECTED))
+def test_corpus_tree(run_app, tree: str) -> None:
+    result = run_app('check-requirements', str(TREES / tree),
+                     '--source', str(nearest_data(TREES / tree)), '-f', 'json')
+    rows = [tuple(r[c] for c in COLUMNS) for r in result.json()]
+    assert rows == EXPECTED[tree]
+    errors = sum(1 for r in rows if r[1] == 'error')
+    assert result.code == (1 if errors else 0)
+    assert result.stderr.endswith(
+        f'check-requirements: {errors} error{"" if errors == 1 else "s"}, '
+        '0 warnings (11 checks run)\n')
+
+
+def test_corpus_tree_on_a_stable_branch(run_app) -> None:
+    tree = TREES / 'nova-2019-06-01'
+    result = run_app('check-requirements', str(tree), '--branch', 'stable/stein',
+                     '--source', str(nearest_data(tree)), '-f', 'json')
+    assert (result.code, result.json()) == (0, [])
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    data = tmp_path / 'data'
+    data.mkdir()
+    (data / 'global-requirements.txt').write_text('PyYAML!=5.1  # MIT\nfoo  # MIT\n')
+    (data / 'upper-constraints.txt').write_text('PyYAML===6.0\nfoo===1.0\n')
+    (data / 'denylist.txt').write_text('flake8\n')
+    root = tmp_path / 'project'
+    root.mkdir()
+    (root / 'pyproject.toml').write_text(
+        '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n')
+    (root / 'requirements.txt').write_text(
+        '-r extra-requirements.txt\npyyaml>=5,!=5.1.0\nfoo>=2\nflake8\n')
+    return root, data
+
+
+def test_findings_and_output_formats(run_app, project) -> None:
+    root, data = project
+    result = run_app('check-requirements', str(root), '--source', str(data),
+                     '-f', 'json')
+    assert result.code == 1
+    assert result.json() == [
+        {'Check': 'pip-options', 'Severity': 'info', 'File': 'requirements.txt',
+         'Line': 1, 'Package': '',
+         'Message': 'pip option --requirement extra-requirements.txt is not checked'},
+        {'Check': 'spelling', 'Severity': 'warning', 'File': 'requirements.txt',
+         'Line': 2, 'Package': 'pyyaml', 'Message': "spelt 'PyYAML' in the global list"},
+        {'Check': 'upper-constraint', 'Severity': 'error', 'File': 'requirements.txt',
+         'Line': 3, 'Package': 'foo',
+         'Message': '>=2 does not admit the upper constraint 1.0'},
+    ]
+    assert result.stderr == ('check-requirements: 1 error, 1 warning, 1 info '
+                             '(11 checks run)\n')
+    csv = run_app('check-requirements', str(root), '--source', str(data), '-f', 'csv')
+    assert csv.stdout.splitlines()[0] == '"Check","Severity","File","Line","Package","Message"'
+
+
+def test_select_and_ignore(run_app, project) -> None:
+    root, data = project
+    args = ('check-requirements', str(root), '--source', str(data), '-f', 'value',
+            '-c', 'Check')
+    only = run_app(*args, '--select', 'spelling,pip-options')
+    assert (only.code, only.stdout.split()) == (0, ['pip-options', 'spelling'])
+    ignored = run_app(*args, '--ignore', 'upper-constraint', '--ignore', 'spelling')
+    assert (ignored.code, ignored.stdout.split()) == (0, ['pip-options'])
+    unknown = run_app(*args, '--select', 'nosuch')
+    assert unknown.code == 1 and 'unknown check nosuch' in unknown.stderr
+
+
+def test_list_checks(run_app) -> None:
+    result = run_app('check-requirements', '.', '--list-checks', '-f', 'json')
+    assert result.code == 0
+    rows = {r['Check']: r for r in result.json()}
+    assert set(rows) == {'in-global', 'direct-reference', 'lower-bound', 'exclusions',
+                         'markers', 'line-count', 'duplicates', 'upper-constraint',
+                         'spelling', 'pip-options', 'build-backend'}
+    assert rows['spelling'] == {
+        'Check': 'spelling', 'Scope': 'project', 'Severity': 'warning', 'Enabled': True,
+        'Description': 'names are spelt as in the global list (case, punctuation)'}
+
+
+def test_bad_project_is_one_line_error(run_app, tmp_path: Path) -> None:
+    result = run_app('check-requirements', str(tmp_path / 'nope'))
+    assert result.code == 1
+    assert result.stderr.strip() == f'{tmp_path / "nope"}: no such project directory'
+
+
+def test_check_constraints_classic(run_app, project) -> None:
+    root, data = project
+    (root / 'requirements.txt').write_text('foo>=2\nunknown>=1\nPyYAML>=5\n')
+    result = run_app('check-constraints', str(root),
+                     '-g', str(data / 'global-requirements.txt'),
+                     '-u', str(data / 'upper-constraints.txt'),
+                     '-b', str(data / 'denylist.txt'), '-f', 'value', '-c', 'Check',
+                     '-c', 'Package')
+    assert result.code == 1
+    assert result.stdout.splitlines() == [
+        'in-global unknown', 'upper-constraint foo', 'upper-constraint unknown']
+    (root / 'requirements.txt').write_text('PyYAML>=5,!=5.2\n')
+    gr_check = run_app('check-constraints', str(root), '--source', str(data), '-G',
+                       '-f', 'value', '-c', 'Check')
+    assert (gr_check.code, gr_check.stdout.split()) == (1, ['exclusions'])

@@ -1,0 +1,253 @@
+"""The project contract checks, each with passing and failing inputs.
+
+Several cases are those where the reference job is wrong: it compares
+specifiers and names as text and crashes on ``-r`` lines and direct
+references.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openstack_requirements.ops.checks import base, contract
+from openstack_requirements.ops.checks.context import Context
+from openstack_requirements.ops.project import read_project
+
+GLOBAL = """\
+name!=1.4  # Apache-2.0
+PyYAML  # MIT
+oslo.config  # Apache-2.0
+capped<2.0  # BSD
+withmarker;python_version=='3.10'  # MIT
+withmarker!=1.4;python_version=='3.11'  # MIT
+py3only;python_version>='3.8'  # MIT
+platformed;sys_platform!='win32'  # MIT
+importlib-metadata;python_version<'3.10'  # Apache-2.0
+"""
+UPPER = """\
+# a comment header, as in the 2025+ file
+name===1.5
+PyYAML===6.0
+oslo.config===9.0.0
+capped===1.9
+withmarker===1.6
+py3only===2.0
+platformed===1.0
+importlib-metadata===6.0
+denied===1.0
+"""
+
+
+@pytest.fixture
+def context(tmp_path: Path):
+    """A factory: project files (name -> text) -> Context."""
+    data = tmp_path / 'data'
+    data.mkdir()
+    (data / 'global-requirements.txt').write_text(GLOBAL)
+    (data / 'upper-constraints.txt').write_text(UPPER)
+    (data / 'denylist.txt').write_text('# linters\nflake8\ndenied\n')
+    (data / 'backports.txt').write_text('importlib-metadata\n')
+
+    def make(branch: str = 'master', **files: str) -> Context:
+        root = tmp_path / 'project'
+        root.mkdir(exist_ok=True)
+        for name, text in files.items():
+            stem, _, suffix = name.rpartition('_')  # test_requirements_txt
+            path = root / f"{stem.replace('_', '-')}.{suffix}"
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        return Context.from_source(data, project=read_project(root),
+                                   branch=branch)
+    return make
+
+
+def run(check: base.Check, context: Context) -> list[tuple[int | None, str, str]]:
+    return [(f.line, f.package, f.message) for f in check.check(context)]
+
+
+def test_in_global(context) -> None:
+    ctx = context(requirements_txt='name>=1\nunknown>=1\nflake8\nDenied>=0\n')
+    assert run(contract.InGlobal(), ctx) == [
+        (2, 'unknown', 'not in the global requirements (nor in the denylist)')]
+
+
+def test_in_global_compares_canonical_names(context) -> None:
+    ctx = context(requirements_txt='pyyaml>=5\noslo_config>=1\n')
+    assert run(contract.InGlobal(), ctx) == []
+
+
+def test_spelling_is_a_warning_only(context) -> None:
+    # the reference fails pyyaml against PyYAML; it is the same package
+    ctx = context(requirements_txt='pyyaml>=5\noslo_config>=1\nname>=1\n')
+    findings = list(contract.Spelling().check(ctx))
+    assert [(f.line, f.severity, f.message) for f in findings] == [
+        (1, 'warning', "spelt 'PyYAML' in the global list"),
+        (2, 'warning', "spelt 'oslo.config' in the global list")]
+    assert run(contract.Exclusions(), ctx) == []
+    assert run(contract.Markers(), ctx) == []
+
+
+def test_lower_bound(context) -> None:
+    ctx = context(requirements_txt='name\nPyYAML>=5\noslo.config~=9.0\ncapped>1\n'
+                                   'flake8\n')
+    assert run(contract.LowerBound(), ctx) == [(1, 'name', 'no lower bound')]
+
+
+@pytest.mark.parametrize('line, bad', [
+    ('name>=1.2', None),
+    ('name>=1.2,!=1.4', None),
+    ('name>=1.2,!=1.4.0', None),       # the reference: '!=1.4.0' not in {'!=1.4'}
+    ('name>=1.2,!=1.4,!=1.5', '!=1.5'),
+    ('name>=1.2,<3', '<3'),
+    ('capped>=1,<2.0', None),
+    ('capped>=1,<2', None),            # same cap, other spelling
+    ('capped>=1,<3', None),            # a looser cap excludes less
+    ('capped>=1,<1.5', '<1.5'),
+    ('capped>=1,!=2.5', None),         # excluded by the global cap already
+    ('name~=1.2', '~=1.2'),            # the implied cap <2
+    ('capped~=1.2', None),             # <2 implied, the global caps <2.0
+])
+def test_exclusions_as_version_sets(context, line: str, bad: str | None) -> None:
+    ctx = context(requirements_txt=line + '\n')
+    findings = run(contract.Exclusions(), ctx)
+    if bad is None:
+        assert findings == []
+    else:
+        assert len(findings) == 1
+        assert findings[0][2].startswith(
+            f'excludes versions the global list does not: {bad} (global: ')
+
+
+@pytest.mark.parametrize('line, agree', [
+    ("withmarker>=1;python_version=='3.10'", True),
+    ('withmarker>=1;python_version == "3.10"', True),  # other spelling
+    ('withmarker>=1', True),                            # global: py3 only
+    ("withmarker>=1;python_version=='3.12'", False),
+    ("name>=1;python_version>='3.9'", True),            # local py3 marker
+    ("name>=1;sys_platform=='win32'", False),
+    ('py3only>=1', True),
+    ('platformed>=1', False),
+    ("importlib-metadata>=1;python_version<'3.12'", True),  # a backport
+])
+def test_markers(context, line: str, agree: bool) -> None:
+    ctx = context(requirements_txt=line + '\n')
+    findings = run(contract.Markers(), ctx)
+    assert (findings == []) is agree, findings
+
+
+def test_markers_message(context) -> None:
+    ctx = context(requirements_txt="name>=1;sys_platform=='win32'\n")
+    assert run(contract.Markers(), ctx) == [(
+        1, 'name', "markers 'sys_platform == \"win32\"' match no global entry "
+                   '(global: (none))')]
+
+
+def test_exclusions_use_the_entry_with_the_same_markers(context) -> None:
+    ctx = context(requirements_txt=(
+        "withmarker>=1;python_version=='3.10'\n"
+        "withmarker>=1,!=1.4;python_version=='3.11'\n"))
+    assert run(contract.Exclusions(), ctx) == []
+    ctx = context(requirements_txt="withmarker>=1,!=1.4;python_version=='3.10'\n")
+    assert len(run(contract.Exclusions(), ctx)) == 1
+
+
+def test_line_count(context) -> None:
+    ctx = context(requirements_txt="withmarker>=1;python_version=='3.10'\n")
+    assert run(contract.LineCount(), ctx) == [
+        (1, 'withmarker', 'withmarker: 1 line(s), the global list has 2')]
+    # one unmarked line stands for Python 3 marker variants
+    assert run(contract.LineCount(), context(requirements_txt='withmarker>=1\n')) == []
+    both = ("withmarker>=1;python_version=='3.10'\n"
+            "withmarker>=1;python_version=='3.11'\n")
+    assert run(contract.LineCount(), context(requirements_txt=both)) == []
+
+
+def test_line_count_per_extra(context) -> None:
+    ctx = context(requirements_txt='name[a]>=1\nname[b]>=1\nname[a]>=1\n')
+    assert run(contract.LineCount(), ctx) == [
+        (1, 'name', 'name[a]: 2 line(s), the global list has 1')]
+
+
+def test_duplicates(context) -> None:
+    ctx = context(requirements_txt='name>=1  # one\nName>=1.1  # two\n'
+                                   "withmarker>=1;python_version=='3.10'\n"
+                                   "withmarker>=1;python_version=='3.11'\n")
+    assert run(contract.Duplicates(), ctx) == [
+        (2, 'Name', 'duplicate entry for this package')]
+
+
+def test_upper_constraint(context) -> None:
+    ctx = context(requirements_txt='name>=1.6\nPyYAML>=5,<6\ncapped>=1\n'
+                                   'platformed>=1\nunpinned-pkg>=1\nflake8>=1\n')
+    assert run(contract.UpperConstraint(), ctx) == [
+        (1, 'name', '>=1.6 does not admit the upper constraint 1.5'),
+        (2, 'PyYAML', '>=5,<6 does not admit the upper constraint 6.0'),
+        (5, 'unpinned-pkg', 'not in upper-constraints')]
+
+
+def test_upper_constraint_admits_pre_releases(context, tmp_path: Path) -> None:
+    ctx = context(requirements_txt='name>=1\n')
+    data = tmp_path / 'data' / 'upper-constraints.txt'
+    data.write_text('name===2.0rc1\n')
+    ctx = Context.from_source(tmp_path / 'data', project=ctx.project)
+    assert run(contract.UpperConstraint(), ctx) == []
+
+
+def test_every_source_is_checked(context) -> None:
+    ctx = context(
+        setup_cfg='[extras]\ntest =\n  nosuch>=1\n',
+        pyproject_toml=(
+            '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n'
+            '[project]\nname = "p"\ndependencies = ["name>=1"]\n'
+            '[project.optional-dependencies]\nkafka = ["other>=1"]\n'
+            '[dependency-groups]\nlint = ["stranger>=1"]\n'))
+    findings = list(contract.InGlobal().check(ctx))
+    assert [(f.file, f.package) for f in findings] == [
+        ('setup.cfg [extras] test', 'nosuch'),
+        ('pyproject.toml [project.optional-dependencies] kafka', 'other'),
+        ('pyproject.toml [dependency-groups] lint', 'stranger')]
+
+
+def test_pip_options_do_not_crash(context) -> None:
+    # the reference job raises on '-r' and '-c' lines
+    ctx = context(requirements_txt='-r test-requirements.txt\n-c upper.txt\nname>=1\n',
+                  test_requirements_txt='PyYAML>=5\n')
+    every = base.run([c() for c in (contract.InGlobal, contract.LowerBound,
+                                    contract.Exclusions, contract.Markers,
+                                    contract.LineCount, contract.UpperConstraint)], ctx)
+    assert every == []
+    assert run(contract.PipOptions(), ctx) == [
+        (1, '', 'pip option --requirement test-requirements.txt is not checked'),
+        (2, '', 'pip option --constraint upper.txt is not checked')]
+
+
+def test_direct_reference(context) -> None:
+    # the reference crashes (UnboundLocalError) on a PEP 508 direct reference
+    ctx = context(requirements_txt='name @ https://example.com/name-1.0.tar.gz\n'
+                                   'PyYAML>=5\n')
+    assert run(contract.DirectReference(), ctx) == [(
+        1, 'name', "direct reference 'https://example.com/name-1.0.tar.gz': the "
+                   'contract needs a named requirement from the package index')]
+    assert run(contract.LowerBound(), ctx) == []
+    assert run(contract.UpperConstraint(), ctx) == []
+
+
+@pytest.mark.parametrize('branch, pyproject, message', [
+    ('master', None, 'no pyproject.toml (required on master)'),
+    ('main', '[project]\nname = "p"\n', 'no [build-system] build-backend'),
+    ('master', '[build-system]\nbuild-backend = "pbr.build"\n',
+     'no [build-system] requires'),
+    ('master', '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n', None),
+    ('stable/2025.1', None, None),
+])
+def test_build_backend(context, branch: str, pyproject: str | None,
+                       message: str | None) -> None:
+    files = {'requirements_txt': 'name>=1\n'}
+    if pyproject is not None:
+        files['pyproject_toml'] = pyproject
+    ctx = context(branch=branch, **files)
+    assert run(contract.BuildBackend(), ctx) == (
+        [] if message is None else [(None, '', message)])

@@ -132,6 +132,13 @@ def test_try_repo_installs_and_runs_the_real_hook(tmp_path: Path) -> None:
     a project using it would (the dependencies come from the registry)."""
     if not command_registered('check-requirements'):
         pytest.skip('the check-requirements command is not registered yet')
+    tracked = subprocess.run(
+        ['git', 'ls-files', '--error-unmatch',
+         'openstack_requirements/cli/check_requirements.py'],
+        cwd=ROOT, capture_output=True, timeout=30)
+    if tracked.returncode:
+        # try-repo installs what git tracks (with uncommitted changes)
+        pytest.skip('the check-requirements command is not committed yet')
     project = git_project(tmp_path / 'project', GOOD_REQUIREMENTS)
     result = run_pre_commit(
         project, tmp_path / 'pre-commit-home', 'try-repo', str(ROOT),

@@ -209,18 +209,25 @@ class ResolutionErrors(RequirementsError):
 
 def load(name: str) -> Resolver:
     """The resolver plugin ``name``, loaded loudly."""
+    from importlib.metadata import entry_points
+
     from stevedore import driver
     from stevedore.exception import NoMatches
 
     def fail(manager: object, entrypoint: object, err: BaseException) -> None:
         raise err
 
+    known = {ep.name for ep in entry_points(group=NAMESPACE)}
     try:
+        if name not in known:
+            raise NoMatches(name)
         manager: Any = driver.DriverManager(
             NAMESPACE, name, invoke_on_load=True,
             on_load_failure_callback=fail)
     except NoMatches:
-        raise RequirementsError(f'unknown resolver {name!r}') from None
+        raise RequirementsError(
+            f'unknown resolver {name!r} (known: {", ".join(sorted(known))})'
+        ) from None
     resolver = manager.driver
     assert isinstance(resolver, Resolver)
     return resolver

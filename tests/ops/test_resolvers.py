@@ -1,0 +1,151 @@
+"""Real uv and real pip against a local index of hand-made wheels."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from openstack_requirements.errors import RequirementsError
+from openstack_requirements.ops import constraints, resolvers
+from openstack_requirements.ops.resolvers import uv as uv_driver
+from tests import resolver_index
+
+PYTHONS = ('3.10', '3.11', '3.12', '3.13')
+PYENV = Path('/root/.pyenv/versions')
+
+
+def interpreter(python: str) -> str | None:
+    """A real interpreter for ``python`` on this machine, or None."""
+    candidates = [shutil.which(f'python{python}')]
+    candidates += sorted(str(p) for p in PYENV.glob(f'{python}.*/bin/python{python}'))
+    for candidate in candidates:
+        if candidate:
+            try:
+                if resolvers.base.interpreter_version(candidate) == python:
+                    return candidate
+            except RequirementsError:
+                continue
+    return None
+
+
+@pytest.fixture(scope='session')
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return resolver_index.make_index(tmp_path_factory.mktemp('index'),
+                                     resolver_index.WORLD)
+
+
+@pytest.fixture
+def uv_cache(tmp_path_factory: pytest.TempPathFactory,
+             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-cache'))
+
+
+def options(world: Path) -> resolvers.ResolverOptions:
+    return resolvers.ResolverOptions(find_links=(str(world),), no_index=True,
+                                     timeout=120)
+
+
+def versions(pins) -> dict[str, str]:
+    return {key: pin.version for key, pin in pins.items()}
+
+
+@pytest.mark.usefixtures('uv_cache')
+def test_uv_resolves_every_python_without_interpreters(world, tmp_path) -> None:
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
+    targets = [resolvers.Target(p) for p in PYTHONS]
+    results = resolvers.resolve_all(resolvers.load('uv'), reqs, targets, options(world))
+    assert {p: versions(r) for p, r in results.items()} == resolver_index.EXPECTED
+
+
+@pytest.mark.parametrize('python', PYTHONS)
+def test_pip_resolves_with_each_interpreter(world, tmp_path, python) -> None:
+    found = interpreter(python)
+    if found is None:
+        pytest.skip(f'no Python {python} here')
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
+    pins = resolvers.load('pip').resolve(reqs, resolvers.Target(python, found),
+                                         options(world))
+    assert versions(pins) == resolver_index.EXPECTED[python]
+    assert pins['deny-me'].name == 'Deny.Me'  # pip reports the metadata name
+
+
+@pytest.mark.usefixtures('uv_cache')
+@pytest.mark.parametrize('name', ['uv', 'pip'])
+def test_conflict_explained(world, tmp_path, name) -> None:
+    resolver = resolvers.load(name)
+    target = resolvers.Target('3.11', interpreter('3.11'))
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top', 'conflict'])
+    with pytest.raises(resolvers.ResolutionError) as err:
+        resolver.resolve(reqs, target, options(world))
+    text = err.value.render()
+    assert text.startswith(f'{name}: resolution failed for Python 3.11:\n')
+    assert 'beta<1' in text
+
+
+@pytest.mark.usefixtures('uv_cache')
+def test_uv_never_downloads_an_interpreter(world, tmp_path) -> None:
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['beta'])
+    start = time.monotonic()
+    pins = resolvers.load('uv').resolve(reqs, resolvers.Target('3.8'), options(world))
+    assert versions(pins) == {'beta': '1.0'}
+    assert time.monotonic() - start < 5  # no download retries
+    argv = uv_driver.command(reqs, resolvers.Target('3.8'), options(world))
+    assert '--no-python-downloads' in argv and '--no-config' in argv
+
+
+def test_resolver_isolated_from_user_configuration(monkeypatch) -> None:
+    monkeypatch.setenv('UV_INDEX_URL', 'http://example.invalid/simple')
+    monkeypatch.setenv('UV_CACHE_DIR', '/somewhere')
+    monkeypatch.setenv('PIP_FIND_LINKS', '/opt/wheels')
+    env = uv_driver.environment(resolvers.ResolverOptions())
+    assert 'UV_INDEX_URL' not in env and env['UV_CACHE_DIR'] == '/somewhere'
+    assert env['UV_NO_CONFIG'] == '1' and env['UV_PYTHON_DOWNLOADS'] == 'never'
+    from openstack_requirements.ops.resolvers import pip as pip_driver
+    env = pip_driver.environment()
+    assert 'PIP_FIND_LINKS' not in env and env['PIP_CONFIG_FILE'] == os.devnull
+
+
+def test_unknown_resolver_and_interpreter() -> None:
+    with pytest.raises(RequirementsError, match="unknown resolver 'poetry' \\(known: pip, uv\\)"):
+        resolvers.load('poetry')
+    with pytest.raises(RequirementsError, match='python9.9: no such Python interpreter'):
+        resolvers.target_for('python9.9')
+
+
+@pytest.mark.usefixtures('uv_cache')
+def test_merged_constraints_reproduce_each_resolution(world, tmp_path) -> None:
+    """Installing with the merged file as constraints gives, for each
+    Python, exactly what was resolved for it: uv for every Python, pip for
+    each interpreter this machine has."""
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
+    targets = [resolvers.Target(p) for p in PYTHONS]
+    results = resolvers.resolve_all(resolvers.load('uv'), reqs, targets, options(world))
+    merged = tmp_path / 'uc.txt'
+    merged.write_text(constraints.render(constraints.merge(results)))
+    loose = resolver_index.write_requirements(
+        tmp_path / 'loose.txt', ['top', 'alpha', 'delta', 'eps', 'beta'])
+    checked = 0
+    for python in PYTHONS:
+        argv = uv_driver.command(loose, resolvers.Target(python), options(world))
+        done = subprocess.run([*argv, '-c', str(merged)], capture_output=True, text=True,
+                              env=uv_driver.environment(options(world)), check=True)
+        assert versions(uv_driver.parse_pins(done.stdout, python)) == versions(
+            results[python])
+        found = interpreter(python)
+        if found is None:
+            continue
+        report = tmp_path / f'report-{python}.json'
+        from openstack_requirements.ops.resolvers import pip as pip_driver
+        argv = pip_driver.command(loose, resolvers.Target(python, found),
+                                  options(world), report)
+        subprocess.run([*argv, '-c', str(merged)], capture_output=True, text=True,
+                       env=pip_driver.environment(), check=True)
+        assert versions(pip_driver.parse_report(report.read_text())) == versions(
+            results[python])
+        checked += 1
+    assert checked >= 1  # at least the running Python

@@ -181,11 +181,18 @@ def test_duplicates(context) -> None:
 
 def test_upper_constraint(context) -> None:
     ctx = context(requirements_txt='name>=1.6\nPyYAML>=5,<6\ncapped>=1\n'
-                                   'platformed>=1\nunpinned-pkg>=1\nflake8>=1\n')
+                                   'platformed>=1\nunknown-pkg>=1\nflake8>=1\n')
     assert run(contract.UpperConstraint(), ctx) == [
         (1, 'name', '>=1.6 does not admit the upper constraint 1.5'),
-        (2, 'PyYAML', '>=5,<6 does not admit the upper constraint 6.0'),
-        (5, 'unpinned-pkg', 'not in upper-constraints')]
+        (2, 'PyYAML', '>=5,<6 does not admit the upper constraint 6.0')]
+
+
+def test_upper_constraint_missing_pin(context, tmp_path: Path) -> None:
+    ctx = context(requirements_txt='name>=1\nPyYAML>=1\n')
+    (tmp_path / 'data' / 'upper-constraints.txt').write_text('name===1.5\n')
+    ctx = Context.from_source(tmp_path / 'data', project=ctx.project)
+    assert run(contract.UpperConstraint(), ctx) == [
+        (2, 'PyYAML', 'not in upper-constraints')]
 
 
 def test_upper_constraint_admits_pre_releases(context, tmp_path: Path) -> None:

@@ -179,8 +179,8 @@ class UpperConstraint(Check):
             for line in context.governed(source):
                 req = line.requirement
                 assert req is not None
-                if req.url:
-                    continue
+                if req.url or line.key not in context.global_by_key:
+                    continue  # in-global or direct-reference reports it
                 pins = context.upper_by_key.get(line.key or '')
                 if not pins:
                     yield self.finding(source.label, line.lineno, req.name,

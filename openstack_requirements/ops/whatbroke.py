@@ -27,6 +27,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model import RequirementsFile
 
 DEFAULT_INDEX = 'https://pypi.org/pypi'
@@ -150,10 +151,10 @@ def releases_since(document: Mapping[str, Any], package: str,
 def fetch_json(url: str, timeout: float) -> Any:
     """The JSON document at ``url``; ``LookupError`` with a short reason
     when there is none."""
-    request = urllib.request.Request(
-        url, headers={'Accept': 'application/json',
-                      'User-Agent': USER_AGENT})
     try:
+        request = urllib.request.Request(
+            url, headers={'Accept': 'application/json',
+                          'User-Agent': USER_AGENT})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
     except urllib.error.HTTPError as err:
@@ -194,6 +195,10 @@ def what_broke(names: Iterable[str], *, since: datetime.datetime,
                progress: Callable[[int, int], None] | None = None) -> Report:
     """Ask the index about each of ``names`` concurrently (at most
     ``jobs`` at a time); releases newest first."""
+    parts = urllib.parse.urlsplit(index_url)
+    if parts.scheme not in ('http', 'https') or not parts.netloc:
+        raise RequirementsError(
+            f'{index_url}: not an http or https URL of a package index')
     names = list(dict.fromkeys(canonicalize_name(n) for n in names))
     releases: list[Release] = []
     failures: list[Failure] = []

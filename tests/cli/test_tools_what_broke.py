@@ -82,5 +82,9 @@ def test_bad_arguments_and_files_are_one_line_errors(
                       '--source', str(source))
     assert missing.code == 1
     assert missing.stderr.strip().endswith(f'{source / "nope.txt"}: no such file')
+    bad_url = run_app('what-broke', '--source', str(source),
+                      '--index-url', 'pypi.org/pypi')
+    assert (bad_url.code, bad_url.stderr.splitlines()[-1]) == (
+        1, 'pypi.org/pypi: not an http or https URL of a package index')
     assert run_app('what-broke', '--since', '0').code == 2
     assert run_app('what-broke', '--timeout', 'soon').code == 2

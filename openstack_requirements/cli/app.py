@@ -25,7 +25,7 @@ class RequirementsApp(app.App):
 
     def __init__(self) -> None:
         super().__init__(
-            description=(__doc__ or '').strip(),
+            description=(type(self).__doc__ or '').strip(),
             version=_version(),
             command_manager=ExactCommandManager(NAMESPACE),
             deferred_help=True,

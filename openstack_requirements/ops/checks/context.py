@@ -150,7 +150,8 @@ class Context:
     xfails: DataFile | None = None
     project: Project | None = None
     branch: str = 'master'
-    pythons: tuple[str, ...] = ()
+    #: How resolver checks resolve (a ``conflicts.ResolverSetup``).
+    resolver_setup: object = None
 
     @classmethod
     def from_source(cls, source: str | os.PathLike[str] | None = None,

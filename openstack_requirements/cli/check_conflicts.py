@@ -1,0 +1,68 @@
+"""check-conflicts: the pinned set is co-installable, for each Python."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from openstack_requirements.cli.checks import CheckCommand
+
+if TYPE_CHECKING:
+    from openstack_requirements.ops.checks.context import Context
+
+
+class CheckConflicts(CheckCommand):
+    """Check that the upper constraints resolve together, per Python.
+
+    A resolver driver (uv by default, or pip) resolves the pins for each
+    -p Python, installing nothing. Conflicts listed in the xfails file are
+    reported as known failures, not as errors.
+    """
+
+    scopes = ('resolver',)
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument('upper', metavar='UPPER', nargs='?',
+                            help='upper-constraints.txt (default: shipped data)')
+        parser.add_argument('--xfails', metavar='FILE',
+                            help='known conflicts (default: '
+                                 'upper-constraints-xfails.txt beside UPPER)')
+        parser.add_argument(
+            '-p', '--python', dest='pythons', action='append', default=[],
+            metavar='PY',
+            help='a Python to resolve for: X.Y, an interpreter name or path '
+                 '(repeat; default: the running Python)')
+        parser.add_argument('--resolver', default='uv', metavar='NAME',
+                            help='resolver driver (default: uv)')
+        parser.add_argument('--index-url', metavar='URL')
+        parser.add_argument('--find-links', action='append', default=[],
+                            metavar='DIR')
+        parser.add_argument('--no-index', action='store_true')
+        parser.add_argument('--timeout', type=float, default=900,
+                            help='seconds per resolution (default: 900)')
+        return parser
+
+    def build_context(self, parsed_args: argparse.Namespace) -> Context:
+        from pathlib import Path
+
+        from openstack_requirements.ops import data, resolvers
+        from openstack_requirements.ops.checks.conflicts import ResolverSetup
+        from openstack_requirements.ops.checks.context import Context, DataFile
+
+        upper = Path(parsed_args.upper) if parsed_args.upper else (
+            data.default_source() / data.UPPER)
+        xfails = parsed_args.xfails or data.find(upper.parent, data.XFAILS,
+                                                 required=False)
+        pythons = parsed_args.pythons or [f'{sys.version_info[0]}.{sys.version_info[1]}']
+        setup = ResolverSetup(
+            parsed_args.resolver,
+            tuple(resolvers.target_for(p) for p in pythons),
+            resolvers.ResolverOptions(
+                index_url=parsed_args.index_url,
+                find_links=tuple(parsed_args.find_links),
+                no_index=parsed_args.no_index, timeout=parsed_args.timeout))
+        return Context(upper=DataFile.read(upper),
+                       xfails=DataFile.read(xfails) if xfails else None,
+                       resolver_setup=setup)

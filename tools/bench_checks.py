@@ -1,0 +1,107 @@
+"""Benchmark the check commands side by side with the reference (1.2.0).
+
+validate-constraints on the 2026 data, and check-requirements (reference:
+check-constraints, the nearest thing it ships) on every corpus tree, each
+as a fresh process, best of N runs. Prints one table; exits 0.
+
+    python tools/bench_checks.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get('OSR_SHARED', ROOT.parent / 'shared'))
+DATA = SHARED / 'data'
+TREES = SHARED / 'corpus' / 'trees'
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(('PIP_', 'UV_')) and k != 'PYTHONDONTWRITEBYTECODE'}
+    return env
+
+
+def _time(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, capture_output=True, env=env, cwd='/')
+    return time.perf_counter() - start
+
+
+def _pair(ours: list[str], theirs: list[str], runs: int) -> tuple[float, float]:
+    """Best of ``runs`` for each, interleaved so that a load spike on the
+    machine hits both sides alike; one warm-up run each (.pyc files)."""
+    env = _env()
+    _time(ours, env), _time(theirs, env)
+    mine = ref = float('inf')
+    for _ in range(runs):
+        mine = min(mine, _time(ours, env))
+        ref = min(ref, _time(theirs, env))
+    return mine, ref
+
+
+def _nearest(tree: Path) -> Path:
+    from datetime import date
+
+    day = date.fromisoformat(tree.name[-10:])
+    return min(DATA.iterdir(),
+               key=lambda p: abs((date.fromisoformat(p.name[-10:]) - day).days))
+
+
+def _ours(name: str) -> str:
+    found = Path(sys.executable).parent / name
+    return str(found) if found.exists() else (shutil.which(name) or name)
+
+
+def cases() -> list[tuple[str, list[str], list[str]]]:
+    sys.path.insert(0, str(ROOT))
+    from tools import reference
+
+    ref = reference.python().parent
+    data = DATA / 'openstack-2026-08-22'
+    files = [str(data / n) for n in ('global-requirements.txt',
+                                     'upper-constraints.txt', 'denylist.txt')]
+    rows = [('validate-constraints 2026',
+             [_ours('validate-constraints'), *files],
+             [str(ref / 'validate-constraints'), *files])]
+    for tree in sorted(TREES.iterdir()):
+        near = _nearest(tree)
+        deny = near / ('denylist.txt' if (near / 'denylist.txt').is_file()
+                       else 'blacklist.txt')
+        rows.append((
+            f'check-requirements {tree.name}',
+            [_ours('check-requirements'), str(tree), '--source', str(near)],
+            [str(ref / 'check-constraints'), str(tree),
+             '-u', str(near / 'upper-constraints.txt'),
+             '-g', str(near / 'global-requirements.txt'), '-b', str(deny)]))
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--runs', type=int, default=5)
+    args = parser.parse_args(argv)
+    rows = []
+    for label, ours, theirs in cases():
+        mine, ref = _pair(ours, theirs, args.runs)
+        rows.append((label, mine, ref))
+    width = max(len(r[0]) for r in rows)
+    print(f'{"case":<{width}}  {"ours (s)":>9}  {"1.2.0 (s)":>9}  {"ratio":>6}')
+    for label, mine, ref in rows:
+        print(f'{label:<{width}}  {mine:9.3f}  {ref:9.3f}  {ref / mine:5.1f}x')
+    total_mine = sum(r[1] for r in rows)
+    total_ref = sum(r[2] for r in rows)
+    print(f'{"total":<{width}}  {total_mine:9.3f}  {total_ref:9.3f}  '
+          f'{total_ref / total_mine:5.1f}x')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,205 @@
+"""Benchmark generate-constraints: ours, bare uv, and the reference.
+
+Runs, side by side in one go, on the real global-requirements.txt (less
+the few packages that need system libraries to build, listed in the
+output):
+
+* our ``generate-constraints`` for Python 3.10 to 3.13, cold cache (a new
+  uv cache directory) then warm (the same directory again);
+* a bare ``uv pip compile`` of the same input for the same Pythons, cold
+  and warm, run in parallel as ours runs them, and one after another;
+* the reference ``generate-constraints`` (openstack-requirements==1.2.0),
+  which really installs into a venv, for the interpreter this machine has,
+  on a subset of the requirements it can install in a few minutes, with
+  ours on the same subset and Python.
+
+Needs the package registry. ``main(argv)`` prints a table; exit 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+#: Packages whose build needs system libraries this machine may not have.
+NEEDS_SYSTEM_LIBRARIES = ('systemd-python',)  # libsystemd-journal (pkg-config)
+
+#: A subset the reference installs in a few minutes (wheels on PyPI).
+REFERENCE_SUBSET = (
+    'pbr', 'oslo.config', 'oslo.i18n', 'oslo.utils', 'oslo.serialization',
+    'oslo.log', 'oslo.context', 'stevedore', 'cliff', 'keystoneauth1',
+    'python-keystoneclient', 'debtcollector', 'requests', 'PyYAML',
+    'WebOb', 'Routes', 'PasteDeploy', 'jsonschema', 'netaddr', 'iso8601',
+    'tenacity', 'prettytable', 'fixtures', 'testtools', 'Jinja2',
+)
+
+
+def _filtered(source: Path, target: Path, *, drop: Sequence[str] = (),
+              keep_only: Sequence[str] | None = None) -> Path:
+    from packaging.utils import canonicalize_name
+
+    from openstack_requirements.model import RequirementsFile
+
+    dropped = {canonicalize_name(n) for n in drop}
+    only = {canonicalize_name(n) for n in keep_only} if keep_only else None
+    parsed = RequirementsFile.parse(source.read_text(), str(source))
+    out = []
+    for line in parsed.lines:
+        key = line.key
+        if key is None or key in dropped or (only is not None and key not in only):
+            continue
+        out.append(line.text + '\n')
+    target.write_text(''.join(out))
+    return target
+
+
+def _env(cache: Path | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(('PIP_', 'UV_'))}
+    env['PIP_CONFIG_FILE'] = os.devnull
+    if 'PIP_CERT' in os.environ:  # a proxy's CA, needed to reach the registry
+        env['PIP_CERT'] = os.environ['PIP_CERT']
+    env['UV_NO_CONFIG'] = '1'
+    env['UV_PYTHON_DOWNLOADS'] = 'never'
+    if cache is not None:
+        env['UV_CACHE_DIR'] = str(cache)
+    env.update(extra)
+    return env
+
+
+def _timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
+    start = time.monotonic()
+    done = subprocess.run(list(argv), capture_output=True, text=True, env=env)
+    elapsed = time.monotonic() - start
+    if done.returncode:
+        raise SystemExit(f'failed: {" ".join(argv)}\n{done.stderr[-3000:]}')
+    return elapsed, done.stdout
+
+
+def _ours(requirements: Path, pythons: Sequence[str], cache: Path,
+          denylist: Path | None) -> tuple[float, str]:
+    script = Path(sys.executable).parent / 'generate-constraints'
+    argv = ([str(script)] if script.exists() else
+            [sys.executable, '-c', 'import sys; from openstack_requirements.cli'
+             '.app import generate_constraints as g; sys.exit(g())'])
+    for python in pythons:
+        argv += ['-p', python]
+    argv += ['-r', str(requirements)]
+    if denylist is not None:
+        argv += ['-b', str(denylist)]
+    return _timed(argv, _env(cache))
+
+
+def _bare_uv(requirements: Path, python: str, cache: Path) -> float:
+    from uv import find_uv_bin
+
+    argv = [str(find_uv_bin()), 'pip', 'compile', str(requirements),
+            '--python-version', python, '--no-header', '--no-annotate',
+            '--quiet', '--no-config', '--no-python-downloads']
+    return _timed(argv, _env(cache))[0]
+
+
+def _bare_uv_parallel(requirements: Path, pythons: Sequence[str],
+                      cache: Path) -> float:
+    start = time.monotonic()
+    with ThreadPoolExecutor(len(pythons)) as pool:
+        list(pool.map(lambda p: _bare_uv(requirements, p, cache), pythons))
+    return time.monotonic() - start
+
+
+def _reference(requirements: Path, interpreter: str) -> float:
+    from tools import reference
+
+    script = reference.script('generate-constraints')
+    return _timed([str(script), '-p', interpreter, '-r', str(requirements)],
+                  _env())[0]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog='bench_constraints',
+                                     description=__doc__.split('\n')[0])
+    parser.add_argument('-r', '--requirements', type=Path,
+                        default=ROOT / 'global-requirements.txt')
+    parser.add_argument('-b', '--denylist', type=Path,
+                        default=ROOT / 'blacklist.txt')
+    parser.add_argument('--pythons', default='3.10,3.11,3.12,3.13')
+    parser.add_argument('--reference-python', default='python3.11',
+                        help='interpreter the reference installs with')
+    parser.add_argument('--no-reference', action='store_true')
+    args = parser.parse_args(argv)
+    pythons = args.pythons.split(',')
+    rows: list[tuple[str, str, float]] = []
+
+    def row(what: str, inputs: str, seconds: float) -> None:
+        rows.append((what, inputs, seconds))
+        print(f'  {what:<44} {inputs:<28} {seconds:8.1f} s', file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix='bench-constraints-') as scratch:
+        tmp = Path(scratch)
+        full = _filtered(args.requirements, tmp / 'global.txt',
+                         drop=NEEDS_SYSTEM_LIBRARIES)
+        count = sum(1 for _ in full.read_text().splitlines())
+        label = f'g-r {count} reqs, py{"/".join(pythons)}'
+        denylist = args.denylist if args.denylist.exists() else None
+        cache = tmp / 'ours-cache'
+        row('ours generate-constraints, cold', label,
+            _ours(full, pythons, cache, denylist)[0])
+        row('ours generate-constraints, warm', label,
+            _ours(full, pythons, cache, denylist)[0])
+        bare = tmp / 'bare-cache'
+        row('bare uv pip compile x4 parallel, cold', label,
+            _bare_uv_parallel(full, pythons, bare))
+        row('bare uv pip compile x4 parallel, warm', label,
+            _bare_uv_parallel(full, pythons, bare))
+        row('bare uv pip compile x4 sequential, warm', label,
+            sum(_bare_uv(full, p, bare) for p in pythons))
+
+        if not args.no_reference:
+            subset = _filtered(args.requirements, tmp / 'subset.txt',
+                               keep_only=REFERENCE_SUBSET)
+            interpreter = shutil.which(args.reference_python) or args.reference_python
+            from openstack_requirements.ops.resolvers.base import interpreter_version
+            version = interpreter_version(interpreter)
+            sub = f'subset {len(REFERENCE_SUBSET)} reqs, py{version}'
+            row('reference 1.2.0 generate-constraints', sub,
+                _reference(subset, interpreter))
+            small = tmp / 'ours-subset-cache'
+            row('ours generate-constraints, cold', sub,
+                _ours(subset, [version], small, None)[0])
+            row('ours generate-constraints, warm', sub,
+                _ours(subset, [version], small, None)[0])
+
+    times = {(w, i): s for w, i, s in rows}
+    print(f'{"run":<44} {"input":<28} {"seconds":>8}')
+    for what, inputs, seconds in rows:
+        print(f'{what:<44} {inputs:<28} {seconds:8.1f}')
+    print(f'excluded (need system libraries to build): '
+          f'{", ".join(NEEDS_SYSTEM_LIBRARIES)}')
+    ours_warm = times[('ours generate-constraints, warm', label)]
+    ours_cold = times[('ours generate-constraints, cold', label)]
+    uv_warm = times[('bare uv pip compile x4 parallel, warm', label)]
+    uv_cold = times[('bare uv pip compile x4 parallel, cold', label)]
+    print(f'ours / bare uv (parallel): cold {ours_cold / uv_cold:.2f}x, '
+          f'warm {ours_warm / uv_warm:.2f}x (target <= 1.20x)')
+    if not args.no_reference:
+        ref = times[('reference 1.2.0 generate-constraints', sub)]
+        print(f'reference / ours on {sub}: '
+              f'cold {ref / times[("ours generate-constraints, cold", sub)]:.1f}x, '
+              f'warm {ref / times[("ours generate-constraints, warm", sub)]:.1f}x '
+              '(target >= 20x)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from openstack_requirements.cli import base
 from openstack_requirements.cli.checks import CheckCommand
+from openstack_requirements.errors import RequirementsError
 
 if TYPE_CHECKING:
     from openstack_requirements.ops.checks.context import Context
@@ -24,8 +25,9 @@ class CheckRequirements(CheckCommand):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument('project', metavar='PROJECT_DIR',
-                            help='root of the project tree to check')
+        parser.add_argument('project', metavar='PROJECT_DIR', nargs='?',
+                            help='root of the project tree to check '
+                                 '(required unless --list-checks)')
         base.add_source(parser)
         parser.add_argument(
             '--branch', metavar='BRANCH', default='master',
@@ -37,6 +39,8 @@ class CheckRequirements(CheckCommand):
         from openstack_requirements.ops.checks.context import Context
         from openstack_requirements.ops.project import read_project
 
+        if parsed_args.project is None:
+            raise RequirementsError(f'{self.cmd_name}: PROJECT_DIR is required')
         project = read_project(parsed_args.project)
         return Context.from_source(parsed_args.source, project=project,
                                    branch=parsed_args.branch)

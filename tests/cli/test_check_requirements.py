@@ -103,7 +103,7 @@ def test_select_and_ignore(run_app, project) -> None:
 
 
 def test_list_checks(run_app) -> None:
-    result = run_app('check-requirements', '.', '--list-checks', '-f', 'json')
+    result = run_app('check-requirements', '--list-checks', '-f', 'json')
     assert result.code == 0
     rows = {r['Check']: r for r in result.json()}
     assert set(rows) == {'in-global', 'direct-reference', 'lower-bound', 'exclusions',
@@ -115,6 +115,9 @@ def test_list_checks(run_app) -> None:
 
 
 def test_bad_project_is_one_line_error(run_app, tmp_path: Path) -> None:
+    missing = run_app('check-requirements')
+    assert (missing.code, missing.stderr) == (
+        1, 'check-requirements: PROJECT_DIR is required\n')
     result = run_app('check-requirements', str(tmp_path / 'nope'))
     assert result.code == 1
     assert result.stderr.strip() == f'{tmp_path / "nope"}: no such project directory'

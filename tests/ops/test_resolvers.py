@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -90,10 +89,9 @@ def test_conflict_explained(world, tmp_path, name) -> None:
 @pytest.mark.usefixtures('uv_cache')
 def test_uv_never_downloads_an_interpreter(world, tmp_path) -> None:
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['beta'])
-    start = time.monotonic()
+    # No Python 3.8 here: uv resolves for it all the same, downloading none.
     pins = resolvers.load('uv').resolve(reqs, resolvers.Target('3.8'), options(world))
     assert versions(pins) == {'beta': '1.0'}
-    assert time.monotonic() - start < 5  # no download retries
     argv = uv_driver.command(reqs, resolvers.Target('3.8'), options(world))
     assert '--no-python-downloads' in argv and '--no-config' in argv
 

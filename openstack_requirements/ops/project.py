@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from openstack_requirements.errors import FileError, ParseError
-from openstack_requirements.model import Kind, Line, RequirementsFile, parse_line
+from openstack_requirements.model import Kind, Line, parse_line, split_logical
 from openstack_requirements.ops.files import read_text
 
 #: Requirement files found at the top of a project, by pattern.
@@ -68,12 +68,35 @@ class DependencyFile:
         raise NotImplementedError
 
 
+# Projects share most of their lines (``pbr>=2.0.0 # Apache-2.0``): reading
+# many trees, each distinct text is parsed once. Lines are immutable.
+_LINE_CACHE: dict[tuple[str, bool], Line] = {}
+_LINE_CACHE_SIZE = 200_000
+
+
+def _parse(text: str, *, path: str, lineno: int, newline: str,
+           pbr: bool = False) -> Line:
+    """:func:`parse_line`, remembering the lines of distinct texts."""
+    key = (text, pbr)
+    line = _LINE_CACHE.get(key)
+    if line is None:
+        line = parse_line(text, path=path, lineno=lineno, newline=newline,
+                          pbr=pbr)
+        if len(_LINE_CACHE) < _LINE_CACHE_SIZE:
+            _LINE_CACHE[key] = line
+        return line
+    if line.lineno == lineno and line.newline == newline:
+        return line
+    return dataclasses.replace(line, lineno=lineno, newline=newline)
+
+
 class RequirementsTxt(DependencyFile):
     @classmethod
     def read(cls, path: Path, label: str) -> RequirementsTxt:
         text = read_text(path)
-        parsed = RequirementsFile.parse(text, str(path))
-        return cls(path, text, [Source(label, path, None, None, parsed.lines)])
+        lines = [_parse(body, path=str(path), lineno=lineno, newline=newline)
+                 for lineno, body, newline in split_logical(text)]
+        return cls(path, text, [Source(label, path, None, None, lines)])
 
     def render(self, new: Mapping[str, list[Line]]) -> str:
         source = self.sources[0]
@@ -149,8 +172,8 @@ class SetupCfg(DependencyFile):
                     line = Line(content, newline, number + 1, Kind.COMMENT,
                                 comment=content.lstrip())
                 else:
-                    line = parse_line(content, path=str(path), lineno=number + 1,
-                                      newline=newline, pbr=True)
+                    line = _parse(content, path=str(path), lineno=number + 1,
+                                  newline=newline, pbr=True)
                 lines.append(line)
                 line_prefixes[number + 1] = prefix
             sources.append(Source(source_label, path, section, name, lines))
@@ -232,15 +255,8 @@ class PyprojectToml(DependencyFile):
 
     @classmethod
     def read(cls, path: Path, label: str) -> PyprojectToml:
-        import tomlkit
-        from tomlkit.exceptions import ParseError as TomlError
-
         text = read_text(path)
-        try:
-            document = tomlkit.parse(text)
-        except TomlError as err:
-            raise ParseError(f'invalid TOML: {_toml_reason(err)}', path=str(path),
-                             line=err.line, column=err.col + 1) from None
+        document = _load_toml(text, path)
         sources = []
         finder = _LineFinder(text)
         for section, group, array in _toml_arrays(document):
@@ -252,8 +268,8 @@ class PyprojectToml(DependencyFile):
                     continue  # {include-group = "..."}
                 lineno = finder.find(str(item))
                 try:
-                    line = parse_line(str(item), path=str(path), lineno=lineno,
-                                      newline='')
+                    line = _parse(str(item), path=str(path), lineno=lineno,
+                                  newline='')
                 except ParseError as err:
                     raise ParseError(err.reason, path=str(path), line=lineno,
                                      column=err.column, source=err.source) from None
@@ -268,7 +284,7 @@ class PyprojectToml(DependencyFile):
                    if any(s.label == label for s in self.sources)}
         if not changed:
             return self.text
-        document = tomlkit.parse(self.text)
+        document = _parse_toml(self.text, self.path)
         arrays = {f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
                   for s, g, a in _toml_arrays(document)}
         for source in self.sources:
@@ -294,6 +310,32 @@ class PyprojectToml(DependencyFile):
                     for k, value in enumerate(wanted[j1 + common:j2]):
                         array.insert(at + k, _toml_string(value))
         return tomlkit.dumps(document)
+
+
+def _load_toml(text: str, path: Path) -> Any:
+    """The document as plain data: read with the standard library's fast
+    reader when there is one; tomlkit (which edits) reports errors."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = None  # type: ignore[assignment]
+    if tomllib is not None:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            pass
+    return _parse_toml(text, path)
+
+
+def _parse_toml(text: str, path: Path) -> Any:
+    import tomlkit
+    from tomlkit.exceptions import ParseError as TomlError
+
+    try:
+        return tomlkit.parse(text)
+    except TomlError as err:
+        raise ParseError(f'invalid TOML: {_toml_reason(err)}', path=str(path),
+                         line=err.line, column=err.col + 1) from None
 
 
 def _toml_reason(err: Exception) -> str:

@@ -23,17 +23,25 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
+from packaging.utils import canonicalize_name, canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import FileError, RequirementsError
-from openstack_requirements.model import Line, Requirement, RequirementsFile
+from openstack_requirements.model import (
+    Line,
+    Requirement,
+    RequirementsFile,
+    parse_line,
+    split_logical,
+)
 from openstack_requirements.ops import data
-from openstack_requirements.ops.files import Change, Changeset, read_text
+from openstack_requirements.ops.files import Change, Changeset, read_text, write_atomic
 from openstack_requirements.ops.project import (
     DependencyFile,
     Project,
@@ -55,11 +63,64 @@ class Policy(enum.Enum):
     EXACT = 'exact'
 
 
+_NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
+
+
+class _LazyLines(Mapping[str, list[Line]]):
+    """The global lines by canonical name, each parsed when first asked
+    for: one project uses a fraction of the global list."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self._path = path
+        self._raw: dict[str, list[tuple[int, str, str]]] = {}
+        self._parsed: dict[str, list[Line]] = {}
+        for lineno, body, newline in split_logical(text):
+            stripped = body.lstrip()
+            if not stripped or stripped[0] in '#-':
+                continue
+            match = _NAME_RE.match(body)
+            if match is None:
+                continue
+            key = canonicalize_name(match.group(1))
+            self._raw.setdefault(key, []).append((lineno, body, newline))
+
+    def __getitem__(self, key: str) -> list[Line]:
+        lines = self._parsed.get(key)
+        if lines is None:
+            lines = []
+            for lineno, body, newline in self._raw[key]:
+                line = parse_line(body, path=self._path, lineno=lineno,
+                                  newline=newline)
+                req = line.requirement
+                if (req is not None and req.key == key and not req.url
+                        and not req.editable):
+                    lines.append(line)
+            self._parsed[key] = lines
+        if not lines:
+            raise KeyError(key)
+        return lines
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str) or key not in self._raw:
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in self._raw if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclasses.dataclass(frozen=True)
 class GlobalList:
     """The global requirements, by canonical name, and the excluded names."""
 
-    lines: dict[str, list[Line]]
+    lines: Mapping[str, list[Line]]
     excluded: frozenset[str]
     #: For messages: ``global-requirements.txt or denylist.txt``.
     described: str = 'global-requirements.txt'
@@ -68,15 +129,12 @@ class GlobalList:
     def from_texts(cls, global_text: str, excluded_text: str = '', *,
                    global_path: str = data.GLOBAL,
                    excluded_path: str | None = None) -> GlobalList:
-        lines: dict[str, list[Line]] = {}
-        for line in RequirementsFile.parse(global_text, global_path).lines:
-            req = line.requirement
-            if req is None or req.key is None or req.url or req.editable:
-                continue
-            lines.setdefault(req.key, []).append(line)
+        lines = _LazyLines(global_text, global_path)
         excluded = frozenset(
-            key for key in RequirementsFile.parse(
-                excluded_text, excluded_path).by_key())
+            canonicalize_name(match.group(1))
+            for _, body, _ in split_logical(excluded_text)
+            if body.strip() and body.lstrip()[0] not in '#-'
+            and (match := _NAME_RE.match(body)) is not None)
         described = Path(global_path).name
         if excluded_path:
             described += ' or ' + Path(excluded_path).name
@@ -140,34 +198,74 @@ class ProjectSync:
 _LOWER = ('>=', '>')
 _IMPLIED_LOWER = ('~=', '==', '===')
 
+# Parsing versions and building specifiers dominate a large sync: each
+# distinct text is done once.
+_VERSIONS: dict[str, Version | None] = {}
+_IMPLIED: dict[str, Specifier] = {}
+_CANONICAL: dict[str, tuple[str, str]] = {}
+
+
+def _version_of(text: str) -> Version | None:
+    try:
+        return _VERSIONS[text]
+    except KeyError:
+        pass
+    try:
+        version: Version | None = Version(text.removesuffix('.*'))
+    except InvalidVersion:
+        version = None
+    _VERSIONS[text] = version
+    return version
+
 
 def _version(spec: Specifier) -> Version | None:
-    text = spec.version
-    if text.endswith('.*'):
-        text = text[:-2]
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
+    return _version_of(spec.version)
 
 
-def _lower_bound(specifier: SpecifierSet) -> Specifier | None:
+def _lower_bound(specifier: Iterable[Specifier]) -> Specifier | None:
     """The strictest lower bound ``specifier`` states or implies."""
-    best: tuple[Version, int, Specifier] | None = None
+    best: Specifier | None = None
+    best_rank: tuple[Version, bool] | None = None
     for spec in specifier:
         if spec.operator in _LOWER:
             bound = spec
         elif spec.operator in _IMPLIED_LOWER:
-            bound = Specifier('>=' + spec.version.removesuffix('.*'))
+            text = spec.version.removesuffix('.*')
+            bound = _IMPLIED.get(text)  # type: ignore[assignment]
+            if bound is None:
+                try:
+                    bound = _IMPLIED[text] = Specifier('>=' + text)
+                except ValueError:
+                    continue
         else:
             continue
         version = _version(bound)
         if version is None:
             continue
-        rank = (version, 1 if bound.operator == '>' else 0, bound)
-        if best is None or rank[:2] > best[:2]:
-            best = rank
-    return best[2] if best else None
+        rank = (version, bound.operator == '>')
+        if best_rank is None or rank > best_rank:
+            best, best_rank = bound, rank
+    return best
+
+
+def _merged(project: Iterable[Specifier], global_: Iterable[Specifier],
+            policy: Policy) -> list[Specifier]:
+    global_items = list(global_)
+    if policy is Policy.EXACT:
+        return global_items
+    rest = [s for s in global_items if s.operator not in _LOWER]
+    ours = _lower_bound(project)
+    theirs = _lower_bound(s for s in global_items if s.operator in _LOWER)
+    lower = ours
+    if theirs is not None and (ours is None or _stricter(theirs, ours)):
+        lower = theirs
+    if lower is None:
+        return rest
+    return [lower] + [s for s in rest if not _below(s, lower)]
+
+
+def _as_set(items: Iterable[Specifier]) -> SpecifierSet:
+    return SpecifierSet(','.join(str(s) for s in items))
 
 
 def merge_specifier(project: SpecifierSet, global_: SpecifierSet,
@@ -175,17 +273,7 @@ def merge_specifier(project: SpecifierSet, global_: SpecifierSet,
     """The specifiers a synced line states."""
     if policy is Policy.EXACT:
         return global_
-    rest = [s for s in global_ if s.operator not in _LOWER]
-    ours = _lower_bound(project)
-    theirs = _lower_bound(SpecifierSet(
-        ','.join(str(s) for s in global_ if s.operator in _LOWER)))
-    lower = ours
-    if theirs is not None and (ours is None or _stricter(theirs, ours)):
-        lower = theirs
-    if lower is not None:
-        rest = [s for s in rest if not _below(s, lower)]
-    items = ([lower] if lower is not None else []) + rest
-    return SpecifierSet(','.join(str(s) for s in items))
+    return _as_set(_merged(project, global_, policy))
 
 
 def _below(exclusion: Specifier, lower: Specifier) -> bool:
@@ -219,22 +307,35 @@ def _marker_key(text: str) -> str:
     return key
 
 
-def _effective(specifier: SpecifierSet) -> SpecifierSet:
-    """``specifier`` without the exclusions its lower bound makes vacuous."""
-    lower = _lower_bound(specifier)
-    if lower is None or not any(s.operator == '!=' for s in specifier):
-        return specifier
-    return SpecifierSet(','.join(str(s) for s in specifier
-                                 if not _below(s, lower)))
+def _effective(items: list[Specifier]) -> list[Specifier]:
+    """``items`` without the exclusions their lower bound makes vacuous."""
+    if not any(s.operator == '!=' for s in items):
+        return items
+    lower = _lower_bound(items)
+    if lower is None:
+        return items
+    return [s for s in items if not _below(s, lower)]
 
 
-def _same(a: Requirement, b: Requirement, policy: Policy) -> bool:
+def _canonical(spec: Specifier) -> tuple[str, str]:
+    """What :class:`Specifier` equality compares, computed once a text."""
+    text = str(spec)
+    key = _CANONICAL.get(text)
+    if key is None:
+        key = _CANONICAL[text] = (spec.operator, canonicalize_version(
+            spec.version, strip_trailing_zero=spec.operator != '~='))
+    return key
+
+
+def _same_specifiers(a: Iterable[Specifier], b: Iterable[Specifier],
+                     policy: Policy) -> bool:
+    first, second = list(a), list(b)
     if policy is Policy.MERGE:
-        same_spec = _effective(a.specifier) == _effective(b.specifier)
-    else:
-        same_spec = a.specifier == b.specifier
-    return (a.key == b.key and set(a.extras) == set(b.extras) and same_spec
-            and _marker_key(a.marker_text) == _marker_key(b.marker_text))
+        first, second = _effective(first), _effective(second)
+    if {str(s) for s in first} == {str(s) for s in second}:
+        return True
+    return ({_canonical(s) for s in first}
+            == {_canonical(s) for s in second})
 
 
 def synced_requirement(project: Requirement, global_: Requirement,
@@ -248,7 +349,7 @@ def synced_requirement(project: Requirement, global_: Requirement,
 
 def _reason(old: Requirement, new: Requirement) -> str:
     parts = []
-    if old.specifier != new.specifier:
+    if not _same_specifiers(old.specifier, new.specifier, Policy.EXACT):
         parts.append('specifiers')
     if _marker_key(old.marker_text) != _marker_key(new.marker_text):
         parts.append('markers')
@@ -366,10 +467,17 @@ def _sync_group(group: list[Line], global_lines: list[Line],
         base = group[paired] if paired is not None else first
         breq = base.requirement
         assert breq is not None
-        target = synced_requirement(breq, greq, ctx.policy)
-        if paired is not None and _same(breq, target, ctx.policy):
+        items = _merged(breq.specifier, greq.specifier, ctx.policy)
+        if (paired is not None
+                and _marker_key(breq.marker_text)
+                == _marker_key(greq.marker_text)
+                and _same_specifiers(breq.specifier, items, ctx.policy)):
             new_lines.append(base)
             continue
+        target = breq.replace(
+            specifier=(greq.specifier if ctx.policy is Policy.EXACT
+                       else _as_set(items)),
+            marker_text=greq.marker_text)
         comment = base.comment if paired is not None else ''
         if not comment and ctx.comments:
             comment = gline.comment
@@ -524,7 +632,27 @@ def check_not_read_only(changeset: Changeset, suffix: str = '') -> None:
 
 def write(changeset: Changeset, suffix: str = '') -> list[str]:
     """Write every change, all checked first: nothing is written when any
-    target is read-only, not writable, or changed since it was read."""
+    target is read-only, not writable, or changed since it was read.
+
+    Each file is replaced atomically; the files are written by a few
+    threads, as each write waits for the disk (fsync) most of its time.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     check_not_read_only(changeset, suffix)
-    return changeset.write(suffix)
+    changeset.check_writable(suffix)
+    targets = [(c.path + (f'.{suffix}' if suffix else ''), c.new)
+               for c in changeset.pending]
+
+    def write_one(target: tuple[str, str]) -> str:
+        try:
+            write_atomic(*target)
+        except OSError as err:
+            raise FileError(f'{target[0]}: {err.strerror}') from None
+        return target[0]
+
+    if len(targets) < 4:
+        return [write_one(t) for t in targets]
+    with ThreadPoolExecutor(max_workers=min(16, len(targets))) as pool:
+        return list(pool.map(write_one, targets))
 

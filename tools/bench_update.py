@@ -1,0 +1,175 @@
+"""update-requirements, side by side with the reference, and a 200-tree batch.
+
+1. Every corpus tree, synced (``--exact --soft-update``) against the data of
+   the nearest date, by ours and by the reference ``openstack-requirements
+   ==1.2.0`` (which takes one project per run), each as its own process on
+   a fresh copy; the best of a few runs.
+2. 200 generated project trees (requirements*.txt, setup.cfg extras,
+   pyproject.toml; 90 packages each from the global list, each package
+   with one of three minimums) synced by ours in one invocation; the
+   reference on the first few of them, one process per tree as it must be
+   run.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import DATA, TREES, nearest_data  # noqa: E402
+from tools import reference  # noqa: E402
+
+REPEAT = 3
+BATCH = 200
+REFERENCE_SAMPLE = 5
+
+
+def _ours_command() -> list[str]:
+    script = Path(sys.executable).parent / 'update-requirements'
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, '-c',
+            'import sys; from openstack_requirements.cli.app import '
+            'update_requirements as m; sys.exit(m())']
+
+
+def _copy(source: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    for path in sorted(source.rglob('*')):
+        if path.is_file():
+            dest = target / path.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+
+
+def _reference_source(data: Path, place: Path) -> Path:
+    place.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data / 'global-requirements.txt',
+                    place / 'global-requirements.txt')
+    excluded = data / 'blacklist.txt'
+    if not excluded.exists():
+        excluded = data / 'denylist.txt'
+    shutil.copyfile(excluded, place / 'blacklist.txt')
+    return place
+
+
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(f'{command[0]} failed:\n{done.stderr[-2000:]}')
+    return elapsed
+
+
+def _best(tree: Path, work: Path, command: list[str]) -> float:
+    times = []
+    for _ in range(REPEAT):
+        _copy(tree, work)
+        times.append(_timed([*command, str(work)]))
+    return min(times)
+
+
+def _generate(count: int, place: Path, data: Path) -> list[Path]:
+    """Project trees drawing their packages from the global list."""
+    names = []
+    for line in (data / 'global-requirements.txt').read_text().splitlines():
+        body = line.split('#', 1)[0].strip()
+        if body and not body.startswith('-'):
+            names.append(body.split(';')[0].split('<')[0].split('>')[0]
+                         .split('!')[0].split('=')[0].split('[')[0].strip())
+    names = sorted(set(names))
+    rng = random.Random(3)
+    # As in OpenStack, the projects using a package state one of a few
+    # minimums for it (and most share one licence comment).
+    minimums = {name: [f'{rng.randint(0, 9)}.{rng.randint(0, 20)}.0'
+                       for _ in range(3)] for name in names}
+    roots = []
+    for n in range(count):
+        root = place / f'project-{n:03d}'
+        (root / 'doc').mkdir(parents=True)
+        picks = rng.sample(names, 90)
+
+        def req(name: str) -> str:
+            bound = f'>={rng.choice(minimums[name])}'
+            comment = '  # Apache-2.0' if rng.random() < 0.7 else ''
+            return f'{name}{bound}{comment}'
+
+        (root / 'requirements.txt').write_text(
+            '# The order of packages is significant.\n\n'
+            + '\n'.join(req(p) for p in picks[:55]) + '\n')
+        (root / 'test-requirements.txt').write_text(
+            '\n'.join(req(p) for p in picks[55:75]) + '\n')
+        (root / 'doc' / 'requirements.txt').write_text(
+            '\n'.join(req(p) for p in picks[75:83]) + '\n')
+        (root / 'setup.cfg').write_text(
+            f'[metadata]\nname = project-{n}\n\n[extras]\n'
+            + ''.join(f'extra{i} =\n  {req(p)}\n'
+                      for i, p in enumerate(picks[83:86])))
+        (root / 'pyproject.toml').write_text(
+            f'[project]\nname = "project-{n}"\n'
+            'dependencies = [\n'
+            + ''.join(f'    "{req(p).split("  #")[0]}",\n'
+                      for p in picks[86:88])
+            + ']\n\n[project.optional-dependencies]\n'
+            + ''.join(f'opt{i} = ["{req(p).split("  #")[0]}"]\n'
+                      for i, p in enumerate(picks[88:90])))
+        roots.append(root)
+    return roots
+
+
+def main(argv: list[str]) -> int:
+    ours = _ours_command()
+    ref_script = reference.script('update-requirements')
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for tree in sorted(TREES.iterdir()):
+            data = nearest_data(tree)
+            ref_source = _reference_source(data, work / 'src' / data.name)
+            mine = _best(tree, work / 'ours', [
+                *ours, '--exact', '--soft-update', '--source', str(data)])
+            theirs = _best(tree, work / 'ref', [
+                str(ref_script), '--soft-update', '--source',
+                str(ref_source)])
+            rows.append((tree.name, f'{mine:.3f}', f'{theirs:.3f}',
+                         f'{theirs / mine:.1f}x'))
+
+        data = DATA / 'openstack-2026-08-22'
+        batch = _generate(BATCH, work / 'batch', data)
+        batch_copy = work / 'batch-ref'
+        shutil.copytree(work / 'batch', batch_copy)
+        mine = _timed([*ours, '--soft-update', '--source', str(data),
+                       *map(str, batch)])
+        ref_source = _reference_source(data, work / 'src' / 'batch')
+        sample = sorted(batch_copy.iterdir())[:REFERENCE_SAMPLE]
+        ref_each = sum(_timed([str(ref_script), '--soft-update', '--source',
+                               str(ref_source), str(root)])
+                       for root in sample) / len(sample)
+        rows.append((f'{BATCH} generated trees, one run', f'{mine:.3f}',
+                     f'~{ref_each * BATCH:.1f} ({BATCH} runs, est.)',
+                     f'{ref_each * BATCH / mine:.0f}x'))
+
+    widths = [max(len(r[i]) for r in [_HEAD, *rows]) for i in range(4)]
+    for row in [_HEAD, *rows]:
+        print('  '.join(cell.ljust(w) for cell, w in zip(row, widths,
+                                                        strict=True)))
+    print(f'(seconds, best of {REPEAT} per tree, each a fresh process on a '
+          f'fresh copy; reference batch estimated from {REFERENCE_SAMPLE} '
+          'trees)')
+    return 0
+
+
+_HEAD = ('sync', 'ours (s)', 'reference 1.2.0 (s)', 'speed-up')
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

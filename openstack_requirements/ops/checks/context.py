@@ -36,23 +36,19 @@ class LazyIndex(Mapping[str, list[Line]]):
     A project uses a hundred of the thousand lines of the data; the
     others are never parsed unless a check walks the whole file."""
 
-    def __init__(self, raw: dict[str, list[tuple[int, str, str]]],
-                 path: str) -> None:
+    def __init__(self, data_file: DataFile, raw: dict[str, list[int]]) -> None:
+        self._file = data_file
         self._raw = raw
-        self._path = path
         self._parsed: dict[str, list[Line]] = {}
 
     def __getitem__(self, key: str) -> list[Line]:
         lines = self._parsed.get(key)
         if lines is None:
             lines = []
-            for lineno, body, newline in self._raw[key]:
-                try:
-                    line = parse_line(body, path=self._path, lineno=lineno,
-                                      newline=newline)
-                except ParseError:
-                    continue  # the parse check reports it
-                if line.key == key:
+            for index in self._raw[key]:
+                line = self._file.parse_at(index)
+                # a line that does not parse: the parse check reports it
+                if isinstance(line, Line) and line.key == key:
                     lines.append(line)
             self._parsed[key] = lines
         return lines
@@ -65,12 +61,15 @@ class LazyIndex(Mapping[str, list[Line]]):
 
 
 class DataFile:
-    """A governance file: its lines, and the lines that did not parse."""
+    """A governance file: its lines, and the lines that did not parse.
+
+    Each line is parsed once, when first needed."""
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.text = text
         self._raw = list(split_logical(text))
+        self._cache: dict[int, Line | ParseError] = {}
 
     @property
     def label(self) -> str:
@@ -81,19 +80,30 @@ class DataFile:
         path = Path(path)
         return cls(path, read_text(path))
 
-    def _parse_all(self) -> tuple[list[Line], list[ParseError]]:
-        lines, errors = [], []
-        for lineno, body, newline in self._raw:
+    def parse_at(self, index: int) -> Line | ParseError:
+        """The line at ``index`` of the logical lines, or its error."""
+        found = self._cache.get(index)
+        if found is None:
+            lineno, body, newline = self._raw[index]
             try:
-                lines.append(parse_line(body, path=self.path.name, lineno=lineno,
-                                        newline=newline))
+                found = parse_line(body, path=self.path.name, lineno=lineno,
+                                   newline=newline)
             except ParseError as err:
-                errors.append(err)
-        return lines, errors
+                found = err
+            self._cache[index] = found
+        return found
 
     @functools.cached_property
     def _parsed(self) -> tuple[list[Line], list[ParseError]]:
-        return self._parse_all()
+        lines: list[Line] = []
+        errors: list[ParseError] = []
+        for index in range(len(self._raw)):
+            found = self.parse_at(index)
+            if isinstance(found, ParseError):
+                errors.append(found)
+            else:
+                lines.append(found)
+        return lines, errors
 
     @property
     def lines(self) -> list[Line]:
@@ -110,9 +120,8 @@ class DataFile:
     @functools.cached_property
     def by_key(self) -> Mapping[str, list[Line]]:
         """Requirement lines by canonical name (parsed lazily)."""
-        raw: dict[str, list[tuple[int, str, str]]] = {}
-        for item in self._raw:
-            body = item[1]
+        raw: dict[str, list[int]] = {}
+        for index, (_, body, _) in enumerate(self._raw):
             match = _NAME_RE.match(body)
             if match is None or body.startswith(':', match.end()):
                 stripped = body.strip()
@@ -120,8 +129,8 @@ class DataFile:
                     continue
                 # an option or URL line: parse it to learn its name
                 return self._eager_index()
-            raw.setdefault(canonicalize_name(match.group(1)), []).append(item)
-        return LazyIndex(raw, self.path.name)
+            raw.setdefault(canonicalize_name(match.group(1)), []).append(index)
+        return LazyIndex(self, raw)
 
     def _eager_index(self) -> dict[str, list[Line]]:
         groups: dict[str, list[Line]] = {}

@@ -87,7 +87,7 @@ def cases() -> list[tuple[str, list[str], list[str]]]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=5)
-    args = parser.parse_args(argv)
+    args, _ = parser.parse_known_args(argv)  # options of other topics pass by
     rows = []
     for label, ours, theirs in cases():
         mine, ref = _pair(ours, theirs, args.runs)

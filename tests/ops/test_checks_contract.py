@@ -109,6 +109,9 @@ def test_lower_bound(context) -> None:
     ('capped>=1,!=2.5', None),         # excluded by the global cap already
     ('name~=1.2', '~=1.2'),            # the implied cap <2
     ('capped~=1.2', None),             # <2 implied, the global caps <2.0
+    ('capped>=1,<=1.9', '<=1.9'),      # leaves (1.9, 2.0) out
+    ('capped>=1,<=2.0', None),
+    ('name>=1,!=1.4.*', '!=1.4.*'),    # the global excludes 1.4 only
 ])
 def test_exclusions_as_version_sets(context, line: str, bad: str | None) -> None:
     ctx = context(requirements_txt=line + '\n')
@@ -240,6 +243,15 @@ def test_direct_reference(context) -> None:
                    'contract needs a named requirement from the package index')]
     assert run(contract.LowerBound(), ctx) == []
     assert run(contract.UpperConstraint(), ctx) == []
+
+
+def test_local_editables_are_reported_not_refused(context) -> None:
+    ctx = context(requirements_txt='-e .\n-e file:../sibling#egg=sibling\nname>=1\n')
+    assert run(contract.DirectReference(), ctx) == []
+    assert run(contract.PipOptions(), ctx) == [
+        (1, '', 'local requirement -e . is not checked'),
+        (2, 'sibling', 'local requirement -e file:../sibling#egg=sibling is not checked')]
+    assert run(contract.InGlobal(), ctx) == []
 
 
 @pytest.mark.parametrize('branch, pyproject, message', [

@@ -215,9 +215,10 @@ class Context:
 
     def governed(self, source: Source) -> list[Line]:
         """The requirement lines of ``source`` the contract governs: named,
-        not denylisted."""
+        not denylisted, not a local editable or path."""
         return [line for line in source.requirement_lines()
-                if line.key is not None and line.key not in self.denied]
+                if line.key is not None and line.key not in self.denied
+                and not is_local(line)]
 
     def match_global(self, line: Line) -> tuple[Line | None, bool]:
         """The global entry ``line`` corresponds to, and whether its markers
@@ -239,6 +240,14 @@ class Context:
         if tolerated is not None:
             return tolerated, True
         return (entries[0] if entries else None), False
+
+
+def is_local(line: Line) -> bool:
+    """An editable or a local path (``-e .``, ``file:``): the project
+    itself or a sibling checkout, not a dependency from elsewhere."""
+    req = line.requirement
+    return req is not None and bool(req.url) and (
+        req.editable or req.url.startswith(('.', '/', '~', 'file:')))
 
 
 # -- markers ------------------------------------------------------------------

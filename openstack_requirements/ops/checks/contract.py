@@ -18,6 +18,7 @@ from openstack_requirements.ops.checks import specs
 from openstack_requirements.ops.checks.base import PROJECT, WARNING, Check, Finding
 from openstack_requirements.ops.checks.context import (
     Context,
+    is_local,
     marker_text,
     python3_only,
 )
@@ -47,7 +48,7 @@ class DirectReference(Check):
             for line in source.requirement_lines():
                 req = line.requirement
                 assert req is not None
-                if req.url:
+                if req.url and not is_local(line):
                     yield self.finding(
                         source.label, line.lineno, req.name,
                         f'direct reference {req.url!r}: the contract needs '
@@ -223,13 +224,19 @@ class Spelling(Check):
 
 class PipOptions(Check):
     name = 'pip-options'
-    description = 'pip option lines (-r, -c, index options) are reported, not checked'
+    description = ('pip option lines (-r, -c, index options) and local editables '
+                   'are reported, not checked')
     scope = PROJECT
     severity = 'info'
 
     def check(self, context: Context) -> Iterable[Finding]:
         for source in context.sources():
             for line in source.lines:
+                req = line.requirement
+                if req is not None and is_local(line):
+                    yield self.finding(source.label, line.lineno, req.name,
+                                       f'local requirement {line.text.strip()} '
+                                       'is not checked')
                 if line.kind is Kind.OPTION and line.option is not None:
                     yield self.finding(
                         source.label, line.lineno, '',

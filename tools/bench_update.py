@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import DATA, TREES, nearest_data  # noqa: E402
 from tools import reference  # noqa: E402
 
-REPEAT = 3
+REPEAT = 5
 BATCH = 200
 REFERENCE_SAMPLE = 5
 
@@ -62,21 +63,30 @@ def _reference_source(data: Path, place: Path) -> Path:
     return place
 
 
-def _timed(command: list[str]) -> float:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one run of ``command``."""
+    cpu = _cpu()
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode:
         raise RuntimeError(f'{command[0]} failed:\n{done.stderr[-2000:]}')
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
-def _best(tree: Path, work: Path, command: list[str]) -> float:
-    times = []
+def _best(tree: Path, work: Path, command: list[str]) -> tuple[float, float]:
+    walls, cpus = [], []
     for _ in range(REPEAT):
         _copy(tree, work)
-        times.append(_timed([*command, str(work)]))
-    return min(times)
+        wall, cpu = _timed([*command, str(work)])
+        walls.append(wall)
+        cpus.append(cpu)
+    return min(walls), min(cpus)
 
 
 def _generate(count: int, place: Path, data: Path) -> list[Path]:
@@ -130,7 +140,7 @@ def _generate(count: int, place: Path, data: Path) -> list[Path]:
 def main(argv: list[str]) -> int:
     ours = _ours_command()
     ref_script = reference.script('update-requirements')
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, ...]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for tree in sorted(TREES.iterdir()):
@@ -141,8 +151,7 @@ def main(argv: list[str]) -> int:
             theirs = _best(tree, work / 'ref', [
                 str(ref_script), '--soft-update', '--source',
                 str(ref_source)])
-            rows.append((tree.name, f'{mine:.3f}', f'{theirs:.3f}',
-                         f'{theirs / mine:.1f}x'))
+            rows.append((tree.name, *_cells(mine, theirs)))
 
         data = DATA / 'openstack-2026-08-22'
         batch = _generate(BATCH, work / 'batch', data)
@@ -152,24 +161,32 @@ def main(argv: list[str]) -> int:
                        *map(str, batch)])
         ref_source = _reference_source(data, work / 'src' / 'batch')
         sample = sorted(batch_copy.iterdir())[:REFERENCE_SAMPLE]
-        ref_each = sum(_timed([str(ref_script), '--soft-update', '--source',
-                               str(ref_source), str(root)])
-                       for root in sample) / len(sample)
-        rows.append((f'{BATCH} generated trees, one run', f'{mine:.3f}',
-                     f'~{ref_each * BATCH:.1f} ({BATCH} runs, est.)',
-                     f'{ref_each * BATCH / mine:.0f}x'))
+        runs = [_timed([str(ref_script), '--soft-update', '--source',
+                        str(ref_source), str(root)]) for root in sample]
+        theirs = (sum(r[0] for r in runs) / len(runs) * BATCH,
+                  sum(r[1] for r in runs) / len(runs) * BATCH)
+        rows.append((f'{BATCH} generated trees, one run',
+                     *_cells(mine, theirs)))
 
-    widths = [max(len(r[i]) for r in [_HEAD, *rows]) for i in range(4)]
-    for row in [_HEAD, *rows]:
+    head = ('sync', 'ours wall', 'ref wall', 'wall x', 'ours cpu',
+            'ref cpu', 'cpu x')
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for row in [head, *rows]:
         print('  '.join(cell.ljust(w) for cell, w in zip(row, widths,
                                                         strict=True)))
-    print(f'(seconds, best of {REPEAT} per tree, each a fresh process on a '
-          f'fresh copy; reference batch estimated from {REFERENCE_SAMPLE} '
-          'trees)')
+    print(f'(seconds; per tree the best of {REPEAT} runs, each a fresh '
+          'process on a fresh copy; the reference takes one tree a run, so '
+          f'its {BATCH}-tree figures are {BATCH} x the mean of '
+          f'{REFERENCE_SAMPLE} runs)')
     return 0
 
 
-_HEAD = ('sync', 'ours (s)', 'reference 1.2.0 (s)', 'speed-up')
+def _cells(mine: tuple[float, float],
+           theirs: tuple[float, float]) -> tuple[str, ...]:
+    return (f'{mine[0]:.3f}', f'{theirs[0]:.3f}',
+            f'{theirs[0] / mine[0]:.1f}x', f'{mine[1]:.3f}',
+            f'{theirs[1]:.3f}', f'{theirs[1] / mine[1]:.1f}x')
+
 
 if __name__ == '__main__':
     sys.exit(main(sys.argv[1:]))

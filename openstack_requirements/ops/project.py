@@ -258,15 +258,18 @@ class PyprojectToml(DependencyFile):
         text = read_text(path)
         document = _load_toml(text, path)
         sources = []
+        spans: dict[str, list[tuple[int, str] | None]] = {}
         finder = _LineFinder(text)
         for section, group, array in _toml_arrays(document):
             where = f'[{section}] {group}' if group else f'[{section}]'
             source_label = f'{label} {where}'
             lines = []
+            spans[source_label] = []
             for item in array:
                 if not isinstance(item, str):
                     continue  # {include-group = "..."}
                 lineno = finder.find(str(item))
+                spans[source_label].append(finder.last)
                 try:
                     line = _parse(str(item), path=str(path), lineno=lineno,
                                   newline='')
@@ -275,7 +278,15 @@ class PyprojectToml(DependencyFile):
                                      column=err.column, source=err.source) from None
                 lines.append(line)
             sources.append(Source(source_label, path, section, group, lines))
-        return cls(path, text, sources)
+        toml = cls(path, text, sources)
+        if type(document) is dict:  # read by tomllib
+            toml._data, toml._spans = document, spans
+        return toml
+
+    #: The document as plain data (read by tomllib), and where each string
+    #: of each source was found in the text: for edits in place.
+    _data: dict[str, Any] | None = None
+    _spans: dict[str, list[tuple[int, str] | None]]
 
     def render(self, new: Mapping[str, list[Line]]) -> str:
         import tomlkit
@@ -284,6 +295,9 @@ class PyprojectToml(DependencyFile):
                    if any(s.label == label for s in self.sources)}
         if not changed:
             return self.text
+        in_place = self._render_in_place(changed)
+        if in_place is not None:
+            return in_place
         document = _parse_toml(self.text, self.path)
         arrays = {f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
                   for s, g, a in _toml_arrays(document)}
@@ -310,6 +324,51 @@ class PyprojectToml(DependencyFile):
                     for k, value in enumerate(wanted[j1 + common:j2]):
                         array.insert(at + k, _toml_string(value))
         return tomlkit.dumps(document)
+
+
+    def _render_in_place(self, changed: Mapping[str, list[Line]]) -> str | None:
+        """The text with edited strings replaced where they stand, when
+        each edit replaces one string (no insertion or removal); checked
+        by reading the result back. ``None`` when this does not apply."""
+        import copy
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10
+            return None
+        if self._data is None:
+            return None
+        expected = copy.deepcopy(self._data)
+        arrays = {f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
+                  for s, g, a in _toml_arrays(expected)}
+        edits: list[tuple[int, int, str]] = []
+        for label, lines in changed.items():
+            spans = self._spans.get(label)
+            array = arrays.get(label)
+            if spans is None or array is None or len(spans) != len(lines):
+                return None
+            positions = [i for i, item in enumerate(array)
+                         if isinstance(item, str)]
+            for position, span, line in zip(positions, spans, lines,
+                                            strict=True):
+                if array[position] == line.text:
+                    continue
+                if span is None:
+                    return None
+                at, quoted = span
+                quote = quoted[0]
+                if quote in line.text or '\\' in line.text or '\n' in line.text:
+                    return None
+                edits.append((at, len(quoted), quote + line.text + quote))
+                array[position] = line.text
+        text = self.text
+        for at, length, replacement in sorted(edits, reverse=True):
+            text = text[:at] + replacement + text[at + length:]
+        try:
+            if tomllib.loads(text) != expected:
+                return None
+        except tomllib.TOMLDecodeError:
+            return None
+        return text
 
 
 def _load_toml(text: str, path: Path) -> Any:
@@ -367,12 +426,18 @@ class _LineFinder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.offset = 0
+        #: Where the last value found stands, quotes included (``None``
+        #: when it was not found quoted).
+        self.last: tuple[int, str] | None = None
 
     def find(self, value: str) -> int:
+        self.last = None
         for quoted in (f'"{value}"', f"'{value}'", value):
             at = self.text.find(quoted, self.offset)
             if at >= 0:
                 self.offset = at + len(quoted)
+                if quoted is not value:
+                    self.last = (at, quoted)
                 return self.text.count('\n', 0, at) + 1
         return 1
 

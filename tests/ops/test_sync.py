@@ -148,3 +148,8 @@ def test_unknown_packages_are_problems_in_hard_mode() -> None:
         "req.txt:2:3: 'Unknown' is not in global-requirements.txt or "
         'denylist.txt']
     assert [(r.package, r.reason) for r in rows][0] == ('Unknown', UNKNOWN)
+
+
+def test_crlf_lines_keep_their_ending() -> None:
+    new, _, _ = sync_text('# x\r\nfoo>=0.5\r\nbar\r\n', GLOBAL_LIST, MERGE)
+    assert new == '# x\r\nfoo>=1.0,!=1.5,<3  # MIT\r\nbar!=2.1,<3\r\n'

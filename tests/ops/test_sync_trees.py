@@ -73,7 +73,7 @@ def test_pyproject_edits_strings_only(tmp_path: Path) -> None:
     (tmp_path / 'pyproject.toml').write_text(PYPROJECT)
     result = _sync(tmp_path, soft=True)
     assert [c.new for c in result.changes] == [PYPROJECT.replace(
-        "'oslo.vmware'", '"oslo.vmware>=3.6.0,!=3.7.0"').replace(
+        "'oslo.vmware'", "'oslo.vmware>=3.6.0,!=3.7.0'").replace(
         '"zVMCloudConnector>=1.3.0"',
         '"zVMCloudConnector>=1.3.0;sys_platform!=\'win32\'"').replace(
         '"pytest>=7"', '"pytest>=7,!=8.0.0"').replace(
@@ -83,6 +83,30 @@ def test_pyproject_edits_strings_only(tmp_path: Path) -> None:
         f'{tmp_path}/pyproject.toml [project.optional-dependencies] zvm',
         f'{tmp_path}/pyproject.toml [dependency-groups] test',
         f'{tmp_path}/pyproject.toml [dependency-groups] docs']
+
+
+def test_pyproject_same_string_elsewhere_is_left_alone(
+        tmp_path: Path) -> None:
+    # the first "pytest" of the text is not a dependency: the edit in place
+    # is checked by reading the result back, and tomlkit does it instead
+    text = ('[build-system]\nrequires = ["pytest"]\n\n'
+            '[dependency-groups]\ntest = ["pytest"]  # tests\n')
+    (tmp_path / 'pyproject.toml').write_text(text)
+    assert [c.new for c in _sync(tmp_path).changes] == [
+        text.replace('test = ["pytest"]', 'test = ["pytest!=8.0.0"]')]
+
+
+def test_pyproject_marker_variants_are_inserted(tmp_path: Path) -> None:
+    two = sync.GlobalList.from_texts(
+        "two>1;python_version=='2.7'\ntwo<2;python_version>='3.0'\n")
+    text = ('[project]\nname = "x"\ndependencies = [\n'
+            '    "two",  # note\n    "other",\n]\n')
+    (tmp_path / 'pyproject.toml').write_text(text)
+    result = sync.sync_project(read_project(tmp_path), two, soft=True)
+    assert [c.new for c in result.changes] == [text.replace(
+        '    "two",  # note\n',
+        '    "two>1;python_version==\'2.7\'",  # note\n'
+        '    "two<2;python_version>=\'3.0\'",\n')]
 
 
 # -- real trees ---------------------------------------------------------------

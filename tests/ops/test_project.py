@@ -108,3 +108,26 @@ def test_malformed_toml_is_located(tmp_path: Path) -> None:
     with pytest.raises(ParseError) as info:
         read_project(tmp_path)
     assert str(info.value).startswith(f'{tmp_path / "pyproject.toml"}:3:')
+
+
+def test_repeated_lines_keep_their_own_numbers(tmp_path: Path) -> None:
+    # lines are parsed once per distinct text; each keeps its own place
+    (tmp_path / 'requirements.txt').write_text('pbr\n\npbr\r\npbr')
+    lines = read_project(tmp_path).sources[0].lines
+    assert [(line.lineno, line.newline, line.key) for line in lines] == [
+        (1, '\n', 'pbr'), (2, '\n', None), (3, '\r\n', 'pbr'), (4, '', 'pbr')]
+
+
+def test_find_listed_projects(tmp_path: Path) -> None:
+    from openstack_requirements.ops.project import find_listed_projects
+
+    (tmp_path / 'openstack' / 'nova').mkdir(parents=True)
+    (tmp_path / 'oslo.db').mkdir()
+    listed = tmp_path / 'projects.txt'
+    listed.write_text('openstack/nova\n\n# note\nopenstack/oslo.db  # db\n'
+                      'x/gone\n')
+    assert find_listed_projects(listed, tmp_path) == (
+        [('openstack/nova', tmp_path / 'openstack' / 'nova'),
+         ('openstack/oslo.db', tmp_path / 'oslo.db')], ['x/gone'])
+    with pytest.raises(FileError, match='no such directory'):
+        find_listed_projects(listed, tmp_path / 'nope')

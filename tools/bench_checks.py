@@ -2,7 +2,8 @@
 
 validate-constraints on the 2026 data, and check-requirements (reference:
 check-constraints, the nearest thing it ships) on every corpus tree, each
-as a fresh process, best of N runs. Prints one table; exits 0.
+as a fresh process, best of N runs, wall and CPU time (CPU time is the
+steadier figure on a busy machine). Prints one table; exits 0.
 
     python tools/bench_checks.py [--runs N]
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,22 +31,31 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _time(argv: list[str], env: dict[str, str]) -> float:
+def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, capture_output=True, env=env, cwd='/')
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
-def _pair(ours: list[str], theirs: list[str], runs: int) -> tuple[float, float]:
-    """Best of ``runs`` for each, interleaved so that a load spike on the
-    machine hits both sides alike; one warm-up run each (.pyc files)."""
+def _pair(ours: list[str], theirs: list[str], runs: int
+          ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Best wall and best CPU time of ``runs`` for each, interleaved so that
+    a load spike on the machine hits both sides alike; one warm-up run
+    each (.pyc files)."""
     env = _env()
     _time(ours, env), _time(theirs, env)
-    mine = ref = float('inf')
+    mine = [float('inf')] * 2
+    ref = [float('inf')] * 2
     for _ in range(runs):
-        mine = min(mine, _time(ours, env))
-        ref = min(ref, _time(theirs, env))
-    return mine, ref
+        for best, argv in ((mine, ours), (ref, theirs)):
+            wall, cpu = _time(argv, env)
+            best[0], best[1] = min(best[0], wall), min(best[1], cpu)
+    return (mine[0], mine[1]), (ref[0], ref[1])
 
 
 def _nearest(tree: Path) -> Path:
@@ -90,16 +101,15 @@ def main(argv: list[str]) -> int:
     args, _ = parser.parse_known_args(argv)  # options of other topics pass by
     rows = []
     for label, ours, theirs in cases():
-        mine, ref = _pair(ours, theirs, args.runs)
-        rows.append((label, mine, ref))
+        (wall, cpu), (ref_wall, ref_cpu) = _pair(ours, theirs, args.runs)
+        rows.append((label, wall, ref_wall, cpu, ref_cpu))
     width = max(len(r[0]) for r in rows)
-    print(f'{"case":<{width}}  {"ours (s)":>9}  {"1.2.0 (s)":>9}  {"ratio":>6}')
-    for label, mine, ref in rows:
-        print(f'{label:<{width}}  {mine:9.3f}  {ref:9.3f}  {ref / mine:5.1f}x')
-    total_mine = sum(r[1] for r in rows)
-    total_ref = sum(r[2] for r in rows)
-    print(f'{"total":<{width}}  {total_mine:9.3f}  {total_ref:9.3f}  '
-          f'{total_ref / total_mine:5.1f}x')
+    print(f'{"case":<{width}}  {"wall ours":>9}  {"wall 1.2.0":>10}  {"ratio":>6}'
+          f'  {"cpu ours":>8}  {"cpu 1.2.0":>9}  {"ratio":>6}')
+    total = ('total', *(sum(r[i] for r in rows) for i in range(1, 5)))
+    for label, wall, ref_wall, cpu, ref_cpu in [*rows, total]:
+        print(f'{label:<{width}}  {wall:9.3f}  {ref_wall:10.3f}  {ref_wall / wall:5.1f}x'
+              f'  {cpu:8.3f}  {ref_cpu:9.3f}  {ref_cpu / cpu:5.1f}x')
     return 0
 
 

@@ -38,15 +38,6 @@ class CheckCommand(base.Lister):
                  'description) and run nothing')
         return parser
 
-    def get_epilog(self) -> str:
-        """cliff's epilog without its search of every installed
-        distribution for the one providing this command (60 ms at each
-        start): the checks commands are the app's own."""
-        parts = [self._epilog or '']
-        parts.extend(e for h in self._hooks
-                     if h.obj is not None and (e := h.obj.get_epilog()) is not None)
-        return '\n\n'.join(parts)
-
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
         raise NotImplementedError
 

@@ -20,11 +20,6 @@ class UpdateRequirements(base.Lister):
     excluded list is an error (nothing is written) unless --soft-update.
     """
 
-    def get_epilog(self) -> str:
-        # cliff's epilog names the plugin's distribution by scanning every
-        # installed one: a fifth of the start-up time, for one line of help.
-        return ''
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(

@@ -3,17 +3,26 @@
 A wheel here is a zip holding only ``METADATA``, ``WHEEL`` and ``RECORD``:
 enough for pip and uv to resolve (they read the metadata), never meant to
 be installed for real. Point a resolver at the directory with
-``--find-links DIR --no-index``.
+``--find-links DIR --no-index``, or serve it as a simple index on
+127.0.0.1 with :func:`serve_simple_index`.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import http.server
 import re
+import shutil
+import tempfile
+import threading
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
 
 
 def _dist_name(name: str) -> str:
@@ -118,3 +127,46 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
     '3.13': {'top': '1.0', 'alpha': '3.0', 'beta': '1.0', 'delta': '1.10',
              'eps': '2.0', 'deny-me': '1.0'},
 }
+
+
+@contextlib.contextmanager
+def serve_simple_index(wheels: str | Path) -> Iterator[tuple[str, list[str]]]:
+    """The wheels of ``wheels`` as a PEP 503 simple index on 127.0.0.1.
+
+    Yields the index URL and the list of paths requested so far.
+    """
+    root = Path(tempfile.mkdtemp(prefix='simple-index-'))
+    files = root / 'files'
+    files.mkdir()
+    projects: dict[str, list[str]] = {}
+    for wheel in sorted(Path(wheels).glob('*.whl')):
+        shutil.copy(wheel, files / wheel.name)
+        name = canonicalize_name(wheel.name.split('-', 1)[0])
+        projects.setdefault(name, []).append(wheel.name)
+    for name, wheel_names in projects.items():
+        page = root / 'simple' / name
+        page.mkdir(parents=True)
+        links = ''.join(f'<a href="../../files/{w}">{w}</a>\n' for w in wheel_names)
+        (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
+    requests: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            requests.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f'http://127.0.0.1:{server.server_port}/simple', requests
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(root, ignore_errors=True)

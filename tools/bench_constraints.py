@@ -146,7 +146,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument('--no-reference', action='store_true')
     parser.add_argument('--reference-only', action='store_true',
                         help='only the side-by-side with the reference')
-    args = parser.parse_args(argv)
+    args, _ = parser.parse_known_args(argv)  # other topics take other options
     pythons = args.pythons.split(',')
     rows: list[tuple[str, str, float]] = []
 

@@ -55,6 +55,8 @@ def command(requirements: Path, target: Target,
         argv += ['--find-links', place]
     if options.no_index:
         argv.append('--no-index')
+    if options.offline:
+        argv.append('--offline')
     return argv
 
 
@@ -88,6 +90,7 @@ def parse_pins(output: str, python: str, resolver: str = 'uv'
 class UvResolver(Resolver):
     name = 'uv'
     description = 'uv pip compile per Python version; no interpreter needed'
+    shares_cache = True
 
     def prepare(self, target: Target) -> Target:
         uv_binary()

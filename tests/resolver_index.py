@@ -13,10 +13,12 @@ import base64
 import contextlib
 import hashlib
 import http.server
+import os
 import re
 import shutil
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -129,43 +131,64 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
 }
 
 
-@contextlib.contextmanager
-def serve_simple_index(wheels: str | Path) -> Iterator[tuple[str, list[str]]]:
-    """The wheels of ``wheels`` as a PEP 503 simple index on 127.0.0.1.
+class SimpleIndex:
+    """A PEP 503 simple index of a wheel directory, served on 127.0.0.1."""
 
-    Yields the index URL and the list of paths requested so far.
-    """
+    def __init__(self, wheels: str | Path, root: Path) -> None:
+        self.wheels = Path(wheels)
+        self.root = root
+        self.url = ''
+        #: The paths requested so far.
+        self.requests: list[str] = []
+        self.publish()
+
+    def publish(self) -> None:
+        """(Re)write the pages from the wheels now in the directory; they
+        are served as modified, so clients that revalidate see them."""
+        files = self.root / 'files'
+        files.mkdir(parents=True, exist_ok=True)
+        projects: dict[str, list[str]] = {}
+        for wheel in sorted(self.wheels.glob('*.whl')):
+            shutil.copy(wheel, files / wheel.name)
+            name = canonicalize_name(wheel.name.split('-', 1)[0])
+            projects.setdefault(name, []).append(wheel.name)
+        later = time.time() + 10 * (1 + len(self.requests))
+        for name, wheel_names in projects.items():
+            page = self.root / 'simple' / name
+            page.mkdir(parents=True, exist_ok=True)
+            links = ''.join(f'<a href="../../files/{w}">{w}</a>\n' for w in wheel_names)
+            (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
+            os.utime(page / 'index.html', (later, later))
+
+
+@contextlib.contextmanager
+def serve_simple_index(wheels: str | Path) -> Iterator[SimpleIndex]:
+    """The wheels of ``wheels`` as a simple index on 127.0.0.1; pages are
+    sent with ``Cache-Control: max-age=0`` so a cache revalidates them."""
     root = Path(tempfile.mkdtemp(prefix='simple-index-'))
-    files = root / 'files'
-    files.mkdir()
-    projects: dict[str, list[str]] = {}
-    for wheel in sorted(Path(wheels).glob('*.whl')):
-        shutil.copy(wheel, files / wheel.name)
-        name = canonicalize_name(wheel.name.split('-', 1)[0])
-        projects.setdefault(name, []).append(wheel.name)
-    for name, wheel_names in projects.items():
-        page = root / 'simple' / name
-        page.mkdir(parents=True)
-        links = ''.join(f'<a href="../../files/{w}">{w}</a>\n' for w in wheel_names)
-        (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
-    requests: list[str] = []
+    index = SimpleIndex(wheels, root)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(root), **kwargs)
 
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-            requests.append(self.path)
+            index.requests.append(self.path)
             super().do_GET()
+
+        def end_headers(self) -> None:
+            self.send_header('Cache-Control', 'max-age=0')
+            super().end_headers()
 
         def log_message(self, *args: object) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    index.url = f'http://127.0.0.1:{server.server_port}/simple'
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f'http://127.0.0.1:{server.server_port}/simple', requests
+        yield index
     finally:
         server.shutdown()
         server.server_close()

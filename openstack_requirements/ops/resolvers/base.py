@@ -55,8 +55,6 @@ class ResolverOptions:
     no_index: bool = False
     #: Seconds one resolution may take (network and all); None: no limit.
     timeout: float | None = None
-    #: Resolve from the resolver's cache only (drivers with a shared cache).
-    offline: bool = False
 
 
 def interpreter_version(interpreter: str, timeout: float = 30) -> str:
@@ -112,9 +110,6 @@ class Resolver(abc.ABC):
     description: str = ''
     #: Whether the driver runs the target's own interpreter.
     needs_interpreter: bool = False
-    #: Whether one run fills a cache the next runs can resolve from
-    #: offline (see :func:`resolve_all`).
-    shares_cache: bool = False
 
     @abc.abstractmethod
     def resolve(self, requirements: Path, target: Target,
@@ -158,14 +153,7 @@ Progress = Callable[[str], None]
 def resolve_all(resolver: Resolver, requirements: Path,
                 targets: Sequence[Target], options: ResolverOptions,
                 progress: Progress | None = None) -> dict[str, dict[str, Pin]]:
-    """Resolve for every target; ``{python: pins}``.
-
-    Targets resolve in parallel. With a driver whose runs share a cache,
-    the oldest Python resolves first, online, which refreshes the cache
-    for most of what the others need; the others then resolve in parallel
-    from that cache alone, a fraction of a second each instead of a round
-    of index requests each, and any that the cache cannot answer (a
-    package only that Python needs) resolves online again.
+    """Resolve for every target in parallel; ``{python: pins}``.
 
     Raises the failures (all of them, in Python order) once every run has
     ended.
@@ -177,39 +165,24 @@ def resolve_all(resolver: Resolver, requirements: Path,
             with lock:
                 progress(message)
 
-    def one(target: Target, how: ResolverOptions = options) -> dict[str, Pin]:
-        mode = ' from its cache' if how.offline else ''
-        say(f'resolving for Python {target.python} with {resolver.name}{mode}...')
+    def one(target: Target) -> dict[str, Pin]:
+        say(f'resolving for Python {target.python} with {resolver.name}...')
         start = time.monotonic()
         try:
-            pins = resolver.resolve(requirements, target, how)
+            pins = resolver.resolve(requirements, target, options)
         except ResolutionError:
-            if how.offline:
-                say(f'Python {target.python}: not all in the cache, '
-                    'resolving online')
-                return one(target, options)
             say(f'Python {target.python}: failed after '
                 f'{time.monotonic() - start:.1f} s')
             raise
         say(f'Python {target.python}: {len(pins)} packages in '
-            f'{time.monotonic() - start:.1f} s{mode}')
+            f'{time.monotonic() - start:.1f} s')
         return pins
 
     ordered = sorted(targets, key=lambda t: python_key(t.python))
     results: dict[str, dict[str, Pin]] = {}
     failures: list[ResolutionError] = []
-    rest = ordered
-    follow = options
-    if resolver.shares_cache and len(ordered) > 1 and not options.offline:
-        try:
-            results[ordered[0].python] = one(ordered[0])
-        except ResolutionError as err:
-            failures.append(err)
-        else:
-            follow = dataclasses.replace(options, offline=True)
-        rest = ordered[1:]
-    with ThreadPoolExecutor(max_workers=max(1, len(rest))) as pool:
-        futures = [(t, pool.submit(one, t, follow)) for t in rest]
+    with ThreadPoolExecutor(max_workers=max(1, len(ordered))) as pool:
+        futures = [(t, pool.submit(one, t)) for t in ordered]
         for target, future in futures:
             try:
                 results[target.python] = future.result()

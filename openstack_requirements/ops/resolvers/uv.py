@@ -9,6 +9,7 @@ the cache location) and from downloading interpreters.
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 from openstack_requirements.errors import RequirementsError
@@ -25,10 +26,18 @@ from openstack_requirements.ops.resolvers.base import (
 _KEEP = ('UV_CACHE_DIR',)
 
 
-@functools.lru_cache(maxsize=1)
+_FIND_LOCK = threading.Lock()
+
+
 def uv_binary() -> str:
-    """The uv executable; call it first outside threads (it reads
-    sysconfig, which is not thread-safe)."""
+    """The uv executable. Found once, under a lock: finding it reads
+    sysconfig, which is not thread-safe, and resolutions run in threads."""
+    with _FIND_LOCK:
+        return _find_uv_binary()
+
+
+@functools.lru_cache(maxsize=1)
+def _find_uv_binary() -> str:
     try:
         from uv import find_uv_bin
     except ImportError:  # pragma: no cover - uv is a dependency
@@ -55,8 +64,6 @@ def command(requirements: Path, target: Target,
         argv += ['--find-links', place]
     if options.no_index:
         argv.append('--no-index')
-    if options.offline:
-        argv.append('--offline')
     return argv
 
 
@@ -90,7 +97,6 @@ def parse_pins(output: str, python: str, resolver: str = 'uv'
 class UvResolver(Resolver):
     name = 'uv'
     description = 'uv pip compile per Python version; no interpreter needed'
-    shares_cache = True
 
     def prepare(self, target: Target) -> Target:
         uv_binary()

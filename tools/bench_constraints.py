@@ -73,7 +73,7 @@ def _filtered(source: Path, target: Path, *, drop: Sequence[str] = (),
 
 def _env(cache: Path | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('PIP_', 'UV_'))}
+           if not k.startswith(('PIP_', 'UV_')) and k != 'PYTHONPATH'}
     env['PIP_CONFIG_FILE'] = os.devnull
     if 'PIP_CERT' in os.environ:  # a proxy's CA, needed to reach the registry
         env['PIP_CERT'] = os.environ['PIP_CERT']

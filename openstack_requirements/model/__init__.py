@@ -1,6 +1,10 @@
 """The pure model: requirement lines and files, no I/O."""
 
-from openstack_requirements.model.reqfile import RequirementsFile, split_logical
+from openstack_requirements.model.reqfile import (
+    LazyRequirementsFile,
+    RequirementsFile,
+    split_logical,
+)
 from openstack_requirements.model.requirement import (
     Kind,
     Line,
@@ -15,7 +19,8 @@ from openstack_requirements.model.requirement import (
 )
 
 __all__ = [
-    'Kind', 'Line', 'Option', 'Requirement', 'RequirementsFile', 'canonical',
+    'Kind', 'LazyRequirementsFile', 'Line', 'Option', 'Requirement',
+    'RequirementsFile', 'canonical',
     'parse_line', 'parse_requirement', 'render_specifier', 'sorted_specifiers',
     'split_comment', 'split_logical',
 ]

@@ -7,9 +7,13 @@ parses: unedited lines are written back byte for byte.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from packaging.utils import canonicalize_name
+
+from openstack_requirements.errors import ParseError
 from openstack_requirements.model.requirement import (
     Kind,
     Line,
@@ -94,3 +98,106 @@ class RequirementsFile:
         """Every requirement line rendered in canonical form."""
         return RequirementsFile(
             [canonical(line, marker_sep) for line in self.lines], self.path)
+
+
+_NAME_AT_START = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
+
+
+class LazyRequirementsFile:
+    """A requirements file whose lines are parsed when first needed.
+
+    For the governance data: a run about one project looks up a hundred
+    of the thousand lines of the global list and the constraints. A line
+    that does not parse is kept as its :class:`ParseError` (see
+    :attr:`errors`) instead of failing the whole file.
+    """
+
+    def __init__(self, text: str, name: str | None = None) -> None:
+        self.text = text
+        #: The name parse errors are reported under.
+        self.name = name
+        self._raw = list(split_logical(text))
+        self._cache: dict[int, Line | ParseError] = {}
+
+    def parse_at(self, index: int) -> Line | ParseError:
+        """The logical line at ``index``, or why it does not parse."""
+        found = self._cache.get(index)
+        if found is None:
+            lineno, body, newline = self._raw[index]
+            try:
+                found = parse_line(body, path=self.name, lineno=lineno,
+                                   newline=newline)
+            except ParseError as err:
+                found = err
+            self._cache[index] = found
+        return found
+
+    @functools.cached_property
+    def _parsed(self) -> tuple[list[Line], list[ParseError]]:
+        lines: list[Line] = []
+        errors: list[ParseError] = []
+        for index in range(len(self._raw)):
+            found = self.parse_at(index)
+            (errors if isinstance(found, ParseError) else lines).append(found)  # type: ignore[arg-type]
+        return lines, errors
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every line that parses, in order."""
+        return self._parsed[0]
+
+    @property
+    def errors(self) -> list[ParseError]:
+        return self._parsed[1]
+
+    def requirement_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.kind is Kind.REQUIREMENT]
+
+    @functools.cached_property
+    def by_key(self) -> Mapping[str, list[Line]]:
+        """Requirement lines by canonical name; a line is parsed when its
+        name is first looked up (a line not starting with its name, such
+        as an option or URL line, is parsed now to learn it)."""
+        raw: dict[str, list[int]] = {}
+        for index, (_, body, _) in enumerate(self._raw):
+            match = _NAME_AT_START.match(body)
+            if match is not None and not body.startswith(':', match.end()):
+                key: str | None = canonicalize_name(match.group(1))
+            else:
+                stripped = body.strip()
+                if not stripped or stripped.startswith('#'):
+                    continue
+                found = self.parse_at(index)
+                key = found.key if isinstance(found, Line) else None
+            if key is not None:
+                raw.setdefault(key, []).append(index)
+        return _LazyIndex(self, raw)
+
+
+class _LazyIndex(Mapping[str, list[Line]]):
+    """Names to the lines that parse and declare them, parsed on demand."""
+
+    def __init__(self, source: LazyRequirementsFile,
+                 raw: dict[str, list[int]]) -> None:
+        self._source = source
+        self._raw = raw
+        self._parsed: dict[str, list[Line]] = {}
+
+    def __getitem__(self, key: str) -> list[Line]:
+        lines = self._parsed.get(key)
+        if lines is None:
+            lines = []
+            for index in self._raw.get(key, ()):
+                found = self._source.parse_at(index)
+                if isinstance(found, Line) and found.key == key:
+                    lines.append(found)
+            self._parsed[key] = lines
+        if not lines:
+            raise KeyError(key)
+        return lines
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in self._raw if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

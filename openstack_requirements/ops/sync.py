@@ -23,22 +23,20 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
-from packaging.utils import canonicalize_name, canonicalize_version
+from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.model import (
+    LazyRequirementsFile,
     Line,
     Requirement,
     RequirementsFile,
-    parse_line,
-    split_logical,
 )
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import Change, Changeset, read_text, write_atomic
@@ -63,57 +61,6 @@ class Policy(enum.Enum):
     EXACT = 'exact'
 
 
-_NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
-
-
-class _LazyLines(Mapping[str, list[Line]]):
-    """The global lines by canonical name, each parsed when first asked
-    for: one project uses a fraction of the global list."""
-
-    def __init__(self, text: str, path: str) -> None:
-        self._path = path
-        self._raw: dict[str, list[tuple[int, str, str]]] = {}
-        self._parsed: dict[str, list[Line]] = {}
-        for lineno, body, newline in split_logical(text):
-            stripped = body.lstrip()
-            if not stripped or stripped[0] in '#-':
-                continue
-            match = _NAME_RE.match(body)
-            if match is None:
-                continue
-            key = canonicalize_name(match.group(1))
-            self._raw.setdefault(key, []).append((lineno, body, newline))
-
-    def __getitem__(self, key: str) -> list[Line]:
-        lines = self._parsed.get(key)
-        if lines is None:
-            lines = []
-            for lineno, body, newline in self._raw[key]:
-                line = parse_line(body, path=self._path, lineno=lineno,
-                                  newline=newline)
-                req = line.requirement
-                if (req is not None and req.key == key and not req.url
-                        and not req.editable):
-                    lines.append(line)
-            self._parsed[key] = lines
-        if not lines:
-            raise KeyError(key)
-        return lines
-
-    def __contains__(self, key: object) -> bool:
-        if not isinstance(key, str) or key not in self._raw:
-            return False
-        try:
-            self[key]
-        except KeyError:
-            return False
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        return (key for key in self._raw if key in self)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,12 +76,8 @@ class GlobalList:
     def from_texts(cls, global_text: str, excluded_text: str = '', *,
                    global_path: str = data.GLOBAL,
                    excluded_path: str | None = None) -> GlobalList:
-        lines = _LazyLines(global_text, global_path)
-        excluded = frozenset(
-            canonicalize_name(match.group(1))
-            for _, body, _ in split_logical(excluded_text)
-            if body.strip() and body.lstrip()[0] not in '#-'
-            and (match := _NAME_RE.match(body)) is not None)
+        lines = LazyRequirementsFile(global_text, global_path).by_key
+        excluded = frozenset(LazyRequirementsFile(excluded_text).by_key)
         described = Path(global_path).name
         if excluded_path:
             described += ' or ' + Path(excluded_path).name

@@ -54,3 +54,23 @@ def test_whole_line_comment_ending_in_backslash_does_not_continue() -> None:
     parsed = RequirementsFile.parse('# note \\\nfoo\n')
     assert [line.kind for line in parsed.lines] == [Kind.COMMENT,
                                                      Kind.REQUIREMENT]
+
+
+def test_lazy_file_parses_a_line_when_its_name_is_looked_up() -> None:
+    from openstack_requirements.model import LazyRequirementsFile
+
+    text = ('# head\n'
+            'Foo_Bar>=1;python_version<"3.12"\n'
+            'foo-bar>=2;python_version>="3.12"\n'
+            'broken>=\n'
+            '-e git+https://x.org/r#egg=Edit.Me\n'
+            'baz\n')
+    lazy = LazyRequirementsFile(text, 'g.txt')
+    index = lazy.by_key
+    assert [line.lineno for line in index['foo-bar']] == [2, 3]
+    assert 'broken' not in index  # it does not parse: no lines for it
+    assert 'edit-me' in index
+    assert list(index) == ['foo-bar', 'edit-me', 'baz']
+    assert [str(err) for err in lazy.errors] == [
+        "g.txt:4:9: expected a version after '>='"]
+    assert [line.lineno for line in lazy.requirement_lines()] == [2, 3, 5, 6]

@@ -11,15 +11,13 @@ import dataclasses
 import functools
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.markers import Marker
-from packaging.utils import canonicalize_name
 
-from openstack_requirements.errors import ParseError
-from openstack_requirements.model import Kind, Line, parse_line, split_logical
+from openstack_requirements.model import LazyRequirementsFile, Line
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import read_text
 
@@ -27,49 +25,15 @@ if TYPE_CHECKING:
     from openstack_requirements.ops.project import Project, Source
 
 
-_NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
 
 
-class LazyIndex(Mapping[str, list[Line]]):
-    """Requirement lines by canonical name, each parsed on first access.
-
-    A project uses a hundred of the thousand lines of the data; the
-    others are never parsed unless a check walks the whole file."""
-
-    def __init__(self, data_file: DataFile, raw: dict[str, list[int]]) -> None:
-        self._file = data_file
-        self._raw = raw
-        self._parsed: dict[str, list[Line]] = {}
-
-    def __getitem__(self, key: str) -> list[Line]:
-        lines = self._parsed.get(key)
-        if lines is None:
-            lines = []
-            for index in self._raw[key]:
-                line = self._file.parse_at(index)
-                # a line that does not parse: the parse check reports it
-                if isinstance(line, Line) and line.key == key:
-                    lines.append(line)
-            self._parsed[key] = lines
-        return lines
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-
-class DataFile:
-    """A governance file: its lines, and the lines that did not parse.
-
-    Each line is parsed once, when first needed."""
+class DataFile(LazyRequirementsFile):
+    """A governance file: its lines, parsed when first needed, and the
+    lines that did not parse; parse errors name the file by its name."""
 
     def __init__(self, path: Path, text: str) -> None:
+        super().__init__(text, path.name)
         self.path = path
-        self.text = text
-        self._raw = list(split_logical(text))
-        self._cache: dict[int, Line | ParseError] = {}
 
     @property
     def label(self) -> str:
@@ -79,65 +43,6 @@ class DataFile:
     def read(cls, path: str | os.PathLike[str]) -> DataFile:
         path = Path(path)
         return cls(path, read_text(path))
-
-    def parse_at(self, index: int) -> Line | ParseError:
-        """The line at ``index`` of the logical lines, or its error."""
-        found = self._cache.get(index)
-        if found is None:
-            lineno, body, newline = self._raw[index]
-            try:
-                found = parse_line(body, path=self.path.name, lineno=lineno,
-                                   newline=newline)
-            except ParseError as err:
-                found = err
-            self._cache[index] = found
-        return found
-
-    @functools.cached_property
-    def _parsed(self) -> tuple[list[Line], list[ParseError]]:
-        lines: list[Line] = []
-        errors: list[ParseError] = []
-        for index in range(len(self._raw)):
-            found = self.parse_at(index)
-            if isinstance(found, ParseError):
-                errors.append(found)
-            else:
-                lines.append(found)
-        return lines, errors
-
-    @property
-    def lines(self) -> list[Line]:
-        """Every line that parses, in order."""
-        return self._parsed[0]
-
-    @property
-    def errors(self) -> list[ParseError]:
-        return self._parsed[1]
-
-    def requirement_lines(self) -> list[Line]:
-        return [line for line in self.lines if line.kind is Kind.REQUIREMENT]
-
-    @functools.cached_property
-    def by_key(self) -> Mapping[str, list[Line]]:
-        """Requirement lines by canonical name (parsed lazily)."""
-        raw: dict[str, list[int]] = {}
-        for index, (_, body, _) in enumerate(self._raw):
-            match = _NAME_RE.match(body)
-            if match is None or body.startswith(':', match.end()):
-                stripped = body.strip()
-                if not stripped or stripped.startswith('#'):
-                    continue
-                # an option or URL line: parse it to learn its name
-                return self._eager_index()
-            raw.setdefault(canonicalize_name(match.group(1)), []).append(index)
-        return LazyIndex(self, raw)
-
-    def _eager_index(self) -> dict[str, list[Line]]:
-        groups: dict[str, list[Line]] = {}
-        for line in self.lines:
-            if line.key is not None:
-                groups.setdefault(line.key, []).append(line)
-        return groups
 
     def keys(self) -> set[str]:
         return set(self.by_key)

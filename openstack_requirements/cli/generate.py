@@ -30,8 +30,9 @@ class GenerateConstraints(base.Lister):
         parser.add_argument(
             '-p', '--python', dest='pythons', action='append', required=True,
             metavar='PY',
-            help='a Python to resolve for: a version (3.12), an interpreter '
-                 'name (python3.12) or path; repeat for several')
+            help='a Python to resolve for: a version (3.12, resolved as '
+                 '3.12.0 by uv), a release (3.12.4), an interpreter name '
+                 '(python3.12) or path; repeat for several')
         parser.add_argument(
             '-r', '--requirements', required=True, metavar='FILE',
             help='requirements to resolve (global-requirements.txt)')

@@ -175,3 +175,19 @@ def test_uv_warm_cache_never_hides_a_new_release(tmp_path, monkeypatch) -> None:
     expected = {p: dict(v, top='1.1') for p, v in resolver_index.EXPECTED.items()}
     expected['3.13']['late'] = '1.0'
     assert {p: versions(r) for p, r in second.items()} == expected
+
+
+@pytest.mark.usefixtures('uv_cache')
+def test_uv_resolves_for_a_patch_release(tmp_path) -> None:
+    """``-p 3.11`` is 3.11.0 to uv; ``-p 3.11.7`` reaches a release whose
+    Requires-Python asks for 3.11.5 (as soupsieve 4 does)."""
+    wheels = resolver_index.make_index(tmp_path / 'wheels', [
+        ('patchy', '1.0', None, ()), ('patchy', '2.0', '>=3.11.5', ())])
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['patchy'])
+    uv = resolvers.load('uv')
+    got = {}
+    for spec in ('3.11', '3.11.4', '3.11.7'):
+        target = uv.prepare(resolvers.base.target_for(spec))
+        assert target.python == '3.11'
+        got[spec] = uv.resolve(reqs, target, options(wheels))['patchy'].version
+    assert got == {'3.11': '1.0', '3.11.4': '1.0', '3.11.7': '2.0'}

@@ -20,6 +20,7 @@ from openstack_requirements.ops.constraints import Pin, python_key
 
 NAMESPACE = 'openstack_requirements.resolvers'
 _BARE_VERSION = re.compile(r'^\d+\.\d+$')
+_RELEASE = re.compile(r'^(\d+\.\d+)\.\d+$')
 
 
 class ResolutionError(RequirementsError):
@@ -42,10 +43,15 @@ class ResolutionError(RequirementsError):
 @dataclasses.dataclass(frozen=True)
 class Target:
     """One Python to resolve for: its ``X.Y`` version and, when given, the
-    interpreter that has it."""
+    interpreter that has it and the ``X.Y.Z`` release to resolve for.
+
+    Without a release, a resolver that needs no interpreter resolves for
+    ``X.Y.0``: a package whose ``Requires-Python`` asks for a later patch
+    release (``>=3.11.5``) is then out of reach."""
 
     python: str
     interpreter: str | None = None
+    release: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,16 +65,21 @@ class ResolverOptions:
 
 def interpreter_version(interpreter: str, timeout: float = 30) -> str:
     """``X.Y`` of an interpreter, by running it."""
+    return interpreter_release(interpreter, timeout).rsplit('.', 1)[0]
+
+
+def interpreter_release(interpreter: str, timeout: float = 30) -> str:
+    """``X.Y.Z`` of an interpreter, by running it."""
     try:
         done = subprocess.run(
             [interpreter, '-c',
-             'import sys; print("%d.%d" % sys.version_info[:2])'],
+             'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
             capture_output=True, text=True, timeout=timeout,
             env=clean_environment(('PYTHON',)))
     except (OSError, subprocess.TimeoutExpired) as err:
         raise RequirementsError(f'{interpreter}: cannot run it ({err})') from None
     version = done.stdout.strip()
-    if done.returncode or not _BARE_VERSION.match(version):
+    if done.returncode or not _RELEASE.match(version):
         detail = (done.stderr.strip().splitlines() or [''])[-1]
         raise RequirementsError(
             f'{interpreter}: not a working Python interpreter'
@@ -77,17 +88,22 @@ def interpreter_version(interpreter: str, timeout: float = 30) -> str:
 
 
 def target_for(spec: str) -> Target:
-    """A ``-p`` value: a bare version (``3.12``), an interpreter name
-    found on PATH (``python3.12``) or a path (``/usr/bin/python3.12``)."""
+    """A ``-p`` value: a version (``3.12``), a release (``3.12.4``), an
+    interpreter name found on PATH (``python3.12``) or a path
+    (``/usr/bin/python3.12``; its release is resolved for)."""
     if _BARE_VERSION.match(spec):
         return Target(spec)
+    release = _RELEASE.match(spec)
+    if release:
+        return Target(release.group(1), release=spec)
     if os.sep in spec:
         path = spec if os.access(spec, os.X_OK) and os.path.isfile(spec) else None
     else:
         path = shutil.which(spec)
     if path is None:
         raise RequirementsError(f'{spec}: no such Python interpreter')
-    return Target(interpreter_version(path), path)
+    full = interpreter_release(path)
+    return Target(full.rsplit('.', 1)[0], path, full)
 
 
 def clean_environment(drop: Sequence[str], keep: Sequence[str] = (),

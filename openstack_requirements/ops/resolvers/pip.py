@@ -78,7 +78,7 @@ class PipResolver(Resolver):
         if version != target.python:
             raise RequirementsError(
                 f'{found}: is Python {version}, not {target.python}')
-        return Target(target.python, found)
+        return Target(target.python, found, target.release)
 
     def resolve(self, requirements: Path, target: Target,
                 options: ResolverOptions) -> dict[str, Pin]:

@@ -53,7 +53,7 @@ def command(requirements: Path, target: Target,
             options: ResolverOptions) -> list[str]:
     """The ``uv pip compile`` command line for ``target``."""
     argv = [uv_binary(), 'pip', 'compile', str(requirements),
-            '--python-version', target.python,
+            '--python-version', target.release or target.python,
             '--no-header', '--no-annotate', '--color', 'never',
             '--no-config', '--no-python-downloads']
     if target.interpreter:

@@ -62,6 +62,9 @@ class GenerateConstraints(base.Lister):
         parser.add_argument('--diff', metavar='BASELINE', dest='baseline',
                             help='print per package and Python what changed '
                                  'against the constraints file BASELINE')
+        parser.add_argument('--pin-installers', action='store_true',
+                            help='pin pip, setuptools and wheel too (left '
+                                 'out by default, as pip freeze does)')
         parser.add_argument('--order', choices=('sha1', 'name'),
                             default='sha1',
                             help='line order: sha1 of the name, as the '
@@ -77,6 +80,8 @@ class GenerateConstraints(base.Lister):
         requirements = Path(parsed_args.requirements)
         requirements_text = files.read_text(requirements)
         excluded = constraints.denylist_names(parsed_args.denylist)
+        if not parsed_args.pin_installers:
+            excluded |= constraints.INSTALLERS
         baseline = (files.read_text(parsed_args.baseline)
                     if parsed_args.baseline else None)
         output = parsed_args.output

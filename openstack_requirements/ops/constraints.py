@@ -106,6 +106,12 @@ def python_marker(applies: Iterable[str], pythons: Sequence[str]) -> str:
 
 # -- merging ----------------------------------------------------------------
 
+#: What ``pip freeze`` leaves out and so what constraints never pin: the
+#: installers themselves (the reference and the real upper-constraints
+#: leave them out too).
+INSTALLERS = frozenset({'pip', 'setuptools', 'wheel', 'distribute'})
+
+
 def merge(resolutions: Mapping[str, Resolution], *,
           exclude: Iterable[str] = (),
           spellings: Mapping[str, str] | None = None) -> list[str]:

@@ -138,3 +138,18 @@ def test_bad_arguments_one_line(gen, args, message) -> None:
 def test_missing_requirements(run_app, tmp_path) -> None:
     result = run_app('generate-constraints', '-p', '3.11', '-r', str(tmp_path / 'no.txt'))
     assert (result.code, result.stderr) == (1, f'{tmp_path / "no.txt"}: no such file\n')
+
+
+def test_installers_are_left_out_unless_asked(run_app, tmp_path, monkeypatch) -> None:
+    """As pip freeze and the real upper-constraints: no pip, setuptools or
+    wheel pins, even when a package depends on them."""
+    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
+    wheels = resolver_index.make_index(tmp_path / 'wheels', [
+        ('builder', '1.0', None, ('setuptools', 'Wheel')),
+        ('setuptools', '80.0', None, ()), ('wheel', '0.45', None, ())])
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['builder'])
+    base = ('generate-constraints', '-r', str(reqs), '-p', '3.12',
+            '--find-links', str(wheels), '--no-index', '--order', 'name')
+    assert run_app(*base).stdout == 'builder===1.0\n'
+    assert run_app(*base, '--pin-installers').stdout == (
+        'builder===1.0\nsetuptools===80.0\nwheel===0.45\n')

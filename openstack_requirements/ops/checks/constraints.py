@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from openstack_requirements.model import Kind, canonical, render_specifier
 from openstack_requirements.ops.checks.base import DATA, Check, Finding
 from openstack_requirements.ops.checks.context import Context, DataFile, marker_text
+from openstack_requirements.ops.constraints import INSTALLERS
 
 #: Packages the global list may hold without a constraint: installers and
 #: Windows-only modules.
-UNPINNED = frozenset({'argparse', 'pip', 'setuptools', 'wheel', 'wmi',
-                      'pywin32', 'pymi'})
+UNPINNED = INSTALLERS | {'argparse', 'wmi', 'pywin32', 'pymi'}
 
 
 def _files(context: Context) -> list[DataFile]:

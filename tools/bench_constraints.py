@@ -10,8 +10,8 @@ output):
   and warm, run in parallel as ours runs them, and one after another;
 * the reference ``generate-constraints`` (openstack-requirements==1.2.0),
   which really installs into a venv, for the interpreter this machine has,
-  on a subset of the requirements it can install in a few minutes, with
-  ours on the same subset and Python.
+  on the same input (``--reference-subset``: a subset it installs in a
+  minute), with ours on the same input and Python release.
 
 Needs the package registry. ``main(argv)`` prints a table; exit 0.
 """
@@ -32,8 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-#: Packages whose build needs system libraries this machine may not have.
-NEEDS_SYSTEM_LIBRARIES = ('systemd-python',)  # libsystemd-journal (pkg-config)
+#: Packages whose build needs system libraries this machine does not have,
+#: and the global packages that pull them in (found by running the
+#: reference until it installed everything else).
+NEEDS_SYSTEM_LIBRARIES = (
+    'systemd-python',                  # libsystemd-journal (pkg-config)
+    'libvirt-python', 'virtualbmc',    # libvirt (pkg-config)
+    'requests-kerberos',               # gssapi: krb5-config
+    'python-ldap', 'ldappool',         # OpenLDAP and SASL headers
+)
 
 #: A subset the reference installs in a few minutes (wheels on PyPI).
 REFERENCE_SUBSET = (
@@ -146,6 +153,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument('--no-reference', action='store_true')
     parser.add_argument('--reference-only', action='store_true',
                         help='only the side-by-side with the reference')
+    parser.add_argument('--reference-subset', action='store_true',
+                        help='run the reference on a small subset (a minute) '
+                             'instead of the whole global list (minutes)')
     args, _ = parser.parse_known_args(argv)  # other topics take other options
     pythons = args.pythons.split(',')
     rows: list[tuple[str, str, float]] = []
@@ -176,13 +186,16 @@ def main(argv: list[str]) -> int:
                 sum(_bare_uv(full, p, bare) for p in pythons))
 
         if not args.no_reference:
-            subset = _filtered(args.requirements, tmp / 'subset.txt',
-                               keep_only=REFERENCE_SUBSET)
+            if args.reference_subset:
+                subset = _filtered(args.requirements, tmp / 'subset.txt',
+                                   keep_only=REFERENCE_SUBSET)
+            else:
+                subset = full
             interpreter = shutil.which(args.reference_python) or args.reference_python
-            from openstack_requirements.ops.resolvers.base import interpreter_version
-            version = interpreter_version(interpreter)
+            from openstack_requirements.ops.resolvers.base import interpreter_release
+            version = interpreter_release(interpreter)
             size = sum(1 for _ in subset.read_text().splitlines())
-            sub = f'subset {size} reqs, py{version}'
+            sub = f'{"subset" if args.reference_subset else "g-r"} {size} reqs, py{version}'
             row('reference 1.2.0 generate-constraints', sub,
                 _reference(subset, interpreter))
             small = tmp / 'ours-subset-cache'

@@ -116,9 +116,9 @@ def _ours(requirements: Path, pythons: Sequence[str], cache: Path,
 
 
 def _bare_uv(requirements: Path, python: str, cache: Path) -> float:
-    from uv import find_uv_bin
+    from openstack_requirements.ops.resolvers.uv import uv_binary  # thread-safe
 
-    argv = [str(find_uv_bin()), 'pip', 'compile', str(requirements),
+    argv = [uv_binary(), 'pip', 'compile', str(requirements),
             '--python-version', python, '--no-header', '--no-annotate',
             '--quiet', '--no-config', '--no-python-downloads']
     return _timed(argv, _env(cache))[0]

@@ -289,8 +289,6 @@ class PyprojectToml(DependencyFile):
     _spans: dict[str, list[tuple[int, str] | None]]
 
     def render(self, new: Mapping[str, list[Line]]) -> str:
-        import tomlkit
-
         changed = {label: lines for label, lines in new.items()
                    if any(s.label == label for s in self.sources)}
         if not changed:
@@ -298,6 +296,8 @@ class PyprojectToml(DependencyFile):
         in_place = self._render_in_place(changed)
         if in_place is not None:
             return in_place
+        import tomlkit  # only for edits that cannot be made in place
+
         document = _parse_toml(self.text, self.path)
         arrays = {f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
                   for s, g, a in _toml_arrays(document)}

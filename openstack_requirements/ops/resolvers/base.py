@@ -231,7 +231,8 @@ def load(name: str) -> Resolver:
     from stevedore.exception import NoMatches
 
     def fail(manager: object, entrypoint: object, err: BaseException) -> None:
-        raise err
+        raise RequirementsError(
+            f'cannot load resolver plugin {name}: {err}') from err
 
     known = {ep.name for ep in entry_points(group=NAMESPACE)}
     try:

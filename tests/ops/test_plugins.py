@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from stevedore import extension
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops import resolvers
@@ -30,6 +31,9 @@ def broken_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         '[openstack_requirements.resolvers]\n'
         'no-such-resolver = no_such_module_here:Resolver\n')
     monkeypatch.setattr(sys, 'path', [*sys.path, str(tmp_path)])
+    # stevedore remembers each namespace's entry points for the life of
+    # the process; start from a clean slate so the broken ones are seen.
+    monkeypatch.setattr(extension.ExtensionManager, 'ENTRY_POINT_CACHE', {})
 
 
 def test_check_plugin_that_cannot_load(broken_plugins: None) -> None:

@@ -154,7 +154,7 @@ class LazyRequirementsFile:
         return [line for line in self.lines if line.kind is Kind.REQUIREMENT]
 
     @functools.cached_property
-    def by_key(self) -> Mapping[str, list[Line]]:
+    def by_key(self) -> _LazyIndex:
         """Requirement lines by canonical name; a line is parsed when its
         name is first looked up (a line not starting with its name, such
         as an option or URL line, is parsed now to learn it)."""
@@ -195,6 +195,13 @@ class _LazyIndex(Mapping[str, list[Line]]):
         if not lines:
             raise KeyError(key)
         return lines
+
+    def errors(self, key: str) -> list[ParseError]:
+        """Why lines that start with the name ``key`` do not parse: such a
+        line is left out of the index, and a caller that looks the name
+        up must not take the other lines as the whole story."""
+        found = (self._source.parse_at(index) for index in self._raw.get(key, ()))
+        return [err for err in found if isinstance(err, ParseError)]
 
     def __iter__(self) -> Iterator[str]:
         return (key for key in self._raw if key in self)

@@ -31,7 +31,7 @@ from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
-from openstack_requirements.errors import FileError, RequirementsError
+from openstack_requirements.errors import FileError, ParseError, RequirementsError
 from openstack_requirements.model import (
     LazyRequirementsFile,
     Line,
@@ -71,6 +71,12 @@ class GlobalList:
     excluded: frozenset[str]
     #: For messages: ``global-requirements.txt or denylist.txt``.
     described: str = 'global-requirements.txt'
+
+    def errors(self, key: str) -> list[ParseError]:
+        """The global lines for ``key`` that do not parse (the global list
+        is parsed a name at a time, when a project asks for it)."""
+        errors = getattr(self.lines, 'errors', None)
+        return errors(key) if errors is not None else []
 
     @classmethod
     def from_texts(cls, global_text: str, excluded_text: str = '', *,
@@ -348,6 +354,12 @@ def sync_lines(lines: Sequence[Line], ctx: _Context) -> list[Line]:
         assert key is not None
         if key in ctx.global_list.excluded:
             continue
+        broken = ctx.global_list.errors(key)
+        if broken:
+            ctx.problems.extend(Problem(err.path or ctx.global_list.described,
+                                        err.line, err.column, err.reason)
+                                for err in broken)
+            continue
         if key not in ctx.global_list.lines:
             if not ctx.soft:
                 name = line.requirement.name  # type: ignore[union-attr]
@@ -528,7 +540,9 @@ class SyncRun:
 
     @property
     def problems(self) -> list[Problem]:
-        return [problem for p in self.projects for problem in p.problems]
+        """Each once: a bad global line is met by every project using it."""
+        every = (problem for p in self.projects for problem in p.problems)
+        return list(dict.fromkeys(every))
 
     @property
     def failed(self) -> bool:

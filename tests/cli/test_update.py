@@ -147,6 +147,22 @@ def test_unknown_package_fails_and_writes_nothing(
         'hacking<1\nleft-pad>=1\n')
 
 
+def test_a_malformed_global_line_fails_once_and_writes_nothing(
+        run_app: Run, source: Path, project: Path, tmp_path: Path) -> None:
+    other = make_project(tmp_path / 'other')
+    (source / 'global-requirements.txt').write_text(
+        GLOBAL.replace('sphinx!=2.1.0', 'sphinx!=2.1.0,<'))
+    before, other_before = snapshot(project), snapshot(other)
+    for soft in ((), ('--soft-update',)):
+        result = update(run_app, source, *soft, str(other), str(project))
+        assert result.code == 1
+        assert result.stderr.splitlines() == [
+            f"{source}/global-requirements.txt:3:16: expected a version "
+            "after '<'",
+            'nothing was written'], result.stderr
+        assert (snapshot(project), snapshot(other)) == (before, other_before)
+
+
 def test_projects_list_under_root(run_app: Run, source: Path,
                                   tmp_path: Path) -> None:
     root = tmp_path / 'src'

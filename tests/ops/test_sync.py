@@ -153,3 +153,20 @@ def test_unknown_packages_are_problems_in_hard_mode() -> None:
 def test_crlf_lines_keep_their_ending() -> None:
     new, _, _ = sync_text('# x\r\nfoo>=0.5\r\nbar\r\n', GLOBAL_LIST, MERGE)
     assert new == '# x\r\nfoo>=1.0,!=1.5,<3  # MIT\r\nbar!=2.1,<3\r\n'
+
+
+@pytest.mark.parametrize('soft', [False, True])
+def test_a_global_line_that_does_not_parse_is_a_problem(soft: bool) -> None:
+    broken = GlobalList.from_texts(
+        'foo>=1.0\nbar>=1.0\nbar>=;python_version>"3"\nbaz>=\n',
+        global_path='g.txt')
+    new, rows, problems = sync_text('foo\nbar>=0.5\nbaz\n', broken, MERGE,
+                                    soft=soft, path='req.txt')
+    # bar's other variant would be half the story: neither is synced
+    assert [str(p) for p in problems] == [
+        "g.txt:3:6: expected a version after '>='",
+        "g.txt:4:6: expected a version after '>='"]
+    assert new == 'foo>=1.0\nbar>=0.5\nbaz\n'
+    # a broken line for a package the project does not use is not its
+    # business (validate-constraints reads the whole list)
+    assert sync_text('foo\n', broken, MERGE, path='req.txt')[2] == []

@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 class CheckConstraints(CheckCommand):
     """Check that a project's dependencies admit their upper constraints.
 
-    Runs the in-global and upper-constraint checks of check-requirements
-    (with -G, the exclusions check too) over every dependency source.
+    Runs the in-global, upper-constraint and data-lines checks of
+    check-requirements (with -G, the exclusions check too) over every
+    dependency source.
     """
 
     scopes = ('project',)
-    default_selection = ('in-global', 'upper-constraint')
+    default_selection = ('in-global', 'upper-constraint', 'data-lines')
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

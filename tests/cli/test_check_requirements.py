@@ -43,7 +43,7 @@ def test_corpus_tree(run_app, tree: str) -> None:
     assert result.code == (1 if errors else 0)
     assert result.stderr.endswith(
         f'check-requirements: {errors} error{"" if errors == 1 else "s"}, '
-        '0 warnings (11 checks run)\n')
+        '0 warnings (12 checks run)\n')
 
 
 def test_corpus_tree_on_a_stable_branch(run_app) -> None:
@@ -85,7 +85,7 @@ def test_findings_and_output_formats(run_app, project) -> None:
          'Message': '>=2 does not admit the upper constraint 1.0'},
     ]
     assert result.stderr == ('check-requirements: 1 error, 1 warning, 1 info '
-                             '(11 checks run)\n')
+                             '(12 checks run)\n')
     csv = run_app('check-requirements', str(root), '--source', str(data), '-f', 'csv')
     assert csv.stdout.splitlines()[0] == '"Check","Severity","File","Line","Package","Message"'
 
@@ -108,7 +108,7 @@ def test_list_checks(run_app) -> None:
     rows = {r['Check']: r for r in result.json()}
     assert set(rows) == {'in-global', 'direct-reference', 'lower-bound', 'exclusions',
                          'markers', 'line-count', 'duplicates', 'upper-constraint',
-                         'spelling', 'pip-options', 'build-backend'}
+                         'spelling', 'pip-options', 'build-backend', 'data-lines'}
     assert rows['spelling'] == {
         'Check': 'spelling', 'Scope': 'project', 'Severity': 'warning', 'Enabled': True,
         'Description': 'names are spelt as in the global list (case, punctuation)'}
@@ -138,3 +138,9 @@ def test_check_constraints_classic(run_app, project) -> None:
     gr_check = run_app('check-constraints', str(root), '--source', str(data), '-G',
                        '-f', 'value', '-c', 'Check')
     assert (gr_check.code, gr_check.stdout.split()) == (1, ['exclusions'])
+    # a global line that does not parse is named, not taken for a missing one
+    (data / 'global-requirements.txt').write_text('PyYAML!=5.1,<\n')
+    broken = run_app('check-constraints', str(root), '--source', str(data),
+                     '-f', 'value', '-c', 'Check', '-c', 'File', '-c', 'Line')
+    assert (broken.code, broken.stdout.splitlines()) == (
+        1, ['data-lines global-requirements.txt 1'])

@@ -270,3 +270,31 @@ def test_build_backend(context, branch: str, pyproject: str | None,
     ctx = context(branch=branch, **files)
     assert run(contract.BuildBackend(), ctx) == (
         [] if message is None else [(None, '', message)])
+
+
+def test_data_lines_that_do_not_parse(tmp_path: Path) -> None:
+    """A global or constraint line that does not parse is reported where it
+    stands, once, for the packages the project uses; in-global and
+    upper-constraint do not call those packages missing."""
+    data = tmp_path / 'data'
+    data.mkdir()
+    (data / 'global-requirements.txt').write_text(
+        'good\nbroken>=1,<\nunused!!1\n')
+    (data / 'upper-constraints.txt').write_text(
+        'good===1.0\nbroken===1.0;python_version>\n')
+    root = tmp_path / 'project'
+    root.mkdir()
+    (root / 'requirements.txt').write_text('good>=1\nbroken>=1\n')
+    (root / 'test-requirements.txt').write_text('broken>=1\n')
+    context = Context.from_source(data, project=read_project(root))
+    found = [(f.file, f.line, f.package, f.message)
+             for f in contract.DataLines().check(context)]
+    assert found == [
+        ('global-requirements.txt', 2, 'broken', "column 12: expected a "
+         "version after '<': broken>=1,< (needed by requirements.txt:2)"),
+        ('upper-constraints.txt', 2, 'broken', 'column 29: invalid marker: '
+         'expected a marker variable or quoted string: '
+         'broken===1.0;python_version> (needed by requirements.txt:2)'),
+    ]
+    assert run(contract.InGlobal(), context) == []
+    assert run(contract.UpperConstraint(), context) == []

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from packaging.markers import Marker
 
+from openstack_requirements.errors import ParseError
 from openstack_requirements.model import LazyRequirementsFile, Line
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import read_text
@@ -106,6 +107,11 @@ class Context:
     @functools.cached_property
     def upper_by_key(self) -> Mapping[str, list[Line]]:
         return self.upper.by_key if self.upper else {}
+
+    def broken(self, data_file: DataFile | None, key: str) -> list[ParseError]:
+        """Why lines of ``data_file`` for the name ``key`` do not parse
+        (they are missing from its index)."""
+        return data_file.by_key.errors(key) if data_file is not None else []
 
     @functools.cached_property
     def denied(self) -> set[str]:

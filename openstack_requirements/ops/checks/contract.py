@@ -32,10 +32,34 @@ class InGlobal(Check):
     def check(self, context: Context) -> Iterable[Finding]:
         for source in context.sources():
             for line in context.governed(source):
-                if line.key not in context.global_by_key:
+                if (line.key not in context.global_by_key
+                        and not context.broken(context.global_reqs, line.key or '')):
                     yield self.finding(
                         source.label, line.lineno, line.requirement.name,  # type: ignore[union-attr]
                         'not in the global requirements (nor in the denylist)')
+
+
+class DataLines(Check):
+    name = 'data-lines'
+    description = ('the global and constraint lines of the project\'s '
+                   'dependencies parse')
+    scope = PROJECT
+
+    def check(self, context: Context) -> Iterable[Finding]:
+        seen: set[tuple[str, int]] = set()
+        for source in context.sources():
+            for line in context.governed(source):
+                for data_file in (context.global_reqs, context.upper):
+                    for err in context.broken(data_file, line.key or ''):
+                        assert data_file is not None
+                        if (data_file.label, err.line) in seen:
+                            continue
+                        seen.add((data_file.label, err.line))
+                        yield self.finding(
+                            data_file.label, err.line,
+                            line.requirement.name,  # type: ignore[union-attr]
+                            f'column {err.column}: {err.reason}: {err.source} '
+                            f'(needed by {source.label}:{line.lineno})')
 
 
 class DirectReference(Check):
@@ -184,6 +208,8 @@ class UpperConstraint(Check):
                 if req.url or line.key not in context.global_by_key:
                     continue  # in-global or direct-reference reports it
                 pins = context.upper_by_key.get(line.key or '')
+                if not pins and context.broken(context.upper, line.key or ''):
+                    continue  # data-lines reports it
                 if not pins:
                     yield self.finding(source.label, line.lineno, req.name,
                                        'not in upper-constraints')

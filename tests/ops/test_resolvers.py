@@ -149,17 +149,21 @@ def test_merged_constraints_reproduce_each_resolution(world, tmp_path) -> None:
     assert checked >= 1  # at least the running Python
 
 
+def _served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.lower().endswith('_proxy'):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
+    return resolver_index.make_index(tmp_path / 'wheels', resolver_index.WORLD)
+
+
 def test_uv_warm_cache_never_hides_a_new_release(tmp_path, monkeypatch) -> None:
     """Over HTTP, twice with one cache. Between the runs ``top`` 1.1 is
     released and pulls in ``late`` on 3.13 only: the second run must see
     both. (Resolving the other Pythons ``--offline`` from the cache the
     first one refreshed looks like a speed-up, but uv offline quietly
     backtracks to top 1.0 on 3.13 when ``late`` is not cached.)"""
-    for name in list(os.environ):
-        if name.lower().endswith('_proxy'):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
-    wheels = resolver_index.make_index(tmp_path / 'wheels', resolver_index.WORLD)
+    wheels = _served(tmp_path, monkeypatch)
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
     uv = resolvers.load('uv')
     targets = [uv.prepare(resolvers.Target(p)) for p in PYTHONS]
@@ -175,6 +179,45 @@ def test_uv_warm_cache_never_hides_a_new_release(tmp_path, monkeypatch) -> None:
     expected = {p: dict(v, top='1.1') for p, v in resolver_index.EXPECTED.items()}
     expected['3.13']['late'] = '1.0'
     assert {p: versions(r) for p, r in second.items()} == expected
+
+
+def test_uv_reads_each_file_once_and_every_page_each_run(tmp_path, monkeypatch) -> None:
+    """The index says nothing may be kept (``max-age=0``). Four Pythons from
+    a cold cache, then again: each wheel is fetched once in all, the first
+    Python's run fetching what the others reuse, and the second run
+    fetches no file; but it asks for every page again (a new release
+    would be seen)."""
+    wheels = _served(tmp_path, monkeypatch)
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
+    uv = resolvers.load('uv')
+    targets = [uv.prepare(resolvers.Target(p)) for p in PYTHONS]
+    with resolver_index.serve_simple_index(wheels) as index:
+        how = resolvers.ResolverOptions(index_url=index.url, timeout=120)
+        first = resolvers.resolve_all(uv, reqs, targets, how)
+        files = [r for r in index.requests if r.startswith('/files/')]
+        pages = {r for r in index.requests if r.startswith('/simple/')}
+        index.requests.clear()
+        second = resolvers.resolve_all(uv, reqs, targets, how)
+        again = list(index.requests)
+    assert first == second
+    assert {p: versions(r) for p, r in first.items()} == resolver_index.EXPECTED
+    assert files and len(files) == len(set(files))
+    assert not [r for r in again if r.startswith('/files/')]
+    assert {r for r in again if r.startswith('/simple/')} == pages
+
+
+def test_uv_settings_name_the_index(tmp_path) -> None:
+    pypi = uv_driver.config(resolvers.ResolverOptions())
+    assert pypi is not None and 'url = "https://pypi.org/simple"' in pypi
+    mirror = uv_driver.config(resolvers.ResolverOptions(index_url='http://m/simple'))
+    assert mirror is not None and 'url = "http://m/simple"' in mirror
+    assert 'files = "max-age=365000000, immutable"' in mirror
+    assert 'api' not in mirror  # pages: as the index says
+    assert uv_driver.config(resolvers.ResolverOptions(no_index=True)) is None
+    how = resolvers.ResolverOptions(index_url='http://m/simple')
+    argv = uv_driver.command(tmp_path / 'r.txt', resolvers.Target('3.11'), how,
+                             tmp_path / 'uv.toml')
+    assert '--config-file' in argv and '--index-url' not in argv
 
 
 @pytest.mark.usefixtures('uv_cache')

@@ -126,6 +126,10 @@ class Resolver(abc.ABC):
     description: str = ''
     #: Whether the driver runs the target's own interpreter.
     needs_interpreter: bool = False
+    #: Whether all runs share a cache that keeps what one run fetched for
+    #: the next: then one Python resolves first and the others reuse its
+    #: downloads instead of all fetching the same files at once.
+    shares_cache: bool = False
 
     @abc.abstractmethod
     def resolve(self, requirements: Path, target: Target,
@@ -169,10 +173,12 @@ Progress = Callable[[str], None]
 def resolve_all(resolver: Resolver, requirements: Path,
                 targets: Sequence[Target], options: ResolverOptions,
                 progress: Progress | None = None) -> dict[str, dict[str, Pin]]:
-    """Resolve for every target in parallel; ``{python: pins}``.
+    """Resolve for every target; ``{python: pins}``.
 
-    Raises the failures (all of them, in Python order) once every run has
-    ended.
+    The targets resolve in parallel; with a resolver whose runs share a
+    cache, the first one alone first, so that the others find the files
+    it fetched. Raises the failures (all of them, in Python order) once
+    every run has ended.
     """
     lock = threading.Lock()
 
@@ -195,15 +201,19 @@ def resolve_all(resolver: Resolver, requirements: Path,
         return pins
 
     ordered = sorted(targets, key=lambda t: python_key(t.python))
+    waves = [ordered]
+    if resolver.shares_cache and len(ordered) > 1:
+        waves = [ordered[:1], ordered[1:]]
     results: dict[str, dict[str, Pin]] = {}
     failures: list[ResolutionError] = []
     with ThreadPoolExecutor(max_workers=max(1, len(ordered))) as pool:
-        futures = [(t, pool.submit(one, t)) for t in ordered]
-        for target, future in futures:
-            try:
-                results[target.python] = future.result()
-            except ResolutionError as err:
-                failures.append(err)
+        for wave in waves:
+            futures = [(t, pool.submit(one, t)) for t in wave]
+            for target, future in futures:
+                try:
+                    results[target.python] = future.result()
+                except ResolutionError as err:
+                    failures.append(err)
     if len(failures) == 1:
         raise failures[0]
     if failures:

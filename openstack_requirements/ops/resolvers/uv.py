@@ -1,14 +1,17 @@
 """The ``uv`` resolver: ``uv pip compile`` for a target Python version.
 
 uv resolves for any ``--python-version`` without an interpreter of that
-version, so every target resolves in parallel on one machine. uv is kept
-from its user configuration (``--no-config``, no ``UV_*`` variables but
-the cache location) and from downloading interpreters.
+version, so every target resolves on one machine. uv is kept from its user
+configuration (``--no-config``, no ``UV_*`` variables but the cache
+location) and from downloading interpreters; it reads only the settings
+this module writes for the run (:func:`config`).
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import tempfile
 import threading
 from pathlib import Path
 
@@ -24,6 +27,9 @@ from openstack_requirements.ops.resolvers.base import (
 
 #: The user's uv variables that are kept: where the cache is.
 _KEEP = ('UV_CACHE_DIR',)
+
+#: The index uv uses when none is given.
+PYPI = 'https://pypi.org/simple'
 
 
 _FIND_LOCK = threading.Lock()
@@ -49,16 +55,40 @@ def _find_uv_binary() -> str:
         raise RequirementsError(f'uv: {err}') from None
 
 
-def command(requirements: Path, target: Target,
-            options: ResolverOptions) -> list[str]:
-    """The ``uv pip compile`` command line for ``target``."""
+def config(options: ResolverOptions) -> str | None:
+    """The ``uv.toml`` a resolution runs with, or None when it uses no index.
+
+    It names the index (``--index-url``, else PyPI) and lets uv keep the
+    index's distribution files once read. A file on an index never changes
+    (a new release is a new file), but an index or mirror that sends no
+    caching headers makes uv ask for every wheel again, each run and each
+    Python, to read metadata it already holds: most of a warm run's time.
+    The index's pages are still asked for every time, so a release made a
+    second ago is seen.
+    """
+    if options.no_index:
+        return None
+    url = options.index_url or PYPI
+    return ('[[index]]\n'
+            f'url = {json.dumps(url)}\n'
+            'default = true\n'
+            'cache-control = { files = "max-age=365000000, immutable" }\n')
+
+
+def command(requirements: Path, target: Target, options: ResolverOptions,
+            config_file: Path | None = None) -> list[str]:
+    """The ``uv pip compile`` command line for ``target``; with
+    ``config_file`` (written from :func:`config`), the index is named
+    there."""
     argv = [uv_binary(), 'pip', 'compile', str(requirements),
             '--python-version', target.release or target.python,
             '--no-header', '--no-annotate', '--color', 'never',
             '--no-config', '--no-python-downloads']
     if target.interpreter:
         argv += ['--python', target.interpreter]
-    if options.index_url:
+    if config_file is not None:
+        argv += ['--config-file', str(config_file)]
+    elif options.index_url:
         argv += ['--index-url', options.index_url]
     for place in options.find_links:
         argv += ['--find-links', place]
@@ -102,10 +132,21 @@ class UvResolver(Resolver):
         uv_binary()
         return target
 
+    #: Every run reads and fills one cache (uv's), which keeps the
+    #: index's files: the first Python read them, the others reuse them.
+    shares_cache = True
+
     def resolve(self, requirements: Path, target: Target,
                 options: ResolverOptions) -> dict[str, Pin]:
-        done = self.run(command(requirements, target, options), target,
-                        options, environment(options))
+        settings = config(options)
+        with tempfile.TemporaryDirectory(prefix='uv-settings-') as place:
+            config_file = None
+            if settings is not None:
+                config_file = Path(place) / 'uv.toml'
+                config_file.write_text(settings, encoding='utf-8')
+            done = self.run(command(requirements, target, options,
+                                    config_file),
+                            target, options, environment(options))
         return parse_pins(done.stdout, target.python, self.name)
 
     def explain(self, stdout: str, stderr: str) -> str:

@@ -149,12 +149,18 @@ def test_merged_constraints_reproduce_each_resolution(world, tmp_path) -> None:
     assert checked >= 1  # at least the running Python
 
 
-def _served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The WORLD wheels to serve over HTTP (no proxy, a cache of the
+    test's own), ``top`` to resolve, uv, and its targets."""
     for name in list(os.environ):
         if name.lower().endswith('_proxy'):
             monkeypatch.delenv(name)
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
-    return resolver_index.make_index(tmp_path / 'wheels', resolver_index.WORLD)
+    wheels = resolver_index.make_index(tmp_path / 'wheels', resolver_index.WORLD)
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
+    uv = resolvers.load('uv')
+    targets = [uv.prepare(resolvers.Target(p)) for p in PYTHONS]
+    return wheels, reqs, uv, targets
 
 
 def test_uv_warm_cache_never_hides_a_new_release(tmp_path, monkeypatch) -> None:
@@ -163,10 +169,7 @@ def test_uv_warm_cache_never_hides_a_new_release(tmp_path, monkeypatch) -> None:
     both. (Resolving the other Pythons ``--offline`` from the cache the
     first one refreshed looks like a speed-up, but uv offline quietly
     backtracks to top 1.0 on 3.13 when ``late`` is not cached.)"""
-    wheels = _served(tmp_path, monkeypatch)
-    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
-    uv = resolvers.load('uv')
-    targets = [uv.prepare(resolvers.Target(p)) for p in PYTHONS]
+    wheels, reqs, uv, targets = _served(tmp_path, monkeypatch)
     with resolver_index.serve_simple_index(wheels) as index:
         how = resolvers.ResolverOptions(index_url=index.url, timeout=120)
         first = resolvers.resolve_all(uv, reqs, targets, how)
@@ -187,10 +190,7 @@ def test_uv_reads_each_file_once_and_every_page_each_run(tmp_path, monkeypatch) 
     Python's run fetching what the others reuse, and the second run
     fetches no file; but it asks for every page again (a new release
     would be seen)."""
-    wheels = _served(tmp_path, monkeypatch)
-    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
-    uv = resolvers.load('uv')
-    targets = [uv.prepare(resolvers.Target(p)) for p in PYTHONS]
+    wheels, reqs, uv, targets = _served(tmp_path, monkeypatch)
     with resolver_index.serve_simple_index(wheels) as index:
         how = resolvers.ResolverOptions(index_url=index.url, timeout=120)
         first = resolvers.resolve_all(uv, reqs, targets, how)

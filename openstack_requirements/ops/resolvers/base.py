@@ -126,9 +126,9 @@ class Resolver(abc.ABC):
     description: str = ''
     #: Whether the driver runs the target's own interpreter.
     needs_interpreter: bool = False
-    #: Whether all runs share a cache that keeps what one run fetched for
-    #: the next: then one Python resolves first and the others reuse its
-    #: downloads instead of all fetching the same files at once.
+    #: Whether all runs share one cache: then the lowest Python resolves
+    #: alone first and fills it, and the others run in parallel on a warm
+    #: cache rather than all waiting on each other's cache locks.
     shares_cache: bool = False
 
     @abc.abstractmethod
@@ -176,8 +176,8 @@ def resolve_all(resolver: Resolver, requirements: Path,
     """Resolve for every target; ``{python: pins}``.
 
     The targets resolve in parallel; with a resolver whose runs share a
-    cache, the first one alone first, so that the others find the files
-    it fetched. Raises the failures (all of them, in Python order) once
+    cache, the first one alone first, so that the others start from the
+    cache it filled. Raises the failures (all of them, in Python order) once
     every run has ended.
     """
     lock = threading.Lock()

@@ -133,7 +133,7 @@ class UvResolver(Resolver):
         return target
 
     #: Every run reads and fills one cache (uv's), which keeps the
-    #: index's files: the first Python read them, the others reuse them.
+    #: index's files (:func:`config`).
     shares_cache = True
 
     def resolve(self, requirements: Path, target: Target,

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get('OSR_SHARED', ROOT.parent / 'shared'))
-DATA = SHARED / 'data'
-TREES = SHARED / 'corpus' / 'trees'
-CORPUS_LINES = SHARED / 'corpus' / 'requirement-lines.txt'
+# Real data, copied into the repository (tests/data/README.rst says from where):
+# nothing in the suite reads outside the checkout.
 TEST_DATA = Path(__file__).resolve().parent / 'data'
+DATA = TEST_DATA / 'openstack'
+TREES = TEST_DATA / 'trees'
+ZUUL = TEST_DATA / 'zuul'
+CORPUS_LINES = TEST_DATA / 'requirement-lines.txt'
 
 
 def nearest_data(tree: Path) -> Path:

@@ -20,9 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get('OSR_SHARED', ROOT.parent / 'shared'))
-DATA = SHARED / 'data'
-TREES = SHARED / 'corpus' / 'trees'
+DATA = ROOT / 'tests' / 'data' / 'openstack'
+TREES = ROOT / 'tests' / 'data' / 'trees'
 
 
 def _env() -> dict[str, str]:

@@ -9,7 +9,6 @@ and the reference ``openstack-requirements==1.2.0`` (``parse_line`` +
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -20,8 +19,7 @@ from pathlib import Path
 from tools import reference
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get('OSR_SHARED', ROOT.parent / 'shared')) / 'corpus' / \
-    'requirement-lines.txt'
+CORPUS = ROOT / 'tests' / 'data' / 'requirement-lines.txt'
 REPEAT = 5
 
 # Each snippet reads the corpus, runs its loop REPEAT times and prints the

@@ -39,7 +39,7 @@ from openstack_requirements.model import (
     RequirementsFile,
 )
 from openstack_requirements.ops import data
-from openstack_requirements.ops.files import Change, Changeset, read_text, write_atomic
+from openstack_requirements.ops.files import Change, Changeset, read_text
 from openstack_requirements.ops.project import (
     DependencyFile,
     Project,
@@ -518,7 +518,8 @@ def sync_project(project: Project, global_list: GlobalList,
             text = dependency_file.render(new)
             if text != dependency_file.text:
                 result.changes.append(Change(str(dependency_file.path),
-                                             dependency_file.text, text))
+                                             dependency_file.text, text,
+                                             str(project.root)))
     return result
 
 
@@ -572,44 +573,6 @@ def plan(roots: Iterable[str | os.PathLike[str]], global_list: GlobalList,
     return SyncRun(projects, errors)
 
 
-def check_not_read_only(changeset: Changeset, suffix: str = '') -> None:
-    """Refuse a change to a file marked read-only, even for a user (root)
-    whom the system would let write it."""
-    if suffix:
-        return
-    for change in changeset.pending:
-        try:
-            mode = os.stat(change.path).st_mode
-        except FileNotFoundError:
-            continue  # check_writable reports it
-        if not mode & 0o222:
-            raise FileError(f'{change.path}: read-only file; nothing was '
-                            'written')
-
-
 def write(changeset: Changeset, suffix: str = '') -> list[str]:
-    """Write every change, all checked first: nothing is written when any
-    target is read-only, not writable, or changed since it was read.
-
-    Each file is replaced atomically; the files are written by a few
-    threads, as each write waits for the disk (fsync) most of its time.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    check_not_read_only(changeset, suffix)
-    changeset.check_writable(suffix)
-    targets = [(c.path + (f'.{suffix}' if suffix else ''), c.new)
-               for c in changeset.pending]
-
-    def write_one(target: tuple[str, str]) -> str:
-        try:
-            write_atomic(*target)
-        except OSError as err:
-            raise FileError(f'{target[0]}: {err.strerror}') from None
-        return target[0]
-
-    if len(targets) < 4:
-        return [write_one(t) for t in targets]
-    with ThreadPoolExecutor(max_workers=min(16, len(targets))) as pool:
-        return list(pool.map(write_one, targets))
-
+    """Write every change through the one writer: all or none."""
+    return changeset.write(suffix)

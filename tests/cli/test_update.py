@@ -231,7 +231,7 @@ def test_file_vanishing_mid_run(run_app: Run, source: Path, project: Path,
     result = update(run_app, source, str(project))
     assert result.code == 1
     assert result.stderr == (f'{target}: vanished while it was being '
-                             'updated\n')
+                             'updated; nothing was written\n')
     del before['doc/requirements.txt']
     assert snapshot(project) == before
 

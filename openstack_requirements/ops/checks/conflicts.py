@@ -11,14 +11,13 @@ when that resolves, the failure is an expected one, not an error.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import Line, split_comment, split_logical
+from openstack_requirements.ops import files
 from openstack_requirements.ops.checks.base import INFO, RESOLVER, Check, Finding
 from openstack_requirements.ops.checks.context import Context
 
@@ -100,10 +99,10 @@ class CoInstallable(Check):
                   if context.xfails is not None else [])
         label = context.upper.label
         lines = context.upper.requirement_lines()
-        with tempfile.TemporaryDirectory(prefix='check-conflicts-') as tmp:
+        with files.scratch_directory('check-conflicts-') as tmp:
             def resolve(target: object, without: set[str]) -> str | None:
-                path = Path(tmp) / f'pins-{len(without)}.txt'
-                path.write_text(_pins(lines, without))
+                path = files.write_scratch(tmp, f'pins-{len(without)}.txt',
+                                           _pins(lines, without))
                 try:
                     resolver.resolve(path, target, options)  # type: ignore[arg-type]
                 except resolvers.ResolutionError as err:

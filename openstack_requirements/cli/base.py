@@ -92,3 +92,54 @@ def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
         '-b', '--denylist', '--blacklist', dest='denylist', metavar='FILE',
         help='excluded-packages file (denylist.txt or blacklist.txt)',
         **kwargs)
+
+
+def add_projects(parser: argparse.ArgumentParser) -> None:
+    """PROJECT_DIR..., --projects FILE and --root DIR."""
+    parser.add_argument(
+        'projects', metavar='PROJECT_DIR', nargs='*',
+        help='a project tree')
+    parser.add_argument(
+        '--projects', dest='projects_file', metavar='FILE',
+        help='projects.txt: every listed project found under --root '
+             '(default with --root: projects.txt of the data)')
+    parser.add_argument(
+        '--root', metavar='DIR',
+        help='directory holding the checkouts of --projects, as '
+             'ORG/NAME or NAME')
+
+
+def selected_projects(command: _Base, args: argparse.Namespace,
+             source: str | None) -> list[Any]:
+    """The ``(name, directory)`` of each project to read; a listed
+    project without a checkout is a warning."""
+    from pathlib import Path
+
+    from openstack_requirements.errors import FileError
+    from openstack_requirements.ops import data, usage
+
+    projects_file = args.projects_file
+    if args.root and not projects_file:
+        projects_file = str(Path(source) if source else data.default_source()
+                            ) + '/' + data.PROJECTS
+    if not args.projects and not args.root:
+        raise FileError('no project given: name a PROJECT_DIR or use '
+                        '--root DIR (and --projects FILE)')
+    selection = usage.select(args.projects, projects_file, args.root)
+    if selection.missing:
+        command.warn(f'{len(selection.missing)} projects of {projects_file} '
+                     f'have no checkout under {args.root}')
+    return selection.found
+
+
+def upper_constraints(source: str | None) -> Any:
+    """The upper constraints of ``source`` by name (empty without one)."""
+    from openstack_requirements.model import LazyRequirementsFile
+    from openstack_requirements.ops import data
+    from openstack_requirements.ops.files import read_text
+
+    place = source if source is not None else data.default_source()
+    path = data.find(place, data.UPPER, required=False)
+    if path is None:
+        return {}
+    return LazyRequirementsFile(read_text(path), path.name).by_key

@@ -1,0 +1,191 @@
+"""Which project lines declare a package: who-uses, and the index impact
+reads.
+
+Projects are the directories named on the command line and the checkouts
+of a ``projects.txt`` found under a root (the lookup update-requirements
+uses, :func:`~openstack_requirements.ops.project.find_listed_projects`).
+Every dependency source of each is read as update-requirements reads it
+(requirements files, ``setup.cfg`` extras, ``pyproject.toml``
+dependencies, optional dependencies and dependency groups), and lines are
+matched by canonical name, so ``oslo.config``, ``oslo_config`` and
+``Oslo-Config`` are one package.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from packaging.markers import Marker
+from packaging.utils import canonicalize_name
+
+from openstack_requirements.errors import FileError, RequirementsError
+from openstack_requirements.model import Line, render_specifier
+from openstack_requirements.ops.project import (
+    Project,
+    Source,
+    find_listed_projects,
+    read_project,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Use:
+    """One line of one project declaring a package."""
+
+    #: ``org/name`` from projects.txt, or the directory as given.
+    project: str
+    #: The source's label: ``requirements.txt``, ``setup.cfg [extras] test``.
+    source: str
+    line: Line
+
+    @property
+    def key(self) -> str:
+        assert self.line.key is not None
+        return self.line.key
+
+
+@dataclasses.dataclass
+class Selection:
+    """The projects a run looks at."""
+
+    #: ``(name, directory)`` of each project found.
+    found: list[tuple[str, Path]]
+    #: ``org/name`` of the listed projects without a checkout.
+    missing: list[str]
+
+
+def select(directories: Iterable[str | os.PathLike[str]] = (),
+           projects_file: str | os.PathLike[str] | None = None,
+           root: str | os.PathLike[str] | None = None) -> Selection:
+    """The project directories named, then those of ``projects_file``
+    found under ``root`` (as ``org/name`` or ``name``)."""
+    found = [(str(d), Path(d)) for d in directories]
+    missing: list[str] = []
+    if projects_file is not None or root is not None:
+        if projects_file is None or root is None:
+            raise FileError('--projects and --root go together')
+        listed, missing = find_listed_projects(projects_file, root)
+        found.extend(listed)
+    return Selection(found, missing)
+
+
+@dataclasses.dataclass
+class Declarations:
+    """Every project read, and their lines by canonical name."""
+
+    projects: dict[str, Project]
+    #: Canonical name -> the lines declaring it, in project order.
+    uses: dict[str, list[Use]]
+    #: ``(name, error)`` of the projects that could not be read.
+    unreadable: list[tuple[str, RequirementsError]]
+
+    def of(self, key: str) -> list[Use]:
+        return self.uses.get(key, [])
+
+
+def declarations(found: Iterable[tuple[str, Path]]) -> Declarations:
+    """Read every project; index its requirement lines by name."""
+    projects: dict[str, Project] = {}
+    uses: dict[str, list[Use]] = {}
+    unreadable: list[tuple[str, RequirementsError]] = []
+    for name, path in found:
+        try:
+            project = read_project(path)
+        except RequirementsError as err:
+            unreadable.append((name, err))
+            continue
+        projects[name] = project
+        for source in project.sources:
+            for line in _declaring(source):
+                assert line.key is not None
+                uses.setdefault(line.key, []).append(
+                    Use(name, source.label, line))
+    return Declarations(projects, uses, unreadable)
+
+
+def _declaring(source: Source) -> list[Line]:
+    return [line for line in source.requirement_lines() if line.key]
+
+
+# -- constraints --------------------------------------------------------------
+
+def applicable_pins(line: Line, pins: Iterable[Line]) -> list[Line]:
+    """The constraint lines that apply where ``line`` does: a pin whose
+    markers differ from the line's (both having some) is for other
+    platforms or Pythons."""
+    local = _normal(line.requirement.marker_text if line.requirement else '')
+    chosen = []
+    for pin in pins:
+        assert pin.requirement is not None
+        remote = _normal(pin.requirement.marker_text)
+        if local and remote and local != remote:
+            continue
+        chosen.append(pin)
+    return chosen
+
+
+def pinned_versions(pins: Iterable[Line]) -> list[str]:
+    """The versions the constraint lines pin."""
+    return [spec.version for pin in pins if pin.requirement is not None
+            for spec in pin.requirement.specifier]
+
+
+def admits(line: Line, versions: Iterable[str]) -> bool:
+    """Whether ``line``'s specifiers admit every version in ``versions``."""
+    req = line.requirement
+    if req is None or req.url:
+        return True
+    return all(req.specifier.contains(v, prereleases=True) for v in versions)
+
+
+def describe_pins(pins: list[Line]) -> str:
+    """``2.32.3``, or each version with its markers when there are
+    several lines."""
+    parts = []
+    for pin in pins:
+        assert pin.requirement is not None
+        versions = ','.join(pinned_versions([pin]))
+        marker = pin.requirement.marker_text
+        parts.append(f'{versions};{marker}' if marker and len(pins) > 1
+                     else versions)
+    return ' '.join(parts)
+
+
+_NORMAL: dict[str, str] = {}
+
+
+def _normal(marker: str) -> str:
+    if not marker:
+        return ''
+    found = _NORMAL.get(marker)
+    if found is None:
+        found = _NORMAL[marker] = str(Marker(marker))
+    return found
+
+
+# -- who-uses -------------------------------------------------------------------
+
+WHO_USES_COLUMNS = ('Project', 'File', 'Line', 'Package', 'Specifier',
+                    'Markers', 'Constraint')
+
+
+def who_uses(name: str, found: Iterable[tuple[str, Path]],
+             upper: Mapping[str, list[Line]]
+             ) -> tuple[list[tuple[str | int, ...]], Declarations]:
+    """One row per project line declaring ``name``, with the constraint
+    that applies to it."""
+    key = canonicalize_name(name)
+    index = declarations(found)
+    rows: list[tuple[str | int, ...]] = []
+    pins = upper.get(key, [])
+    for use in index.of(key):
+        req = use.line.requirement
+        assert req is not None
+        specifier = req.url or render_specifier(req.specifier)
+        rows.append((use.project, use.source, use.line.lineno, req.name or key,
+                     specifier, req.marker_text,
+                     describe_pins(applicable_pins(use.line, pins))))
+    return rows, index

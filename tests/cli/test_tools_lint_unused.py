@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import ROOT, TREES
+from tests.conftest import DATA, ROOT, TREES
 
-GLOBAL = ROOT / 'global-requirements.txt'
+# OpenStack's list as published, with its two ordering problems
+GLOBAL = DATA / 'openstack-2026-08-22' / 'global-requirements.txt'
 
 
 def test_lint_lists_problems_and_exits_one(run_app, tmp_path: Path) -> None:

@@ -1,12 +1,13 @@
-"""lint and its fix, on the shipped list and on lists with planted problems."""
+"""lint and its fix, on OpenStack's list and on lists with planted problems."""
 
 from __future__ import annotations
 
 from openstack_requirements.model import RequirementsFile
 from openstack_requirements.ops import lint
-from tests.conftest import ROOT
+from tests.conftest import DATA, ROOT
 
-SHIPPED = (ROOT / 'global-requirements.txt').read_text()
+# OpenStack's list as published (the shipped one is this list, fixed)
+SHIPPED = (DATA / 'openstack-2026-08-22' / 'global-requirements.txt').read_text()
 
 PLANTED = """\
 ### a header the fix keeps as it is
@@ -40,6 +41,12 @@ def test_shipped_list_has_exactly_its_two_real_problems() -> None:
     # Hypercorn above hvac: both out of case-insensitive order.
     assert problems(SHIPPED) == [(31, 's3transfer', 'order'),
                                  (76, 'Hypercorn', 'order')]
+
+
+def test_the_shipped_list_is_that_list_fixed() -> None:
+    shipped = (ROOT / 'global-requirements.txt').read_text()
+    assert problems(shipped) == []
+    assert shipped == lint.fix(RequirementsFile.parse(SHIPPED))
 
 
 def test_fixing_the_shipped_list_moves_only_those_entries() -> None:

@@ -57,7 +57,7 @@ def test_unused_lists_packages_and_missing_projects(run_app, tmp_path: Path) -> 
     projects = tmp_path / 'projects.txt'
     projects.write_text('openstack/oslo.messaging\nopenstack/nova\n')
     result = run_app('unused', '--root', str(root), '--projects', str(projects),
-                     '--source', str(ROOT), '-f', 'json')
+                     '--source', str(GLOBAL.parent), '-f', 'json')
     assert result.code == 1
     rows = result.json()
     kinds = {row['Kind'] for row in rows}

@@ -47,8 +47,16 @@ def test_shipped_data_is_the_default(run_app, monkeypatch: pytest.MonkeyPatch,
                                      tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no data here: the checkout's copy is used
     result = run_app('validate-constraints', '-f', 'json')
-    assert (result.code, rows(result)) == (0, WARNINGS_2026)
+    assert result.code == 0
+    # the shipped list is the 2026 one with lint's two fixes: the same
+    # warnings, some a few lines away
+    moved = {'dnspython': 50, 'pexpect': 116, 'Pillow': 118,
+             'requests-kerberos': 154, 'Django': 48, 's3transfer': 161}
+    expected = [(check, moved.get(name, line), name, message)
+                for check, line, name, message in WARNINGS_2026]
+    assert sorted(rows(result)) == sorted(expected)
     assert (ROOT / 'blacklist.txt').is_file()
+    assert (ROOT / 'denylist.txt').read_text() == (ROOT / 'blacklist.txt').read_text()
 
 
 @pytest.mark.parametrize('date, errors', [

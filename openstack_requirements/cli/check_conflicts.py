@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from openstack_requirements.cli.checks import CheckCommand
+from openstack_requirements.errors import RequirementsError
 
 if TYPE_CHECKING:
     from openstack_requirements.ops.checks.context import Context
@@ -26,6 +27,9 @@ class CheckConflicts(CheckCommand):
         parser = super().get_parser(prog_name)
         parser.add_argument('upper', metavar='UPPER', nargs='?',
                             help='upper-constraints.txt (default: shipped data)')
+        parser.add_argument('xfails_file', metavar='XFAILS', nargs='?',
+                            help='known conflicts, as --xfails (the 2023 '
+                                 'form: check-conflicts UPPER XFAILS)')
         parser.add_argument('--xfails', metavar='FILE',
                             help='known conflicts (default: '
                                  'upper-constraints-xfails.txt beside UPPER)')
@@ -53,8 +57,11 @@ class CheckConflicts(CheckCommand):
 
         upper = Path(parsed_args.upper) if parsed_args.upper else (
             data.default_source() / data.UPPER)
-        xfails = parsed_args.xfails or data.find(upper.parent, data.XFAILS,
-                                                 required=False)
+        given = {f for f in (parsed_args.xfails_file, parsed_args.xfails) if f}
+        if len(given) > 1:
+            raise RequirementsError('two xfails files given (XFAILS and --xfails)')
+        xfails = given.pop() if given else data.find(upper.parent, data.XFAILS,
+                                                     required=False)
         pythons = parsed_args.pythons or [f'{sys.version_info[0]}.{sys.version_info[1]}']
         setup = ResolverSetup(
             parsed_args.resolver,

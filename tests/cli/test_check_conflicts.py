@@ -72,6 +72,14 @@ def test_known_failure_is_reported_as_such(run_app, index: Path, tmp_path: Path)
     result = check(run_app, index, upper, '-p', '3.11', '--xfails', str(other))
     assert result.code == 1
     assert [r['Severity'] for r in result.json()] == ['error']
+    # the 2023 form: XFAILS as the second positional
+    result = run_app('check-conflicts', str(upper), str(other), '--find-links', str(index),
+                     '--no-index', '-p', '3.11', '-f', 'json')
+    assert result.code == 1
+    assert [r['Severity'] for r in result.json()] == ['error']
+    both = run_app('check-conflicts', str(upper), str(other), '--xfails', str(upper))
+    assert (both.code, both.stderr) == (
+        1, 'two xfails files given (XFAILS and --xfails)\n')
 
 
 def test_pip_driver(run_app, index: Path, tmp_path: Path) -> None:

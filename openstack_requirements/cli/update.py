@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from openstack_requirements.cli import base
@@ -18,6 +19,7 @@ class UpdateRequirements(base.Lister):
     and a project keeps a higher minimum it chose; --exact takes the global
     specifiers as they are. A package neither in the global list nor in the
     excluded list is an error (nothing is written) unless --soft-update.
+    hacking is synced only with -H.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -30,6 +32,10 @@ class UpdateRequirements(base.Lister):
             '-s', '--soft-update', action='store_true',
             help='pass packages not in the global list through untouched '
                  'instead of failing')
+        parser.add_argument(
+            '-H', '--hacking', action='store_true',
+            help='sync hacking too (without it, hacking lines are left as '
+                 'they are: projects pin their own linter)')
         parser.add_argument(
             '--exact', action='store_true',
             help='take the global specifiers as they are, lower bounds '
@@ -72,6 +78,9 @@ class UpdateRequirements(base.Lister):
                             '--projects FILE --root DIR')
 
         global_list = sync.load_global(args.source)
+        if not args.hacking:
+            global_list = dataclasses.replace(
+                global_list, excluded=global_list.excluded | {'hacking'})
         policy = sync.Policy.EXACT if args.exact else sync.Policy.MERGE
         progress = (lambda path: self.warn(f'Syncing {path}')
                     ) if self.verbose else None

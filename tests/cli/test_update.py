@@ -257,3 +257,28 @@ def test_malformed_files(run_app: Run, source: Path, project: Path,
     assert result.stderr.startswith(f'{project}/{expected}'), result.stderr
     assert result.stderr.endswith('nothing was written\n')
     assert snapshot(project) == before
+
+
+def test_hacking_is_synced_only_with_H(run_app: Run, tmp_path: Path) -> None:
+    # the 2015 global list carried hacking (with no denylist beside it,
+    # the update of that era left it alone unless given -H)
+    source = tmp_path / 'source'
+    source.mkdir()
+    (source / 'global-requirements.txt').write_text(
+        'hacking>=0.10.2,<0.11\npbr>=1.6\n')
+    root = tmp_path / 'demo'
+    root.mkdir()
+    (root / 'test-requirements.txt').write_text('hacking<0.10,>=0.9.2\npbr\n')
+    plain = update(run_app, source, '--check', str(root))
+    assert [r['Package'] for r in plain.json()] == ['pbr']
+    asked = update(run_app, source, '-H', str(root))
+    assert asked.code == 0, asked
+    assert [r['Package'] for r in asked.json()] == ['hacking', 'pbr']
+    assert (root / 'test-requirements.txt').read_text() == (
+        'hacking>=0.10.2,<0.11\npbr>=1.6\n')
+    unknown = tmp_path / 'other'
+    unknown.mkdir()
+    (unknown / 'global-requirements.txt').write_text('pbr>=1.6\n')
+    # not in the global list: left alone without -H, unknown with it
+    assert update(run_app, unknown, '--check', str(root)).code == 0
+    assert update(run_app, unknown, '--hacking', '--check', str(root)).code == 1

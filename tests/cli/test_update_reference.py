@@ -110,11 +110,9 @@ def test_exact_agrees_with_reference(
                    '--source', str(data), str(our_root))
     assert ours.code == 0, ours
 
-    # The reference leaves hacking alone unless given -H; ours has no such
-    # exception (the modern lists put hacking in the denylist instead).
-    skip = frozenset({'hacking'})
-    ref_synced = _synced(ref_root, global_list, skip)
-    our_synced = _synced(our_root, global_list, skip)
+    # Both leave hacking alone unless given -H.
+    ref_synced = _synced(ref_root, global_list, frozenset())
+    our_synced = _synced(our_root, global_list, frozenset())
     ref_labels = {label for label in ref_synced
                   if not label.startswith('pyproject.toml')}
     assert ref_labels <= set(our_synced)

@@ -10,9 +10,11 @@ from packaging.utils import canonicalize_name
 
 from openstack_requirements.model import RequirementsFile
 from openstack_requirements.ops import unused
-from tests.conftest import ROOT, TREES
+from tests.conftest import DATA, TREES
 
-SHIPPED = RequirementsFile.parse((ROOT / 'global-requirements.txt').read_text())
+DATA_2026 = DATA / 'openstack-2026-08-22'
+
+SHIPPED = RequirementsFile.parse((DATA_2026 / 'global-requirements.txt').read_text())
 
 
 @pytest.fixture
@@ -29,8 +31,8 @@ def unused_names(report: unused.Report) -> set[str]:
 
 
 def test_shipped_list_against_two_real_projects(checkouts: Path) -> None:
-    report = unused.find_unused(SHIPPED, ROOT / 'projects.txt', checkouts)
-    listed = [line.strip() for line in (ROOT / 'projects.txt').read_text().splitlines()
+    report = unused.find_unused(SHIPPED, DATA_2026 / 'projects.txt', checkouts)
+    listed = [line.strip() for line in (DATA_2026 / 'projects.txt').read_text().splitlines()
               if line.strip()]
     assert report.read == 2
     assert sorted(report.missing) == sorted(

@@ -31,6 +31,18 @@ class RequirementsApp(app.App):
             deferred_help=True,
         )
 
+    #: Set when run as a classic console script (``update-requirements``):
+    #: usage, help and errors then name that script.
+    classic_name: str | None = None
+
+    def configure_logging(self) -> None:
+        """cliff's logging, without stevedore's plugin discovery chatter:
+        ``-v`` shows the commands' progress; ``--debug`` shows it all."""
+        super().configure_logging()
+        if not self.options.debug:
+            import logging
+            logging.getLogger('stevedore').setLevel(logging.WARNING)
+
     def interact(self) -> None:
         """No interactive shell: without a command, show the help."""
         self.stderr.write(
@@ -67,7 +79,8 @@ def _classic(name: str):  # type: ignore[no-untyped-def]
     """A console script that runs the app with one command."""
     def run() -> int:
         application = RequirementsApp()
-        application.NAME = 'openstack-requirements'
+        application.NAME = name
+        application.classic_name = name
         return application.run([name, *sys.argv[1:]])
     run.__name__ = name.replace('-', '_')
     return run

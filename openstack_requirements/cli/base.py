@@ -35,6 +35,11 @@ class _Base:
             return 1
         return result or self.exit_code
 
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        # run as a classic script, the command is that script
+        classic = getattr(self.app, 'classic_name', None)
+        return super().get_parser(classic or prog_name)  # type: ignore[misc,no-any-return]
+
     def get_epilog(self) -> str:
         """cliff's epilog, without its scan of every installed distribution
         for the one providing the command (a fifth of the start-up time):

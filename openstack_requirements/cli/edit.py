@@ -27,11 +27,15 @@ class EditConstraints(base.Command):
                             help='constraints file to edit in place')
         parser.add_argument('name', metavar='NAME',
                             help='package whose lines are replaced')
-        parser.add_argument(
+        replacement = parser.add_argument(
             'replacement', metavar='REPLACEMENT', nargs=argparse.REMAINDER,
+            default=[],
             help="the new line, e.g. 'oslo.db===17.1.0' or "
                  "-e file:///opt/stack/oslo.db#egg=oslo.db; empty or "
                  'missing removes NAME')
+        # optional: argparse makes every REMAINDER positional required, and
+        # would name it when NAME is what is missing
+        replacement.required = False
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:

@@ -94,6 +94,7 @@ check_requirements = _classic('check-requirements')
 check_constraints = _classic('check-constraints')
 check_conflicts = _classic('check-conflicts')
 normalize_requirements = _classic('normalize-requirements')
+validate_projects = _classic('validate-projects')
 
 if __name__ == '__main__':
     sys.exit(main())

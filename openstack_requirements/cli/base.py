@@ -71,17 +71,48 @@ class ShowOne(_Base, show.ShowOne):
     """A command whose output is one record."""
 
 
-def add_write_mode(parser: argparse.ArgumentParser) -> Any:
-    """``--diff`` and ``--check``, shared by every command that writes;
-    returns their mutually exclusive group for more modes."""
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        '--diff', '--dry-run', dest='diff', action='store_true',
-        help='print a unified diff of the change and write nothing')
-    group.add_argument(
-        '--check', action='store_true',
+class Flag(argparse.Action):
+    """A store-true flag that refuses the flags of ``refuses`` (dest: flag)."""
+
+    def __init__(self, option_strings: list[str], dest: str,
+                 refuses: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=False, **kwargs)
+        self.refuses = refuses or {}
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        for dest, flag in self.refuses.items():
+            if getattr(namespace, dest, False):
+                parser.error(f'{option_string} cannot be used with {flag}')
+        setattr(namespace, self.dest, True)
+
+
+def add_write_mode(parser: argparse.ArgumentParser,
+                   write: tuple[str, ...] = (), write_help: str = '') -> None:
+    """``--diff`` and ``--check``, with one meaning in every command that
+    writes (as black's): ``--diff`` prints the unified diff of the change,
+    writes nothing and exits 0; ``--check`` writes nothing and exits 1 when
+    a change would be made; together they print the diff and exit 1 when
+    it is not empty.
+
+    ``write`` names the option of a command that writes only when asked
+    (``--save``, ``--fix``); it goes with neither ``--diff`` nor
+    ``--check``.
+    """
+    dest = write[-1].lstrip('-').replace('-', '_') if write else ''
+    refused = {dest: write[-1]} if write else {}
+    parser.add_argument(
+        '--diff', '--dry-run', dest='diff', action=Flag, refuses=refused,
+        help='print a unified diff of the change and write nothing '
+             '(exit 0 unless with --check)')
+    parser.add_argument(
+        '--check', action=Flag, refuses=refused,
         help='write nothing; exit 1 when a change would be made')
-    return group
+    if write:
+        parser.add_argument(*write, dest=dest, action=Flag,
+                            refuses={'diff': '--diff', 'check': '--check'},
+                            help=write_help)
 
 
 def add_source(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from openstack_requirements.cli import base
-from openstack_requirements.errors import RequirementsError
 
 _TRAILING = {'--diff': 'diff', '--dry-run': 'diff', '--check': 'check'}
 
@@ -49,9 +48,6 @@ class EditConstraints(base.Command):
                 if flag in words:
                     words.remove(flag)
                     setattr(parsed_args, dest, True)
-            if parsed_args.diff and parsed_args.check:
-                raise RequirementsError(
-                    '--diff and --check cannot be used together')
         replacement = ' '.join(words).strip() or None
         path = parsed_args.constraints
         old = files.read_text(path)
@@ -64,8 +60,8 @@ class EditConstraints(base.Command):
         changes.add(path, old, edited.render())
         if parsed_args.diff:
             self.app.stdout.write(changes.diff())
-        elif parsed_args.check:
+        if parsed_args.check:
             return 1 if changes.pending else 0
-        else:
+        if not parsed_args.diff:
             changes.write()
         return 0

@@ -56,7 +56,7 @@ class GenerateConstraints(base.Lister):
                             metavar='SECONDS',
                             help='give up a resolution after this long '
                                  '(default: %(default)g)')
-        parser.add_argument('-o', '--output', metavar='FILE',
+        parser.add_argument('--output', metavar='FILE',
                             help='write the constraints to FILE atomically, '
                                  'keeping its leading comment block')
         parser.add_argument('--diff', metavar='BASELINE', dest='baseline',

@@ -17,10 +17,13 @@ class Lint(base.Lister):
     below it), every requirement is in canonical form, no package is on
     two lines unless markers tell the lines apart, and blank lines part
     the sections and follow each section's "##" lines, nowhere else.
-    Lists each problem and exits 1 if there is any. --fix rewrites the
-    file (atomically) and lists what it cannot fix (duplicates); the
-    header above the first section is kept as it is.
+    Lists each problem and exits 1 if there is any (--check says so
+    explicitly). --fix rewrites the file (atomically) and lists what it
+    cannot fix (duplicates); the header above the first section is kept
+    as it is. --diff prints what --fix would change instead of the list.
     """
+
+    _diff: str | None = None
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -29,12 +32,8 @@ class Lint(base.Lister):
             help='the list to check (default: global-requirements.txt of '
                  '--source)')
         base.add_source(parser)
-        mode = parser.add_mutually_exclusive_group()
-        mode.add_argument('--fix', action='store_true',
-                          help='rewrite FILE in place, atomically')
-        mode.add_argument('--diff', action='store_true',
-                          help='print the diff --fix would apply, write '
-                               'nothing; exit 1 if it is not empty')
+        base.add_write_mode(parser, write=('--fix',),
+                            write_help='rewrite FILE in place, atomically')
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
@@ -50,10 +49,9 @@ class Lint(base.Lister):
         parsed = RequirementsFile.parse(text, str(path))
         columns = ('File', 'Line', 'Package', 'Problem', 'Message')
         change = Change(str(path), text, lint.fix(parsed))
+        self._diff = None
         if parsed_args.diff:
-            self.app.stdout.write(change.diff())
-            self.exit_code = int(change.changed)
-            return columns, []
+            self._diff = change.diff()
         if parsed_args.fix and change.changed:
             Changeset([change]).write()
             before = len(lint.lint(parsed))
@@ -63,7 +61,17 @@ class Lint(base.Lister):
                       'problems fixed')
         else:
             problems = lint.lint(parsed)
-        if problems:
+        if problems and (parsed_args.check or not parsed_args.diff):
             self.exit_code = 1
+            if parsed_args.diff:  # the list is not shown: say why
+                self.warn(f'{path}: {len(problems)} problems')
         return columns, [(str(path), p.line, p.package, p.kind, p.message)
                          for p in problems]
+
+    def produce_output(self, parsed_args: argparse.Namespace,
+                       column_names: Any, data: Any) -> int:
+        if self._diff is not None:
+            self.app.stdout.write(self._diff)
+            return 0
+        return super().produce_output(  # type: ignore[no-any-return]
+            parsed_args, column_names, data)

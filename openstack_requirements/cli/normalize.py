@@ -20,9 +20,13 @@ class NormalizeRequirements(base.Command):
         parser = super().get_parser(prog_name)
         parser.add_argument('path', metavar='FILE',
                             help='requirements file to normalize')
-        mode = base.add_write_mode(parser)
-        mode.add_argument('-s', '--save', action='store_true',
-                          help='rewrite FILE in place (atomically)')
+        base.add_write_mode(parser, write=('--save',),
+                            write_help='rewrite FILE in place (atomically)')
+        # The reference's short form of --save, kept for its callers but not
+        # shown: -s is --soft-update in update-requirements.
+        parser.add_argument('-s', dest='save', action=base.Flag,
+                            refuses={'diff': '--diff', 'check': '--check'},
+                            help=argparse.SUPPRESS)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
@@ -31,11 +35,12 @@ class NormalizeRequirements(base.Command):
         change = normalize.normalize_file(parsed_args.path)
         if parsed_args.diff:
             self.app.stdout.write(change.diff())
-        elif parsed_args.check:
-            if change.changed:
-                self.warn(f'{change.path}: not in canonical form')
-                return 1
-        elif parsed_args.save:
+        if parsed_args.check and change.changed:
+            self.warn(f'{change.path}: not in canonical form')
+            return 1
+        if parsed_args.diff or parsed_args.check:
+            return 0
+        if parsed_args.save:
             normalize.save(change)
         else:
             self.app.stdout.write(change.new)

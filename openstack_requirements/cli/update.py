@@ -88,7 +88,7 @@ class UpdateRequirements(base.Lister):
                         progress)
         rows.extend(row.as_tuple() for row in run.rows)
         changeset = run.changeset
-        self._diff = ''
+        self._diff = None
         if run.failed:
             for err in run.errors:
                 self.warn(err.render())
@@ -96,10 +96,10 @@ class UpdateRequirements(base.Lister):
                 self.warn(str(problem))
             self.warn('nothing was written')
             self.exit_code = 1
-        elif args.diff:
-            self._diff = changeset.diff()
-        elif args.check:
-            if changeset.pending:
+        elif args.diff or args.check:
+            if args.diff:
+                self._diff = changeset.diff()
+            if args.check and changeset.pending:
                 self.exit_code = 1
         else:
             for path in sync.write(changeset, args.output_suffix):
@@ -109,7 +109,7 @@ class UpdateRequirements(base.Lister):
 
     def produce_output(self, parsed_args: argparse.Namespace,
                        column_names: Any, data: Any) -> int:
-        if parsed_args.diff and not self.exit_code:
+        if self._diff is not None:
             self.app.stdout.write(self._diff)
             return 0
         return super().produce_output(  # type: ignore[no-any-return]

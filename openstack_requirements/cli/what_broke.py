@@ -40,7 +40,7 @@ class WhatBroke(base.Lister):
 
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            '-s', '--since', metavar='DAYS', type=_positive(float),
+            '--since', metavar='DAYS', type=_positive(float),
             default=whatbroke.DEFAULT_DAYS,
             help='how many days to look back (default: %(default)s)')
         base.add_source(parser)

@@ -146,9 +146,9 @@ def add_projects(parser: argparse.ArgumentParser) -> None:
 
 
 def selected_projects(command: _Base, args: argparse.Namespace,
-             source: str | None) -> list[Any]:
-    """The ``(name, directory)`` of each project to read; a listed
-    project without a checkout is a warning."""
+                      source: str | None, quiet: bool = False) -> Any:
+    """The projects to read (a ``usage.Selection``); a listed project
+    without a checkout is a warning, unless ``quiet``."""
     from pathlib import Path
 
     from openstack_requirements.errors import FileError
@@ -162,10 +162,10 @@ def selected_projects(command: _Base, args: argparse.Namespace,
         raise FileError('no project given: name a PROJECT_DIR or use '
                         '--root DIR (and --projects FILE)')
     selection = usage.select(args.projects, projects_file, args.root)
-    if selection.missing:
+    if selection.missing and not quiet:
         command.warn(f'{len(selection.missing)} projects of {projects_file} '
                      f'have no checkout under {args.root}')
-    return selection.found
+    return selection
 
 
 def upper_constraints(source: str | None) -> Any:

@@ -32,7 +32,7 @@ class WhoUses(base.Lister):
         from openstack_requirements.ops import usage
 
         args = parsed_args
-        found = base.selected_projects(self, args, args.source)
+        found = base.selected_projects(self, args, args.source).found
         upper = base.upper_constraints(args.source)
         rows, index = usage.who_uses(args.name, found, upper)
         for _name, err in index.unreadable:

@@ -1,0 +1,61 @@
+"""impact: what a change to the governance data does to every project."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from openstack_requirements.cli import base
+
+
+class Impact(base.Lister):
+    """Report what a change to the governance data does to every project.
+
+    Compares the base data (--base: a directory, or a git revision of the
+    checkout holding --source, by default HEAD) with the proposed data
+    (--source, by default the working tree) over the project checkouts
+    (PROJECT_DIRs, and those of --projects found under --root). One list,
+    its Kind column saying what each row is: a "change" row for each
+    package the change touches (added, removed, specifier or markers
+    changed, constraint bumped, newly denylisted...), then each project
+    line declaring that package, once, as a "break" (its specifiers
+    exclude the proposed upper constraint, or would once synced; or the
+    change removes the package from the global list), a "sync" (New is
+    what update-requirements would write there because of this change;
+    syncs already pending before it are left out) or "uses" (nothing
+    happens to it). A summary line goes to stderr. Exits 1 when any
+    project breaks.
+    """
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--base', metavar='DIR|REV', default='HEAD',
+            help='the data before the change: a directory, or a git '
+                 'revision of the checkout holding --source (default: '
+                 'HEAD)')
+        parser.add_argument(
+            '--source', metavar='DIR', default=None,
+            help='the proposed data: the directory holding '
+                 'global-requirements.txt, upper-constraints.txt and the '
+                 'denylist (default: the working directory, else the '
+                 'shipped data)')
+        base.add_projects(parser)
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+        from openstack_requirements.ops import data, impact
+
+        args = parsed_args
+        source = args.source or str(data.default_source())
+        proposed = impact.Snapshot.from_directory(source)
+        before = impact.Snapshot.base(args.base, source)
+        selection = base.selected_projects(self, args, source, quiet=True)
+        report = impact.impact(before, proposed, selection.found,
+                               selection.missing)
+        for _name, reason in report.unreadable:
+            self.warn(reason)
+        self.warn(f'{before.label} -> {proposed.label}: {report.summary()}')
+        if report.broken:
+            self.exit_code = 1
+        return impact.COLUMNS, report.rows

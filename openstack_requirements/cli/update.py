@@ -15,11 +15,13 @@ class UpdateRequirements(base.Lister):
     Edits only the requirement lines of packages in the global list, in
     requirements*.txt files, setup.cfg extras and pyproject.toml
     dependencies; comments, order, options and formatting are kept. By
-    default (merge) markers, exclusions and caps come from the global list
-    and a project keeps a higher minimum it chose; --exact takes the global
-    specifiers as they are. A package neither in the global list nor in the
-    excluded list is an error (nothing is written) unless --soft-update.
-    hacking is synced only with -H.
+    default (merge) a global pin or ~= is taken as it stands; otherwise
+    markers, exclusions and caps come from the global list and a project
+    keeps a higher minimum it chose (a minimum the global list excludes is
+    reported and written as the bound the exclusion leaves); --exact takes
+    the global specifiers as they are. A package neither in the global list
+    nor in the excluded list is an error (nothing is written) unless
+    --soft-update. hacking is synced only with -H.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:

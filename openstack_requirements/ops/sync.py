@@ -3,19 +3,34 @@
 Only requirement lines of packages in the global list are edited; every
 other line (comments, blank lines, pip options, ``-e`` and URL lines,
 excluded and unknown packages) is kept byte for byte, and a line that
-already agrees with the global list is not touched.
+already says what the policy asks is not touched.
 
-Two policies decide what a synced line says:
+An *entry* is a package name with its extras: ``pkg`` and ``pkg[extra]``
+are two entries, each synced on its own, never merged or dropped. The
+lines of one entry in one source are paired with the global lines of the
+package by their markers (marker variants); a global variant the project
+lacks is added, a project variant the global list lacks is removed.
 
-* ``merge`` (the default): markers, exclusions and caps come from the
-  global line; the lower bound is the stricter of the project's and the
-  global one's, so a project keeps a minimum it chose (an exclusion below
-  that minimum excludes nothing and is left out);
+The merge policy, stated once in :func:`merge` (and in the user guide):
+
+* ``merge`` (the default):
+
+  - a global entry that pins (``==``, ``===``) or uses ``~=`` is taken as
+    it stands;
+  - otherwise the higher lower bound of the project's and the global one's
+    wins, and exclusions and caps come from the global list (an exclusion
+    below the lower bound excludes nothing and is left out);
+  - a project minimum the global list excludes (``>=1.4.0`` against
+    ``!=1.4.0``) is reported on a row of its own and written as the bound
+    the exclusion leaves, ``>1.4.0``; a minimum above a global cap is
+    dropped for the global lower bound, if any;
+
 * ``exact``: the global specifiers replace the project's.
 
-Either way the project's extras, spelling and comment are kept; an edited
-line without a comment takes the global one (not in ``pyproject.toml``,
-whose requirement strings cannot hold a comment).
+Either way a changed line keeps the project's name, extras, comment and
+the whitespace before it: only the specifier and marker text change. An
+edited line without a comment takes the global one (not in
+``pyproject.toml``, whose requirement strings cannot hold a comment).
 """
 
 from __future__ import annotations
@@ -23,20 +38,23 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
-from packaging.utils import canonicalize_version
+from packaging.utils import canonicalize_name, canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import FileError, ParseError, RequirementsError
 from openstack_requirements.model import (
+    Kind,
     LazyRequirementsFile,
     Line,
     Requirement,
     RequirementsFile,
+    render_specifier,
 )
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import Change, Changeset, read_text
@@ -54,13 +72,14 @@ COLUMNS = ('File', 'Package', 'Old', 'New', 'Reason')
 UNKNOWN = 'not in global requirements'
 ADDED = 'added marker variant'
 REMOVED = 'removed marker variant'
+#: A project minimum the global list excludes: the row shows the bound as
+#: the project states it and as it is written; the project should raise it.
+EXCLUDED_MINIMUM = 'minimum excluded by the global list: raise it'
 
 
 class Policy(enum.Enum):
     MERGE = 'merge'
     EXACT = 'exact'
-
-
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,10 +161,13 @@ class ProjectSync:
     changes: list[Change] = dataclasses.field(default_factory=list)
 
 
-# -- policy ------------------------------------------------------------------
+# -- the merge policy --------------------------------------------------------
 
 _LOWER = ('>=', '>')
 _IMPLIED_LOWER = ('~=', '==', '===')
+#: A global entry using one of these is taken as it stands.
+_AS_STATED = ('==', '===', '~=')
+_CAPS = ('<', '<=')
 
 # Parsing versions and building specifiers dominate a large sync: each
 # distinct text is done once.
@@ -172,7 +194,8 @@ def _version(spec: Specifier) -> Version | None:
 
 
 def _lower_bound(specifier: Iterable[Specifier]) -> Specifier | None:
-    """The strictest lower bound ``specifier`` states or implies."""
+    """The strictest lower bound ``specifier`` states or implies (a pin or
+    ``~=`` implies ``>=`` its version)."""
     best: Specifier | None = None
     best_rank: tuple[Version, bool] | None = None
     for spec in specifier:
@@ -197,20 +220,55 @@ def _lower_bound(specifier: Iterable[Specifier]) -> Specifier | None:
     return best
 
 
-def _merged(project: Iterable[Specifier], global_: Iterable[Specifier],
-            policy: Policy) -> list[Specifier]:
-    global_items = list(global_)
-    if policy is Policy.EXACT:
-        return global_items
+@dataclasses.dataclass(frozen=True)
+class Merge:
+    """What a synced line states: its specifiers, and the project minimum
+    the global list excludes (``None`` when there is none)."""
+
+    specifiers: tuple[Specifier, ...]
+    excluded_minimum: Specifier | None = None
+    #: The bound written for :attr:`excluded_minimum` (``None``: dropped).
+    written_minimum: Specifier | None = None
+
+
+def merge(project: Iterable[Specifier], global_: Iterable[Specifier],
+          policy: Policy) -> Merge:
+    """The merge policy: the specifiers a synced line states, from the
+    project's and the global entry's (see the module's docstring)."""
+    global_items = tuple(global_)
+    if policy is Policy.EXACT or any(s.operator in _AS_STATED
+                                     for s in global_items):
+        return Merge(global_items)
     rest = [s for s in global_items if s.operator not in _LOWER]
-    ours = _lower_bound(project)
     theirs = _lower_bound(s for s in global_items if s.operator in _LOWER)
-    lower = ours
-    if theirs is not None and (ours is None or _stricter(theirs, ours)):
-        lower = theirs
+    ours = _lower_bound(project)
+    lower, excluded, written = theirs, None, None
+    if ours is not None and (theirs is None or _stricter(ours, theirs)):
+        written = _admitted_minimum(ours, rest)
+        if written is not ours:
+            excluded = ours
+        lower = written if written is not None else theirs
     if lower is None:
-        return rest
-    return [lower] + [s for s in rest if not _below(s, lower)]
+        return Merge(tuple(rest), excluded, written)
+    return Merge((lower, *(s for s in rest if not _below(s, lower))),
+                 excluded, written)
+
+
+def _admitted_minimum(minimum: Specifier,
+                      rest: Sequence[Specifier]) -> Specifier | None:
+    """``minimum`` as the global exclusions and caps leave it: ``>V`` for a
+    ``>=V`` whose version is excluded, ``None`` when a cap excludes it."""
+    if minimum.operator != '>=':
+        return minimum
+    version = _version(minimum)
+    if version is None:
+        return minimum
+    refused = [s for s in rest if not s.contains(version, prereleases=True)]
+    if not refused:
+        return minimum
+    if any(s.operator in _CAPS for s in refused):
+        return None
+    return Specifier('>' + minimum.version)
 
 
 def _as_set(items: Iterable[Specifier]) -> SpecifierSet:
@@ -222,7 +280,7 @@ def merge_specifier(project: SpecifierSet, global_: SpecifierSet,
     """The specifiers a synced line states."""
     if policy is Policy.EXACT:
         return global_
-    return _as_set(_merged(project, global_, policy))
+    return _as_set(merge(project, global_, policy).specifiers)
 
 
 def _below(exclusion: Specifier, lower: Specifier) -> bool:
@@ -302,23 +360,241 @@ def _reason(old: Requirement, new: Requirement) -> str:
         parts.append('specifiers')
     if _marker_key(old.marker_text) != _marker_key(new.marker_text):
         parts.append('markers')
-    return ', '.join(parts) or 'extras'
+    return ', '.join(parts) or 'spelling'
+
+
+# -- one line ----------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Style:
+    """How edited lines of one source are written."""
+
+    #: May an edited line carry a comment (not in pyproject.toml).
+    comments: bool = True
+    #: The marker separator of a line that had no marker.
+    marker_sep: str = ';'
+    #: setup.cfg's ``name:marker`` form is read.
+    pbr: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Synced:
+    """One global line's counterpart in the project, after the sync."""
+
+    line: Line
+    #: The project line it replaces (``None``: a marker variant added).
+    old: Line | None
+    changed: bool
+    merge: Merge
+
+
+# The name and extras, as written, that start a requirement line.
+_HEAD_RE = re.compile(r'\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?')
+_SEP_RE = re.compile(r'\s*[;:]\s*')
+
+
+def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
+              style: Style = Style()) -> Synced:
+    """``base`` as ``global_line`` asks (``paired``: ``base`` is the project
+    line of this variant; else a new variant is made from it)."""
+    old = base.requirement
+    greq = global_line.requirement
+    assert old is not None and greq is not None
+    merged = merge(old.specifier, greq.specifier, policy)
+    if (paired and _marker_key(old.marker_text)
+            == _marker_key(greq.marker_text)
+            and _same_specifiers(old.specifier, merged.specifiers, policy)):
+        return Synced(base, base, False, merged)
+    target = old.replace(
+        specifier=(greq.specifier if policy is Policy.EXACT
+                   else _as_set(merged.specifiers)),
+        marker_text=greq.marker_text)
+    if paired and base.comment:
+        comment = base.comment
+        tail = (base.text[_comment_start(base):] if '\n' not in base.text
+                else '  ' + comment)
+    else:
+        comment = global_line.comment if style.comments else ''
+        tail = '  ' + comment if comment else ''
+    text = _edited_text(base, target, style, tail)
+    line = Line(text, base.newline, base.lineno, Kind.REQUIREMENT, target,
+                None, comment)
+    return Synced(line, base if paired else None, True, merged)
+
+
+def _comment_start(line: Line) -> int:
+    """Where the whitespace before ``line``'s comment starts."""
+    body = line.text[:len(line.text) - len(line.comment)]
+    return len(body.rstrip())
+
+
+def _edited_text(base: Line, target: Requirement, style: Style,
+                 tail: str) -> str:
+    """``base``'s text with only its specifier and marker text changed to
+    ``target``'s, then ``tail`` (the comment and the space before it)."""
+    old = base.requirement
+    assert old is not None
+    sep = _sep_of(base, style.marker_sep)
+    rendered = target.render(sep) + tail
+    if '\n' in base.text or old.options or old.url:
+        return rendered
+    core = base.text[:_comment_start(base)] if base.comment else \
+        base.text.rstrip()
+    head = _HEAD_RE.match(core)
+    if head is None:
+        return rendered
+    rest = core[head.end():]
+    at = len(rest)
+    if old.marker_text:
+        at = rest.find(';')
+        if at < 0:
+            at = rest.find(':')
+        if at < 0:
+            return rendered
+    spec, marker = rest[:at], rest[at:]
+    if not _same_specifiers(old.specifier, target.specifier, Policy.EXACT):
+        spec = (render_specifier(target.specifier)
+                + spec[len(spec.rstrip()):])
+    if _marker_key(old.marker_text) != _marker_key(target.marker_text):
+        if not target.marker_text:
+            marker, spec = '', spec.rstrip()
+        elif old.marker_text:
+            lead = _SEP_RE.match(marker)
+            marker = (lead.group(0) if lead else sep) + target.marker_text
+        else:
+            marker = sep + target.marker_text
+    return core[:head.end()] + spec + marker + tail
+
+
+def _sep_of(line: Line, default: str) -> str:
+    req = line.requirement
+    if req is None or not req.marker_text:
+        return default
+    body = line.text.split('#', 1)[0] if line.comment else line.text
+    return ';' if ';' in body else ':'
+
+
+# -- one entry ---------------------------------------------------------------
+
+def pair_variants(group: Sequence[Line], global_lines: Sequence[Line]
+                  ) -> tuple[list[int | None], list[int]]:
+    """For each global line, the index in ``group`` of the project line of
+    the same markers, else of the next line left, else ``None``; and the
+    indexes of the project lines no global line takes."""
+    pairs: list[int | None] = [None] * len(global_lines)
+    free = list(range(len(group)))
+    for g, gline in enumerate(global_lines):
+        assert gline.requirement is not None
+        want = _marker_key(gline.requirement.marker_text)
+        for p in free:
+            req = group[p].requirement
+            assert req is not None
+            if _marker_key(req.marker_text) == want:
+                pairs[g] = p
+                free.remove(p)
+                break
+    for g in range(len(global_lines)):
+        if pairs[g] is None and free:
+            pairs[g] = free.pop(0)
+    return pairs, free
+
+
+@dataclasses.dataclass(frozen=True)
+class EntrySync:
+    """What syncing one entry (name and extras) of one source does."""
+
+    synced: list[Synced]
+    #: The project lines dropped (variants the global list lacks).
+    removed: list[Line]
+    #: The new lines stand where the old ones did, one for one.
+    in_place: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed) or any(s.changed for s in self.synced)
+
+
+def sync_entry(group: Sequence[Line], global_lines: Sequence[Line],
+               policy: Policy, style: Style = Style()) -> EntrySync:
+    """The lines of one entry, synced with the global lines of its
+    package."""
+    pairs, free = pair_variants(group, global_lines)
+    synced = [sync_line(group[p] if p is not None else group[0],
+                        p is not None, gline, policy, style)
+              for gline, p in zip(global_lines, pairs, strict=True)]
+    in_place = (not free and None not in pairs
+                and pairs == sorted(pairs))  # type: ignore[type-var]
+    return EntrySync(synced, [group[i] for i in free], in_place)
+
+
+def entry_rows(label: str, entry: EntrySync) -> list[Row]:
+    """The report rows of one entry's sync."""
+    rows = []
+    for synced in entry.synced:
+        req = synced.line.requirement
+        assert req is not None
+        name = req.name or ''
+        if synced.old is None:
+            rows.append(Row(label, name, '', synced.line.text, ADDED))
+            continue
+        if not synced.changed:
+            continue
+        old = synced.old.requirement
+        assert old is not None
+        rows.append(Row(label, name, synced.old.text, synced.line.text,
+                        _reason(old, req)))
+        excluded = synced.merge.excluded_minimum
+        if excluded is not None:
+            written = synced.merge.written_minimum
+            rows.append(Row(label, name, str(excluded),
+                            str(written) if written else '',
+                            EXCLUDED_MINIMUM))
+    for line in entry.removed:
+        name = line.requirement.name or ''  # type: ignore[union-attr]
+        rows.append(Row(label, name, line.text, '', REMOVED))
+    return rows
+
+
+def _gathered(lines: list[Line], first: Line) -> list[Line]:
+    """An entry rebuilt where its first line stood: every line but the
+    last ends as the first one did, or with a newline if it ended the
+    file."""
+    ending = first.newline or '\n'
+    fixed = [dataclasses.replace(line, newline=ending) for line in lines[:-1]]
+    fixed.append(dataclasses.replace(lines[-1], newline=first.newline))
+    return fixed
 
 
 # -- one source --------------------------------------------------------------
 
-@dataclasses.dataclass
-class _Context:
-    global_list: GlobalList
-    policy: Policy
-    soft: bool
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """Where a source is: for report rows and problems."""
+
+    #: The ``File`` column of rows.
     label: str
+    #: The path problems name, and the file's whole text (for columns).
     path: str
-    text: str  # the whole file, to place problems
-    comments: bool  # may an edited line carry a comment
-    marker_sep: str  # for a line that had no marker
-    rows: list[Row]
-    problems: list[Problem]
+    text: str
+
+
+@dataclasses.dataclass
+class SourceSync:
+    """The lines of one source after the sync, with rows and problems."""
+
+    lines: list[Line]
+    rows: list[Row] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+
+
+EntryKey = tuple[str, frozenset[str]]
+
+
+def entry_key(line: Line) -> EntryKey:
+    """A line's entry: its canonical name and extras."""
+    req = line.requirement
+    assert req is not None and req.key is not None
+    return req.key, frozenset(canonicalize_name(e) for e in req.extras)
 
 
 def _column(text: str, lineno: int, name: str) -> int:
@@ -336,134 +612,64 @@ def _syncable(line: Line) -> bool:
             and not req.editable)
 
 
-def _sep_of(line: Line, default: str) -> str:
-    req = line.requirement
-    if req is None or not req.marker_text:
-        return default
-    body = line.text.split('#', 1)[0] if line.comment else line.text
-    return ';' if ';' in body else ':'
-
-
-def sync_lines(lines: Sequence[Line], ctx: _Context) -> list[Line]:
-    """The lines of one source, synced; rows and problems go to ``ctx``."""
-    groups: dict[str, list[int]] = {}
+def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
+             place: Place, out: SourceSync) -> dict[EntryKey, list[int]]:
+    """The line indexes of each entry to sync; unknown packages and broken
+    global lines go to ``out`` as rows and problems."""
+    groups: dict[EntryKey, list[int]] = {}
     for index, line in enumerate(lines):
         if not _syncable(line):
             continue
         key = line.key
         assert key is not None
-        if key in ctx.global_list.excluded:
+        if key in global_list.excluded:
             continue
-        broken = ctx.global_list.errors(key)
+        broken = global_list.errors(key)
         if broken:
-            ctx.problems.extend(Problem(err.path or ctx.global_list.described,
+            out.problems.extend(Problem(err.path or global_list.described,
                                         err.line, err.column, err.reason)
                                 for err in broken)
             continue
-        if key not in ctx.global_list.lines:
-            if not ctx.soft:
+        if key not in global_list.lines:
+            if not soft:
                 name = line.requirement.name  # type: ignore[union-attr]
                 assert name is not None
-                ctx.problems.append(Problem(
-                    ctx.path, line.lineno, _column(ctx.text, line.lineno, name),
-                    f"'{name}' is not in {ctx.global_list.described}"))
-                ctx.rows.append(Row(ctx.label, name, line.text, '', UNKNOWN))
+                out.problems.append(Problem(
+                    place.path, line.lineno,
+                    _column(place.text, line.lineno, name),
+                    f"'{name}' is not in {global_list.described}"))
+                out.rows.append(Row(place.label, name, line.text, '',
+                                    UNKNOWN))
             continue
-        groups.setdefault(key, []).append(index)
-    if not groups:
-        return list(lines)
+        groups.setdefault(entry_key(line), []).append(index)
+    return groups
+
+
+def sync_lines(lines: Sequence[Line], global_list: GlobalList,
+               policy: Policy = Policy.MERGE, soft: bool = False, *,
+               place: Place, style: Style = Style()) -> SourceSync:
+    """The lines of one source, synced, with their rows and problems."""
+    out = SourceSync(list(lines))
+    groups = _entries(lines, global_list, soft, place, out)
     replaced: dict[int, list[Line]] = {}
-    for key, indexes in groups.items():
+    for (key, _), indexes in groups.items():
         group = [lines[i] for i in indexes]
-        new, in_place = _sync_group(group, ctx.global_list.lines[key], ctx)
-        if new is None:
+        entry = sync_entry(group, global_list.lines[key], policy, style)
+        if not entry.changed:
             continue
-        if in_place:
+        out.rows.extend(entry_rows(place.label, entry))
+        new = [s.line for s in entry.synced]
+        if entry.in_place:
             for index, line in zip(indexes, new, strict=True):
                 replaced[index] = [line]
         else:
-            replaced[indexes[0]] = new
+            replaced[indexes[0]] = _gathered(new, group[0])
             for index in indexes[1:]:
                 replaced[index] = []
-    out: list[Line] = []
-    for index, line in enumerate(lines):
-        out.extend(replaced.get(index, [line]))
+    if replaced:
+        out.lines = [new for index, line in enumerate(lines)
+                     for new in replaced.get(index, [line])]
     return out
-
-
-def _sync_group(group: list[Line], global_lines: list[Line],
-                ctx: _Context) -> tuple[list[Line] | None, bool]:
-    """The lines replacing ``group`` (``None`` when it is in sync already)
-    and whether they replace it line for line, in place."""
-    # pair each global line with a project line: same markers first, then
-    # the remaining ones in order
-    pairs: list[int | None] = [None] * len(global_lines)
-    free = list(range(len(group)))
-    for g, gline in enumerate(global_lines):
-        assert gline.requirement is not None
-        want = _marker_key(gline.requirement.marker_text)
-        for p in free:
-            req = group[p].requirement
-            assert req is not None
-            if _marker_key(req.marker_text) == want:
-                pairs[g] = p
-                free.remove(p)
-                break
-    for g in range(len(global_lines)):
-        if pairs[g] is None and free:
-            pairs[g] = free.pop(0)
-    first = group[0]
-    new_lines: list[Line] = []
-    rows: list[Row] = []
-    for g, gline in enumerate(global_lines):
-        greq = gline.requirement
-        assert greq is not None
-        paired = pairs[g]
-        base = group[paired] if paired is not None else first
-        breq = base.requirement
-        assert breq is not None
-        items = _merged(breq.specifier, greq.specifier, ctx.policy)
-        if (paired is not None
-                and _marker_key(breq.marker_text)
-                == _marker_key(greq.marker_text)
-                and _same_specifiers(breq.specifier, items, ctx.policy)):
-            new_lines.append(base)
-            continue
-        target = breq.replace(
-            specifier=(greq.specifier if ctx.policy is Policy.EXACT
-                       else _as_set(items)),
-            marker_text=greq.marker_text)
-        comment = base.comment if paired is not None else ''
-        if not comment and ctx.comments:
-            comment = gline.comment
-        new = base.with_requirement(target, comment,
-                                    _sep_of(base, ctx.marker_sep))
-        new_lines.append(new)
-        name = breq.name or ''
-        if paired is None:
-            rows.append(Row(ctx.label, name, '', new.text, ADDED))
-        else:
-            rows.append(Row(ctx.label, name, base.text, new.text,
-                            _reason(breq, target)))
-    for unused in free:
-        line = group[unused]
-        rows.append(Row(ctx.label, line.requirement.name or '',  # type: ignore[union-attr]
-                        line.text, '', REMOVED))
-    in_place = (not free and None not in pairs
-                and pairs == sorted(pairs))  # type: ignore[type-var]
-    if in_place:
-        if not rows:
-            return None, True
-        ctx.rows.extend(rows)
-        return new_lines, True
-    ctx.rows.extend(rows)
-    # a group rebuilt where its first line stood: every line but the last
-    # ends as the first one did, or with a newline if it ended the file
-    ending = first.newline or '\n'
-    fixed = [dataclasses.replace(line, newline=ending)
-             for line in new_lines[:-1]]
-    fixed.append(dataclasses.replace(new_lines[-1], newline=first.newline))
-    return fixed, False
 
 
 def sync_text(text: str, global_list: GlobalList,
@@ -472,31 +678,27 @@ def sync_text(text: str, global_list: GlobalList,
               ) -> tuple[str, list[Row], list[Problem]]:
     """Sync the text of one requirements file: ``(new text, report rows,
     problems)``."""
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    ctx = _Context(global_list, policy, soft, path, path, text, True, ';',
-                   rows, problems)
-    lines = sync_lines(RequirementsFile.parse(text, path).lines, ctx)
-    return ''.join(line.text + line.newline for line in lines), rows, problems
+    done = sync_lines(RequirementsFile.parse(text, path).lines, global_list,
+                      policy, soft, place=Place(path, path, text))
+    text = ''.join(line.text + line.newline for line in done.lines)
+    return text, done.rows, done.problems
 
 
 # -- projects ----------------------------------------------------------------
 
-def _file_settings(dependency_file: DependencyFile,
-                   source: Source) -> tuple[bool, str]:
-    """Whether edited lines may carry a comment, and their marker
-    separator when the replaced line had none."""
+def file_style(dependency_file: DependencyFile, source: Source) -> Style:
+    """How edited lines of ``source`` are written."""
     if isinstance(dependency_file, PyprojectToml):
-        return False, ';'
+        return Style(comments=False)
     if isinstance(dependency_file, SetupCfg):
         if source.section == 'options.extras_require':
-            return True, ';'
+            return Style(pbr=True)
         for src in dependency_file.sources:
             for line in src.requirement_lines():
                 if line.requirement and line.requirement.marker_text:
-                    return True, _sep_of(line, ':')
-        return True, dependency_file.marker_sep
-    return True, ';'
+                    return Style(marker_sep=_sep_of(line, ':'), pbr=True)
+        return Style(marker_sep=dependency_file.marker_sep, pbr=True)
+    return Style()
 
 
 def sync_project(project: Project, global_list: GlobalList,
@@ -507,13 +709,15 @@ def sync_project(project: Project, global_list: GlobalList,
     for dependency_file in project.files:
         new: dict[str, list[Line]] = {}
         for source in dependency_file.sources:
-            comments, sep = _file_settings(dependency_file, source)
-            ctx = _Context(global_list, policy, soft, _label(project, source),
-                           str(dependency_file.path), dependency_file.text,
-                           comments, sep, result.rows, result.problems)
-            lines = sync_lines(source.lines, ctx)
-            if lines != source.lines:
-                new[source.label] = lines
+            place = Place(_label(project, source), str(dependency_file.path),
+                          dependency_file.text)
+            done = sync_lines(source.lines, global_list, policy, soft,
+                              place=place,
+                              style=file_style(dependency_file, source))
+            result.rows.extend(done.rows)
+            result.problems.extend(done.problems)
+            if done.lines != source.lines:
+                new[source.label] = done.lines
         if new:
             text = dependency_file.render(new)
             if text != dependency_file.text:
@@ -521,7 +725,6 @@ def sync_project(project: Project, global_list: GlobalList,
                                              dependency_file.text, text,
                                              str(project.root)))
     return result
-
 
 def _label(project: Project, source: Source) -> str:
     return str(project.root / source.label)

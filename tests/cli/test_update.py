@@ -282,3 +282,44 @@ def test_hacking_is_synced_only_with_H(run_app: Run, tmp_path: Path) -> None:
     # not in the global list: left alone without -H, unknown with it
     assert update(run_app, unknown, '--check', str(root)).code == 0
     assert update(run_app, unknown, '--hacking', '--check', str(root)).code == 1
+
+
+# -- issue 13's repros, through the command ----------------------------------
+
+REPRO_GLOBAL = """\
+python-ldap==2.3.13  # PSF
+oslo.service!=4.5.0  # Apache-2.0
+pecan!=1.4.0  # BSD
+sphinx>=2.0.0,!=2.1.0  # BSD
+"""
+
+
+def test_repros_of_issue_13(run_app: Run, tmp_path: Path) -> None:
+    source = tmp_path / 'source'
+    source.mkdir()
+    (source / 'global-requirements.txt').write_text(REPRO_GLOBAL)
+    (source / 'denylist.txt').write_text('')
+    root = tmp_path / 'cinder'
+    root.mkdir()
+    (root / 'requirements.txt').write_text(
+        'python-ldap==2.3.13 # PSF\n'
+        'oslo.service>=4.5.0 # Apache-2.0\n'
+        'oslo.service[threading]>=4.5.0 # Apache-2.0\n'
+        'pecan>=1.4.0 # BSD\n')
+    (root / 'test-requirements.txt').write_text('sphinx>=1.0 # BSD\n')
+    first = update(run_app, source, str(root))
+    assert first.code == 0, first
+    assert (root / 'requirements.txt').read_text() == (
+        'python-ldap==2.3.13 # PSF\n'
+        'oslo.service>4.5.0 # Apache-2.0\n'
+        'oslo.service[threading]>4.5.0 # Apache-2.0\n'
+        'pecan>1.4.0 # BSD\n')
+    assert (root / 'test-requirements.txt').read_text() == (
+        'sphinx>=2.0.0,!=2.1.0 # BSD\n')
+    assert [(r['Package'], r['Reason']) for r in first.json()
+            if r['Reason'] == sync.EXCLUDED_MINIMUM] == [
+        ('oslo.service', sync.EXCLUDED_MINIMUM),
+        ('oslo.service', sync.EXCLUDED_MINIMUM),
+        ('pecan', sync.EXCLUDED_MINIMUM)]
+    again = update(run_app, source, '--check', str(root))
+    assert (again.code, again.json()) == (0, [])

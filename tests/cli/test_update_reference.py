@@ -229,7 +229,7 @@ def test_synthetic_agrees_and_reference_defects(
     assert ours == (
         '# project header\n'
         'routes>=2.0  # MIT\n'
-        'oslo.db[fixture,mysql]>1.4.1  # our own note\n'
+        'oslo.db[mysql,fixture]>1.4.1  # our own note\n'
         '-e git+https://opendev.org/x/y#egg=y\n'
         "foo>1;python_version=='2.7'\n"
         "foo<2;python_version>='3.0'  # BSD\n"
@@ -237,7 +237,8 @@ def test_synthetic_agrees_and_reference_defects(
     # The reference: adds its header; renames routes to the global
     # spelling (the project chose its spelling, and pip treats them alike);
     # and overwrites the project's comments with the global ones (losing
-    # "our own note" and a licence the project knows better).
+    # "our own note" and a licence the project knows better). It also
+    # re-sorts the extras; ours changes only the specifier and markers.
     assert ref.startswith(HEADER)
     assert 'Routes>=2.0 # MIT\n' in ref and 'routes' not in ref
     assert 'our own note' not in ref and 'oslo.db[fixture,mysql]>1.4.1 # ' \

@@ -6,6 +6,7 @@ import pytest
 
 from openstack_requirements.ops.sync import (
     ADDED,
+    EXCLUDED_MINIMUM,
     REMOVED,
     UNKNOWN,
     GlobalList,
@@ -77,15 +78,17 @@ def test_merge_leaves_a_higher_minimum_with_vacuous_exclusions() -> None:
 
 
 def test_extras_spelling_and_comment_are_the_projects() -> None:
+    # oslo.db[...] and oslo_db are two entries: each is synced, none dropped
     project = ('oslo.db[mysql,fixture]>1.3  # mine\n'
                'routes>=1.0\n'
                'oslo_db\n')
     new, rows, _ = sync_text(project, GLOBAL_LIST, EXACT)
-    assert new == ('oslo.db[fixture,mysql]>1.4.1  # mine\n'
-                   'routes>=2.0\n')
+    assert new == ('oslo.db[mysql,fixture]>1.4.1  # mine\n'
+                   'routes>=2.0\n'
+                   'oslo_db>1.4.1  # Apache-2.0\n')
     assert [(r.package, r.reason) for r in rows] == [
-        ('oslo.db', 'specifiers'), ('oslo_db', REMOVED),
-        ('routes', 'specifiers')]
+        ('oslo.db', 'specifiers'), ('routes', 'specifiers'),
+        ('oslo_db', 'specifiers')]
 
 
 def test_marker_variants_go_where_the_first_line_stood() -> None:
@@ -170,3 +173,85 @@ def test_a_global_line_that_does_not_parse_is_a_problem(soft: bool) -> None:
     # a broken line for a package the project does not use is not its
     # business (validate-constraints reads the whole list)
     assert sync_text('foo\n', broken, MERGE, path='req.txt')[2] == []
+
+
+# -- the repros of issue 13: the merge policy --------------------------------
+
+POLICY_GLOBAL = GlobalList.from_texts("""\
+python-ldap==2.3.13  # PSF
+compat~=1.4  # MIT
+arrow===1.0
+pinned==2.0
+pecan!=1.4.0  # BSD
+oslo.service!=4.5.0,<6  # Apache-2.0
+capped<2
+sphinx!=2.1.0  # BSD
+""")
+
+
+@pytest.mark.parametrize('line', [
+    'python-ldap==2.3.13\n',
+    'compat~=1.4\n',
+    'arrow===1.0  # MIT\n',
+    'pinned==2.0 # mine\n',
+])
+def test_a_line_as_the_global_list_states_it_is_untouched(line: str) -> None:
+    assert sync_text(line, POLICY_GLOBAL, MERGE) == (line, [], [])
+
+
+@pytest.mark.parametrize('project, expected', [
+    # a pin, ~= or === of the global list is taken as it stands
+    ('pinned==1.0\n', 'pinned==2.0\n'),
+    ('pinned>=1.0 # mine\n', 'pinned==2.0 # mine\n'),
+    ('compat>=1.0\n', 'compat~=1.4  # MIT\n'),
+    ('arrow>=2\n', 'arrow===1.0\n'),
+])
+def test_as_stated_global_entries_are_idempotent(project: str,
+                                                 expected: str) -> None:
+    new, rows, _ = sync_text(project, POLICY_GLOBAL, MERGE)
+    assert new == expected
+    assert sync_text(new, POLICY_GLOBAL, MERGE) == (new, [], [])
+
+
+@pytest.mark.parametrize('project, expected, old, bound', [
+    ('pecan>=1.4.0 # BSD\n', 'pecan>1.4.0 # BSD\n', '>=1.4.0', '>1.4.0'),
+    ('oslo.service>=4.5.0\n', 'oslo.service>4.5.0,<6  # Apache-2.0\n',
+     '>=4.5.0', '>4.5.0'),
+    # the project's own !=X beside its >=X: the same, written once
+    ('pecan>=1.4.0,!=1.4.0\n', 'pecan>1.4.0  # BSD\n', '>=1.4.0', '>1.4.0'),
+    # a minimum above a global cap: the cap wins, the minimum goes
+    ('capped>=3.0\n', 'capped<2\n', '>=3.0', ''),
+])
+def test_an_excluded_minimum_is_a_row_of_its_own(
+        project: str, expected: str, old: str, bound: str) -> None:
+    new, rows, _ = sync_text(project, POLICY_GLOBAL, MERGE)
+    assert new == expected
+    assert [(r.old, r.new, r.reason) for r in rows] == [
+        (project.rstrip('\n'), expected.rstrip('\n'), 'specifiers'),
+        (old, bound, EXCLUDED_MINIMUM)]
+    assert sync_text(new, POLICY_GLOBAL, MERGE) == (new, [], [])
+
+
+def test_extras_lines_are_entries_of_their_own() -> None:
+    project = ('oslo.service>4.5.0,<6\n'
+               'oslo.service[threading]>=4.6.0  # Apache-2.0\n')
+    new, rows, _ = sync_text(project, POLICY_GLOBAL, MERGE)
+    assert new == ('oslo.service>4.5.0,<6\n'
+                   'oslo.service[threading]>=4.6.0,<6  # Apache-2.0\n')
+    assert [r.reason for r in rows] == ['specifiers']
+
+
+@pytest.mark.parametrize('project, expected', [
+    ('sphinx>=2.0.0 # BSD\n', 'sphinx>=2.0.0,!=2.1.0 # BSD\n'),
+    ('sphinx>=2.0.0\t# BSD\n', 'sphinx>=2.0.0,!=2.1.0\t# BSD\n'),
+    # only the specifier and the marker change
+    ('  Sphinx >= 2.0.0  ;python_version>"3"   # x\n',
+     '  Sphinx >=2.0.0,!=2.1.0   # x\n'),
+    ('sphinx[a,B] ;python_version>"3"  # x\n', 'sphinx[a,B] !=2.1.0  # x\n'),
+    ('sphinx>=2.0 ; python_version>"3"  # x\n',
+     'sphinx>=2.0,!=2.1.0  # x\n'),
+])
+def test_a_changed_line_keeps_its_comment_and_the_space_before_it(
+        project: str, expected: str) -> None:
+    new, _, _ = sync_text(project, POLICY_GLOBAL, MERGE)
+    assert new == expected

@@ -15,6 +15,7 @@ from openstack_requirements.model import parse_line
 from openstack_requirements.ops import sync
 from openstack_requirements.ops.project import read_project
 from tests.conftest import DATA, TREES, AppResult, nearest_data
+from tests.ops.test_sync_properties import contradictions
 
 GLOBAL = """\
 pbr>=2.0  # Apache-2.0
@@ -43,7 +44,7 @@ def test_setup_cfg_keeps_each_lines_marker_separator(tmp_path: Path) -> None:
         ":sys_platform=='win32'\n",
         ":sys_platform!='win32'  # Apache 2.0 License\n").replace(
         '    oslo.vmware>=3.6.0 # Apache-2.0\n',
-        '    oslo.vmware>=3.6.0,!=3.7.0  # Apache-2.0\n').replace(
+        '    oslo.vmware>=3.6.0,!=3.7.0 # Apache-2.0\n').replace(
         "other = zVMCloudConnector;sys_platform=='darwin'\n",
         "other = zVMCloudConnector;sys_platform!='win32'  "
         "# Apache 2.0 License\n").replace(
@@ -158,6 +159,8 @@ def _assert_policy_holds(root: Path, global_list: sync.GlobalList,
             ours = sync._marker_key(req.marker_text)
             assert ours in by_marker, (source.label, line.text)
             theirs = by_marker[ours].specifier
+            assert (contradictions(list(req.specifier))
+                    <= contradictions(list(theirs))), line.text
             if policy is sync.Policy.EXACT:
                 assert req.specifier == theirs, line.text
                 continue
@@ -172,6 +175,13 @@ def _assert_policy_holds(root: Path, global_list: sync.GlobalList,
                 mine_low = sync._lower_bound(req.specifier)
                 assert mine_low is not None, line.text
                 assert not sync._stricter(low, mine_low), line.text
+
+
+def _entries(root: Path) -> dict[str, set[tuple[str, frozenset[str]]]]:
+    return {source.label: {sync.entry_key(line)
+                           for line in source.requirement_lines()
+                           if line.key is not None}
+            for source in read_project(root).sources}
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -207,6 +217,7 @@ def test_real_tree(tmp_path: Path, name: str, data_name: str,
     data = DATA / data_name
     global_list = sync.load_global(data)
     before = _snapshot(root)
+    entries_before = _entries(root)
     argv = ['update-requirements', '--source', str(data), str(root),
             '-f', 'json'] + (['--exact'] if policy is sync.Policy.EXACT else [])
 
@@ -235,6 +246,8 @@ def test_real_tree(tmp_path: Path, name: str, data_name: str,
     assert changed == {str(Path(c.path).relative_to(root))
                        for c in planned.changeset.pending}
     _assert_policy_holds(root, global_list, policy)
+    # no entry (name and extras) lost or added, in any source
+    assert _entries(root) == entries_before
     again = run_app(*argv, '--soft-update', '--check')
     assert (again.code, again.json()) == (0, [])
     assert _snapshot(root) == after

@@ -1,0 +1,169 @@
+"""The merge policy over the real data: every corpus line paired with every
+global entry of its name, in each of the five dated data sets, both
+policies.
+
+For each pair: a second sync changes nothing; the entry (name and extras)
+is the same; the text reads back as the requirement it claims; no synced
+line holds a lower bound beside ``==``/``===``/``~=``, nor ``>=X`` beside
+``!=X``, unless the global line itself says so. And lines already in
+policy (the global line's own text; a higher minimum with the global
+exclusions above it) are left as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+import pytest
+from packaging.specifiers import Specifier
+from packaging.utils import canonicalize_version
+from packaging.version import InvalidVersion, Version
+
+from openstack_requirements.errors import ParseError
+from openstack_requirements.model import Line, parse_line
+from openstack_requirements.ops import sync
+from tests.conftest import CORPUS_LINES, DATA
+
+DATA_SETS = sorted(p.name for p in DATA.iterdir())
+PINS = ('==', '===', '~=')
+
+
+@functools.cache
+def corpus() -> list[Line]:
+    """Every corpus line a sync edits (named, not a URL or editable)."""
+    found = []
+    for number, text in enumerate(CORPUS_LINES.read_text(
+            encoding='utf-8').splitlines(), 1):
+        try:
+            line = parse_line(text, lineno=number)
+        except ParseError:
+            continue
+        if sync._syncable(line):
+            found.append(line)
+    return found
+
+
+def pairs(global_list: sync.GlobalList) -> Iterator[tuple[Line, Line]]:
+    for line in corpus():
+        if line.key in global_list.excluded:
+            continue
+        for gline in global_list.lines.get(line.key or '', []):
+            yield line, gline
+
+
+def contradictions(specs: list[Specifier]) -> list[str]:
+    """A lower bound beside a pin or ``~=``; ``>=X`` beside ``!=X``."""
+    found = []
+    ops = {s.operator for s in specs}
+    if ops & set(PINS) and ops & {'>=', '>'}:
+        found.append('lower bound beside a pin')
+    minimums = {canonicalize_version(s.version) for s in specs
+                if s.operator == '>='}
+    if any(s.operator == '!=' and canonicalize_version(s.version) in minimums
+           for s in specs):
+        found.append('>=X beside !=X')
+    return found
+
+
+def read_back(line: Line) -> None:
+    again = parse_line(line.text).requirement
+    assert again is not None and line.requirement is not None
+    assert again.key == line.requirement.key, line.text
+    assert sync.entry_key(parse_line(line.text)) == sync.entry_key(line)
+    assert sync._same_specifiers(again.specifier, line.requirement.specifier,
+                                 sync.Policy.EXACT), line.text
+    assert (sync._marker_key(again.marker_text)
+            == sync._marker_key(line.requirement.marker_text)), line.text
+    assert again.extras == line.requirement.extras, line.text
+
+
+COUNTS: dict[str, int] = {}
+
+
+@pytest.mark.parametrize('policy', list(sync.Policy), ids=lambda p: p.value)
+@pytest.mark.parametrize('data_name', DATA_SETS)
+def test_every_corpus_line_with_every_global_entry(
+        data_name: str, policy: sync.Policy) -> None:
+    global_list = sync.load_global(DATA / data_name)
+    checked = changed = 0
+    read: set[str] = set()
+    for line, gline in pairs(global_list):
+        checked += 1
+        first = sync.sync_line(line, True, gline, policy)
+        second = sync.sync_line(first.line, True, gline, policy)
+        assert not second.changed and second.line is first.line, (
+            line.text, gline.text, first.line.text, second.line.text)
+        assert sync.entry_key(first.line) == sync.entry_key(line)
+        if not first.changed:
+            assert first.line is line
+            continue
+        changed += 1
+        assert first.line.comment == (line.comment or gline.comment)
+        if line.comment:
+            assert first.line.text.endswith(
+                line.text[sync._comment_start(line):])
+        if first.line.text not in read:
+            read.add(first.line.text)
+            read_back(first.line)
+        req, greq = first.line.requirement, gline.requirement
+        assert req is not None and greq is not None
+        assert (contradictions(list(req.specifier))
+                <= contradictions(list(greq.specifier))), (
+            line.text, gline.text, first.line.text)
+    COUNTS[f'{data_name} {policy.value}'] = checked
+    assert checked > 5000
+    assert changed
+
+
+def _admitted_minimums(gline: Line, upper: dict[str, str]) -> Iterator[str]:
+    """Project lines in merge policy with ``gline``: a minimum at or above
+    the global one (the upper-constraints version), the global exclusions
+    and caps above it."""
+    req = gline.requirement
+    assert req is not None and req.name is not None
+    specs = list(req.specifier)
+    if any(s.operator in PINS for s in specs):
+        return
+    pin = upper.get(gline.key or '')
+    try:
+        version = Version(pin) if pin else None
+    except InvalidVersion:
+        return
+    if version is None or not req.specifier.contains(version,
+                                                     prereleases=True):
+        return
+    rest = [str(s) for s in specs if s.operator not in ('>=', '>')
+            and not (s.operator == '!=' and not s.version.endswith('.*')
+                     and Version(s.version) < version)]
+    marker = f';{req.marker_text}' if req.marker_text else ''
+    yield f'{req.name}>={pin}{"," if rest else ""}{",".join(rest)}{marker}'
+
+
+@pytest.mark.parametrize('data_name', DATA_SETS)
+def test_lines_in_policy_are_untouched(data_name: str) -> None:
+    global_list = sync.load_global(DATA / data_name)
+    upper = {}
+    for text in (DATA / data_name / 'upper-constraints.txt').read_text(
+            ).splitlines():
+        line = parse_line(text)
+        if line.requirement and line.key and not line.requirement.marker_text:
+            upper[line.key] = next(iter(line.requirement.specifier)).version
+    checked = 0
+    for key in global_list.lines:
+        if key in global_list.excluded:
+            continue
+        for gline in global_list.lines[key]:
+            body = gline.text[:sync._comment_start(gline)] \
+                if gline.comment else gline.text
+            texts = [(body, list(sync.Policy))] + [
+                (text, [sync.Policy.MERGE])
+                for text in _admitted_minimums(gline, upper)]
+            for text, policies in texts:
+                line = parse_line(text)
+                for policy in policies:
+                    checked += 1
+                    done = sync.sync_line(line, True, gline, policy)
+                    assert not done.changed and done.line is line, (
+                        text, gline.text, done.line.text)
+    assert checked > 300

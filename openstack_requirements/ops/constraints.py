@@ -315,9 +315,11 @@ def edit(constraints: RequirementsFile, name: str,
     for line in lines:
         if _matches(line, key):
             if new_line is not None and not placed:
+                # the last line keeps its missing newline
+                ending = line.newline if line is lines[-1] else (
+                    line.newline or newline)
                 result.append(dataclasses.replace(
-                    new_line, newline=line.newline or newline,
-                    lineno=line.lineno))
+                    new_line, newline=ending, lineno=line.lineno))
             placed = True
             continue
         result.append(line)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from openstack_requirements.errors import FileError
+from openstack_requirements.ops.files import inside
 
 GLOBAL = 'global-requirements.txt'
 UPPER = 'upper-constraints.txt'
@@ -38,6 +39,13 @@ def find(directory: str | os.PathLike[str], *names: str,
     """The first of ``names`` that exists in ``directory``."""
     for name in names:
         path = Path(directory) / name
+        if not os.path.lexists(path):
+            continue
+        if not inside(path, directory):
+            raise FileError(f'{path}: a symlink to {os.path.realpath(path)}, '
+                            f'outside {directory}; refused')
+        if path.is_dir():
+            raise FileError(f'{path}: is a directory, not a file')
         if path.is_file():
             return path
     if required:

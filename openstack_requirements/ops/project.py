@@ -22,7 +22,7 @@ from typing import Any
 
 from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import Kind, Line, parse_line, split_logical
-from openstack_requirements.ops.files import read_text
+from openstack_requirements.ops.files import inside, read_text
 
 #: Requirement files found at the top of a project, by pattern.
 TOP_PATTERNS = ('*requirements*.txt', 'tools/pip-requires', 'tools/test-requires')
@@ -56,6 +56,8 @@ class DependencyFile:
 
     #: The marker separator edited lines are written with.
     marker_sep = ';'
+    #: The file's label (its path in the project), as read.
+    label = ''
 
     def __init__(self, path: Path, text: str, sources: list[Source]) -> None:
         self.path = path
@@ -66,6 +68,36 @@ class DependencyFile:
         """The file's text with the sources named in ``new`` (by label)
         replaced by the given lines."""
         raise NotImplementedError
+
+    @classmethod
+    def from_text(cls, path: Path, text: str, label: str) -> DependencyFile:
+        raise NotImplementedError
+
+    def render_checked(self, new: Mapping[str, list[Line]]) -> str:
+        """:meth:`render`, read back before it is used: a text that does
+        not read back to the lines meant is refused (nothing is written
+        that the next run could not read)."""
+        text = self.render(new)
+        if text == self.text:
+            return text
+        label = self.label or (self.sources[0].label if self.sources
+                               else self.path.name)
+        try:
+            again = type(self).from_text(self.path, text, label)
+        except ParseError as err:
+            raise FileError(f'{self.path}: the edited file would not read '
+                            f'back (line {err.line}: {err.reason}); nothing '
+                            'was written') from None
+        wanted = {s.label: [line.text for line in new.get(s.label, s.lines)]
+                  for s in self.sources}
+        got = {s.label: [line.text for line in s.lines]
+               for s in again.sources}
+        if got != wanted:
+            where = next((k for k in wanted if wanted[k] != got.get(k)),
+                         next(iter(got), ''))
+            raise FileError(f'{self.path}: the edited file would not read '
+                            f'back as meant ({where}); nothing was written')
+        return text
 
 
 # Projects share most of their lines (``pbr>=2.0.0 # Apache-2.0``): reading
@@ -93,7 +125,10 @@ def _parse(text: str, *, path: str, lineno: int, newline: str,
 class RequirementsTxt(DependencyFile):
     @classmethod
     def read(cls, path: Path, label: str) -> RequirementsTxt:
-        text = read_text(path)
+        return cls.from_text(path, read_text(path), label)
+
+    @classmethod
+    def from_text(cls, path: Path, text: str, label: str) -> RequirementsTxt:
         lines = [_parse(body, path=str(path), lineno=lineno, newline=newline)
                  for lineno, body, newline in split_logical(text)]
         return cls(path, text, [Source(label, path, None, None, lines)])
@@ -127,9 +162,12 @@ class SetupCfg(DependencyFile):
 
     @classmethod
     def read(cls, path: Path, label: str) -> SetupCfg:
-        text = read_text(path)
+        return cls.from_text(path, read_text(path), label)
+
+    @classmethod
+    def from_text(cls, path: Path, text: str, label: str) -> SetupCfg:
         _check_ini(text, path)
-        physical = text.splitlines(keepends=True)
+        physical = _ini_lines(text)
         sources: list[Source] = []
         prefixes: dict[str, dict[int, str]] = {}
         spans: dict[str, tuple[int, int]] = {}
@@ -179,10 +217,12 @@ class SetupCfg(DependencyFile):
             sources.append(Source(source_label, path, section, name, lines))
             prefixes[source_label] = line_prefixes
             spans[source_label] = (first, index)
-        return cls(path, text, sources, prefixes, spans)
+        cfg = cls(path, text, sources, prefixes, spans)
+        cfg.label = label
+        return cfg
 
     def render(self, new: Mapping[str, list[Line]]) -> str:
-        physical = self.text.splitlines(keepends=True)
+        physical = _ini_lines(self.text)
         pieces: list[str] = []
         cursor = 0
         for source in self.sources:
@@ -215,7 +255,19 @@ class SetupCfg(DependencyFile):
                 pieces.append(key_prefix.group(0).rstrip() + '\n')
             cursor = end
         pieces.extend(physical[cursor:])
-        return ''.join(pieces)
+        rendered = ''.join(pieces)
+        if cursor == len(physical) and not self.text.endswith('\n'):
+            # the last value was edited: no final newline, as before
+            rendered = rendered.removesuffix('\n').removesuffix('\r')
+        return rendered
+
+
+def _ini_lines(text: str) -> list[str]:
+    """Physical lines as configparser splits them: on ``\\n`` alone (a
+    form feed or vertical tab inside a value is part of the value)."""
+    lines = text.split('\n')
+    last = lines.pop()
+    return [line + '\n' for line in lines] + ([last] if last else [])
 
 
 def _check_ini(text: str, path: Path) -> None:
@@ -255,8 +307,12 @@ class PyprojectToml(DependencyFile):
 
     @classmethod
     def read(cls, path: Path, label: str) -> PyprojectToml:
-        text = read_text(path)
+        return cls.from_text(path, read_text(path), label)
+
+    @classmethod
+    def from_text(cls, path: Path, text: str, label: str) -> PyprojectToml:
         document = _load_toml(text, path)
+        _check_shape(document, text, path)
         sources = []
         spans: dict[str, list[tuple[int, str] | None]] = {}
         finder = _LineFinder(text)
@@ -276,9 +332,11 @@ class PyprojectToml(DependencyFile):
                 except ParseError as err:
                     raise ParseError(err.reason, path=str(path), line=lineno,
                                      column=err.column, source=err.source) from None
+                _check_pep508(line, path, lineno)
                 lines.append(line)
             sources.append(Source(source_label, path, section, group, lines))
         toml = cls(path, text, sources)
+        toml.label = label
         if type(document) is dict:  # read by tomllib
             toml._data, toml._spans = document, spans
         return toml
@@ -389,12 +447,32 @@ def _load_toml(text: str, path: Path) -> Any:
 def _parse_toml(text: str, path: Path) -> Any:
     import tomlkit
     from tomlkit.exceptions import ParseError as TomlError
+    from tomlkit.exceptions import TOMLKitError
 
     try:
         return tomlkit.parse(text)
     except TomlError as err:
         raise ParseError(f'invalid TOML: {_toml_reason(err)}', path=str(path),
                          line=err.line, column=err.col + 1) from None
+    except TOMLKitError as err:  # a key set twice...
+        raise ParseError(f'invalid TOML: {err}', path=str(path),
+                         line=_toml_error_line(text)) from None
+
+
+def _toml_error_line(text: str) -> int:
+    """Where the standard library's reader stops on ``text`` (1 when it
+    does not, or is not there)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        return 1
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        found = re.search(r'at line (\d+)', str(err))
+        if found:
+            return int(found.group(1))
+    return 1
 
 
 def _toml_reason(err: Exception) -> str:
@@ -405,7 +483,70 @@ def _toml_reason(err: Exception) -> str:
 
 def _toml_string(value: str) -> Any:
     import tomlkit
-    return tomlkit.string(value, literal="'" not in value and '"' in value)
+    # a literal string cannot hold a control character: escape those
+    literal = "'" not in value and '"' in value and value.isprintable()
+    return tomlkit.string(value, literal=literal)
+
+
+def _check_shape(document: Any, text: str, path: Path) -> None:
+    """Refuse a dependency source of the wrong shape (``dependencies =
+    "pbr"``, ``project = "x"``...): one line naming the key."""
+    def fail(key: str, what: str) -> None:
+        raise ParseError(f'{key} must be {what}', path=str(path),
+                         line=_key_line(text, key.rsplit('.', 1)[-1]))
+
+    def strings(key: str, value: Any, tables: bool = False) -> None:
+        if not isinstance(value, list):
+            fail(key, 'an array of strings')
+        for item in value:
+            if isinstance(item, str):
+                continue
+            if tables and isinstance(item, dict) and set(item) == {
+                    'include-group'}:
+                continue
+            fail(key, 'an array of strings')
+
+    project = document.get('project')
+    if project is not None:
+        if not isinstance(project, dict):
+            fail('project', 'a table')
+        if 'dependencies' in project:
+            strings('project.dependencies', project['dependencies'])
+        optional = project.get('optional-dependencies')
+        if optional is not None:
+            if not isinstance(optional, dict):
+                fail('project.optional-dependencies', 'a table of arrays')
+            for name, array in optional.items():
+                strings(f'project.optional-dependencies.{name}', array)
+    groups = document.get('dependency-groups')
+    if groups is not None:
+        if not isinstance(groups, dict):
+            fail('dependency-groups', 'a table of arrays')
+        for name, array in groups.items():
+            strings(f'dependency-groups.{name}', array, tables=True)
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line where ``key`` is set or opens a table (1 if not found)."""
+    pattern = re.compile(
+        rf'^[ \t]*(?:\[[ \t]*)?(?:[\w.-]*\.)?["\']?{re.escape(key)}["\']?[ \t]*[=\]]',
+        re.MULTILINE)
+    found = pattern.search(text)
+    return text.count('\n', 0, found.start()) + 1 if found else 1
+
+
+def _check_pep508(line: Line, path: Path, lineno: int) -> None:
+    """A pyproject.toml string is one PEP 508 requirement: no comment, no
+    pip option, no editable (packaging rejects them)."""
+    req = line.requirement
+    if line.kind is Kind.REQUIREMENT and req is not None and not req.editable:
+        if line.comment:
+            raise ParseError('a comment is not allowed in a requirement '
+                             'string', path=str(path), line=lineno,
+                             column=line.text.find('#') + 1, source=line.text)
+        return
+    raise ParseError('not a PEP 508 requirement', path=str(path),
+                     line=lineno, source=line.text)
 
 
 def _toml_arrays(document: Any) -> Iterator[tuple[str, str | None, Any]]:
@@ -478,6 +619,7 @@ def read_project(root: str | os.PathLike[str]) -> Project:
         raise FileError(f'{root}: no such project directory')
     if not root.is_dir():
         raise FileError(f'{root}: not a directory')
+    check_tree(root)
     files: list[DependencyFile] = []
     for path in requirement_paths(root):
         files.append(RequirementsTxt.read(path, path.relative_to(root).as_posix()))
@@ -493,6 +635,33 @@ def read_project(root: str | os.PathLike[str]) -> Project:
         raise FileError(f'{root}: no dependency files (requirements*.txt, '
                         'setup.cfg extras, pyproject.toml dependencies)')
     return Project(root, files)
+
+
+def check_tree(root: Path) -> None:
+    """Refuse a project whose dependency files lead out of it, before any
+    is read (a ``doc/`` or file symlinked elsewhere: its content is never
+    read, nor written), or where a directory stands for a file."""
+    def refuse(path: Path, what: str) -> None:
+        raise FileError(f'{path}: {what}, outside the project {root}; '
+                        'refused')
+
+    candidates: list[Path] = []
+    for sub in SUBDIRS:
+        place = root / sub
+        if place.exists() and not inside(place, root):
+            refuse(place, f'leads to {os.path.realpath(place)}')
+    for pattern in TOP_PATTERNS:
+        candidates.extend(root.glob(pattern))
+    for sub in SUBDIRS:
+        candidates.extend((root / sub).glob('*requirements*.txt'))
+    candidates += [root / 'setup.cfg', root / 'pyproject.toml']
+    for path in candidates:
+        if not os.path.lexists(path):
+            continue
+        if not inside(path, root):
+            refuse(path, f'a symlink to {os.path.realpath(path)}')
+        if path.is_dir():
+            raise FileError(f'{path}: is a directory, not a file')
 
 
 def read_projects_list(path: str | os.PathLike[str]) -> list[str]:
@@ -518,6 +687,10 @@ def find_listed_projects(projects_file: str | os.PathLike[str],
     missing: list[str] = []
     for name in read_projects_list(projects_file):
         for candidate in (base / name, base / name.rsplit('/', 1)[-1]):
+            if candidate.is_dir() and not inside(candidate, base):
+                raise FileError(
+                    f'{projects_file}: {name}: resolves to '
+                    f'{os.path.realpath(candidate)}, outside {base}; refused')
             if candidate.is_dir():
                 found.append((name, candidate))
                 break

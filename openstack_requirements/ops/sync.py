@@ -90,12 +90,16 @@ class GlobalList:
     excluded: frozenset[str]
     #: For messages: ``global-requirements.txt or denylist.txt``.
     described: str = 'global-requirements.txt'
+    #: Where the global list was read, for its errors.
+    path: str | None = None
 
     def errors(self, key: str) -> list[ParseError]:
         """The global lines for ``key`` that do not parse (the global list
         is parsed a name at a time, when a project asks for it)."""
         errors = getattr(self.lines, 'errors', None)
-        return errors(key) if errors is not None else []
+        found = errors(key) if errors is not None else []
+        return found + _duplicates(self.lines.get(key, []),
+                                   self.path or self.described)
 
     @classmethod
     def from_texts(cls, global_text: str, excluded_text: str = '', *,
@@ -106,7 +110,7 @@ class GlobalList:
         described = Path(global_path).name
         if excluded_path:
             described += ' or ' + Path(excluded_path).name
-        return cls(lines, excluded, described)
+        return cls(lines, excluded, described, global_path)
 
 
 def load_global(source: str | os.PathLike[str] | None = None) -> GlobalList:
@@ -122,6 +126,25 @@ def load_global(source: str | os.PathLike[str] | None = None) -> GlobalList:
         read_text(excluded) if excluded else '',
         global_path=str(global_path),
         excluded_path=str(excluded) if excluded else None)
+
+
+def _duplicates(lines: Sequence[Line], path: str) -> list[ParseError]:
+    """A package listed twice with the same markers (``oslo.config`` and
+    ``oslo_config`` are one package): an error of the global list."""
+    found = []
+    seen: dict[str, Line] = {}
+    for line in lines:
+        req = line.requirement
+        if req is None:
+            continue
+        marker = _marker_key(req.marker_text)
+        first = seen.setdefault(marker, line)
+        if first is not line:
+            found.append(ParseError(
+                f"'{req.name}' is listed twice (line {first.lineno}: "
+                f"'{first.text}'), with the same markers",
+                path=path, line=line.lineno))
+    return found
 
 
 @dataclasses.dataclass(frozen=True)
@@ -719,7 +742,7 @@ def sync_project(project: Project, global_list: GlobalList,
             if done.lines != source.lines:
                 new[source.label] = done.lines
         if new:
-            text = dependency_file.render(new)
+            text = dependency_file.render_checked(new)
             if text != dependency_file.text:
                 result.changes.append(Change(str(dependency_file.path),
                                              dependency_file.text, text,

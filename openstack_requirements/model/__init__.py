@@ -1,9 +1,13 @@
 """The pure model: requirement lines and files, no I/O."""
 
+from openstack_requirements.model.lines import (
+    LINE_BREAKS,
+    split_logical,
+    split_physical,
+)
 from openstack_requirements.model.reqfile import (
     LazyRequirementsFile,
     RequirementsFile,
-    split_logical,
 )
 from openstack_requirements.model.requirement import (
     Kind,
@@ -19,8 +23,8 @@ from openstack_requirements.model.requirement import (
 )
 
 __all__ = [
-    'Kind', 'LazyRequirementsFile', 'Line', 'Option', 'Requirement',
+    'LINE_BREAKS', 'Kind', 'LazyRequirementsFile', 'Line', 'Option', 'Requirement',
     'RequirementsFile', 'canonical',
     'parse_line', 'parse_requirement', 'render_specifier', 'sorted_specifiers',
-    'split_comment', 'split_logical',
+    'split_comment', 'split_logical', 'split_physical',
 ]

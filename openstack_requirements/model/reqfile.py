@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import ParseError
+from openstack_requirements.model.lines import split_logical
 from openstack_requirements.model.requirement import (
     Kind,
     Line,
@@ -22,42 +23,7 @@ from openstack_requirements.model.requirement import (
     parse_line,
 )
 
-_PHYSICAL_RE = re.compile(r'[^\n]*\n|[^\n]+$')
-_WHOLE_COMMENT_RE = re.compile(r'\s*#')
-
-
-def split_logical(text: str) -> Iterator[tuple[int, str, str]]:
-    """``(first line number, text, terminator)`` for each logical line.
-
-    As pip reads files, a line ending in ``\\`` continues on the next
-    one, unless it is a whole-line comment.
-    """
-    lineno = 0
-    pending: list[str] = []
-    start = 1
-    for match in _PHYSICAL_RE.finditer(text):
-        lineno += 1
-        chunk = match.group()
-        if chunk.endswith('\r\n'):
-            content, newline = chunk[:-2], '\r\n'
-        elif chunk.endswith('\n'):
-            content, newline = chunk[:-1], '\n'
-        else:
-            content, newline = chunk, ''
-        if not pending:
-            start = lineno
-        if (content.endswith('\\') and newline
-                and not _WHOLE_COMMENT_RE.match(content)):
-            pending.append(content + newline)
-            continue
-        pending.append(content)
-        yield start, ''.join(pending), newline
-        pending = []
-    if pending:  # a continuation on the very last line
-        last = pending[-1]
-        newline = '\r\n' if last.endswith('\r\n') else '\n'
-        pending[-1] = last[:-len(newline)]
-        yield start, ''.join(pending), newline
+__all__ = ['LazyRequirementsFile', 'RequirementsFile', 'split_logical']
 
 
 @dataclasses.dataclass

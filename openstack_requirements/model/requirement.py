@@ -17,7 +17,6 @@ import dataclasses
 import enum
 import functools
 import re
-from collections.abc import Iterable
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement
@@ -27,6 +26,14 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import ParseError
+from openstack_requirements.model.lines import (
+    BOM,
+    LINE_BREAKS,
+    StrayBreak,
+    count_physical,
+    logical_text,
+    place,
+)
 
 
 class Kind(enum.Enum):
@@ -71,7 +78,8 @@ _EGG_RE = re.compile(r'[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)')
 _WHEEL_RE = re.compile(r'/([A-Za-z0-9][A-Za-z0-9._]*?)-[^/-]+(?:-[^/]*)?\.whl$')
 _NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
 _OPS = ('===', '~=', '==', '!=', '<=', '>=', '<', '>')
-_SPEC_ITEM_RE = re.compile(r'\s*(===|~=|==|!=|<=|>=|<|>|=)?\s*([^,;\s]*)\s*')
+# A line needs pip's joining when it holds one of these (or a backslash).
+_SPECIAL_RE = re.compile('[' + LINE_BREAKS + BOM + ']')
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -184,7 +192,7 @@ class Line:
 
     @property
     def physical_lines(self) -> int:
-        return self.text.count('\n') + 1
+        return count_physical(self.text)
 
     def with_requirement(self, requirement: Requirement,
                          comment: str | None = None,
@@ -193,6 +201,8 @@ class Line:
         if comment is None:
             comment = self.comment
         text = requirement.render(marker_sep)
+        if self.text[:1] == BOM:
+            text = BOM + text
         if comment:
             text += '  ' + comment
         return Line(text, self.newline, self.lineno, Kind.REQUIREMENT,
@@ -261,23 +271,24 @@ def split_comment(text: str) -> tuple[str, str]:
     return text[:start], text[start:]
 
 
-def _join_continuations(text: str) -> str:
-    """pip's reading of a line continued with backslashes."""
-    if '\\' not in text or '\n' not in text:
-        return text
-    parts = text.split('\n')
-    return ''.join(p.rstrip('\r')[:-1] if i < len(parts) - 1 else p
-                   for i, p in enumerate(parts))
-
-
 def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
                newline: str = '\n', pbr: bool = False) -> Line:
-    """Read one logical line.
+    """Read one logical line (as :func:`split_logical` gives them).
 
-    ``pbr`` accepts the setup.cfg ``name:marker`` form as well.
-    Raises :class:`ParseError` for a line pip would refuse.
+    ``pbr`` accepts the setup.cfg ``name:marker`` form as well. On line 1
+    a byte-order mark is skipped, as pip skips it.
+    Raises :class:`ParseError` for a line pip would refuse, or would read
+    as more than one line.
     """
-    logical = _join_continuations(text).rstrip('\r')
+    places = None
+    if '\\' in text or _SPECIAL_RE.search(text) is not None:
+        try:
+            logical, places = logical_text(text, first=lineno == 1)
+        except StrayBreak as err:
+            raise ParseError(err.reason, path=path, line=lineno + err.offset,
+                             column=err.column, source=err.content) from None
+    else:
+        logical = text
     body, comment = split_comment(logical)
     stripped = body.strip()
     if not stripped:
@@ -290,7 +301,7 @@ def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
         else:
             parsed = _parse_requirement(stripped, start, pbr)
     except ParseError as err:
-        raise _place(err, text, path, lineno) from None
+        raise _place(err, text, places, path, lineno) from None
     if isinstance(parsed, Option):
         return Line(text, newline, lineno, Kind.OPTION, option=parsed,
                     comment=comment)
@@ -307,22 +318,16 @@ def parse_requirement(text: str, *, pbr: bool = False) -> Requirement:
     return line.requirement
 
 
-def _place(err: ParseError, text: str, path: str | None,
+def _place(err: ParseError, text: str,
+           places: list[tuple[int, int, str]] | None, path: str | None,
            lineno: int) -> ParseError:
     """Point ``err`` (a column in the logical line) at the physical line."""
-    physical = text.split('\n')
-    column = err.column
-    offset = 0
-    for index, part in enumerate(physical):
-        part = part.rstrip('\r')
-        width = len(part) - (1 if index < len(physical) - 1 else 0)
-        if column <= width + 1 or index == len(physical) - 1:
-            offset = index
-            break
-        column -= width
-    source = physical[offset].rstrip('\r')
+    if places is None:
+        return ParseError(err.reason, path=path, line=lineno,
+                          column=max(err.column, 1), source=text)
+    offset, column, source = place(places, err.column)
     return ParseError(err.reason, path=path, line=lineno + offset,
-                      column=max(column, 1), source=source)
+                      column=column, source=source)
 
 
 def _parse_option_line(body: str, start: int) -> Option | Requirement:
@@ -526,18 +531,38 @@ def _diagnose(body: str, err: InvalidRequirement, start: int) -> ParseError:
     return ParseError(_plain(message), column=start + span[0] + 1)
 
 
+_VERSION_END_RE = re.compile(r'[;\s]')
+_ITEM_OPS = ('===', '~=', '==', '!=', '<=', '>=', '<', '>', '=')
+
+
+def _spec_item(item: str) -> tuple[str | None, str] | None:
+    """``(operator, version)`` of one comma-separated specifier item:
+    blanks, an operator (maybe), blanks, a version without blanks or
+    ``;``, blanks; ``None`` when the item is not of that shape. One pass
+    over the item (a regular expression here backtracked cubically)."""
+    rest = item.lstrip()
+    operator = next((op for op in _ITEM_OPS if rest.startswith(op)), None)
+    if operator is not None:
+        rest = rest[len(operator):].lstrip()
+    found = _VERSION_END_RE.search(rest)
+    end = found.start() if found else len(rest)
+    if rest[end:].strip():
+        return None
+    return operator, rest[:end]
+
+
 def _diagnose_specifier(text: str, offset: int) -> ParseError | None:
     pos = 0
     for item in text.split(','):
-        match = _SPEC_ITEM_RE.fullmatch(item)
+        split = _spec_item(item)
         column = offset + pos + len(item) - len(item.lstrip()) + 1
-        if match is None or not item.strip():
+        if split is None or not item.strip():
             if item.strip() or pos:
                 return ParseError('expected a version specifier',
                                   column=column)
             pos += len(item) + 1
             continue
-        operator, version = match.group(1), match.group(2)
+        operator, version = split
         if operator is None:
             return ParseError(
                 "expected a version operator ('>=', '==', '!=', '<', ...)",
@@ -561,9 +586,3 @@ def _diagnose_specifier(text: str, offset: int) -> ParseError | None:
                 version, item.index(operator) + len(operator)) + 1)
         pos += len(item) + 1
     return None
-
-
-def parse_lines(lines: Iterable[str], **kwargs: object) -> list[Line]:
-    """Parse single lines (no terminators), numbering them from 1."""
-    return [parse_line(text, lineno=n, **kwargs)  # type: ignore[arg-type]
-            for n, text in enumerate(lines, 1)]

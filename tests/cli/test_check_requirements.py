@@ -144,3 +144,16 @@ def test_check_constraints_classic(run_app, project) -> None:
                      '-f', 'value', '-c', 'Check', '-c', 'File', '-c', 'Line')
     assert (broken.code, broken.stdout.splitlines()) == (
         1, ['data-lines global-requirements.txt 1'])
+
+
+@pytest.mark.parametrize('sep', ['\x0c', '\r', '\u2028'], ids=repr)
+def test_a_package_behind_a_line_break_pip_knows_is_checked(run_app, project, sep) -> None:
+    """pip splits on every break str.splitlines knows: so must the checks."""
+    root, data = project
+    (root / 'requirements.txt').write_bytes(
+        f'PyYAML>=5\n# a comment{sep}evil-package>=1.0\n'.encode())
+    result = run_app('check-requirements', str(root), '--source', str(data),
+                     '--select', 'in-global', '-f', 'json')
+    assert result.code == 1
+    assert [(r['Check'], r['Line'], r['Package']) for r in result.json()] == [
+        ('in-global', 3, 'evil-package')]

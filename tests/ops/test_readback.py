@@ -28,11 +28,16 @@ def test_pyproject_control_character_escaped(tmp_path: Path) -> None:
     path.write_text('[project]\ndependencies = [\n  \'pbr\',\n  "six",\n]\n')
     toml = PyprojectToml.read(path, 'pyproject.toml')
     source = toml.sources[0]
-    lines = [dataclasses.replace(source.lines[0], text='pbr>=1.0\r'),
-             dataclasses.replace(source.lines[1], text='six;python_version>="3"\x0b')]
+    # U+001F is a blank to pip and packaging, and no line break
+    lines = [dataclasses.replace(source.lines[0], text='pbr>=1.0\x1f'),
+             dataclasses.replace(source.lines[1], text='six;python_version>="3"\x1f')]
     text = toml.render_checked({source.label: lines})
-    assert "'pbr>=1.0\\r'" not in text
-    assert '"pbr>=1.0\\r"' in text
+    assert "'pbr>=1.0\x1f'" not in text
+    assert '"pbr>=1.0\\u001f"' in text
     import tomllib
     assert tomllib.loads(text)['project']['dependencies'] == [
-        'pbr>=1.0\r', 'six;python_version>="3"\x0b']
+        'pbr>=1.0\x1f', 'six;python_version>="3"\x1f']
+    # a line break (pip would split there) does not read back: refused
+    broken = [dataclasses.replace(source.lines[0], text='pbr>=1.0\r')]
+    with pytest.raises(FileError, match='line break U[+]000D inside a line'):
+        toml.render_checked({source.label: broken + source.lines[1:]})

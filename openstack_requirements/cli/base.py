@@ -123,6 +123,18 @@ def add_source(parser: argparse.ArgumentParser) -> None:
              'shipped data)')
 
 
+def add_include(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        '--include', metavar='PATTERN', action='append', default=[],
+        help='also read the requirement files matching PATTERN (a glob '
+             'relative to the project, e.g. driver-requirements.txt; '
+             'repeat for more); by default only the files the gate governs '
+             'are read: requirements.txt, test-requirements.txt, '
+             'doc/requirements.txt, setup.cfg extras and pyproject.toml '
+             'dependencies, plus the patterns of the project\'s '
+             '[tool.openstack-requirements] include')
+
+
 def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
     parser.add_argument(
         '-b', '--denylist', '--blacklist', dest='denylist', metavar='FILE',

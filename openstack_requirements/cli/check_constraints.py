@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from openstack_requirements.cli import base
 from openstack_requirements.cli.checks import CheckCommand
 from openstack_requirements.errors import RequirementsError
 
@@ -29,6 +30,7 @@ class CheckConstraints(CheckCommand):
         parser.add_argument('project', metavar='PROJECT_DIR', nargs='?',
                             help='root of the project tree to check '
                                  '(required unless --list-checks)')
+        base.add_include(parser)
         parser.add_argument('-u', '--upper-constraints', dest='upper',
                             metavar='FILE', help='upper-constraints.txt')
         parser.add_argument('-g', '--global-requirements', dest='global_reqs',
@@ -55,7 +57,7 @@ class CheckConstraints(CheckCommand):
 
         if parsed_args.project is None:
             raise RequirementsError(f'{self.cmd_name}: PROJECT_DIR is required')
-        project = read_project(parsed_args.project)
+        project = read_project(parsed_args.project, parsed_args.include)
         return Context.from_source(
             parsed_args.source, global_reqs=parsed_args.global_reqs, upper=parsed_args.upper,
             denylist=parsed_args.denylist, project=project)

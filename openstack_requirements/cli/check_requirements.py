@@ -28,6 +28,7 @@ class CheckRequirements(CheckCommand):
         parser.add_argument('project', metavar='PROJECT_DIR', nargs='?',
                             help='root of the project tree to check '
                                  '(required unless --list-checks)')
+        base.add_include(parser)
         base.add_source(parser)
         parser.add_argument(
             '--branch', metavar='BRANCH', default='master',
@@ -41,6 +42,6 @@ class CheckRequirements(CheckCommand):
 
         if parsed_args.project is None:
             raise RequirementsError(f'{self.cmd_name}: PROJECT_DIR is required')
-        project = read_project(parsed_args.project)
+        project = read_project(parsed_args.project, parsed_args.include)
         return Context.from_source(parsed_args.source, project=project,
                                    branch=parsed_args.branch)

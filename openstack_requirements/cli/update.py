@@ -29,6 +29,7 @@ class UpdateRequirements(base.Lister):
         parser.add_argument(
             'projects', metavar='PROJECT_DIR', nargs='*',
             help='project tree to sync')
+        base.add_include(parser)
         base.add_source(parser)
         parser.add_argument(
             '-s', '--soft-update', action='store_true',
@@ -87,7 +88,7 @@ class UpdateRequirements(base.Lister):
         progress = (lambda path: self.warn(f'Syncing {path}')
                     ) if self.verbose else None
         run = sync.plan(roots, global_list, policy, args.soft_update,
-                        progress)
+                        progress, args.include)
         rows.extend(row.as_tuple() for row in run.rows)
         changeset = run.changeset
         self._diff = None

@@ -16,7 +16,7 @@ import dataclasses
 import difflib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,18 @@ from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import Kind, Line, parse_line, split_logical
 from openstack_requirements.ops.files import inside, read_text
 
-#: Requirement files found at the top of a project, by pattern.
+#: The requirement files the OpenStack gate governs (its check job reads
+#: these and no others; the last six are legacy names it still reads).
+GOVERNED = ('requirements.txt', 'test-requirements.txt',
+            'doc/requirements.txt', 'tools/pip-requires',
+            'tools/test-requires', 'requirements-py2.txt',
+            'requirements-py3.txt', 'test-requirements-py2.txt',
+            'test-requirements-py3.txt')
+#: Requirement files found at the top of a project, by pattern (for the
+#: safety checks of :func:`check_tree`; only :data:`GOVERNED` files and
+#: those a project includes are read).
 TOP_PATTERNS = ('*requirements*.txt', 'tools/pip-requires', 'tools/test-requires')
-#: Directories whose requirement files are read too.
+#: Directories whose requirement files are looked at by :func:`check_tree`.
 SUBDIRS = ('doc', 'api-ref', 'releasenotes', 'tools', 'docs')
 SETUP_CFG_SECTIONS = ('extras', 'options.extras_require')
 
@@ -274,9 +283,20 @@ def _check_ini(text: str, path: Path) -> None:
     """Raise :class:`ParseError` for a file pbr's INI reader refuses."""
     import configparser
 
-    parser = configparser.RawConfigParser(strict=False)
+    parser = configparser.RawConfigParser()  # strict, as pbr reads it
+    lines = text.split('\n')
     try:
         parser.read_string(text, str(path))
+    except configparser.DuplicateSectionError as err:
+        raise ParseError(f'invalid INI: section [{err.section}] appears '
+                         'twice', path=str(path), line=err.lineno or 1,
+                         source=_source_line(lines, err.lineno)) from None
+    except configparser.DuplicateOptionError as err:
+        raise ParseError(f'invalid INI: key {err.option!r} appears twice in '
+                         f'section [{err.section}] (keys are read '
+                         'case-insensitively)', path=str(path),
+                         line=err.lineno or 1,
+                         source=_source_line(lines, err.lineno)) from None
     except configparser.MissingSectionHeaderError as err:
         raise ParseError('invalid INI: expected a [section] header first',
                          path=str(path), line=err.lineno,
@@ -289,6 +309,12 @@ def _check_ini(text: str, path: Path) -> None:
     except configparser.Error as err:
         raise ParseError(f'invalid INI: {err.message}', path=str(path),
                          line=getattr(err, 'lineno', None) or 1) from None
+
+
+def _source_line(lines: list[str], lineno: int | None) -> str:
+    if lineno and 0 < lineno <= len(lines):
+        return lines[lineno - 1].rstrip('\r')
+    return ''
 
 
 def _unrepr(text: object) -> str:
@@ -598,18 +624,54 @@ class Project:
         return next(f for f in self.files if source in f.sources)
 
 
-def requirement_paths(root: Path) -> list[Path]:
-    """The requirements files of a project, top level first."""
-    found: list[Path] = []
-    for pattern in TOP_PATTERNS:
-        found.extend(sorted(root.glob(pattern)))
-    for sub in SUBDIRS:
-        found.extend(sorted((root / sub).glob('*requirements*.txt')))
+def requirement_paths(root: Path, include: Sequence[str] = ()) -> list[Path]:
+    """The requirements files of a project: the governed ones, then those
+    matching an ``include`` pattern (relative to ``root``)."""
+    found = [root / name for name in GOVERNED]
+    for pattern in include:
+        found.extend(sorted(root.glob(check_pattern(pattern))))
     return [p for p in dict.fromkeys(found) if p.is_file()]
 
 
-def read_project(root: str | os.PathLike[str]) -> Project:
-    """Read every dependency file of the project at ``root``.
+def check_pattern(pattern: str) -> str:
+    """``pattern`` if it names files inside a project, else an error."""
+    parts = Path(pattern).parts
+    if not pattern or Path(pattern).is_absolute() or '..' in parts:
+        raise FileError(f'include pattern {pattern!r}: not a path inside '
+                        'the project')
+    return pattern
+
+
+#: The project's own setting: ``[tool.openstack-requirements] include``.
+TOOL_TABLE = 'openstack-requirements'
+
+
+def project_includes(root: Path) -> list[str]:
+    """The patterns ``pyproject.toml`` asks to include
+    (``[tool.openstack-requirements] include = [...]``)."""
+    path = root / 'pyproject.toml'
+    if not path.is_file():
+        return []
+    text = read_text(path)
+    if TOOL_TABLE not in text:
+        return []
+    document = _load_toml(text, path)
+    table = document.get('tool', {}).get(TOOL_TABLE, {})
+    include = table.get('include', []) if isinstance(table, dict) else None
+    if not isinstance(include, list) or not all(
+            isinstance(item, str) for item in include):
+        raise ParseError(f'tool.{TOOL_TABLE}.include must be an array of '
+                         'strings', path=str(path),
+                         line=_key_line(text, 'include'))
+    return [str(item) for item in include]
+
+
+def read_project(root: str | os.PathLike[str],
+                 include: Sequence[str] = ()) -> Project:
+    """Read every dependency file of the project at ``root``: the governed
+    requirement files, setup.cfg extras and pyproject.toml dependencies,
+    and the requirement files matching ``include`` or the project's own
+    ``[tool.openstack-requirements] include`` patterns.
 
     Raises :class:`FileError` when ``root`` is not a directory or holds no
     dependency file, and :class:`ParseError` for a malformed one.
@@ -620,8 +682,12 @@ def read_project(root: str | os.PathLike[str]) -> Project:
     if not root.is_dir():
         raise FileError(f'{root}: not a directory')
     check_tree(root)
+    patterns = [*include, *project_includes(root)]
     files: list[DependencyFile] = []
-    for path in requirement_paths(root):
+    for path in requirement_paths(root, patterns):
+        if not inside(path, root):
+            raise FileError(f'{path}: a symlink to {os.path.realpath(path)}, '
+                            f'outside the project {root}; refused')
         files.append(RequirementsTxt.read(path, path.relative_to(root).as_posix()))
     if (root / 'setup.cfg').is_file():
         cfg = SetupCfg.read(root / 'setup.cfg', 'setup.cfg')
@@ -632,7 +698,8 @@ def read_project(root: str | os.PathLike[str]) -> Project:
         if toml.sources:
             files.append(toml)
     if not files:
-        raise FileError(f'{root}: no dependency files (requirements*.txt, '
+        raise FileError(f'{root}: no dependency files (requirements.txt, '
+                        'test-requirements.txt, doc/requirements.txt, '
                         'setup.cfg extras, pyproject.toml dependencies)')
     return Project(root, files)
 

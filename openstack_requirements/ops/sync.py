@@ -782,13 +782,15 @@ class SyncRun:
 
 def plan(roots: Iterable[str | os.PathLike[str]], global_list: GlobalList,
          policy: Policy = Policy.MERGE, soft: bool = False,
-         progress: Callable[[Path], None] | None = None) -> SyncRun:
-    """Read and sync every project; write nothing."""
+         progress: Callable[[Path], None] | None = None,
+         include: Sequence[str] = ()) -> SyncRun:
+    """Read and sync every project (its governed files, and those
+    matching ``include``); write nothing."""
     projects: list[ProjectSync] = []
     errors: list[RequirementsError] = []
     for root in roots:
         try:
-            project = read_project(root)
+            project = read_project(root, include)
         except RequirementsError as err:
             errors.append(err)
             continue

@@ -55,7 +55,21 @@ class UpdateRequirements(base.Lister):
             '--root', metavar='DIR',
             help='directory holding the checkouts of --projects, as '
                  'ORG/NAME or NAME')
-        base.add_write_mode(parser)
+        base.add_write_mode(
+            parser, write=('--commit',),
+            write_help='in each project that changes (a git work tree), '
+                       'commit exactly the synced files as "Updated from '
+                       'global requirements", listing every change; a '
+                       'project with uncommitted changes in a governed file '
+                       'is refused, the others go on; nothing is pushed')
+        parser.add_argument(
+            '--branch', metavar='NAME',
+            help='with --commit: commit on branch NAME (created from the '
+                 'current one when missing; the project is left on it)')
+        parser.add_argument(
+            '--change-id', action='store_true',
+            help='with --commit: add a Gerrit Change-Id trailer (added '
+                 'anyway when the repository has a .gitreview)')
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace
@@ -87,11 +101,19 @@ class UpdateRequirements(base.Lister):
         policy = sync.Policy.EXACT if args.exact else sync.Policy.MERGE
         progress = (lambda path: self.warn(f'Syncing {path}')
                     ) if self.verbose else None
+        self._diff = None
+        if (args.branch or args.change_id) and not args.commit:
+            raise FileError('--branch and --change-id go with --commit')
+        if args.commit and args.output_suffix:
+            raise FileError('--commit writes the files themselves: it '
+                            'cannot be used with --output-suffix')
+        if args.commit:
+            return sync.COLUMNS, rows + self._commit(
+                roots, global_list, policy, args, progress)
         run = sync.plan(roots, global_list, policy, args.soft_update,
                         progress, args.include)
         rows.extend(row.as_tuple() for row in run.rows)
         changeset = run.changeset
-        self._diff = None
         if run.failed:
             for err in run.errors:
                 self.warn(err.render())
@@ -109,6 +131,22 @@ class UpdateRequirements(base.Lister):
                 if self.verbose:
                     self.warn(f'Wrote {path}')
         return sync.COLUMNS, rows
+
+    def _commit(self, roots: list[str], global_list: Any, policy: Any,
+                args: argparse.Namespace, progress: Any) -> list[tuple[str, ...]]:
+        from openstack_requirements.ops import commit
+
+        outcomes = commit.commit_projects(
+            roots, global_list, policy, args.soft_update, branch=args.branch,
+            change_id=args.change_id, progress=progress)
+        rows: list[tuple[str, ...]] = []
+        for outcome in outcomes:
+            rows.extend(row.as_tuple() for row in outcome.rows)
+            rows.append((str(outcome.root), '', '', '', outcome.reason))
+            if outcome.status in (commit.REFUSED, commit.FAILED):
+                self.warn(f'{outcome.root}: {outcome.reason}')
+                self.exit_code = 1
+        return rows
 
     def produce_output(self, parsed_args: argparse.Namespace,
                        column_names: Any, data: Any) -> int:

@@ -64,7 +64,21 @@ class Command(_Base, command.Command):
 
 class Lister(_Base, lister.Lister):
     """A command whose output is a table: ``take_action`` returns
-    ``(columns, rows)``."""
+    ``(columns, rows)``, or sets :attr:`text` (a diff) to print instead."""
+
+    text: str | None = None
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        self.text = None
+        return super().run(parsed_args)
+
+    def produce_output(self, parsed_args: argparse.Namespace,
+                       column_names: Any, data: Any) -> int:
+        if self.text is not None:
+            self.app.stdout.write(self.text)
+            return 0
+        return super().produce_output(  # type: ignore[no-any-return]
+            parsed_args, column_names, data)
 
 
 class ShowOne(_Base, show.ShowOne):

@@ -23,8 +23,6 @@ class Lint(base.Lister):
     as it is. --diff prints what --fix would change instead of the list.
     """
 
-    _diff: str | None = None
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
@@ -49,9 +47,8 @@ class Lint(base.Lister):
         parsed = RequirementsFile.parse(text, str(path))
         columns = ('File', 'Line', 'Package', 'Problem', 'Message')
         change = Change(str(path), text, lint.fix(parsed))
-        self._diff = None
         if parsed_args.diff:
-            self._diff = change.diff()
+            self.text = change.diff()
         if parsed_args.fix and change.changed:
             Changeset([change]).write()
             before = len(lint.lint(parsed))
@@ -67,11 +64,3 @@ class Lint(base.Lister):
                 self.warn(f'{path}: {len(problems)} problems')
         return columns, [(str(path), p.line, p.package, p.kind, p.message)
                          for p in problems]
-
-    def produce_output(self, parsed_args: argparse.Namespace,
-                       column_names: Any, data: Any) -> int:
-        if self._diff is not None:
-            self.app.stdout.write(self._diff)
-            return 0
-        return super().produce_output(  # type: ignore[no-any-return]
-            parsed_args, column_names, data)

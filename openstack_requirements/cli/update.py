@@ -101,7 +101,6 @@ class UpdateRequirements(base.Lister):
         policy = sync.Policy.EXACT if args.exact else sync.Policy.MERGE
         progress = (lambda path: self.warn(f'Syncing {path}')
                     ) if self.verbose else None
-        self._diff = None
         if (args.branch or args.change_id) and not args.commit:
             raise FileError('--branch and --change-id go with --commit')
         if args.commit and args.output_suffix:
@@ -123,7 +122,7 @@ class UpdateRequirements(base.Lister):
             self.exit_code = 1
         elif args.diff or args.check:
             if args.diff:
-                self._diff = changeset.diff()
+                self.text = changeset.diff()
             if args.check and changeset.pending:
                 self.exit_code = 1
         else:
@@ -147,11 +146,3 @@ class UpdateRequirements(base.Lister):
                 self.warn(f'{outcome.root}: {outcome.reason}')
                 self.exit_code = 1
         return rows
-
-    def produce_output(self, parsed_args: argparse.Namespace,
-                       column_names: Any, data: Any) -> int:
-        if self._diff is not None:
-            self.app.stdout.write(self._diff)
-            return 0
-        return super().produce_output(  # type: ignore[no-any-return]
-            parsed_args, column_names, data)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from openstack_requirements.errors import RequirementsError
 
 if TYPE_CHECKING:
+    from openstack_requirements.model import Line, Requirement
     from openstack_requirements.ops.checks.context import Context
 
 NAMESPACE = 'openstack_requirements.checks'
@@ -70,6 +72,46 @@ class Check(abc.ABC):
                 message: str, severity: str | None = None) -> Finding:
         return Finding(self.name, severity or self.severity, file, line,
                        package or '', message)
+
+
+class LineCheck(Check):
+    """A rule over one requirement line at a time.
+
+    ``over`` names the lines (:meth:`Context.lines`): a project's governed
+    lines (the default), all its requirement lines, or those of the global
+    list or the constraints. :meth:`problems` gives the messages for one
+    line; a finding names the line's file, number and package."""
+
+    over: ClassVar[str] = 'governed'
+
+    def check(self, context: Context) -> Iterable[Finding]:
+        for label, line in context.lines(self.over):
+            yield from self.check_line(context, label, line)
+
+    def check_line(self, context: Context, label: str,
+                   line: Line) -> Iterable[Finding]:
+        req = line.requirement
+        assert req is not None
+        for message in self.problems(context, line, req):
+            yield self.finding(label, line.lineno, req.name, message)
+
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        return ()
+
+
+def repeated(lines: Iterable[Line],
+             identity: Callable[[Line], Hashable | None]) -> Iterator[Line]:
+    """Each line whose identity (``None``: none) an earlier line has, the
+    first time it repeats."""
+    seen: Counter[Hashable] = Counter()
+    for line in lines:
+        key = identity(line)
+        if key is None:
+            continue
+        seen[key] += 1
+        if seen[key] == 2:
+            yield line
 
 
 class SelectionError(RequirementsError):

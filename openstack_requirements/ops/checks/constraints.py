@@ -3,11 +3,10 @@ denylist (what ``validate-constraints`` runs)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
-from openstack_requirements.model import Kind, canonical, render_specifier
-from openstack_requirements.ops.checks.base import DATA, Check, Finding
+from openstack_requirements.model import Kind, Line, Requirement, canonical, render_specifier
+from openstack_requirements.ops.checks.base import DATA, Check, Finding, LineCheck, repeated
 from openstack_requirements.ops.checks.context import Context, DataFile, marker_text
 from openstack_requirements.ops.constraints import INSTALLERS
 
@@ -54,63 +53,53 @@ class ConstraintFormat(Check):
                                    f'not an exact === pin: {line.text.strip()}')
 
 
-class ConstraintMatchesGlobal(Check):
+class ConstraintMatchesGlobal(LineCheck):
     name = 'constraint-matches-global'
     description = 'every pin satisfies the global specifiers for its markers'
     scope = DATA
+    over = 'upper'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.upper is None:
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        entries = context.global_by_key.get(line.key or '')
+        if not entries or req.url:
             return
-        for line in context.upper.requirement_lines():
-            req = line.requirement
-            assert req is not None
-            entries = context.global_by_key.get(line.key or '')
-            if not entries or req.url:
-                continue
-            same = [e for e in entries if marker_text(e) == marker_text(line)]
-            candidates = same or entries
-            for spec in req.specifier:
-                if not any(e.requirement.specifier.contains(  # type: ignore[union-attr]
-                        spec.version, prereleases=True) for e in candidates):
-                    wanted = ' or '.join(
-                        render_specifier(e.requirement.specifier) or '(any)'  # type: ignore[union-attr]
-                        for e in candidates)
-                    yield self.finding(
-                        context.upper.label, line.lineno, req.name,
-                        f'{spec.version} does not satisfy the global list: {wanted}')
+        same = [e for e in entries if marker_text(e) == marker_text(line)]
+        candidates = same or entries
+        for spec in req.specifier:
+            if not any(e.requirement.specifier.contains(  # type: ignore[union-attr]
+                    spec.version, prereleases=True) for e in candidates):
+                wanted = ' or '.join(
+                    render_specifier(e.requirement.specifier) or '(any)'  # type: ignore[union-attr]
+                    for e in candidates)
+                yield f'{spec.version} does not satisfy the global list: {wanted}'
 
 
-class NoGlobalLowerBounds(Check):
+class NoGlobalLowerBounds(LineCheck):
     name = 'no-global-lower-bounds'
     description = 'no >= lower bounds in the global list (policy since 2018)'
     scope = DATA
+    over = 'global'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.global_reqs is None:
-            return
-        for line in context.global_reqs.requirement_lines():
-            req = line.requirement
-            assert req is not None
-            bounds = [str(s) for s in req.specifier if s.operator in ('>=', '>')]
-            if bounds:
-                yield self.finding(context.global_reqs.label, line.lineno, req.name,
-                                   f'lower bound {",".join(bounds)} in the global list')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        bounds = [str(s) for s in req.specifier if s.operator in ('>=', '>')]
+        if bounds:
+            yield f'lower bound {",".join(bounds)} in the global list'
 
 
-class GlobalCanonical(Check):
+class GlobalCanonical(LineCheck):
     name = 'global-canonical'
     description = 'the global list is in canonical form (the diff is shown)'
     scope = DATA
+    over = 'global'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.global_reqs is None:
-            return
-        for line in context.global_reqs.requirement_lines():
-            wanted = canonical(line).text
-            if line.text != wanted:
-                yield self.finding(context.global_reqs.label, line.lineno, line.key,
-                                   f'-{line.text}\n+{wanted}')
+    def check_line(self, context: Context, label: str,
+                   line: Line) -> Iterable[Finding]:
+        wanted = canonical(line).text
+        if line.text != wanted:
+            yield self.finding(label, line.lineno, line.key,
+                               f'-{line.text}\n+{wanted}')
 
 
 class Coverage(Check):
@@ -144,12 +133,10 @@ class DuplicateLines(Check):
 
     def check(self, context: Context) -> Iterable[Finding]:
         for data_file in _files(context):
-            seen: Counter[tuple[str, str]] = Counter()
-            for line in data_file.requirement_lines():
-                if line.key is None:
-                    continue
-                identity = (line.key, marker_text(line))
-                seen[identity] += 1
-                if seen[identity] == 2:
-                    yield self.finding(data_file.label, line.lineno, line.key,
-                                       'listed more than once with the same markers')
+            for line in repeated(data_file.requirement_lines(), _identity):
+                yield self.finding(data_file.label, line.lineno, line.key,
+                                   'listed more than once with the same markers')
+
+
+def _identity(line: Line) -> tuple[str, str] | None:
+    return None if line.key is None else (line.key, marker_text(line))

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,6 +123,23 @@ class Context:
 
     def sources(self) -> list[Source]:
         return self.project.sources if self.project else []
+
+    def lines(self, over: str) -> Iterator[tuple[str, Line]]:
+        """``(file label, line)`` of every requirement line of ``over``:
+        ``governed`` (a project's lines the contract governs),
+        ``declared`` (all a project's requirement lines), ``global`` or
+        ``upper`` (the data file's)."""
+        if over in ('governed', 'declared'):
+            for source in self.sources():
+                lines = (self.governed(source) if over == 'governed'
+                         else source.requirement_lines())
+                for line in lines:
+                    yield source.label, line
+            return
+        data_file = {'global': self.global_reqs, 'upper': self.upper}[over]
+        if data_file is not None:
+            for line in data_file.requirement_lines():
+                yield data_file.label, line
 
     def governed(self, source: Source) -> list[Line]:
         """The requirement lines of ``source`` the contract governs: named,

@@ -9,13 +9,19 @@ parsed. Denylisted packages are exempt from every rule but spelling.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from openstack_requirements.model import Kind, render_specifier
+from openstack_requirements.model import Kind, Line, Requirement, render_specifier
 from openstack_requirements.ops.checks import specs
-from openstack_requirements.ops.checks.base import PROJECT, WARNING, Check, Finding
+from openstack_requirements.ops.checks.base import (
+    PROJECT,
+    WARNING,
+    Check,
+    Finding,
+    LineCheck,
+    repeated,
+)
 from openstack_requirements.ops.checks.context import (
     Context,
     is_local,
@@ -24,19 +30,16 @@ from openstack_requirements.ops.checks.context import (
 )
 
 
-class InGlobal(Check):
+class InGlobal(LineCheck):
     name = 'in-global'
     description = 'every dependency is in the global list or the denylist'
     scope = PROJECT
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        for source in context.sources():
-            for line in context.governed(source):
-                if (line.key not in context.global_by_key
-                        and not context.broken(context.global_reqs, line.key or '')):
-                    yield self.finding(
-                        source.label, line.lineno, line.requirement.name,  # type: ignore[union-attr]
-                        'not in the global requirements (nor in the denylist)')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        if (line.key not in context.global_by_key
+                and not context.broken(context.global_reqs, line.key or '')):
+            yield 'not in the global requirements (nor in the denylist)'
 
 
 class DataLines(Check):
@@ -47,98 +50,78 @@ class DataLines(Check):
 
     def check(self, context: Context) -> Iterable[Finding]:
         seen: set[tuple[str, int]] = set()
-        for source in context.sources():
-            for line in context.governed(source):
-                for data_file in (context.global_reqs, context.upper):
-                    for err in context.broken(data_file, line.key or ''):
-                        assert data_file is not None
-                        if (data_file.label, err.line) in seen:
-                            continue
-                        seen.add((data_file.label, err.line))
-                        yield self.finding(
-                            data_file.label, err.line,
-                            line.requirement.name,  # type: ignore[union-attr]
-                            f'column {err.column}: {err.reason}: {err.source} '
-                            f'(needed by {source.label}:{line.lineno})')
+        for label, line in context.lines('governed'):
+            for data_file in (context.global_reqs, context.upper):
+                for err in context.broken(data_file, line.key or ''):
+                    assert data_file is not None
+                    if (data_file.label, err.line) in seen:
+                        continue
+                    seen.add((data_file.label, err.line))
+                    yield self.finding(
+                        data_file.label, err.line,
+                        line.requirement.name,  # type: ignore[union-attr]
+                        f'column {err.column}: {err.reason}: {err.source} '
+                        f'(needed by {label}:{line.lineno})')
 
 
-class DirectReference(Check):
+class DirectReference(LineCheck):
     name = 'direct-reference'
     description = 'no URL or path requirements: every dependency comes from the index'
     scope = PROJECT
+    over = 'declared'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        for source in context.sources():
-            for line in source.requirement_lines():
-                req = line.requirement
-                assert req is not None
-                if req.url and not is_local(line):
-                    yield self.finding(
-                        source.label, line.lineno, req.name,
-                        f'direct reference {req.url!r}: the contract needs '
-                        'a named requirement from the package index')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        if req.url and not is_local(line):
+            yield (f'direct reference {req.url!r}: the contract needs '
+                   'a named requirement from the package index')
 
 
-class LowerBound(Check):
+class LowerBound(LineCheck):
     name = 'lower-bound'
     description = 'every dependency line has a lower bound (>=, >, ~= or a pin)'
     scope = PROJECT
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        for source in context.sources():
-            for line in context.governed(source):
-                req = line.requirement
-                assert req is not None
-                if not req.url and not specs.has_lower_bound(req.specifier):
-                    yield self.finding(source.label, line.lineno, req.name,
-                                       'no lower bound')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        if not req.url and not specs.has_lower_bound(req.specifier):
+            yield 'no lower bound'
 
 
-class Exclusions(Check):
+class Exclusions(LineCheck):
     name = 'exclusions'
     description = ('exclusions and caps are a subset of the global entry\'s, '
                    'compared as version sets')
     scope = PROJECT
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        for source in context.sources():
-            for line in context.governed(source):
-                req = line.requirement
-                assert req is not None
-                entry, agree = context.match_global(line)
-                if entry is None or not agree or req.url:
-                    continue  # reported by in-global, markers, direct-reference
-                assert entry.requirement is not None
-                extra = specs.uncovered(req.specifier, entry.requirement.specifier)
-                if extra:
-                    wanted = render_specifier(entry.requirement.specifier) or '(none)'
-                    yield self.finding(
-                        source.label, line.lineno, req.name,
-                        'excludes versions the global list does not: '
-                        f'{",".join(str(s) for s in extra)} '
-                        f'(global: {wanted})')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        entry, agree = context.match_global(line)
+        if entry is None or not agree or req.url:
+            return  # reported by in-global, markers, direct-reference
+        assert entry.requirement is not None
+        extra = specs.uncovered(req.specifier, entry.requirement.specifier)
+        if extra:
+            wanted = render_specifier(entry.requirement.specifier) or '(none)'
+            yield ('excludes versions the global list does not: '
+                   f'{",".join(str(s) for s in extra)} (global: {wanted})')
 
 
-class Markers(Check):
+class Markers(LineCheck):
     name = 'markers'
     description = 'markers agree with a global entry (python_version and backports tolerated)'
     scope = PROJECT
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        for source in context.sources():
-            for line in context.governed(source):
-                if line.key not in context.global_by_key:
-                    continue
-                _, agree = context.match_global(line)
-                if not agree:
-                    req = line.requirement
-                    assert req is not None
-                    remote = sorted({marker_text(e) or '(none)'
-                                     for e in context.global_by_key[line.key or '']})
-                    yield self.finding(
-                        source.label, line.lineno, req.name,
-                        f'markers {marker_text(line) or "(none)"!r} match no '
-                        f'global entry (global: {", ".join(remote)})')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        if line.key not in context.global_by_key:
+            return
+        _, agree = context.match_global(line)
+        if not agree:
+            remote = sorted({marker_text(e) or '(none)'
+                             for e in context.global_by_key[line.key or '']})
+            yield (f'markers {marker_text(line) or "(none)"!r} match no '
+                   f'global entry (global: {", ".join(remote)})')
 
 
 class LineCount(Check):
@@ -180,72 +163,62 @@ class Duplicates(Check):
 
     def check(self, context: Context) -> Iterable[Finding]:
         for source in context.sources():
-            seen: Counter[tuple[str, frozenset[str], str]] = Counter()
-            for line in source.requirement_lines():
-                req = line.requirement
-                assert req is not None
-                if line.key is None:
-                    continue
-                identity = (line.key, frozenset(req.extras), marker_text(line))
-                seen[identity] += 1
-                if seen[identity] == 2:
-                    yield self.finding(source.label, line.lineno, req.name,
-                                       'duplicate entry for this package')
+            for line in repeated(source.requirement_lines(), _identity):
+                yield self.finding(source.label, line.lineno,
+                                   line.requirement.name,  # type: ignore[union-attr]
+                                   'duplicate entry for this package')
 
 
-class UpperConstraint(Check):
+def _identity(line: Line) -> tuple[str, frozenset[str], str] | None:
+    assert line.requirement is not None
+    if line.key is None:
+        return None
+    return (line.key, frozenset(line.requirement.extras), marker_text(line))
+
+
+class UpperConstraint(LineCheck):
     name = 'upper-constraint'
     description = 'the upper-constraints version is admitted by the project\'s specifiers'
     scope = PROJECT
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.upper is None:
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        if (context.upper is None or req.url
+                or line.key not in context.global_by_key):
+            return  # in-global or direct-reference reports it
+        pins = context.upper_by_key.get(line.key or '')
+        if not pins and context.broken(context.upper, line.key or ''):
+            return  # data-lines reports it
+        if not pins:
+            yield 'not in upper-constraints'
             return
-        for source in context.sources():
-            for line in context.governed(source):
-                req = line.requirement
-                assert req is not None
-                if req.url or line.key not in context.global_by_key:
-                    continue  # in-global or direct-reference reports it
-                pins = context.upper_by_key.get(line.key or '')
-                if not pins and context.broken(context.upper, line.key or ''):
-                    continue  # data-lines reports it
-                if not pins:
-                    yield self.finding(source.label, line.lineno, req.name,
-                                       'not in upper-constraints')
-                    continue
-                local = marker_text(line)
-                for pin in pins:
-                    assert pin.requirement is not None
-                    remote = marker_text(pin)
-                    if local and remote and local != remote:
-                        continue  # a pin for other platforms or Pythons
-                    for spec in pin.requirement.specifier:
-                        if not req.specifier.contains(spec.version, prereleases=True):
-                            yield self.finding(
-                                source.label, line.lineno, req.name,
-                                f'{render_specifier(req.specifier)} does not '
-                                f'admit the upper constraint {spec.version}')
+        local = marker_text(line)
+        for pin in pins:
+            assert pin.requirement is not None
+            remote = marker_text(pin)
+            if local and remote and local != remote:
+                continue  # a pin for other platforms or Pythons
+            for spec in pin.requirement.specifier:
+                if not req.specifier.contains(spec.version, prereleases=True):
+                    yield (f'{render_specifier(req.specifier)} does not '
+                           f'admit the upper constraint {spec.version}')
 
 
-class Spelling(Check):
+class Spelling(LineCheck):
     name = 'spelling'
     description = 'names are spelt as in the global list (case, punctuation)'
     scope = PROJECT
     severity = WARNING
+    over = 'declared'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        for source in context.sources():
-            for line in source.requirement_lines():
-                req = line.requirement
-                assert req is not None
-                entries = context.global_by_key.get(line.key or '')
-                if not entries or not req.name:
-                    continue
-                written = entries[0].requirement.name  # type: ignore[union-attr]
-                if req.name != written:
-                    yield self.finding(source.label, line.lineno, req.name,
-                                       f'spelt {written!r} in the global list')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        entries = context.global_by_key.get(line.key or '')
+        if not entries or not req.name:
+            return
+        written = entries[0].requirement.name  # type: ignore[union-attr]
+        if req.name != written:
+            yield f'spelt {written!r} in the global list'
 
 
 class PipOptions(Check):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from openstack_requirements.ops.checks.base import DATA, ERROR, WARNING, Check, Finding
+from openstack_requirements.model import Line, Requirement
+from openstack_requirements.ops.checks.base import DATA, ERROR, WARNING, Finding, LineCheck
 from openstack_requirements.ops.checks.context import Context
 
 ACCEPTED = re.compile(
@@ -32,79 +33,67 @@ def licence_verdict(comment: str) -> str:
     return 'review'
 
 
-class NoCaps(Check):
+class NoCaps(LineCheck):
     name = 'no-caps'
     description = 'the global list caps no versions (a cap needs a reason)'
     scope = DATA
     severity = WARNING
+    over = 'global'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.global_reqs is None:
-            return
-        for line in context.global_reqs.requirement_lines():
-            req = line.requirement
-            assert req is not None
-            caps = [str(s) for s in req.specifier
-                    if s.operator in ('<', '<=', '~=', '==', '===')]
-            if caps:
-                yield self.finding(context.global_reqs.label, line.lineno, req.name,
-                                   f'version cap {",".join(caps)}')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        caps = [str(s) for s in req.specifier
+                if s.operator in ('<', '<=', '~=', '==', '===')]
+        if caps:
+            yield f'version cap {",".join(caps)}'
 
 
-class NoBareNames(Check):
+class NoBareNames(LineCheck):
     name = 'no-bare-names'
     description = 'every global entry states a minimum version (2015-era policy)'
     scope = DATA
     severity = WARNING
     default = False
+    over = 'global'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.global_reqs is None:
-            return
-        for line in context.global_reqs.requirement_lines():
-            req = line.requirement
-            assert req is not None
-            if not req.url and not any(s.operator in ('>=', '>', '~=', '==', '===')
-                                       for s in req.specifier):
-                yield self.finding(context.global_reqs.label, line.lineno, req.name,
-                                   'bare name: no minimum version')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        if not req.url and not any(s.operator in ('>=', '>', '~=', '==', '===')
+                                   for s in req.specifier):
+            yield 'bare name: no minimum version'
 
 
-class LicenceComment(Check):
+class LicenceComment(LineCheck):
     name = 'licence-comment'
     description = 'every global entry carries a licence comment'
     scope = DATA
+    over = 'global'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.global_reqs is None:
-            return
-        for line in context.global_reqs.requirement_lines():
-            if not line.comment.lstrip('#').strip():
-                yield self.finding(context.global_reqs.label, line.lineno,
-                                   line.requirement.name,  # type: ignore[union-attr]
-                                   'no licence comment')
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        if not line.comment.lstrip('#').strip():
+            yield 'no licence comment'
 
 
-class LicencePolicy(Check):
+class LicencePolicy(LineCheck):
     name = 'licence-policy'
     description = ('Apache, BSD, MIT, PSF, LGPL accepted; GPL, AGPL refused; '
                    'other licences flagged for review')
     scope = DATA
     severity = ERROR
+    over = 'global'
 
-    def check(self, context: Context) -> Iterable[Finding]:
-        if context.global_reqs is None:
-            return
-        for line in context.global_reqs.requirement_lines():
-            comment = line.comment.lstrip('#').strip()
-            if not comment:
-                continue  # licence-comment reports it
-            verdict = licence_verdict(comment)
-            name = line.requirement.name  # type: ignore[union-attr]
-            if verdict == 'refused':
-                yield self.finding(context.global_reqs.label, line.lineno, name,
-                                   f'licence refused: {comment}')
-            elif verdict == 'review':
-                yield self.finding(context.global_reqs.label, line.lineno, name,
-                                   f'licence needs review: {comment}',
-                                   severity=WARNING)
+    def check_line(self, context: Context, label: str,
+                   line: Line) -> Iterable[Finding]:
+        comment = line.comment.lstrip('#').strip()
+        if not comment:
+            return  # licence-comment reports it
+        verdict = licence_verdict(comment)
+        name = line.requirement.name  # type: ignore[union-attr]
+        if verdict == 'refused':
+            yield self.finding(label, line.lineno, name,
+                               f'licence refused: {comment}')
+        elif verdict == 'review':
+            yield self.finding(label, line.lineno, name,
+                               f'licence needs review: {comment}',
+                               severity=WARNING)

@@ -62,6 +62,18 @@ class ResolverOptions:
     #: Seconds one resolution may take (network and all); None: no limit.
     timeout: float | None = None
 
+    def index_arguments(self, index_url: bool = True) -> list[str]:
+        """The index options as pip and uv spell them (``--index-url``
+        left out when ``index_url`` is false: given another way)."""
+        argv: list[str] = []
+        if index_url and self.index_url:
+            argv += ['--index-url', self.index_url]
+        for place in self.find_links:
+            argv += ['--find-links', place]
+        if self.no_index:
+            argv.append('--no-index')
+        return argv
+
 
 def interpreter_version(interpreter: str, timeout: float = 30) -> str:
     """``X.Y`` of an interpreter, by running it."""

@@ -31,13 +31,8 @@ def command(requirements: Path, target: Target, options: ResolverOptions,
     argv = [target.interpreter, '-m', 'pip', '--isolated',
             '--disable-pip-version-check', '--no-input', '--no-color',
             'install', '--dry-run', '--ignore-installed',
-            '--report', str(report), '-r', str(requirements)]
-    if options.index_url:
-        argv += ['--index-url', options.index_url]
-    for place in options.find_links:
-        argv += ['--find-links', place]
-    if options.no_index:
-        argv.append('--no-index')
+            '--report', str(report), '-r', str(requirements),
+            *options.index_arguments()]
     if options.timeout:
         argv += ['--timeout', str(max(1, int(options.timeout)))]
     return argv

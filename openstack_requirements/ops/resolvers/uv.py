@@ -88,13 +88,7 @@ def command(requirements: Path, target: Target, options: ResolverOptions,
         argv += ['--python', target.interpreter]
     if config_file is not None:
         argv += ['--config-file', str(config_file)]
-    elif options.index_url:
-        argv += ['--index-url', options.index_url]
-    for place in options.find_links:
-        argv += ['--find-links', place]
-    if options.no_index:
-        argv.append('--no-index')
-    return argv
+    return argv + options.index_arguments(index_url=config_file is None)
 
 
 def environment(options: ResolverOptions) -> dict[str, str]:

@@ -51,6 +51,15 @@ class Index:
     def slow(self, name: str) -> None:
         self.routes[f'/pypi/{name}/json'] = 'slow'
 
+    def drip(self, name: str) -> None:
+        """An answer of a byte every 0.05 s (200 at most, then it stops)."""
+        self.routes[f'/pypi/{name}/json'] = 'drip'
+
+    def flood(self, name: str, size: int, announced: bool) -> None:
+        """``size`` bytes of a JSON string, with or without a
+        Content-Length saying so."""
+        self.routes[f'/pypi/{name}/json'] = f'flood:{size}:{int(announced)}'
+
 
 @contextlib.contextmanager
 def serve() -> Iterator[Index]:
@@ -64,6 +73,13 @@ def serve() -> Iterator[Index]:
             if route == 'slow':
                 state.release.wait(10)  # until the test is over
                 route = (200, b'{}')
+            if route == 'drip':
+                self._drip()
+                return
+            if isinstance(route, str) and route.startswith('flood:'):
+                _, size, announced = route.split(':')
+                self._flood(int(size), announced == '1')
+                return
             assert not isinstance(route, str)
             status, body = route
             try:
@@ -72,6 +88,36 @@ def serve() -> Iterator[Index]:
                 self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+            except OSError:  # the client gave up
+                pass
+
+        def _drip(self) -> None:
+            try:
+                self.send_response(200)
+                self.send_header('Content-Length', '200')
+                self.end_headers()
+                for _ in range(200):  # bounded: stops by itself
+                    if state.release.wait(0.05):
+                        return
+                    self.wfile.write(b' ')
+                    self.wfile.flush()
+            except OSError:  # the client gave up
+                pass
+
+        def _flood(self, size: int, announced: bool) -> None:
+            try:
+                self.send_response(200)
+                if announced:
+                    self.send_header('Content-Length', str(size))
+                self.end_headers()
+                self.wfile.write(b'"')
+                block = b'x' * 65536
+                sent = 1
+                while sent < size - 1 and not state.release.is_set():
+                    piece = block[:size - 1 - sent]
+                    self.wfile.write(piece)
+                    sent += len(piece)
+                self.wfile.write(b'"')
             except OSError:  # the client gave up
                 pass
 

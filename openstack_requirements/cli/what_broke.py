@@ -30,7 +30,8 @@ class WhatBroke(base.Lister):
     the releases uploaded in the last --since days, newest first, with the
     version upper-constraints pins. Pre-releases (unless --pre) and yanked
     releases are left out. A package the index cannot tell about (not
-    found, no answer within --timeout, not JSON) is named on stderr and
+    found, no whole answer within --timeout, not JSON, an answer over
+    64 MiB or of the wrong shape) is named on stderr and
     the others are still listed; the exit status is then 1, because the
     answer is incomplete. A progress line goes to stderr.
     """
@@ -60,7 +61,8 @@ class WhatBroke(base.Lister):
         parser.add_argument(
             '--timeout', metavar='S', type=_positive(float),
             default=whatbroke.DEFAULT_TIMEOUT,
-            help='seconds to wait for each answer (default: %(default)s)')
+            help='seconds each whole answer may take; one dripping in '
+                 'slower is a failed lookup (default: %(default)s)')
         parser.add_argument(
             '-j', '--jobs', metavar='N', type=_positive(int),
             default=whatbroke.DEFAULT_JOBS,

@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import http.client
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,6 +35,8 @@ DEFAULT_INDEX = 'https://pypi.org/pypi'
 DEFAULT_DAYS = 14
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_JOBS = 16
+#: The largest answer read (PyPI's largest documents are a few MB).
+MAX_ANSWER = 64 * 1024 * 1024
 USER_AGENT = 'openstack-requirements what-broke'
 
 
@@ -100,10 +103,12 @@ def pins(constraints: RequirementsFile) -> dict[str, str]:
 
 
 def _parse_time(text: str) -> datetime.datetime:
+    """An upload time, in UTC (``ValueError`` or ``OverflowError`` for one
+    that is not a time or not one UTC can hold, e.g. 9999-12-31T23:00-05:00)."""
     when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
     if when.tzinfo is None:  # the older ``upload_time`` field is UTC
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return when
+        return when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc)
 
 
 def releases_since(document: Mapping[str, Any], package: str,
@@ -139,7 +144,7 @@ def releases_since(document: Mapping[str, Any], package: str,
                                  'time')
             try:
                 times.append(_parse_time(stamp))
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise ValueError(f'release {version}: bad upload time '
                                  f'{stamp!r}') from None
         first = min(times)
@@ -148,15 +153,19 @@ def releases_since(document: Mapping[str, Any], package: str,
     return found
 
 
-def fetch_json(url: str, timeout: float) -> Any:
+def fetch_json(url: str, timeout: float,
+               max_bytes: int = MAX_ANSWER) -> Any:
     """The JSON document at ``url``; ``LookupError`` with a short reason
-    when there is none."""
+    when there is none. The whole answer must come within ``timeout``
+    seconds (a wait already begun may add one more ``timeout``: a server
+    dripping a byte at a time is cut off) and hold at most ``max_bytes``."""
+    deadline = time.monotonic() + timeout
     try:
         request = urllib.request.Request(
             url, headers={'Accept': 'application/json',
                           'User-Agent': USER_AGENT})
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
+            body = _read_bounded(response, deadline, timeout, max_bytes)
     except urllib.error.HTTPError as err:
         if err.code == 404:
             raise LookupError('not found on the index (HTTP 404)') from None
@@ -175,23 +184,50 @@ def fetch_json(url: str, timeout: float) -> Any:
         return json.loads(body.decode('utf-8'))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise LookupError(f'the answer is not valid JSON ({err})') from None
+    except RecursionError:
+        raise LookupError('the answer is nested too deeply') from None
+
+
+def _read_bounded(response: Any, deadline: float, timeout: float,
+                  max_bytes: int) -> bytes:
+    length = response.headers.get('Content-Length', '')
+    if length.isdigit() and int(length) > max_bytes:
+        raise LookupError(f'the answer is too large ({int(length):,} '
+                          f'bytes, at most {max_bytes:,} read)')
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise LookupError(f'no whole answer within {timeout:g} s')
+        chunk = response.read1(65536)
+        if not chunk:
+            return b''.join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise LookupError(f'the answer is too large (more than '
+                              f'{max_bytes:,} bytes)')
+        chunks.append(chunk)
 
 
 def _lookup(name: str, index_url: str, since: datetime.datetime,
-            timeout: float, pre: bool) -> list[Release]:
-    document = fetch_json(json_url(index_url, name), timeout)
+            timeout: float, pre: bool, max_bytes: int) -> list[Release]:
+    """The releases of one package: each answer handled on its own, a bad
+    one is this package's failed lookup and never stops the others."""
+    document = fetch_json(json_url(index_url, name), timeout, max_bytes)
     if not isinstance(document, dict):
         raise LookupError('the answer is not a JSON object')
     try:
         return releases_since(document, name, since, pre=pre)
-    except ValueError as err:
+    except (ValueError, OverflowError) as err:
         raise LookupError(f'unexpected JSON document: {err}') from None
+    except RecursionError:
+        raise LookupError('unexpected JSON document: nested too deeply') from None
 
 
 def what_broke(names: Iterable[str], *, since: datetime.datetime,
                index_url: str = DEFAULT_INDEX,
                timeout: float = DEFAULT_TIMEOUT, jobs: int = DEFAULT_JOBS,
-               pre: bool = False,
+               pre: bool = False, max_bytes: int = MAX_ANSWER,
                progress: Callable[[int, int], None] | None = None) -> Report:
     """Ask the index about each of ``names`` concurrently (at most
     ``jobs`` at a time); releases newest first."""
@@ -204,8 +240,8 @@ def what_broke(names: Iterable[str], *, since: datetime.datetime,
     failures: list[Failure] = []
     done = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_lookup, name, index_url, since, timeout, pre):
-                   name for name in names}
+        futures = {pool.submit(_lookup, name, index_url, since, timeout, pre,
+                               max_bytes): name for name in names}
         for future in concurrent.futures.as_completed(futures):
             name = futures[future]
             try:

@@ -88,3 +88,20 @@ def test_bad_arguments_and_files_are_one_line_errors(
         1, 'pypi.org/pypi: not an http or https URL of a package index')
     assert run_app('what-broke', '--since', '0').code == 2
     assert run_app('what-broke', '--timeout', 'soon').code == 2
+
+
+def test_hostile_answers_do_not_stop_the_run(run_app, index: Index,
+                                             source: Path) -> None:
+    index.add('alpha', document(v1_1=[2]))
+    index.raw('beta-pkg', 200, b'[' * 100_000 + b']' * 100_000)
+    late = document(v3=[1])
+    late['releases']['3'][0]['upload_time_iso_8601'] = '9999-12-31T23:59:59-05:00'
+    index.add('gamma', late)
+    index.drip('delta')
+    result = run_app('what-broke', '--source', str(source), '--timeout', '2',
+                     '--index-url', index.url, '-f', 'value', '-c', 'Package')
+    assert (result.code, result.stdout) == (1, 'alpha\n')
+    assert 'beta-pkg: the answer is nested too deeply' in result.stderr
+    assert "gamma: unexpected JSON document: release 3: bad upload time" in result.stderr
+    assert 'delta: no whole answer within 2 s' in result.stderr
+    assert '4 packages checked, 1 releases found, 3 lookups failed' in result.stderr

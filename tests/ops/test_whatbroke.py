@@ -100,3 +100,48 @@ def test_names_and_pins_from_the_shipped_files() -> None:
     line = next(r for r in upper.requirements() if r.key == 'oslo-config')
     assert pinned['oslo-config'] == str(next(iter(line.specifier)).version)
     assert set(pinned) <= set(names)
+
+
+def test_hostile_answers_each_a_failed_lookup(index: Index) -> None:
+    """A hostile index on 127.0.0.1: every bad answer is that package's
+    failed lookup, bounded in time and size; the others are still listed."""
+    index.add('good', document(v1=[1]))
+    index.raw('nested', 200, b'[' * 200_000 + b']' * 200_000)
+    index.raw('deep-releases', 200,
+              b'{"releases": {"1.0": [' + b'[' * 100_000 + b']' * 100_000
+              + b']}}')
+    late = document(v1=[1])
+    late['releases']['1'][0]['upload_time_iso_8601'] = '9999-12-31T23:59:59-05:00'
+    index.add('year-9999', late)
+    index.drip('drip')
+    index.flood('huge', 3_000_000, announced=True)
+    index.flood('huge-unannounced', 3_000_000, announced=False)
+    report = whatbroke.what_broke(
+        ['good', 'nested', 'deep-releases', 'year-9999', 'drip', 'huge',
+         'huge-unannounced'],
+        since=NOW - datetime.timedelta(days=14), index_url=index.url,
+        timeout=2, jobs=7, max_bytes=1_000_000)
+    assert [(r.package, r.version) for r in report.releases] == [('good', '1')]
+    reasons = {f.package: f.reason for f in report.failures}
+    assert reasons == {
+        'nested': 'the answer is nested too deeply',
+        'deep-releases': 'the answer is nested too deeply',
+        'year-9999': "unexpected JSON document: release 1: bad upload time "
+                     "'9999-12-31T23:59:59-05:00'",
+        'drip': 'no whole answer within 2 s',
+        'huge': 'the answer is too large (3,000,000 bytes, at most '
+                '1,000,000 read)',
+        'huge-unannounced': 'the answer is too large (more than 1,000,000 '
+                            'bytes)',
+    }
+
+
+def test_far_future_upload_time_in_utc_is_listed(index: Index) -> None:
+    doc = document(v1=[1])
+    doc['releases']['1'][0]['upload_time_iso_8601'] = '9999-12-31T23:59:59Z'
+    index.add('future', doc)
+    report = whatbroke.what_broke(
+        ['future'], since=NOW - datetime.timedelta(days=14),
+        index_url=index.url, timeout=5)
+    assert [(r.package, r.released.year) for r in report.releases] == [
+        ('future', 9999)]

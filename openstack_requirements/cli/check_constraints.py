@@ -18,7 +18,7 @@ class CheckConstraints(CheckCommand):
     """Check that a project's dependencies admit their upper constraints.
 
     Runs the in-global, upper-constraint and data-lines checks of
-    check-requirements (with -G, the exclusions check too) over every
+    check-requirements (with -G, the global-specifiers check too) over every
     dependency source.
     """
 
@@ -39,7 +39,9 @@ class CheckConstraints(CheckCommand):
                             dest='denylist', metavar='FILE',
                             help='denylist.txt or blacklist.txt')
         parser.add_argument('-G', '--gr-check', action='store_true',
-                            help='also check exclusions against the global list')
+                            help='also check that every version a project specifier '
+                                 'names (but !=) is admitted by the global '
+                                 'specifiers')
         parser.add_argument('--source', metavar='DIR', default=None,
                             help='directory holding the data files not given '
                                  '(default: the working directory, else the '
@@ -48,7 +50,7 @@ class CheckConstraints(CheckCommand):
 
     def chosen(self, parsed_args: argparse.Namespace):  # type: ignore[no-untyped-def]
         if parsed_args.gr_check and not parsed_args.select:
-            parsed_args.select = [*self.default_selection, 'exclusions']
+            parsed_args.select = [*self.default_selection, 'global-specifiers']
         return super().chosen(parsed_args)
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:

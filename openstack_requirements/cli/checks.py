@@ -62,6 +62,7 @@ class CheckCommand(base.Lister):
                      for c in every])
         chosen = self.chosen(parsed_args)
         context = self.build_context(parsed_args)
+        context.require(checks.needs(chosen))
         findings = checks.run(chosen, context)
         counts = Counter(f.severity for f in findings)
         self.warn(summary(self.cmd_name, counts, len(chosen)))

@@ -108,7 +108,8 @@ def test_list_checks(run_app) -> None:
     rows = {r['Check']: r for r in result.json()}
     assert set(rows) == {'in-global', 'direct-reference', 'lower-bound', 'exclusions',
                          'markers', 'line-count', 'duplicates', 'upper-constraint',
-                         'spelling', 'pip-options', 'build-backend', 'data-lines'}
+                         'spelling', 'pip-options', 'build-backend', 'data-lines',
+                         'global-specifiers'}
     assert rows['spelling'] == {
         'Check': 'spelling', 'Scope': 'project', 'Severity': 'warning', 'Enabled': True,
         'Description': 'names are spelt as in the global list (case, punctuation)'}
@@ -134,10 +135,20 @@ def test_check_constraints_classic(run_app, project) -> None:
     assert result.code == 1
     assert result.stdout.splitlines() == [
         'in-global unknown', 'upper-constraint foo']
+    # -G as the reference means it: every version a project specifier
+    # names (but !=) must be admitted by the global specifiers
     (root / 'requirements.txt').write_text('PyYAML>=5,!=5.2\n')
     gr_check = run_app('check-constraints', str(root), '--source', str(data), '-G',
                        '-f', 'value', '-c', 'Check')
-    assert (gr_check.code, gr_check.stdout.split()) == (1, ['exclusions'])
+    assert (gr_check.code, gr_check.stdout.split()) == (0, [])
+    (root / 'requirements.txt').write_text('PyYAML>=5.1\n')
+    assert run_app('check-constraints', str(root), '--source',
+                   str(data)).code == 0
+    gr_check = run_app('check-constraints', str(root), '--source', str(data), '-G',
+                       '-f', 'value', '-c', 'Check', '-c', 'Message')
+    assert (gr_check.code, gr_check.stdout.splitlines()) == (
+        1, ['global-specifiers >=5.1 names 5.1, which the global list '
+            'excludes (!=5.1)'])
     # a global line that does not parse is named, not taken for a missing one
     (data / 'global-requirements.txt').write_text('PyYAML!=5.1,<\n')
     broken = run_app('check-constraints', str(root), '--source', str(data),

@@ -40,7 +40,7 @@ def test_2026_data_has_no_errors(run_app) -> None:
     assert result.code == 0
     assert rows(result) == WARNINGS_2026
     assert {r['Severity'] for r in result.json()} == {'warning'}
-    assert result.stderr == 'validate-constraints: 0 errors, 12 warnings (10 checks run)\n'
+    assert result.stderr == 'validate-constraints: 0 errors, 12 warnings (11 checks run)\n'
 
 
 def test_shipped_data_is_the_default(run_app, monkeypatch: pytest.MonkeyPatch,
@@ -124,6 +124,7 @@ def test_list_checks(run_app) -> None:
                      '-c', 'Check', '-c', 'Enabled')
     assert result.stdout.splitlines() == [
         'constraint-format True', 'constraint-matches-global True', 'coverage True',
-        'duplicate-lines True', 'global-canonical True', 'licence-comment True',
+        'duplicate-lines True', 'global-canonical True', 'global-named True',
+        'licence-comment True',
         'licence-policy True', 'no-bare-names False', 'no-caps True',
         'no-global-lower-bounds True', 'parse True']

@@ -169,9 +169,12 @@ def test_line_count(context) -> None:
 
 
 def test_line_count_per_extra(context) -> None:
-    ctx = context(requirements_txt='name[a]>=1\nname[b]>=1\nname[a]>=1\n')
+    ctx = context(requirements_txt='name[a]>=1\nname[b]>=1\nname[a]>=1.1\n')
     assert run(contract.LineCount(), ctx) == [
         (1, 'name', 'name[a]: 2 line(s), the global list has 1')]
+    # a line repeated exactly counts once, as the job counts records as a set
+    ctx = context(requirements_txt='name[a]>=1\nname[b]>=1\nname[a]>=1\n')
+    assert run(contract.LineCount(), ctx) == []
 
 
 def test_duplicates(context) -> None:
@@ -260,6 +263,13 @@ def test_local_editables_are_reported_not_refused(context) -> None:
     ('master', '[build-system]\nbuild-backend = "pbr.build"\n',
      'no [build-system] requires'),
     ('master', '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n', None),
+    # the reference HEAD's test_invalid_build_backend
+    ('master', '[build-system]\nrequires = ["setuptools"]\n'
+     'build-backend = "setuptools.build_meta"\n',
+     "[build-system] build-backend is 'setuptools.build_meta', not "
+     "'pbr.build' (required on master)"),
+    ('stable/2025.1', '[build-system]\nrequires = ["setuptools"]\n'
+     'build-backend = "setuptools.build_meta"\n', None),
     ('stable/2025.1', None, None),
 ])
 def test_build_backend(context, branch: str, pyproject: str | None,

@@ -63,6 +63,9 @@ class Check(abc.ABC):
     severity: ClassVar[str] = ERROR
     #: ``False`` for a rule of another era, run only when selected.
     default: ClassVar[bool] = True
+    #: The data files the rule reads (``global_reqs``, ``upper``,
+    #: ``denylist``): a run that chose it fails when one is missing.
+    needs: ClassVar[tuple[str, ...]] = ()
 
     @abc.abstractmethod
     def check(self, context: Context) -> Iterable[Finding]:
@@ -152,6 +155,15 @@ def select(checks: Sequence[Check], selected: Sequence[str] = (),
     else:
         chosen = [c for c in checks if c.default]
     return [c for c in chosen if c.name not in ignored]
+
+
+def needs(checks: Iterable[Check]) -> dict[str, list[str]]:
+    """The data files ``checks`` read, each with the checks reading it."""
+    found: dict[str, list[str]] = {}
+    for check in checks:
+        for attribute in check.needs:
+            found.setdefault(attribute, []).append(check.name)
+    return found
 
 
 def run(checks: Iterable[Check], context: Context) -> list[Finding]:

@@ -85,6 +85,7 @@ class CoInstallable(Check):
     name = 'co-installable'
     description = 'the pinned set resolves for each Python (known failures: xfails)'
     scope = RESOLVER
+    needs = ('upper',)
 
     def check(self, context: Context) -> Iterable[Finding]:
         from openstack_requirements.ops import resolvers

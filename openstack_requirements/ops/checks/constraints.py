@@ -36,6 +36,7 @@ class ConstraintFormat(Check):
     name = 'constraint-format'
     description = 'every constraint is one exact === pin'
     scope = DATA
+    needs = ('upper',)
 
     def check(self, context: Context) -> Iterable[Finding]:
         if context.upper is None:
@@ -58,6 +59,7 @@ class ConstraintMatchesGlobal(LineCheck):
     description = 'every pin satisfies the global specifiers for its markers'
     scope = DATA
     over = 'upper'
+    needs = ('upper', 'global_reqs')
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -75,11 +77,38 @@ class ConstraintMatchesGlobal(LineCheck):
                 yield f'{spec.version} does not satisfy the global list: {wanted}'
 
 
+class GlobalNamed(Check):
+    name = 'global-named'
+    description = ('the global list holds named requirements only: no URL, '
+                   '-e or pip option lines')
+    scope = DATA
+    needs = ('global_reqs',)
+
+    def check(self, context: Context) -> Iterable[Finding]:
+        if context.global_reqs is None:
+            return
+        for line in context.global_reqs.lines:
+            req = line.requirement
+            if line.kind is Kind.OPTION:
+                what = 'a pip option line'
+            elif req is not None and req.editable:
+                what = 'an editable (-e) line'
+            elif req is not None and req.url:
+                what = 'a URL line'
+            else:
+                continue
+            yield self.finding(context.global_reqs.label, line.lineno,
+                               req.name if req is not None else '',
+                               f'{what}, not a named requirement: '
+                               f'{line.text.strip()}')
+
+
 class NoGlobalLowerBounds(LineCheck):
     name = 'no-global-lower-bounds'
     description = 'no >= lower bounds in the global list (policy since 2018)'
     scope = DATA
     over = 'global'
+    needs = ('global_reqs',)
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -93,6 +122,7 @@ class GlobalCanonical(LineCheck):
     description = 'the global list is in canonical form (the diff is shown)'
     scope = DATA
     over = 'global'
+    needs = ('global_reqs',)
 
     def check_line(self, context: Context, label: str,
                    line: Line) -> Iterable[Finding]:
@@ -106,6 +136,7 @@ class Coverage(Check):
     name = 'coverage'
     description = 'every global package is pinned or denylisted, and none is both'
     scope = DATA
+    needs = ('global_reqs', 'upper', 'denylist')
 
     def check(self, context: Context) -> Iterable[Finding]:
         if context.global_reqs is None or context.upper is None:

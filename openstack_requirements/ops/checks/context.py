@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from packaging.markers import Marker
 
-from openstack_requirements.errors import ParseError
+from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import LazyRequirementsFile, Line
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import read_text
@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from openstack_requirements.ops.project import Project, Source
 
 
+
+
+#: How messages name each data file of a :class:`Context`.
+DATA_NAMES = {
+    'global_reqs': data.GLOBAL,
+    'upper': data.UPPER,
+    'denylist': ' or '.join(data.DENYLIST_NAMES),
+    'backports': data.BACKPORTS,
+    'xfails': data.XFAILS,
+}
 
 
 class DataFile(LazyRequirementsFile):
@@ -67,6 +77,20 @@ class Context:
     branch: str = 'master'
     #: How resolver checks resolve (a ``conflicts.ResolverSetup``).
     resolver_setup: object = None
+    #: The directory the data files were looked for in.
+    place: Path | None = None
+
+    def require(self, needs: Mapping[str, list[str]]) -> None:
+        """Fail, naming the first missing file, when a data file the
+        chosen checks need (file attribute -> check names) is missing: a
+        check must never pass for want of its input."""
+        for attribute, checks in needs.items():
+            if getattr(self, attribute) is not None:
+                continue
+            name = DATA_NAMES[attribute]
+            where = f'{self.place}/' if self.place is not None else ''
+            raise FileError(f'{where}{name}: no such file (needed by '
+                            f'{", ".join(sorted(checks))})')
 
     @classmethod
     def from_source(cls, source: str | os.PathLike[str] | None = None,
@@ -96,6 +120,7 @@ class Context:
         found.update(given)  # type: ignore[arg-type]
         loaded = {k: DataFile.read(v) if v is not None else None  # type: ignore[arg-type]
                   for k, v in found.items()}
+        rest.setdefault('place', place)
         return cls(**loaded, **rest)  # type: ignore[arg-type]
 
     # -- indexes shared by the checks ----------------------------------------
@@ -120,6 +145,11 @@ class Context:
     @functools.cached_property
     def backported(self) -> set[str]:
         return self.backports.keys() if self.backports else set()
+
+    @property
+    def strict(self) -> bool:
+        """The gate's style rules apply: any branch but a stable one."""
+        return not self.branch.startswith('stable/')
 
     def sources(self) -> list[Source]:
         return self.project.sources if self.project else []

@@ -34,6 +34,7 @@ class InGlobal(LineCheck):
     name = 'in-global'
     description = 'every dependency is in the global list or the denylist'
     scope = PROJECT
+    needs = ('global_reqs', 'denylist')
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -47,6 +48,7 @@ class DataLines(Check):
     description = ('the global and constraint lines of the project\'s '
                    'dependencies parse')
     scope = PROJECT
+    needs = ('global_reqs',)
 
     def check(self, context: Context) -> Iterable[Finding]:
         seen: set[tuple[str, int]] = set()
@@ -81,6 +83,7 @@ class LowerBound(LineCheck):
     name = 'lower-bound'
     description = 'every dependency line has a lower bound (>=, >, ~= or a pin)'
     scope = PROJECT
+    needs = ('denylist',)
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -93,6 +96,7 @@ class Exclusions(LineCheck):
     description = ('exclusions and caps are a subset of the global entry\'s, '
                    'compared as version sets')
     scope = PROJECT
+    needs = ('global_reqs', 'denylist')
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -107,10 +111,34 @@ class Exclusions(LineCheck):
                    f'{",".join(str(s) for s in extra)} (global: {wanted})')
 
 
+class GlobalSpecifiers(LineCheck):
+    name = 'global-specifiers'
+    description = ('every version a specifier names (but !=) is admitted by '
+                   'the global entry (check-constraints -G)')
+    scope = PROJECT
+    needs = ('global_reqs', 'denylist')
+    default = False
+
+    def problems(self, context: Context, line: Line,
+                 req: Requirement) -> Iterable[str]:
+        entry, _ = context.match_global(line)
+        if entry is None or req.url:
+            return  # reported by in-global, direct-reference
+        assert entry.requirement is not None
+        wanted = entry.requirement.specifier
+        for spec in req.specifier:
+            if spec.operator == '!=' or spec.version.endswith('.*'):
+                continue
+            if not wanted.contains(spec.version, prereleases=True):
+                yield (f'{spec} names {spec.version}, which the global list '
+                       f'excludes ({render_specifier(wanted) or "(none)"})')
+
+
 class Markers(LineCheck):
     name = 'markers'
     description = 'markers agree with a global entry (python_version and backports tolerated)'
     scope = PROJECT
+    needs = ('global_reqs', 'denylist')
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -128,15 +156,25 @@ class LineCount(Check):
     name = 'line-count'
     description = 'per package and extra, as many lines as the global list has'
     scope = PROJECT
+    needs = ('global_reqs', 'denylist')
 
     def check(self, context: Context) -> Iterable[Finding]:
         for source in context.sources():
             groups: dict[tuple[str, str], list] = {}
+            seen: set[tuple[object, ...]] = set()
             for line in context.governed(source):
                 req = line.requirement
                 assert req is not None and line.key is not None
                 if line.key not in context.global_by_key:
                     continue
+                # the job counts records as a set: a line repeated exactly
+                # counts once (duplicates reports it, on master)
+                record = (line.key, frozenset(req.extras),
+                          str(sorted(str(s) for s in req.specifier)),
+                          marker_text(line), line.comment.strip())
+                if record in seen:
+                    continue
+                seen.add(record)
                 for extra in req.extras or ('',):
                     groups.setdefault((line.key, extra), []).append(line)
             for (key, extra), lines in groups.items():
@@ -158,10 +196,13 @@ class LineCount(Check):
 
 class Duplicates(Check):
     name = 'duplicates'
-    description = 'no package listed twice with the same markers in one source'
+    description = ('no package listed twice with the same markers in one '
+                   'source (not on stable/ branches, as the gate)')
     scope = PROJECT
 
     def check(self, context: Context) -> Iterable[Finding]:
+        if not context.strict:
+            return
         for source in context.sources():
             for line in repeated(source.requirement_lines(), _identity):
                 yield self.finding(source.label, line.lineno,
@@ -180,6 +221,7 @@ class UpperConstraint(LineCheck):
     name = 'upper-constraint'
     description = 'the upper-constraints version is admitted by the project\'s specifiers'
     scope = PROJECT
+    needs = ('global_reqs', 'upper', 'denylist')
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -208,6 +250,7 @@ class Spelling(LineCheck):
     name = 'spelling'
     description = 'names are spelt as in the global list (case, punctuation)'
     scope = PROJECT
+    needs = ('global_reqs',)
     severity = WARNING
     over = 'declared'
 
@@ -244,9 +287,13 @@ class PipOptions(Check):
                         + ' is not checked')
 
 
+#: The build backend the gate requires on master.
+PBR_BACKEND = 'pbr.build'
+
+
 class BuildBackend(Check):
     name = 'build-backend'
-    description = 'on master/main, pyproject.toml declares its build backend'
+    description = 'on master/main, pyproject.toml builds with pbr.build'
     scope = PROJECT
 
     def check(self, context: Context) -> Iterable[Finding]:
@@ -267,6 +314,12 @@ class BuildBackend(Check):
         if not isinstance(system, dict) or not system.get('build-backend'):
             yield self.finding('pyproject.toml', None, '',
                                'no [build-system] build-backend')
+        elif system.get('build-backend') != PBR_BACKEND:
+            yield self.finding('pyproject.toml', None, '',
+                               f'[build-system] build-backend is '
+                               f'{system.get("build-backend")!r}, not '
+                               f'{PBR_BACKEND!r} (required on '
+                               f'{context.branch})')
         elif not system.get('requires'):
             yield self.finding('pyproject.toml', None, '',
                                'no [build-system] requires')

@@ -37,6 +37,7 @@ class NoCaps(LineCheck):
     name = 'no-caps'
     description = 'the global list caps no versions (a cap needs a reason)'
     scope = DATA
+    needs = ('global_reqs',)
     severity = WARNING
     over = 'global'
 
@@ -52,6 +53,7 @@ class NoBareNames(LineCheck):
     name = 'no-bare-names'
     description = 'every global entry states a minimum version (2015-era policy)'
     scope = DATA
+    needs = ('global_reqs',)
     severity = WARNING
     default = False
     over = 'global'
@@ -68,6 +70,7 @@ class LicenceComment(LineCheck):
     description = 'every global entry carries a licence comment'
     scope = DATA
     over = 'global'
+    needs = ('global_reqs',)
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
@@ -80,6 +83,7 @@ class LicencePolicy(LineCheck):
     description = ('Apache, BSD, MIT, PSF, LGPL accepted; GPL, AGPL refused; '
                    'other licences flagged for review')
     scope = DATA
+    needs = ('global_reqs',)
     severity = ERROR
     over = 'global'
 

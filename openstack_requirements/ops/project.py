@@ -347,6 +347,7 @@ class PyprojectToml(DependencyFile):
             source_label = f'{label} {where}'
             lines = []
             spans[source_label] = []
+            finder.offset = _array_start(text, section, group)
             for item in array:
                 if not isinstance(item, str):
                     continue  # {include-group = "..."}
@@ -585,6 +586,46 @@ def _toml_arrays(document: Any) -> Iterator[tuple[str, str | None, Any]]:
     for name, array in document.get('dependency-groups', {}).items():
         if isinstance(array, list):
             yield 'dependency-groups', name, array
+
+
+#: Where each source's array is set: its table, and its key there (the
+#: extra or group name when ``None``); for optional dependencies, the key
+#: of the ``[project]`` table they may be set under instead.
+_ARRAY_PLACES = {
+    'project.dependencies': (('project',), 'dependencies'),
+    'project.optional-dependencies': (
+        ('project', 'optional-dependencies'), None),
+    'dependency-groups': (('dependency-groups',), None),
+}
+
+
+def _array_start(text: str, section: str, group: str | None) -> int:
+    """The offset in ``text`` where the array of ``section`` (and
+    ``group``) is set, so that its strings are found in their own table
+    and not where the same text stands earlier (in ``[build-system]``, or
+    in another table first in the file). 0 when it is not found."""
+    table, key = _ARRAY_PLACES[section]
+    key = key if key is not None else group or ''
+    found = _key_in_table(text, table, key)
+    if found is None and section == 'project.optional-dependencies':
+        # [project] optional-dependencies = {...} or optional-dependencies.x
+        found = _key_in_table(text, ('project',), 'optional-dependencies')
+    return found if found is not None else 0
+
+
+def _key_in_table(text: str, table: tuple[str, ...], key: str) -> int | None:
+    quoted = r'\s*\.\s*'.join(rf'["\']?{re.escape(part)}["\']?'
+                              for part in table)
+    header = re.search(rf'^[ \t]*\[[ \t]*{quoted}[ \t]*\][ \t]*(?:#.*)?$',
+                       text, re.MULTILINE)
+    if header is None:
+        return None
+    end = re.compile(r'^[ \t]*\[', re.MULTILINE).search(text, header.end())
+    stop = end.start() if end else len(text)
+    assignment = re.compile(
+        rf'^[ \t]*["\']?{re.escape(key)}["\']?[ \t]*[=.]', re.MULTILINE)
+    found = assignment.search(text, header.end(), stop)
+    return found.start() if found else header.end()
 
 
 class _LineFinder:

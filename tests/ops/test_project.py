@@ -131,3 +131,29 @@ def test_find_listed_projects(tmp_path: Path) -> None:
          ('openstack/oslo.db', tmp_path / 'oslo.db')], ['x/gone'])
     with pytest.raises(FileError, match='no such directory'):
         find_listed_projects(listed, tmp_path / 'nope')
+
+
+@pytest.mark.parametrize('text, expected', [
+    # the same string in [build-system] requires, above
+    ('[build-system]\nrequires = ["pbr>=6.1.1"]\n\n[project]\nname = "x"\n'
+     'dependencies = [\n  "pbr>=6.1.1",\n]\n',
+     {'[project.dependencies]': [7]}),
+    # [dependency-groups] first in the file
+    ('[dependency-groups]\ntest = ["pytest"]\n\n[project]\nname = "x"\n'
+     'dependencies = ["pytest"]\n[project.optional-dependencies]\nfoo = [\n'
+     '"pytest",\n]\n',
+     {'[project.dependencies]': [6],
+      '[project.optional-dependencies] foo': [9],
+      '[dependency-groups] test': [2]}),
+    # dotted and quoted keys
+    ('[project]\nname = "x"\noptional-dependencies.a = [\n  "pytest"]\n'
+     '[dependency-groups]\n"a" = ["pytest"]\n',
+     {'[project.optional-dependencies] a': [4], '[dependency-groups] a': [6]}),
+])
+def test_pyproject_positions_come_from_the_table(
+        tmp_path: Path, text: str, expected: dict[str, list[int]]) -> None:
+    (tmp_path / 'pyproject.toml').write_text(text)
+    project = read_project(tmp_path)
+    assert {s.label.removeprefix('pyproject.toml '):
+            [line.lineno for line in s.lines]
+            for s in project.sources} == expected

@@ -41,6 +41,7 @@ class Impact(base.Lister):
                  'denylist (default: the working directory, else the '
                  'shipped data)')
         base.add_projects(parser)
+        base.add_include(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
@@ -52,7 +53,7 @@ class Impact(base.Lister):
         before = impact.Snapshot.base(args.base, source)
         selection = base.selected_projects(self, args, source, quiet=True)
         report = impact.impact(before, proposed, selection.found,
-                               selection.missing)
+                               selection.missing, args.include)
         for _name, reason in report.unreadable:
             self.warn(reason)
         self.warn(f'{before.label} -> {proposed.label}: {report.summary()}')

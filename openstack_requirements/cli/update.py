@@ -137,7 +137,8 @@ class UpdateRequirements(base.Lister):
 
         outcomes = commit.commit_projects(
             roots, global_list, policy, args.soft_update, branch=args.branch,
-            change_id=args.change_id, progress=progress)
+            change_id=args.change_id, include=args.include,
+            progress=progress)
         rows: list[tuple[str, ...]] = []
         for outcome in outcomes:
             rows.extend(row.as_tuple() for row in outcome.rows)

@@ -11,9 +11,10 @@ from openstack_requirements.cli import base
 class WhoUses(base.Lister):
     """List every project line that declares a package.
 
-    Reads every dependency source of each project as update-requirements
-    does (requirements*.txt files, setup.cfg extras, pyproject.toml
-    dependencies, optional dependencies and dependency groups) and matches
+    Reads every dependency source of each project (every requirements
+    file, governed by the sync or not, as upstream's grep-all does;
+    setup.cfg extras; pyproject.toml dependencies, optional dependencies
+    and dependency groups) and matches
     names canonically (oslo.config, oslo_config and Oslo-Config are one
     package). Each line comes with its specifier, markers and the upper
     constraint of --source that applies to it. Projects are the

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from openstack_requirements.errors import ParseError, RequirementsError
@@ -58,7 +58,7 @@ def commit_projects(roots: Iterable[str | os.PathLike[str]],
                     global_list: sync.GlobalList,
                     policy: sync.Policy = sync.Policy.MERGE,
                     soft: bool = False, *, branch: str | None = None,
-                    change_id: bool = False,
+                    change_id: bool = False, include: Sequence[str] = (),
                     progress: Callable[[Path], None] | None = None
                     ) -> list[Outcome]:
     outcomes = []
@@ -68,15 +68,16 @@ def commit_projects(roots: Iterable[str | os.PathLike[str]],
             progress(path)
         try:
             outcomes.append(_one(path, global_list, policy, soft, branch,
-                                 change_id))
+                                 change_id, include))
         except RequirementsError as err:
             outcomes.append(Outcome(path, FAILED, err.render()))
     return outcomes
 
 
 def _one(root: Path, global_list: sync.GlobalList, policy: sync.Policy,
-         soft: bool, branch: str | None, change_id: bool) -> Outcome:
-    project = read_project(root)
+         soft: bool, branch: str | None, change_id: bool,
+         include: Sequence[str]) -> Outcome:
+    project = read_project(root, include)
     top = git.toplevel(root)
     if top is None:
         return Outcome(root, REFUSED, 'not in a git work tree')
@@ -89,7 +90,7 @@ def _one(root: Path, global_list: sync.GlobalList, policy: sync.Policy,
     if branch and on_branch != branch and git.branch_exists(root, branch):
         git.switch(root, branch)
         on_branch = branch
-        project = read_project(root)  # the branch's own files
+        project = read_project(root, include)  # the branch's own files
     planned = sync.sync_project(project, global_list, policy, soft)
     if planned.problems:
         return Outcome(root, FAILED, '; '.join(str(p) for p in planned.problems),

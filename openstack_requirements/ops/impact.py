@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from packaging.markers import Marker
@@ -322,16 +322,19 @@ class Report:
 
 def impact(base: Snapshot, proposed: Snapshot,
            found: Iterable[tuple[str, Path]],
-           missing: Iterable[str] = ()) -> Report:
+           missing: Iterable[str] = (), include: Sequence[str] = (),
+           unsynced: frozenset[str] = frozenset({'hacking'})) -> Report:
     """The report of what changing ``base`` into ``proposed`` does to the
-    projects ``found`` (``(name, directory)`` pairs)."""
+    projects ``found`` (``(name, directory)`` pairs): their governed files
+    and those matching ``include``. As update-requirements by default,
+    the packages ``unsynced`` are not synced."""
     changes = compare(base, proposed)
-    index = usage.declarations(found)
+    index = usage.declarations(found, include)
     by_key: dict[str, list[PackageChange]] = {}
     for change in changes:
         by_key.setdefault(change.key, []).append(change)
 
-    governed = {c.key for c in changes if c.governs}
+    governed = {c.key for c in changes if c.governs} - unsynced
     base_sync = _restricted(base.global_list, governed)
     new_sync = _restricted(proposed.global_list, governed)
     base_upper, new_upper = base.upper, proposed.upper

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from packaging.markers import Marker
@@ -24,6 +24,8 @@ from packaging.utils import canonicalize_name
 from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.model import Line, render_specifier
 from openstack_requirements.ops.project import (
+    SUBDIRS,
+    TOP_PATTERNS,
     Project,
     Source,
     find_listed_projects,
@@ -86,14 +88,16 @@ class Declarations:
         return self.uses.get(key, [])
 
 
-def declarations(found: Iterable[tuple[str, Path]]) -> Declarations:
-    """Read every project; index its requirement lines by name."""
+def declarations(found: Iterable[tuple[str, Path]],
+                 include: Sequence[str] = ()) -> Declarations:
+    """Read every project (the governed files, and those matching
+    ``include``); index its requirement lines by name."""
     projects: dict[str, Project] = {}
     uses: dict[str, list[Use]] = {}
     unreadable: list[tuple[str, RequirementsError]] = []
     for name, path in found:
         try:
-            project = read_project(path)
+            project = read_project(path, include)
         except RequirementsError as err:
             unreadable.append((name, err))
             continue
@@ -172,13 +176,20 @@ WHO_USES_COLUMNS = ('Project', 'File', 'Line', 'Package', 'Specifier',
                     'Markers', 'Constraint')
 
 
+#: Every requirements file a project may hold, governed or not (as
+#: upstream's grep-all looks).
+EVERY_FILE = (*TOP_PATTERNS, *(f'{sub}/*requirements*.txt' for sub in SUBDIRS))
+
+
 def who_uses(name: str, found: Iterable[tuple[str, Path]],
-             upper: Mapping[str, list[Line]]
+             upper: Mapping[str, list[Line]],
+             include: Sequence[str] = EVERY_FILE
              ) -> tuple[list[tuple[str | int, ...]], Declarations]:
     """One row per project line declaring ``name``, with the constraint
-    that applies to it."""
+    that applies to it; every requirements file is read unless
+    ``include`` says otherwise."""
     key = canonicalize_name(name)
-    index = declarations(found)
+    index = declarations(found, include)
     rows: list[tuple[str | int, ...]] = []
     pins = upper.get(key, [])
     for use in index.of(key):

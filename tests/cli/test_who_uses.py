@@ -13,12 +13,14 @@ from tests.conftest import ROOT, TREES
 @pytest.fixture
 def checkouts(tmp_path: Path) -> Path:
     """nova (real), and a project declaring oslo.config in every kind of
-    source, spelt four ways."""
+    source, spelt four ways, in a file the sync does not govern too."""
     root = tmp_path / 'src'
     shutil.copytree(TREES / 'nova-2026-08-21', root / 'openstack' / 'nova')
     demo = root / 'demo'
     demo.mkdir()
     (demo / 'requirements.txt').write_text('pbr>=6.1.1\noslo_config>=9.0.0\n')
+    (demo / 'tools').mkdir()
+    (demo / 'tools' / 'requirements.txt').write_text('# not governed\noslo.config<12\n')
     (demo / 'setup.cfg').write_text(
         '[metadata]\nname = demo\n\n[extras]\ntrace =\n'
         "  Oslo-Config>=9.1.0:python_version>='3.10'  # Apache-2.0\n")
@@ -41,6 +43,8 @@ def test_every_line_of_every_source(run_app, checkouts: Path,
          '', '10.7.0'),
         ('openstack/demo', 'requirements.txt', 2, 'oslo_config', '>=9.0.0',
          '', '10.7.0'),
+        ('openstack/demo', 'tools/requirements.txt', 2, 'oslo.config', '<12',
+         '', '10.7.0'),
         ('openstack/demo', 'setup.cfg [extras] trace', 6, 'Oslo-Config',
          '>=9.1.0', "python_version>='3.10'", '10.7.0'),
         ('openstack/demo', 'pyproject.toml [project.dependencies]', 3, 'Oslo.Config', '',
@@ -51,7 +55,7 @@ def test_every_line_of_every_source(run_app, checkouts: Path,
     assert list(result.json()[0]) == ['Project', 'File', 'Line', 'Package',
                                       'Specifier', 'Markers', 'Constraint']
     assert '1 projects of' in result.stderr  # openstack/absent
-    assert '5 lines in 2 projects declare OSLO_CONFIG' in result.stderr
+    assert '6 lines in 2 projects declare OSLO_CONFIG' in result.stderr
 
 
 def test_project_dirs_and_the_default_projects_list(run_app, checkouts: Path) -> None:

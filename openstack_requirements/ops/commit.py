@@ -81,7 +81,7 @@ def _one(root: Path, global_list: sync.GlobalList, policy: sync.Policy,
     top = git.toplevel(root)
     if top is None:
         return Outcome(root, REFUSED, 'not in a git work tree')
-    governed = [f.path for f in project.files]
+    governed = [os.path.relpath(f.path, root) for f in project.files]
     dirty = git.dirty(root, governed)
     if dirty:
         return Outcome(root, REFUSED,
@@ -127,7 +127,9 @@ def commit_message(root: Path, rows: Iterable[sync.Row]) -> str:
         by_file.setdefault(label, []).append(
             f'  {row.package}: {_describe(row.old, pbr, "(none)")} -> '
             f'{_describe(row.new, pbr, "(removed)")}')
-    body = ''.join(f'{label}\n' + ''.join(f'{line}\n' for line in lines)
+    # a line may be reported twice (a change and a note about it)
+    body = ''.join(f'{label}\n' + ''.join(f'{line}\n'
+                                          for line in dict.fromkeys(lines))
                    for label, lines in by_file.items())
     return f'{SUBJECT}\n\n{body}'
 

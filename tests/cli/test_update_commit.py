@@ -137,15 +137,23 @@ def test_commit_content_message_trailer_refusal(run_app, source: Path,
     assert git(small, 'rev-list', '--count', 'HEAD') == '2\n'
 
 
-def test_branch_and_change_id(run_app, source: Path, root: Path) -> None:
-    small = root / 'openstack' / 'small'
+def test_branch_and_change_id(run_app, source: Path, root: Path,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(root)
+    small = Path('openstack', 'small')  # relative to the working directory
     args = ('update-requirements', '--commit', '--source', str(source),
             str(small), '-f', 'json')
+    (small / 'requirements.txt').write_text('oslo.config>=7.0.0\n')
+    refused = run_app(*args)
+    assert outcomes(refused)['small'] == ('not committed: uncommitted '
+                                          'changes in requirements.txt')
+    git(small, 'checkout', '-q', '--', 'requirements.txt')
     result = run_app(*args, '--branch', 'sync-reqs', '--change-id')
     assert result.code == 0, result
     assert outcomes(result)['small'].endswith(' on branch sync-reqs')
     assert git(small, 'rev-parse', '--abbrev-ref', 'HEAD') == 'sync-reqs\n'
     assert git(small, 'log', '-1', '--format=%s', 'master') == 'Initial import\n'
+    assert git(small, 'show', '--name-only', '--format=', 'HEAD') == 'requirements.txt\n'
     message = git(small, 'log', '-1', '--format=%B')
     [change_id] = re.findall(r'^Change-Id: (I[0-9a-f]{40})$', message, re.M)
     # back on master, the branch already holds the sync: nothing to do

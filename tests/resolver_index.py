@@ -138,8 +138,11 @@ class SimpleIndex:
         self.wheels = Path(wheels)
         self.root = root
         self.url = ''
-        #: The paths requested so far.
+        #: The paths requested so far by the resolver.
         self.requests: list[str] = []
+        #: The paths openstack-requirements itself asked for (to read a
+        #: wheel's metadata name or an sdist's PKG-INFO).
+        self.ours: list[str] = []
         self.publish()
 
     def publish(self) -> None:
@@ -156,7 +159,12 @@ class SimpleIndex:
         for name, wheel_names in projects.items():
             page = self.root / 'simple' / name
             page.mkdir(parents=True, exist_ok=True)
-            links = ''.join(f'<a href="../../files/{w}">{w}</a>\n' for w in wheel_names)
+            # as real indexes do, with each file's hash (pylock output needs
+            # them; without, uv would download every file to hash it)
+            links = ''.join(
+                f'<a href="../../files/{w}#sha256='
+                f'{hashlib.sha256((files / w).read_bytes()).hexdigest()}">{w}</a>\n'
+                for w in wheel_names)
             (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
             os.utime(page / 'index.html', (later, later))
 
@@ -173,7 +181,9 @@ def serve_simple_index(wheels: str | Path) -> Iterator[SimpleIndex]:
             super().__init__(*args, directory=str(root), **kwargs)
 
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-            index.requests.append(self.path)
+            agent = self.headers.get('User-Agent', '')
+            (index.ours if agent.startswith('openstack-requirements')
+             else index.requests).append(self.path)
             super().do_GET()
 
         def end_headers(self) -> None:

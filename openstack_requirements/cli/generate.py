@@ -17,10 +17,14 @@ class GenerateConstraints(base.Lister):
 
     Resolves REQUIREMENTS for each Python given with -p (uv needs no
     interpreter for a bare version such as 3.12) and merges the results
-    into one constraints file: name===version, with a python_version
-    marker on the lines that hold only for some of the Pythons. Prints the
-    file, or writes it with --output; with --diff BASELINE, prints what
-    changed against BASELINE instead. Progress goes to stderr.
+    into one constraints file: the shipped file's header (or the output
+    file's own), then name===version with names as each package spells
+    them, a python_version marker on the lines that hold only for some of
+    the Pythons. Nothing is built: a release offering only an sdist is
+    resolved from the dependencies its PKG-INFO (or the index) declares,
+    and listed on stderr. Prints the file, or writes it with --output;
+    with --diff BASELINE, prints what changed against BASELINE instead.
+    Progress goes to stderr; -v adds the size of the resolver's cache.
     """
 
     _text_only = False
@@ -36,11 +40,16 @@ class GenerateConstraints(base.Lister):
         parser.add_argument(
             '-r', '--requirements', required=True, metavar='FILE',
             help='requirements to resolve (global-requirements.txt)')
-        base.add_denylist(parser)
+        # -d as the reference's callers spell it (-b, --blacklist: older).
+        parser.add_argument(
+            '-d', '-b', '--denylist', '--blacklist', dest='denylist',
+            metavar='FILE',
+            help='excluded-packages file (denylist.txt or blacklist.txt)')
         parser.add_argument(
             '--version-map', action='append', default=[], metavar='SRC:DST',
             help='reuse the resolution of Python SRC for Python DST '
-                 '(unless DST is given with -p); repeatable')
+                 '(unless DST is given with -p; ignored when SRC is not); '
+                 'repeatable')
         parser.add_argument(
             '--resolver', default='uv', metavar='NAME',
             help='resolver plugin: uv (default; no interpreters needed) or '
@@ -62,6 +71,13 @@ class GenerateConstraints(base.Lister):
         parser.add_argument('--diff', metavar='BASELINE', dest='baseline',
                             help='print per package and Python what changed '
                                  'against the constraints file BASELINE')
+        parser.add_argument(
+            '--allow-build', action='store_true',
+            help='let the resolver build an sdist whose dependencies cannot '
+                 'be read without building it (runs its build backend; '
+                 'bindep.txt lists the system packages builds need). '
+                 'Without it nothing is built: sdists are resolved from '
+                 'their PKG-INFO or the index\'s metadata')
         parser.add_argument('--pin-installers', action='store_true',
                             help='pin pip, setuptools and wheel too (left '
                                  'out by default, as pip freeze does)')
@@ -73,68 +89,33 @@ class GenerateConstraints(base.Lister):
 
     def take_action(self, parsed_args: argparse.Namespace
                     ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
-        from openstack_requirements.errors import RequirementsError
-        from openstack_requirements.model import RequirementsFile
-        from openstack_requirements.ops import constraints, files, resolvers
+        from openstack_requirements.ops import generate, resolvers
 
-        requirements = Path(parsed_args.requirements)
-        requirements_text = files.read_text(requirements)
-        excluded = constraints.denylist_names(parsed_args.denylist)
-        if not parsed_args.pin_installers:
-            excluded |= constraints.INSTALLERS
-        baseline = (files.read_text(parsed_args.baseline)
-                    if parsed_args.baseline else None)
-        output = parsed_args.output
-        existing = None
-        if output and Path(output).exists():
-            existing = files.read_text(output)
-
-        targets = [resolvers.target_for(p) for p in parsed_args.pythons]
-        seen: dict[str, str] = {}
-        for spec, target in zip(parsed_args.pythons, targets, strict=True):
-            if target.python in seen:
-                raise RequirementsError(
-                    f'-p {spec}: Python {target.python} is already given '
-                    f'(-p {seen[target.python]})')
-            seen[target.python] = spec
-        mapping = constraints.parse_version_map(parsed_args.version_map,
-                                                list(seen))
-        resolver = resolvers.load(parsed_args.resolver)
-        targets = [resolver.prepare(t) for t in targets]
-        options = resolvers.ResolverOptions(
-            index_url=parsed_args.index_url,
-            find_links=tuple(parsed_args.find_links),
-            no_index=parsed_args.no_index,
-            timeout=parsed_args.timeout)
-
-        results = resolvers.resolve_all(
-            resolver, requirements.resolve(), targets, options,
-            progress=self.warn)
-        for dst, src in mapping.items():
-            results[dst] = results[src]
-        spellings = constraints.spellings_of(
-            existing or '', baseline or '', requirements_text)
-        lines = constraints.order_lines(
-            constraints.merge(results, exclude=excluded, spellings=spellings),
-            parsed_args.order)
-        header = constraints.leading_comments(existing) if existing else ''
-        text = constraints.render(lines, header)
-
-        if output:
-            changes = files.Changeset()
-            changes.add(output, existing, text)
-            changes.write()
-        if baseline is None:
-            if not output:
-                self.app.stdout.write(text)
+        request = generate.Request(
+            requirements=Path(parsed_args.requirements),
+            pythons=parsed_args.pythons,
+            denylist=parsed_args.denylist,
+            version_map=parsed_args.version_map,
+            resolver=parsed_args.resolver,
+            options=resolvers.ResolverOptions(
+                index_url=parsed_args.index_url,
+                find_links=tuple(str(Path(p).absolute()) if '://' not in p
+                                 else p for p in parsed_args.find_links),
+                no_index=parsed_args.no_index,
+                timeout=parsed_args.timeout,
+                allow_build=parsed_args.allow_build,
+                cache_report=self.verbose),
+            output=parsed_args.output,
+            baseline=parsed_args.baseline,
+            pin_installers=parsed_args.pin_installers,
+            order=parsed_args.order)
+        result = generate.generate(request, progress=self.warn)
+        if result.differences is None:
+            if not parsed_args.output:
+                self.app.stdout.write(result.text)
             self._text_only = True
             return (), ()
-        pythons = sorted(results, key=constraints.python_key)
-        old = constraints.per_python(
-            RequirementsFile.parse(baseline, parsed_args.baseline), pythons)
-        new = constraints.per_python(RequirementsFile.parse(text), pythons)
-        rows = [d.row() for d in constraints.compare(old, new)]
-        return COLUMNS, rows
+        return COLUMNS, [d.row() for d in result.differences]
 
     def produce_output(self, parsed_args: argparse.Namespace,
                        column_names: Sequence[str],

@@ -340,8 +340,10 @@ def contains(constraints: RequirementsFile, name: str) -> bool:
 def parse_version_map(entries: Iterable[str], pythons: Iterable[str]
                       ) -> dict[str, str]:
     """``--version-map SRC:DST`` entries as ``{dst: src}``; DST reuses the
-    resolution of SRC, one of ``pythons``. A DST among ``pythons`` is
-    resolved for itself, as the reference does."""
+    resolution of SRC. As the reference does, an entry whose SRC is not
+    among ``pythons`` is ignored (so a two-way map ``3.11:3.12`` and
+    ``3.12:3.11`` serves whichever of the two is resolved), and a DST
+    among ``pythons`` is resolved for itself."""
     given = list(pythons)
     mapping: dict[str, str] = {}
     for entry in entries:
@@ -351,16 +353,13 @@ def parse_version_map(entries: Iterable[str], pythons: Iterable[str]
                 f'--version-map {entry}: expected SRC:DST, two Python '
                 'versions such as 3.12:3.13')
         src, dst = parts
-        if src not in given:
-            raise RequirementsError(
-                f'--version-map {entry}: Python {src} is not one of the '
-                f'Pythons resolved ({", ".join(given) or "none"})')
+        if src not in given or dst in given:
+            continue
         if dst in mapping and mapping[dst] != src:
             raise RequirementsError(
                 f'--version-map {entry}: Python {dst} is already mapped '
                 f'from {mapping[dst]}')
-        if dst not in given:
-            mapping[dst] = src
+        mapping[dst] = src
     return mapping
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
+from openstack_requirements.ops.generate import shipped_header
 from tests import resolver_index
 from tests.ops.test_resolvers import interpreter
 
@@ -30,24 +31,31 @@ def gen(run_app, world, tmp_path, tmp_path_factory, monkeypatch):
 
 
 FOUR = ['-p', '3.10', '-p', '3.11', '-p', '3.12', '-p', '3.13']
+#: The shipped upper-constraints.txt's header, which every output starts with.
+HEADER = shipped_header()
+
+
+def test_the_shipped_header_is_the_security_warning() -> None:
+    assert HEADER.startswith('# WARNING: OpenStack makes no security guarantees')
+    assert HEADER.endswith('themselves.\n')
 
 
 def test_four_pythons(gen) -> None:
     result = gen(*FOUR, '--order', 'name')
     assert result.code == 0, result.stderr
-    assert result.stdout == (
+    assert result.stdout == HEADER + (
         "alpha===1.0;python_version<='3.10'\n"
         "alpha===2.0;python_version>='3.11' and python_version<='3.12'\n"
         "alpha===3.0;python_version>='3.13'\n"
         'beta===1.0\n'
         "delta===1.9;python_version<='3.11'\n"
         "delta===1.10;python_version>='3.12'\n"
-        'deny-me===1.0\n'
+        'Deny.Me===1.0\n'  # as its metadata spells it
         "eps===1.0;python_version=='3.11'\n"
         "eps===2.0;python_version!='3.11'\n"
         "gamma===1.0;python_version<='3.11'\n"
         'top===1.0\n')
-    for line in result.stdout.splitlines():
+    for line in result.stdout[len(HEADER):].splitlines():
         Requirement(line)
     for python in ('3.10', '3.11', '3.12', '3.13'):
         assert f'Python {python}: ' in result.stderr
@@ -56,8 +64,8 @@ def test_four_pythons(gen) -> None:
 def test_two_and_three_pythons_denylist_and_spelling(gen, tmp_path) -> None:
     deny = tmp_path / 'denylist.txt'
     deny.write_text('# not ours\ndeny_me  # canonical match\n')
-    result = gen('-p', '3.10', '-p', '3.13', '-b', str(deny), '--order', 'name')
-    assert result.stdout == (
+    result = gen('-p', '3.10', '-p', '3.13', '-d', str(deny), '--order', 'name')
+    assert result.stdout == HEADER + (
         "alpha===1.0;python_version<='3.10'\nalpha===3.0;python_version>='3.13'\n"
         'beta===1.0\n'
         "delta===1.9;python_version<='3.10'\ndelta===1.10;python_version>='3.13'\n"
@@ -80,7 +88,7 @@ def test_version_map_and_sha1_order(gen) -> None:
     assert 'alpha===3.0' not in mapped.stdout
     both = gen('-p', '3.10', '-p', '3.12', '-p', '3.13', '--version-map', '3.12:3.13')
     assert "alpha===3.0;python_version>='3.13'\n" in both.stdout  # 3.13 given: resolved
-    lines = mapped.stdout.splitlines()
+    lines = mapped.stdout[len(HEADER):].splitlines()
     keys = [hashlib.sha1(line.split('=')[0].encode()).hexdigest() for line in lines]
     assert keys == sorted(keys) and lines != sorted(lines)
     assert lines.index("delta===1.9;python_version<='3.10'") + 1 == lines.index(
@@ -150,6 +158,6 @@ def test_installers_are_left_out_unless_asked(run_app, tmp_path, monkeypatch) ->
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['builder'])
     base = ('generate-constraints', '-r', str(reqs), '-p', '3.12',
             '--find-links', str(wheels), '--no-index', '--order', 'name')
-    assert run_app(*base).stdout == 'builder===1.0\n'
-    assert run_app(*base, '--pin-installers').stdout == (
+    assert run_app(*base).stdout == HEADER + 'builder===1.0\n'
+    assert run_app(*base, '--pin-installers').stdout == HEADER + (
         'builder===1.0\nsetuptools===80.0\nwheel===0.45\n')

@@ -110,16 +110,22 @@ def test_per_python_and_compare() -> None:
 @pytest.mark.parametrize('entries, message', [
     (['3.12'], 'expected SRC:DST'),
     (['3.11:3.12:3.13'], 'expected SRC:DST'),
-    (['3.9:3.12'], 'Python 3.9 is not one of the Pythons resolved'),
+    (['3.11:3.12', '3.10:3.12'], 'Python 3.12 is already mapped from 3.11'),
 ])
 def test_bad_version_map(entries, message) -> None:
     with pytest.raises(RequirementsError, match=message):
-        constraints.parse_version_map(entries, ['3.11'])
+        constraints.parse_version_map(entries, ['3.11', '3.10'])
 
 
 def test_version_map() -> None:
     assert constraints.parse_version_map(['3.11:3.12', '3.11:3.10'],
                                          ['3.11', '3.10']) == {'3.12': '3.11'}
+    # the reference's two-way map: an unresolved source is ignored
+    two_way = ['3.11:3.12', '3.12:3.11']
+    assert constraints.parse_version_map(two_way, ['3.11']) == {'3.12': '3.11'}
+    assert constraints.parse_version_map(two_way, ['3.12']) == {'3.11': '3.12'}
+    assert constraints.parse_version_map(two_way, ['3.11', '3.12']) == {}
+    assert constraints.parse_version_map(['3.9:3.12'], ['3.11']) == {}
 
 
 # -- edit (the reference's scenarios, and what it got wrong) ----------------

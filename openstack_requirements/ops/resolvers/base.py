@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import dataclasses
 import os
 import re
@@ -10,7 +11,7 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,14 @@ class ResolverOptions:
     no_index: bool = False
     #: Seconds one resolution may take (network and all); None: no limit.
     timeout: float | None = None
+    #: Let the resolver build an sdist whose metadata it cannot read
+    #: otherwise (runs the sdist's build backend).
+    allow_build: bool = False
+    #: Say how much the resolver's cache grew.
+    cache_report: bool = False
+    #: Names likely among the pins (the last resolution's), whose index
+    #: pages a resolver may read ahead.
+    hints: tuple[str, ...] = ()
 
     def index_arguments(self, index_url: bool = True) -> list[str]:
         """The index options as pip and uv spell them (``--index-url``
@@ -128,6 +137,9 @@ def clean_environment(drop: Sequence[str], keep: Sequence[str] = (),
     return env
 
 
+Progress = Callable[[str], None]
+
+
 class Resolver(abc.ABC):
     """A way to resolve a requirements file for one Python, installing
     nothing. Stateless; one instance may resolve several targets at once."""
@@ -154,14 +166,31 @@ class Resolver(abc.ABC):
         interpreter if the driver needs one)."""
         return target
 
+    @contextlib.contextmanager
+    def session(self, options: ResolverOptions,
+                progress: Progress | None = None,
+                requirements: Path | None = None,
+                targets: Sequence[Target] = ()) -> Iterator[None]:
+        """The span of one run's resolutions of ``requirements`` for
+        ``targets`` (what they share lives as long); may say what it
+        learnt through ``progress`` at its end."""
+        yield
+
+    def finish(self, results: dict[str, dict[str, Pin]]
+               ) -> dict[str, dict[str, Pin]]:
+        """The results of a session's resolutions, completed (names as
+        the packages spell them, where the driver learns them late)."""
+        return results
+
     def run(self, argv: Sequence[str], target: Target, options: ResolverOptions,
-            env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+            env: Mapping[str, str], cwd: Path | None = None
+            ) -> subprocess.CompletedProcess[str]:
         """Run the resolver process; a failure or a timeout becomes a
         :class:`ResolutionError` carrying the resolver's explanation."""
         try:
             done = subprocess.run(
                 list(argv), capture_output=True, text=True, env=dict(env),
-                timeout=options.timeout, stdin=subprocess.DEVNULL)
+                timeout=options.timeout, stdin=subprocess.DEVNULL, cwd=cwd)
         except subprocess.TimeoutExpired:
             raise ResolutionError(
                 target.python, self.name,
@@ -177,9 +206,6 @@ class Resolver(abc.ABC):
     def explain(self, stdout: str, stderr: str) -> str:
         """The part of the resolver's output that explains a failure."""
         return stderr or stdout
-
-
-Progress = Callable[[str], None]
 
 
 def resolve_all(resolver: Resolver, requirements: Path,
@@ -218,7 +244,8 @@ def resolve_all(resolver: Resolver, requirements: Path,
         waves = [ordered[:1], ordered[1:]]
     results: dict[str, dict[str, Pin]] = {}
     failures: list[ResolutionError] = []
-    with ThreadPoolExecutor(max_workers=max(1, len(ordered))) as pool:
+    with resolver.session(options, say, requirements, ordered), \
+            ThreadPoolExecutor(max_workers=max(1, len(ordered))) as pool:
         for wave in waves:
             futures = [(t, pool.submit(one, t)) for t in wave]
             for target, future in futures:
@@ -226,6 +253,8 @@ def resolve_all(resolver: Resolver, requirements: Path,
                     results[target.python] = future.result()
                 except ResolutionError as err:
                     failures.append(err)
+        if not failures:
+            results = resolver.finish(results)
     if len(failures) == 1:
         raise failures[0]
     if failures:

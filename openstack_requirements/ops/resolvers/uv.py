@@ -3,21 +3,42 @@
 uv resolves for any ``--python-version`` without an interpreter of that
 version, so every target resolves on one machine. uv is kept from its user
 configuration (``--no-config``, no ``UV_*`` variables but the cache
-location) and from downloading interpreters; it reads only the settings
+location, no ``VIRTUAL_ENV``), from the caller's working directory and
+``.venv`` (it runs in a directory of its own and is named the interpreter
+it may use), and from downloading interpreters; it reads only the settings
 this module writes for the run (:func:`config`).
+
+No sdist is built to learn its dependencies: uv is given them
+(``dependency-metadata``), read from the sdist's ``PKG-INFO`` or from the
+index (:mod:`.static`); and uv runs with an interpreter that cannot build
+(an empty environment, no build isolation), so a build it still tries
+fails at once, before any code of the sdist runs. Such a failure names the
+release: its metadata is read and the resolution runs again. With
+``allow_build`` uv builds as it would by itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-import tempfile
+import os
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin
+from openstack_requirements.ops.resolvers import static
 from openstack_requirements.ops.resolvers.base import (
+    Progress,
     ResolutionError,
     Resolver,
     ResolverOptions,
@@ -27,10 +48,23 @@ from openstack_requirements.ops.resolvers.base import (
 
 #: The user's uv variables that are kept: where the cache is.
 _KEEP = ('UV_CACHE_DIR',)
+#: Other variables that would steer uv or the interpreter it runs.
+_DROP = ('UV_', 'VIRTUAL_ENV', 'CONDA_PREFIX', 'PYTHONPATH', 'PYTHONHOME',
+         'PYTHONUSERBASE', 'PYTHONSTARTUP')
 
 #: The index uv uses when none is given.
 PYPI = 'https://pypi.org/simple'
 
+#: How many releases of a package to read the metadata of when uv asks
+#: for one: it and the next older ones it may backtrack to.
+PREFETCH = 8
+#: How many of a package's newest sdist-only releases to read ahead.
+AHEAD = 3
+#: Bytes of an sdist read ahead at most (its PKG-INFO is most often in
+#: the first few kilobytes of the archive).
+BUDGET = 1 << 20
+#: Resolutions tried for one Python before giving up learning.
+MAX_ATTEMPTS = 60
 
 _FIND_LOCK = threading.Lock()
 
@@ -55,47 +89,61 @@ def _find_uv_binary() -> str:
         raise RequirementsError(f'uv: {err}') from None
 
 
-def config(options: ResolverOptions) -> str | None:
-    """The ``uv.toml`` a resolution runs with, or None when it uses no index.
+def config(options: ResolverOptions,
+           metadata: Iterable[static.Metadata] = ()) -> str:
+    """The ``uv.toml`` a resolution runs with.
 
-    It names the index (``--index-url``, else PyPI) and lets uv keep the
-    index's distribution files once read. A file on an index never changes
-    (a new release is a new file), but an index or mirror that sends no
-    caching headers makes uv ask for every wheel again, each run and each
-    Python, to read metadata it already holds: most of a warm run's time.
-    The index's pages are still asked for every time, so a release made a
-    second ago is seen.
+    It names the index (``--index-url``, else PyPI; none with
+    ``--no-index``) and lets uv keep the index's distribution files once
+    read. A file on an index never changes (a new release is a new file),
+    but an index or mirror that sends no caching headers makes uv ask for
+    every wheel again, each run and each Python, to read metadata it
+    already holds. The index's pages are asked for every time, so a
+    release made a second ago is seen (uv keeps a page with the freshness
+    it was fetched under, so a page cannot be trusted within a run without
+    being trusted by the next). ``metadata`` are the releases whose
+    dependencies uv is told rather than building them.
     """
-    if options.no_index:
-        return None
-    url = options.index_url or PYPI
-    return ('[[index]]\n'
+    parts = []
+    if not options.no_index:
+        url = options.index_url or PYPI
+        parts.append(
+            '[[index]]\n'
             f'url = {json.dumps(url)}\n'
             'default = true\n'
             'cache-control = { files = "max-age=365000000, immutable" }\n')
+    parts.extend(m.toml() for m in metadata)
+    return '\n'.join(parts)
 
 
 def command(requirements: Path, target: Target, options: ResolverOptions,
-            config_file: Path | None = None) -> list[str]:
+            config_file: Path | None = None, python: str | None = None
+            ) -> list[str]:
     """The ``uv pip compile`` command line for ``target``; with
     ``config_file`` (written from :func:`config`), the index is named
-    there."""
+    there; ``python`` is the interpreter uv may use (default: the
+    target's)."""
     argv = [uv_binary(), 'pip', 'compile', str(requirements),
             '--python-version', target.release or target.python,
             '--no-header', '--no-annotate', '--color', 'never',
             '--no-config', '--no-python-downloads']
-    if target.interpreter:
-        argv += ['--python', target.interpreter]
+    python = python or target.interpreter
+    if python:
+        argv += ['--python', python]
     if config_file is not None:
         argv += ['--config-file', str(config_file)]
-    return argv + options.index_arguments(index_url=config_file is None)
+    argv += options.index_arguments(index_url=config_file is None)
+    if not options.allow_build:
+        argv.append('--no-build-isolation')
+    return argv
 
 
 def environment(options: ResolverOptions) -> dict[str, str]:
-    extra = {'UV_NO_CONFIG': '1', 'UV_PYTHON_DOWNLOADS': 'never'}
+    extra = {'UV_NO_CONFIG': '1', 'UV_PYTHON_DOWNLOADS': 'never',
+             'PYTHONNOUSERSITE': '1'}
     if options.timeout:
         extra['UV_HTTP_TIMEOUT'] = str(max(1, int(options.timeout)))
-    return clean_environment(('UV_',), keep=_KEEP, **extra)
+    return clean_environment(_DROP, keep=_KEEP, **extra)
 
 
 def parse_pins(output: str, python: str, resolver: str = 'uv'
@@ -118,30 +166,372 @@ def parse_pins(output: str, python: str, resolver: str = 'uv'
     return pins
 
 
+def parse_pylock(text: str, python: str, resolver: str = 'uv'
+                 ) -> tuple[dict[str, Pin], dict[str, str]]:
+    """The pins of a ``pylock.toml`` (``--format pylock.toml``) and, by
+    canonical name, the URL of one of each pin's wheels."""
+    try:
+        import tomllib
+        data = tomllib.loads(text)
+    except ImportError:  # Python 3.10
+        import tomlkit
+        data = tomlkit.parse(text).unwrap()
+    except ValueError as err:
+        raise ResolutionError(python, resolver,
+                              f'unreadable pylock.toml: {err}') from None
+    pins: dict[str, Pin] = {}
+    wheels: dict[str, str] = {}
+    for package in data.get('packages', ()):
+        name, version = package.get('name'), package.get('version')
+        if not name or not version:
+            raise ResolutionError(python, resolver,
+                                  f'not an exact pin: {package!r}')
+        pin = Pin(str(name), str(version), exact_name=False)
+        pins[pin.key] = pin
+        for wheel in package.get('wheels', ()):
+            if wheel.get('url'):
+                wheels[pin.key] = str(wheel['url'])
+                break
+    return pins, wheels
+
+
+def cache_dir(options: ResolverOptions) -> Path | None:
+    """uv's cache directory for these runs (``UV_CACHE_DIR`` or uv's
+    default)."""
+    if os.environ.get('UV_CACHE_DIR'):
+        return Path(os.environ['UV_CACHE_DIR'])
+    try:
+        done = subprocess.run([uv_binary(), 'cache', 'dir', '--no-config'],
+                              capture_output=True, text=True, timeout=30,
+                              env=environment(options))
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = done.stdout.strip()
+    return Path(found) if done.returncode == 0 and found else None
+
+
+def directory_size(place: Path | None) -> int:
+    if place is None:
+        return 0
+    total = 0
+    for root, _, names in os.walk(place):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+class _Run:
+    """What the resolutions of one run share: a scratch directory, the
+    start time, the metadata learnt, the interpreters uv may use."""
+
+    def __init__(self, options: ResolverOptions, scratch: Path,
+                 progress: Progress | None) -> None:
+        self.options = options
+        self.scratch = scratch
+        self.progress = progress
+        self.start = time.time()
+        self.cache = cache_dir(options)
+        self.size_before = (directory_size(self.cache)
+                            if options.cache_report else 0)
+        self.store = static.Store(
+            self.cache / 'openstack-requirements' / 'sdist-metadata.json'
+            if self.cache is not None else None)
+        self.index = static.Index(
+            None if options.no_index else options.index_url or PYPI,
+            options.find_links, timeout=max(30.0, options.timeout or 0))
+        self.lock = threading.Lock()
+        self.learning: dict[str, threading.Lock] = {}
+        self.pythons: dict[str, str] = {}
+        #: (name, version) -> where its metadata came from, for the pins
+        #: resolved from it.
+        self.used: dict[tuple[str, str], str] = {}
+        self.learnt = 0
+        #: (key, version) -> the metadata Name of a wheel, being read.
+        self.names: dict[tuple[str, str], Future[str | None]] = {}
+        self.name_pool = ThreadPoolExecutor(16)
+
+    def spell(self, pins: dict[str, Pin], wheels: dict[str, str]) -> None:
+        """Read, in the background, how each pin's metadata spells its
+        name (from one of its wheels; kept in the store)."""
+        for key, pin in pins.items():
+            url = wheels.get(key)
+            if pin.exact_name or url is None:
+                continue
+            with self.lock:
+                if (key, pin.version) in self.names:
+                    continue
+                known = self.store.name(url)
+                future: Future[str | None]
+                if known is not None:
+                    future = Future()
+                    future.set_result(known)
+                else:
+                    future = self.name_pool.submit(self._read_name, url)
+                self.names[(key, pin.version)] = future
+
+    def _read_name(self, url: str) -> str | None:
+        name = self.index.wheel_name(url)
+        if name is not None:
+            self.store.put_name(url, name)
+        return name
+
+    def spelt(self, pin: Pin) -> Pin:
+        future = self.names.get((pin.key, pin.version))
+        name = future.result() if future is not None else None
+        if name is None or canonicalize_name(name) != pin.key:
+            return pin
+        return Pin(name, pin.version)
+
+    def python_for(self, target: Target) -> str:
+        """The interpreter uv runs with: the target's or the one running
+        this; without ``allow_build``, an empty environment made from it
+        (nothing there can build)."""
+        base = target.interpreter or os.path.realpath(sys.executable)
+        if self.options.allow_build:
+            return base
+        with self.lock:
+            if base in self.pythons:
+                return self.pythons[base]
+            place = self.scratch / f'python-{len(self.pythons)}'
+            done = subprocess.run(
+                [uv_binary(), 'venv', '--no-config', '--no-project',
+                 '--no-python-downloads', '--quiet', '--python', base,
+                 str(place)],
+                capture_output=True, text=True, cwd=self.scratch,
+                env=environment(self.options), stdin=subprocess.DEVNULL)
+            if done.returncode:
+                raise RequirementsError(
+                    f'uv venv: cannot make an environment from {base}: '
+                    f'{done.stderr.strip()}')
+            found = str(place / 'bin' / 'python')
+            self.pythons[base] = found
+            return found
+
+    def learn(self, name: str, version: str, target: Target) -> bool:
+        """Read the metadata of ``name==version``, which uv wanted to
+        build, and of the releases it may backtrack to; whether anything
+        new was learnt."""
+        key = canonicalize_name(name)
+        with self.lock:
+            lock = self.learning.setdefault(key, threading.Lock())
+        with lock:
+            files = self.index.files(key)
+            try:
+                wanted = Version(version)
+            except InvalidVersion:
+                raise ResolutionError(target.python, 'uv',
+                                      f'{name}: bad version {version}') from None
+            exact = [f for f in files if f.is_sdist and _same(f.version, wanted)]
+            if not exact:
+                return False
+            tags = static.target_tags(target.python)
+            chosen = [exact[0]] + [
+                f for v, f in static.sdist_only_versions(files, tags)
+                if v < wanted][:PREFETCH - 1]
+            todo = [f for f in chosen if self.store.get(f.url) is None]
+            if not todo:
+                return False
+
+            def read(file: static.DistFile) -> tuple[static.DistFile,
+                                                      static.Metadata | None,
+                                                      str]:
+                try:
+                    return file, self.index.metadata(file), ''
+                except static.MetadataError as err:
+                    return file, None, str(err)
+
+            with ThreadPoolExecutor(min(8, len(todo))) as pool:
+                results = list(pool.map(read, todo))
+            learnt = False
+            for file, metadata, error in results:
+                if metadata is not None:
+                    self.store.put(file.url, metadata)
+                    learnt = True
+                elif file is exact[0]:
+                    raise ResolutionError(
+                        target.python, 'uv',
+                        f'{name}=={version} has only an sdist, whose '
+                        f'dependencies cannot be read without building it '
+                        f'({error}); --allow-build builds it (bindep.txt '
+                        'lists the system packages builds need)')
+            with self.lock:
+                self.learnt += sum(1 for _, m, _ in results if m is not None)
+            return learnt
+
+    def read_ahead(self, names: Iterable[str],
+                   targets: Sequence[Target]) -> None:
+        """Before uv runs: read the index pages of ``names`` not read by
+        an earlier run with this cache, and the metadata of their latest
+        releases that have an sdist and no wheel for some target, so uv
+        is given them rather than downloading and unpacking the sdists
+        (or trying to build them, one resolution each)."""
+        todo = sorted(set(names) - self.store.scanned())
+        if not todo:
+            return
+        tags = [(static.target_tags(t.python), t.release or f'{t.python}.0')
+                for t in targets]
+        start = time.monotonic()
+
+        def page(name: str) -> tuple[str, list[static.DistFile]]:
+            try:
+                return name, self.index.files(name)
+            except static.MetadataError:
+                return name, []
+
+        with ThreadPoolExecutor(16) as pool:
+            pages = list(pool.map(page, todo))
+        wanted: list[static.DistFile] = []
+        for _, found in pages:
+            for file in static.read_ahead_candidates(found, tags, AHEAD):
+                if self.store.get(file.url) is None:
+                    wanted.append(file)
+
+        def read(file: static.DistFile) -> None:
+            try:
+                self.store.put(file.url, self.index.metadata(file, BUDGET))
+            except static.MetadataError:
+                pass  # read when uv asks for it
+
+        if wanted:
+            with ThreadPoolExecutor(16) as pool:
+                list(pool.map(read, wanted))
+        self.store.mark_scanned(name for name, found in pages if found)
+        if self.progress is not None:
+            self.progress(
+                f'read {len(pages)} index pages and the metadata of '
+                f'{len(wanted)} sdist-only releases in '
+                f'{time.monotonic() - start:.1f} s')
+
+    def report(self) -> list[str]:
+        lines = []
+        if self.used:
+            lines.append(
+                'resolved without building, from metadata read in the '
+                f'sdist or the index ({len(self.used)}):')
+            lines += [f'  {name}=={version} ({source})' for (name, version),
+                      source in sorted(self.used.items(),
+                                       key=lambda i: canonicalize_name(i[0][0]))]
+        if self.options.cache_report:
+            after = directory_size(self.cache)
+            lines.append(
+                f'uv cache {self.cache}: {after / 1e6:.1f} MB, '
+                f'{(after - self.size_before) / 1e6:+.1f} MB this run; '
+                f'{self.index.bytes_read / 1e6:.1f} MB read for metadata')
+        return lines
+
+
+def _names(requirements: Path | None, hints: Iterable[str]) -> set[str]:
+    """The canonical names of ``requirements`` and ``hints``."""
+    names: set[str] = {canonicalize_name(n) for n in hints}
+    if requirements is not None:
+        from openstack_requirements.ops.files import read_requirements
+
+        try:
+            names |= set(read_requirements(requirements).by_key())
+        except RequirementsError:
+            pass  # uv says what is wrong with it
+    return names
+
+
+def _same(text: str, version: Version) -> bool:
+    try:
+        return Version(text) == version
+    except InvalidVersion:
+        return False
+
+
 class UvResolver(Resolver):
     name = 'uv'
     description = 'uv pip compile per Python version; no interpreter needed'
-
-    def prepare(self, target: Target) -> Target:
-        uv_binary()
-        return target
 
     #: Every run reads and fills one cache (uv's), which keeps the
     #: index's files (:func:`config`).
     shares_cache = True
 
+    def __init__(self) -> None:
+        self._run: _Run | None = None
+
+    def prepare(self, target: Target) -> Target:
+        uv_binary()
+        return target
+
+    @contextlib.contextmanager
+    def session(self, options: ResolverOptions,
+                progress: Progress | None = None,
+                requirements: Path | None = None,
+                targets: Sequence[Target] = ()) -> Iterator[None]:
+        from openstack_requirements.ops import files
+
+        with files.scratch_directory('osr-uv-') as scratch:
+            run = _Run(options, scratch, progress)
+            self._run = run
+            try:
+                if targets and not options.allow_build:
+                    run.read_ahead(_names(requirements, options.hints),
+                                   targets)
+                yield
+            finally:
+                self._run = None
+                run.name_pool.shutdown(wait=True)
+                run.store.save()
+                if progress is not None:
+                    for line in run.report():
+                        progress(line)
+
     def resolve(self, requirements: Path, target: Target,
                 options: ResolverOptions) -> dict[str, Pin]:
-        settings = config(options)
-        with tempfile.TemporaryDirectory(prefix='uv-settings-') as place:
-            config_file = None
-            if settings is not None:
-                config_file = Path(place) / 'uv.toml'
-                config_file.write_text(settings, encoding='utf-8')
-            done = self.run(command(requirements, target, options,
-                                    config_file),
-                            target, options, environment(options))
-        return parse_pins(done.stdout, target.python, self.name)
+        run = self._run
+        if run is None:
+            with self.session(options):
+                return self.resolve(requirements, target, options)
+        from openstack_requirements.ops import files
+
+        python = run.python_for(target)
+        for attempt in range(MAX_ATTEMPTS):
+            metadata = run.store.entries()
+            settings = files.write_scratch(
+                run.scratch, f'uv-{target.python}-{attempt}.toml',
+                config(options, metadata))
+            argv = command(requirements.resolve(), target, options, settings,
+                           python) + ['--format', 'pylock.toml']
+            try:
+                done = self.run(argv, target, options, environment(options),
+                                cwd=run.scratch)
+            except ResolutionError as err:
+                failure = static.build_failure(err.explanation)
+                if (failure is None or options.allow_build
+                        or not run.learn(*failure, target)):
+                    if failure is not None and not options.allow_build:
+                        raise ResolutionError(
+                            target.python, self.name,
+                            f'{failure[0]}=={failure[1]}: uv wanted to build '
+                            'it and no metadata could be read without '
+                            'building; --allow-build builds it') from None
+                    raise
+                continue
+            pins, wheels = parse_pylock(done.stdout, target.python, self.name)
+            known = {(m.key, m.version): m for m in metadata}
+            for key, pin in pins.items():
+                found = known.get((key, pin.version))
+                if found is not None:
+                    pins[key] = Pin(found.name, pin.version)
+                    with run.lock:
+                        run.used[(found.name, pin.version)] = found.source
+            run.spell(pins, wheels)
+            return pins
+        raise ResolutionError(target.python, self.name,
+                              f'gave up after {MAX_ATTEMPTS} attempts')
+
+    def finish(self, results: dict[str, dict[str, Pin]]
+               ) -> dict[str, dict[str, Pin]]:
+        run = self._run
+        if run is None:
+            return results
+        return {python: {key: run.spelt(pin) for key, pin in pins.items()}
+                for python, pins in results.items()}
 
     def explain(self, stdout: str, stderr: str) -> str:
         # uv warns that the target Python is not installed: true and moot.

@@ -70,6 +70,51 @@ def make_wheel(directory: str | Path, name: str, version: str,
     return path
 
 
+#: What the setup.py of :func:`make_sdist` prints when it runs: a build
+#: that needs a system library this machine does not have.
+MISSING_HEADER = 'fatal error: systemd/sd-journal.h: No such file or directory'
+
+
+def make_sdist(directory: str | Path, name: str, version: str,
+               requires: Iterable[str] = (), requires_python: str | None = None,
+               metadata_version: str = '2.1', egg_info: bool = False,
+               ran: Path | None = None) -> Path:
+    """Write ``name-version.tar.gz``: an sdist whose build always fails
+    (its setup.py exits with a missing-header error, after touching
+    ``ran`` if given) and whose dependencies are declared in its
+    ``PKG-INFO``, or with ``egg_info`` only in
+    ``NAME.egg-info/requires.txt`` (as old setuptools wrote them)."""
+    import io
+    import tarfile
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    base = f'{_dist_name(name)}-{version}'
+    info = [f'Metadata-Version: {metadata_version}', f'Name: {name}',
+            f'Version: {version}']
+    if requires_python:
+        info.append(f'Requires-Python: {requires_python}')
+    if not egg_info:
+        info.extend(f'Requires-Dist: {r}' for r in requires)
+    members = {f'{base}/PKG-INFO': '\n'.join(info) + '\n\n'}
+    touch = f'open({str(ran)!r}, "w").close()\n' if ran else ''
+    members[f'{base}/setup.py'] = (
+        'import sys\n' + touch +
+        f'sys.exit("src/journal.c:1:10: {MISSING_HEADER}")\n')
+    if egg_info:
+        egg = f'{base}/{_dist_name(name)}.egg-info'
+        members[f'{egg}/PKG-INFO'] = members[f'{base}/PKG-INFO']
+        members[f'{egg}/requires.txt'] = ''.join(r + '\n' for r in requires)
+    path = directory / f'{base}.tar.gz'
+    with tarfile.open(path, 'w:gz') as archive:
+        for member, text in members.items():
+            data = text.encode()
+            entry = tarfile.TarInfo(member)
+            entry.size = len(data)
+            archive.addfile(entry, io.BytesIO(data))
+    return path
+
+
 #: A package: ``(name, version, requires_python, requires)``.
 Spec = tuple[str, str, str | None, Sequence[str]]
 
@@ -151,7 +196,8 @@ class SimpleIndex:
         files = self.root / 'files'
         files.mkdir(parents=True, exist_ok=True)
         projects: dict[str, list[str]] = {}
-        for wheel in sorted(self.wheels.glob('*.whl')):
+        found = [*self.wheels.glob('*.whl'), *self.wheels.glob('*.tar.gz')]
+        for wheel in sorted(found):
             shutil.copy(wheel, files / wheel.name)
             name = canonicalize_name(wheel.name.split('-', 1)[0])
             projects.setdefault(name, []).append(wheel.name)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,103 @@ def test_installers_are_left_out_unless_asked(run_app, tmp_path, monkeypatch) ->
     assert run_app(*base).stdout == HEADER + 'builder===1.0\n'
     assert run_app(*base, '--pin-installers').stdout == HEADER + (
         'builder===1.0\nsetuptools===80.0\nwheel===0.45\n')
+
+
+def _served_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ran: Path) -> Path:
+    """WORLD, plus sdist-only releases whose build fails (touching
+    ``ran``): ``Sys_Dep`` (asked for; its PKG-INFO lists dependencies)
+    and ``hidden`` (pulled in by ``needs-hidden``, declared only in its
+    egg-info), and a wheel whose metadata name is ``Under_Score``."""
+    for name in list(os.environ):
+        if name.lower().endswith('_proxy'):
+            monkeypatch.delenv(name)
+    wheels = resolver_index.make_index(tmp_path / 'wheels', resolver_index.WORLD)
+    resolver_index.make_sdist(wheels, 'Sys_Dep', '1.0', ran=ran)
+    resolver_index.make_sdist(
+        wheels, 'Sys_Dep', '2.0', ran=ran, requires_python='>=3.10',
+        requires=['alpha<3', 'eps<2; python_version >= "3.12"', 'beta'])
+    resolver_index.make_sdist(wheels, 'hidden', '1.0', ['gamma'], ran=ran,
+                              metadata_version='1.2', egg_info=True)
+    resolver_index.make_wheel(wheels, 'needs-hidden', '1.0', requires=['hidden'])
+    resolver_index.make_wheel(wheels, 'Under_Score', '1.0')
+    return wheels
+
+
+SERVED_EXPECTED = (
+    "alpha===1.0;python_version<='3.10'\n"
+    "alpha===2.0;python_version>='3.11'\n"
+    'beta===1.0\n'
+    "delta===1.9;python_version<='3.11'\n"
+    "delta===1.10;python_version>='3.12'\n"
+    'Deny.Me===1.0\n'
+    "eps===1.0;python_version>='3.11'\n"
+    "eps===2.0;python_version<='3.10'\n"
+    'gamma===1.0\n'
+    'hidden===1.0\n'
+    'needs-hidden===1.0\n'
+    'Sys_Dep===2.0\n'
+    'top===1.0\n'
+    'Under_Score===1.0\n')
+
+
+def test_sdists_resolved_from_their_metadata_never_built(
+        run_app, tmp_path, monkeypatch) -> None:
+    """Four Pythons over HTTP: the sdist-only releases are resolved from
+    the dependencies their PKG-INFO or egg-info declares (Sys_Dep read
+    ahead from the index page, hidden when uv asks for it), their setup.py
+    never runs, and every name is spelt as its metadata spells it."""
+    ran = tmp_path / 'setup-py-ran'
+    wheels = _served_world(tmp_path, monkeypatch, ran)
+    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
+    reqs = resolver_index.write_requirements(
+        tmp_path / 'global.txt', ['top', 'sys-dep', 'under-score', 'needs-hidden'])
+    with resolver_index.serve_simple_index(wheels) as index:
+        result = run_app('generate-constraints', '-r', str(reqs), *FOUR,
+                         '--index-url', index.url, '--order', 'name')
+        assert result.code == 0, result.stderr
+        assert result.stdout == HEADER + SERVED_EXPECTED
+        assert not ran.exists()
+        assert '  Sys_Dep==2.0 (PKG-INFO)\n' in result.stderr
+        assert '  hidden==1.0 (egg-info requires.txt)\n' in result.stderr
+        # warm: the same, with nothing more read ahead
+        again = run_app('generate-constraints', '-r', str(reqs), *FOUR,
+                        '--index-url', index.url, '--order', 'name')
+        assert again.stdout == result.stdout and 'read ahead' not in again.stderr
+        # building when asked: uv sets out to build the sdist nothing was
+        # read ahead for (here it cannot: no setuptools on this index)
+        monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cold'))
+        built = run_app('generate-constraints', '-r', str(reqs), '-p', '3.12',
+                        '--index-url', index.url, '--allow-build')
+    assert built.code == 1
+    assert 'build `hidden==1.0`' in built.stderr
+    assert 'setuptools' in built.stderr
+
+
+def test_interpreter_path_and_two_way_version_map(gen) -> None:
+    found = interpreter('3.11') or sys.executable
+    version = '.'.join(map(str, sys.version_info[:2])) if found == sys.executable else '3.11'
+    by_path = gen('-p', found, '--order', 'name')
+    assert by_path.code == 0, by_path.stderr
+    assert f'Python {version}: ' in by_path.stderr
+    # the reference's two-way map: only the entry whose source is resolved
+    two_way = ['--version-map', '3.11:3.12', '--version-map', '3.12:3.11']
+    mapped = gen('-p', '3.10', '-p', '3.12', *two_way, '--order', 'name')
+    assert mapped.code == 0, mapped.stderr
+    assert "alpha===2.0;python_version>='3.11'\n" in mapped.stdout  # 3.11 as 3.12
+    assert "gamma===1.0;python_version<='3.10'\n" in mapped.stdout
+
+
+def test_uv_ignores_the_callers_environment(gen, tmp_path, monkeypatch) -> None:
+    """A broken .venv in the working directory, VIRTUAL_ENV and uv
+    settings of the caller's: no effect, no warning."""
+    (tmp_path / '.venv' / 'bin').mkdir(parents=True)
+    (tmp_path / '.venv' / 'pyvenv.cfg').write_text('home = /nonexistent\n')
+    (tmp_path / 'uv.toml').write_text('index-url = "http://example.invalid/simple"\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv('VIRTUAL_ENV', str(tmp_path / '.venv'))
+    monkeypatch.setenv('UV_INDEX_URL', 'http://example.invalid/simple')
+    monkeypatch.setenv('UV_PYTHON', '/nonexistent/python')
+    result = gen('-p', '3.12', '--order', 'name')
+    assert result.code == 0, result.stderr
+    assert 'alpha===2.0\n' in result.stdout
+    assert 'warning' not in result.stderr.lower()

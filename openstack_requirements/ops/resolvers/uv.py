@@ -14,7 +14,8 @@ index (:mod:`.static`); and uv runs with an interpreter that cannot build
 (an empty environment, no build isolation), so a build it still tries
 fails at once, before any code of the sdist runs. Such a failure names the
 release: its metadata is read and the resolution runs again. With
-``allow_build`` uv builds as it would by itself.
+``allow_build`` uv is still given what was read, and builds the rest as
+it would by itself.
 """
 
 from __future__ import annotations
@@ -469,7 +470,7 @@ class UvResolver(Resolver):
             run = _Run(options, scratch, progress)
             self._run = run
             try:
-                if targets and not options.allow_build:
+                if targets:
                     run.read_ahead(_names(requirements, options.hints),
                                    targets)
                 yield

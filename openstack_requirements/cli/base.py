@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cliff import command, lister, show
+from cliff import command, lister
 
 from openstack_requirements.errors import RequirementsError
 
@@ -79,10 +79,6 @@ class Lister(_Base, lister.Lister):
             return 0
         return super().produce_output(  # type: ignore[no-any-return]
             parsed_args, column_names, data)
-
-
-class ShowOne(_Base, show.ShowOne):
-    """A command whose output is one record."""
 
 
 class Flag(argparse.Action):

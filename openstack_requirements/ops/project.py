@@ -661,9 +661,6 @@ class Project:
     def sources(self) -> list[Source]:
         return [source for f in self.files for source in f.sources]
 
-    def file_of(self, source: Source) -> DependencyFile:
-        return next(f for f in self.files if source in f.sources)
-
 
 def requirement_paths(root: Path, include: Sequence[str] = ()) -> list[Path]:
     """The requirements files of a project: the governed ones, then those

@@ -298,14 +298,6 @@ def _as_set(items: Iterable[Specifier]) -> SpecifierSet:
     return SpecifierSet(','.join(str(s) for s in items))
 
 
-def merge_specifier(project: SpecifierSet, global_: SpecifierSet,
-                    policy: Policy) -> SpecifierSet:
-    """The specifiers a synced line states."""
-    if policy is Policy.EXACT:
-        return global_
-    return _as_set(merge(project, global_, policy).specifiers)
-
-
 def _below(exclusion: Specifier, lower: Specifier) -> bool:
     """Whether ``exclusion`` (``!=V``) excludes only versions ``lower``
     already rules out: merge drops such vacuous exclusions."""
@@ -366,15 +358,6 @@ def _same_specifiers(a: Iterable[Specifier], b: Iterable[Specifier],
         return True
     return ({_canonical(s) for s in first}
             == {_canonical(s) for s in second})
-
-
-def synced_requirement(project: Requirement, global_: Requirement,
-                       policy: Policy) -> Requirement:
-    """``project`` as the global line says it should be."""
-    return project.replace(
-        specifier=merge_specifier(project.specifier, global_.specifier,
-                                  policy),
-        marker_text=global_.marker_text)
 
 
 def _reason(old: Requirement, new: Requirement) -> str:

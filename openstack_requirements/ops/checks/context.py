@@ -59,11 +59,6 @@ class DataFile(LazyRequirementsFile):
         return set(self.by_key)
 
 
-def names_file(path: str | os.PathLike[str] | None) -> DataFile | None:
-    """A denylist or backports file (one name a line), if given."""
-    return DataFile.read(path) if path is not None else None
-
-
 @dataclasses.dataclass
 class Context:
     """The inputs of one run of checks."""

@@ -17,13 +17,14 @@ import dataclasses
 import enum
 import functools
 import re
+import sys
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as _PackagingRequirement
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model.lines import (
@@ -128,7 +129,8 @@ class Requirement:
         return self._identity() == other._identity()
 
     def __hash__(self) -> int:
-        return hash((self.key, frozenset(self.extras), str(self.specifier),
+        # by meaning, as __eq__ compares: hash(foo>=1.0) == hash(foo>=1)
+        return hash((self.key, frozenset(self.extras), self.specifier,
                      self.marker_text, self.url))
 
     def replace(self, **changes: object) -> Requirement:
@@ -233,7 +235,7 @@ def _spec_key(spec: Specifier) -> tuple[int, Version, str, str]:
 def _key_of(operator: str, text: str) -> tuple[int, Version, str, str]:
     try:
         version = Version(text[:-2] if text.endswith('.*') else text)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number Python will not read
         version = Version('0')
     return (_WEIGHT[operator], version, text, operator)
 
@@ -393,6 +395,8 @@ def _split_options(body: str, start: int) -> tuple[str, tuple[str, ...]]:
 
 def _parse_requirement(body: str, start: int, pbr: bool,
                        editable: bool = False) -> Requirement:
+    if len(body) > _DIGITS_FLOOR:
+        _check_numbers(body, start)
     body, options = _split_options(body, start)
     if _URL_RE.match(body) or body.startswith(('.', '/', '~')) or (
             editable and '@' not in body and not _NAME_RE.fullmatch(body)):
@@ -429,6 +433,32 @@ def _parse_requirement(body: str, start: int, pbr: bool,
         editable=editable,
         options=options,
     )
+
+
+# Python refuses to read an integer of more digits than its limit
+# (sys.get_int_max_str_digits(), 4300 by default; 640 at the least): a
+# version holding one would fail every comparison, so the line is refused.
+_DIGITS_DEFAULT = 4300
+_DIGITS_FLOOR = 640
+_DIGITS_RE = re.compile(r'[0-9]+')
+
+
+def _digits_limit() -> int:
+    get = getattr(sys, 'get_int_max_str_digits', None)  # Python >= 3.10.7
+    limit = get() if get is not None else 0
+    return min(limit, _DIGITS_DEFAULT) if limit else _DIGITS_DEFAULT
+
+
+def _check_numbers(body: str, start: int) -> None:
+    limit = _digits_limit()
+    if len(body) <= limit:
+        return
+    for found in _DIGITS_RE.finditer(body):
+        digits = found.end() - found.start()
+        if digits > limit:
+            raise ParseError(f'a number of {digits} digits (Python reads '
+                             f'at most {limit})',
+                             column=start + found.start() + 1)
 
 
 def _extras_as_written(body: str, parsed: _PackagingRequirement

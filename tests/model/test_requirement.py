@@ -178,3 +178,44 @@ def test_key_is_canonical_and_name_as_written() -> None:
     req = parse_line('Oslo_Config>=1').requirement
     assert req is not None
     assert (req.name, req.key) == ('Oslo_Config', 'oslo-config')
+
+
+NINES = '9' * 5000
+
+
+@pytest.mark.parametrize('text, pbr, column', [
+    (f'pbr>={NINES}', False, 6),
+    (f'pbr (>=1.{NINES})  # c', False, 10),
+    (f'pbr>=1;python_version>="{NINES}"', False, 25),
+    (f'pbr>=1:python_version>="{NINES}"', True, 25),
+    (f'-e git+https://x.org/{NINES}#egg=pbr', False, 22),
+    (f'pbr==1.0 --hash=sha256:{NINES}', False, 24),
+])
+def test_a_number_python_will_not_read_is_a_parse_error(
+        text: str, pbr: bool, column: int) -> None:
+    """Python refuses int() of more than 4,300 digits: such a version would
+    fail every comparison later, so the line is refused where it stands."""
+    with pytest.raises(ParseError) as info:
+        parse_line(text, path='f', lineno=2, pbr=pbr)
+    assert str(info.value) == (
+        f'f:2:{column}: a number of 5000 digits (Python reads at most 4300)')
+
+
+def test_a_long_number_under_the_limit_parses_compares_and_renders() -> None:
+    text = 'pbr>=' + '9' * 4300
+    req = parse_line(text).requirement
+    assert req is not None
+    assert req == parse_line(text + '.0').requirement
+    assert canonical(parse_line(text + ',<2')).text == f'pbr{text[3:]},<2'
+
+
+@pytest.mark.parametrize('first, second', [
+    ('foo>=1.0', 'foo>=1'),
+    ('Foo_Bar[b,a]>=1.0,<2', 'foo-bar[a,b]<2.0,>=1'),
+    ('foo==1.0.0', 'foo==1'),
+])
+def test_equal_requirements_hash_alike(first: str, second: str) -> None:
+    one, two = parse_line(first).requirement, parse_line(second).requirement
+    assert one == two
+    assert hash(one) == hash(two)
+    assert len({one, two}) == 1

@@ -117,9 +117,10 @@ def load_global(source: str | os.PathLike[str] | None = None) -> GlobalList:
     """The global list and excluded packages found in ``source`` (default:
     the shipped data)."""
     directory = Path(source) if source is not None else data.default_source()
-    global_path = directory / data.GLOBAL
     if not directory.is_dir():
         raise FileError(f'{directory}: no such source directory')
+    global_path = data.find(directory, data.GLOBAL)  # inside it, a file
+    assert global_path is not None
     excluded = data.denylist(directory, required=False)
     return GlobalList.from_texts(
         read_text(global_path),

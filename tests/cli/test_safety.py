@@ -252,3 +252,20 @@ def test_duplicate_global_entry(run_app, tmp_path: Path,
         f'{source / "global-requirements.txt"}:2:1: ')
     assert 'is listed twice (line 1' in result.stderr
     assert (project / 'requirements.txt').read_text() == f'{name}\n'
+
+
+def test_global_list_leading_out_of_source_is_not_read(
+        run_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('OSR_TEST_SECRET', SECRET)
+    source = tmp_path / 'source'
+    source.mkdir()
+    (source / 'global-requirements.txt').symlink_to('/proc/self/environ')
+    project = tmp_path / 'project'
+    project.mkdir()
+    (project / 'requirements.txt').write_text('pbr>=2.0\n')
+    result = run_app('update-requirements', '--source', str(source),
+                     str(project))
+    assert result.code == 1
+    assert SECRET not in result.stdout + result.stderr
+    assert result.stderr.startswith(
+        f'{source / "global-requirements.txt"}: a symlink to /proc/')

@@ -23,6 +23,7 @@ Nothing is written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -99,17 +100,17 @@ class Snapshot:
             return cls.from_directory(spec)
         return cls.from_revision(source, spec)
 
-    @property
+    @functools.cached_property
     def global_list(self) -> sync.GlobalList:
         return sync.GlobalList.from_texts(
             self.global_text, self.excluded_text, global_path=data.GLOBAL,
             excluded_path=self.excluded_name)
 
-    @property
+    @functools.cached_property
     def upper(self) -> Mapping[str, list[Line]]:
         return LazyRequirementsFile(self.upper_text, data.UPPER).by_key
 
-    @property
+    @functools.cached_property
     def excluded(self) -> frozenset[str]:
         return frozenset(LazyRequirementsFile(self.excluded_text).by_key)
 
@@ -409,7 +410,13 @@ def _plan(project: Project, global_list: sync.GlobalList
     """The sync rows of ``project`` as ``(source, line, package, old, new,
     reason)``; an added line is placed at the first line of its
     package."""
-    result = sync.sync_project(project, global_list, soft=True)
+    # only the files declaring a package of the change can change
+    wanted = set(global_list.lines) | global_list.excluded
+    files = [f for f in project.files
+             if any(line.key in wanted for source in f.sources
+                    for line in source.requirement_lines())]
+    result = sync.sync_project(Project(project.root, files), global_list,
+                               soft=True)
     prefix = str(project.root) + os.sep
     labels = {s.label: s for s in project.sources}
     rows = []

@@ -27,7 +27,6 @@ from openstack_requirements.ops.project import (
     SUBDIRS,
     TOP_PATTERNS,
     Project,
-    Source,
     find_listed_projects,
     read_project,
 )
@@ -103,15 +102,12 @@ def declarations(found: Iterable[tuple[str, Path]],
             continue
         projects[name] = project
         for source in project.sources:
-            for line in _declaring(source):
-                assert line.key is not None
-                uses.setdefault(line.key, []).append(
-                    Use(name, source.label, line))
+            for line in source.requirement_lines():
+                key = line.key
+                if key:
+                    uses.setdefault(key, []).append(
+                        Use(name, source.label, line))
     return Declarations(projects, uses, unreadable)
-
-
-def _declaring(source: Source) -> list[Line]:
-    return [line for line in source.requirement_lines() if line.key]
 
 
 # -- constraints --------------------------------------------------------------

@@ -260,3 +260,21 @@ def test_syncs_are_what_update_requirements_writes_because_of_the_change(
         ('openstack/oslo.messaging', 'requirements.txt'),
         ('openstack/capped', 'test-requirements.txt'),
         ('openstack/capped', 'setup.cfg [extras] amqp')}
+
+
+def test_project_dirs_and_include(run_app, base: Path, proposed: Path,
+                                  tmp_path: Path) -> None:
+    edit(proposed / 'upper-constraints.txt', 'SQLAlchemy===2.0.52',
+         'SQLAlchemy===2.1.0')
+    project = tmp_path / 'driver'
+    project.mkdir()
+    (project / 'requirements.txt').write_text('pbr>=6.1.1\n')
+    (project / 'driver-requirements.txt').write_text('sqlalchemy<2.1\n')
+    args = ('impact', '--base', str(base), '--source', str(proposed),
+            str(project), '-f', 'value', '-c', 'Kind', '-c', 'Project',
+            '-c', 'File')
+    governed = run_app(*args)
+    assert (governed.code, governed.stdout) == (0, 'change  upper-constraints.txt\n')
+    included = run_app(*args, '--include', 'driver-requirements.txt')
+    assert included.code == 1
+    assert included.stdout.splitlines()[1] == f'break {project} driver-requirements.txt'

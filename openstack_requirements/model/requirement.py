@@ -17,6 +17,7 @@ import dataclasses
 import enum
 import functools
 import re
+import shlex
 import sys
 
 from packaging.markers import InvalidMarker, Marker
@@ -63,6 +64,7 @@ _FILE_OPTIONS: dict[str, tuple[str, bool]] = {
     '--no-binary': ('no-binary', True),
     '--only-binary': ('only-binary', True),
     '--prefer-binary': ('prefer-binary', False),
+    '--pypi-url': ('index-url', True),
     '--trusted-host': ('trusted-host', True),
     '--require-hashes': ('require-hashes', False),
     '--use-feature': ('use-feature', True),
@@ -71,6 +73,11 @@ _EDITABLE = ('-e', '--editable')
 # Options pip accepts after a requirement on the same line.
 _PER_REQUIREMENT = ('--hash', '--config-settings', '--global-option',
                     '--install-option')
+_SHORT_PER_REQUIREMENT = ('-C',)  # --config-settings
+# Every long option pip's requirement-file parser knows (for prefixes).
+_LONG_OPTIONS = tuple(sorted(
+    [o for o in _FILE_OPTIONS if o.startswith('--')]
+    + ['--editable'] + [o for o in _PER_REQUIREMENT if o != '--install-option']))
 
 # pip: a comment starts at a '#' at the start of the line or after blanks.
 _COMMENT_RE = re.compile(r'(?:^|\s)#')
@@ -187,6 +194,9 @@ class Line:
     requirement: Requirement | None = None
     option: Option | None = None
     comment: str = ''
+    #: Every option of an option line, in order (``option`` is the first):
+    #: pip reads ``-i URL --trusted-host HOST`` as two.
+    options: tuple[Option, ...] = ()
 
     @property
     def key(self) -> str | None:
@@ -304,9 +314,9 @@ def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
             parsed = _parse_requirement(stripped, start, pbr)
     except ParseError as err:
         raise _place(err, text, places, path, lineno) from None
-    if isinstance(parsed, Option):
-        return Line(text, newline, lineno, Kind.OPTION, option=parsed,
-                    comment=comment)
+    if isinstance(parsed, tuple):
+        return Line(text, newline, lineno, Kind.OPTION, option=parsed[0],
+                    comment=comment, options=parsed)
     return Line(text, newline, lineno, Kind.REQUIREMENT, requirement=parsed,
                 comment=comment)
 
@@ -332,32 +342,91 @@ def _place(err: ParseError, text: str,
                       column=column, source=source)
 
 
-def _parse_option_line(body: str, start: int) -> Option | Requirement:
+def _parse_option_line(body: str, start: int) -> tuple[Option, ...] | Requirement:
+    """The options of a line that starts with one, read as pip reads them
+    (``shlex``-split, then like ``optparse``: ``--name=value``,
+    ``--name value``, ``-xvalue``, ``-x value``, a unique prefix of a long
+    name); or the editable requirement of a ``-e`` line."""
     first, rest = _split_first(body)
-    if first.startswith('--') and '=' in first:
-        flag, value = first.split('=', 1)
-        value = (value + ' ' + rest).strip()
-    elif not first.startswith('--') and len(first) > 2:
-        flag, value = first[:2], (first[2:] + ' ' + rest).strip()
-    else:
-        flag, value = first, rest
-    value_column = start + (body.rfind(value) if value else len(body)) + 1
-    if flag in _EDITABLE:
+    if first in _EDITABLE or (first[:2] == '-e' and len(first) > 2) or (
+            first.startswith('--editable=')):
+        if first in _EDITABLE:
+            flag, value = first, rest
+        elif first.startswith('--'):
+            flag, value = '--editable', (first[11:] + ' ' + rest).strip()
+        else:
+            flag, value = '-e', (first[2:] + ' ' + rest).strip()
+        value_column = start + (body.rfind(value) if value else len(body)) + 1
         if not value:
             raise ParseError(f"expected a path or URL after '{flag}'",
                              column=value_column)
         return _parse_requirement(value, value_column - 1, False,
                                   editable=True)
-    known = _FILE_OPTIONS.get(flag)
-    if known is None:
-        raise ParseError(f"unknown option '{flag}'", column=start + 1)
-    name, takes_value = known
-    if takes_value and not value:
-        raise ParseError(f"expected a value after '{flag}'",
-                         column=value_column)
-    if not takes_value and value:
-        raise ParseError(f"'{flag}' takes no value", column=value_column)
-    return Option(name, value or None)
+    try:
+        tokens = shlex.split(body)
+    except ValueError as err:  # an open quotation, a final backslash
+        raise ParseError(f'cannot split the options: {str(err).lower()}',
+                         column=start + 1) from None
+    options: list[Option] = []
+    at = 0  # where in body the search for the next token starts
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        found = body.find(token, at)
+        column = start + (found if found >= 0 else at) + 1
+        if found >= 0:
+            at = found + len(token)
+        index += 1
+        if token.startswith('--') and len(token) > 2:
+            name, eq, value = token.partition('=')
+            flag = _long_option(name, column)
+            attached = value if eq else None
+        elif token.startswith('-') and len(token) > 1 and token != '--':
+            flag = token[:2]
+            if flag not in _FILE_OPTIONS and flag not in (
+                    *_SHORT_PER_REQUIREMENT, *_EDITABLE):
+                raise ParseError(f"unknown option '{flag}'", column=column)
+            attached = token[2:] or None
+        else:
+            raise ParseError(f"'{token}' is not an option (pip ignores it; "
+                             'a requirement goes on a line of its own)',
+                             column=column)
+        if flag in _EDITABLE:
+            raise ParseError(f"'{flag}' must start its line", column=column)
+        if flag in _PER_REQUIREMENT or flag in _SHORT_PER_REQUIREMENT:
+            raise ParseError(f"'{flag}' needs a requirement on its line",
+                             column=column)
+        name, takes_value = _FILE_OPTIONS[flag]
+        if takes_value and attached == '':
+            raise ParseError(f"expected a value after '{flag}'",
+                             column=column + len(token))
+        if takes_value and attached is None:
+            if index >= len(tokens):
+                raise ParseError(f"expected a value after '{flag}'",
+                                 column=start + len(body) + 1)
+            attached = tokens[index]
+            found = body.find(attached, at)
+            if found >= 0:
+                at = found + len(attached)
+            index += 1
+        elif not takes_value and attached is not None:
+            raise ParseError(f"'{flag}' takes no value", column=column)
+        options.append(Option(name, attached))
+    return tuple(options)
+
+
+def _long_option(name: str, column: int) -> str:
+    """``name`` or the one long option it is a prefix of, as optparse
+    resolves an abbreviation."""
+    if name in _LONG_OPTIONS:
+        return name
+    matches = [option for option in _LONG_OPTIONS if option.startswith(name)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ParseError(f"ambiguous option '{name}' ("
+                         + ', '.join(sorted(matches)) + ')', column=column)
+    raise ParseError(f"unknown option '{name}'", column=column)
 
 
 def _split_first(body: str) -> tuple[str, str]:

@@ -39,9 +39,9 @@ class CheckConstraints(CheckCommand):
                             dest='denylist', metavar='FILE',
                             help='denylist.txt or blacklist.txt')
         parser.add_argument('-G', '--gr-check', action='store_true',
-                            help='also check that every version a project specifier '
-                                 'names (but !=) is admitted by the global '
-                                 'specifiers')
+                            help='also check that every version a project '
+                                 'specifier admits by name (>=, <=, ==, ~=) '
+                                 'is admitted by the global specifiers')
         parser.add_argument('--source', metavar='DIR', default=None,
                             help='directory holding the data files not given '
                                  '(default: the working directory, else the '

@@ -323,3 +323,39 @@ def test_repros_of_issue_13(run_app: Run, tmp_path: Path) -> None:
         ('pecan', sync.EXCLUDED_MINIMUM)]
     again = update(run_app, source, '--check', str(root))
     assert (again.code, again.json()) == (0, [])
+
+
+def test_real_neutron_requirements_with_the_2026_list(
+        run_app: Run, tmp_path: Path) -> None:
+    from tests.conftest import DATA, TEST_DATA
+    root = tmp_path / 'neutron'
+    root.mkdir()
+    original = (TEST_DATA / 'files' / 'neutron-0058f765-requirements.txt'
+                ).read_text()
+    (root / 'requirements.txt').write_text(original)
+    data = DATA / 'openstack-2026-08-22'
+    first = update(run_app, data, str(root))
+    assert first.code == 0, first
+    synced = (root / 'requirements.txt').read_text()
+    rows = [(r['Package'], r['Old'], r['New'], r['Reason'])
+            for r in first.json()]
+    # the repro: no '>=1.4.0,!=1.4.0', a row of its own, the comment as it was
+    assert ('pecan', '>=1.4.0', '>1.4.0', sync.EXCLUDED_MINIMUM) in rows
+    assert 'pecan>1.4.0 # BSD\n' in synced
+    assert 'eventlet>=0.36.1 # MIT\n' in synced  # every exclusion below it
+    # every changed line keeps its own comment and the one space before it
+    for row in first.json():
+        if row['Reason'] == 'specifiers':
+            assert row['New'].endswith(' # ' + row['Old'].split(' # ')[1])
+    assert len(synced.splitlines()) == len(original.splitlines())
+    again = update(run_app, data, '--check', str(root))
+    assert (again.code, again.json()) == (0, [])
+    gr = run_app('check-constraints', str(root), '-G', '--source', str(data),
+                 '-f', 'json')
+    assert [r['Package'] for r in gr.json()
+            if r['Check'] == 'global-specifiers'] == []  # synced: >1.4.0
+    (root / 'requirements.txt').write_text(original)
+    gr = run_app('check-constraints', str(root), '-G', '--source', str(data),
+                 '-f', 'json')
+    assert [r['Package'] for r in gr.json()
+            if r['Check'] == 'global-specifiers'] == ['pecan']

@@ -113,8 +113,8 @@ class Exclusions(LineCheck):
 
 class GlobalSpecifiers(LineCheck):
     name = 'global-specifiers'
-    description = ('every version a specifier names (but !=) is admitted by '
-                   'the global entry (check-constraints -G)')
+    description = ('every version a specifier admits by name (>=, <=, ==, '
+                   '~=) is admitted by the global entry (check-constraints -G)')
     scope = PROJECT
     needs = ('global_reqs', 'denylist')
     default = False
@@ -127,7 +127,11 @@ class GlobalSpecifiers(LineCheck):
         assert entry.requirement is not None
         wanted = entry.requirement.specifier
         for spec in req.specifier:
-            if spec.operator == '!=' or spec.version.endswith('.*'):
+            # != excludes its version; > and < do not admit theirs either
+            # (the reference checks them too: '>1.4.0' against '!=1.4.0',
+            # what update-requirements writes, passes here on purpose)
+            if (spec.operator in ('!=', '>', '<')
+                    or spec.version.endswith('.*')):
                 continue
             if not wanted.contains(spec.version, prereleases=True):
                 yield (f'{spec} names {spec.version}, which the global list '

@@ -295,8 +295,15 @@ def _admitted_minimum(minimum: Specifier,
     return Specifier('>' + minimum.version)
 
 
+_SETS: dict[str, SpecifierSet] = {}
+
+
 def _as_set(items: Iterable[Specifier]) -> SpecifierSet:
-    return SpecifierSet(','.join(str(s) for s in items))
+    text = ','.join(str(s) for s in items)
+    found = _SETS.get(text)
+    if found is None:
+        found = _SETS[text] = SpecifierSet(text)
+    return found
 
 
 def _below(exclusion: Specifier, lower: Specifier) -> bool:
@@ -361,13 +368,6 @@ def _same_specifiers(a: Iterable[Specifier], b: Iterable[Specifier],
             == {_canonical(s) for s in second})
 
 
-def _reason(old: Requirement, new: Requirement) -> str:
-    parts = []
-    if not _same_specifiers(old.specifier, new.specifier, Policy.EXACT):
-        parts.append('specifiers')
-    if _marker_key(old.marker_text) != _marker_key(new.marker_text):
-        parts.append('markers')
-    return ', '.join(parts) or 'spelling'
 
 
 # -- one line ----------------------------------------------------------------
@@ -393,6 +393,17 @@ class Synced:
     old: Line | None
     changed: bool
     merge: Merge
+    #: What changed: the specifiers, the markers (``changed`` is either).
+    specifiers_changed: bool = False
+    markers_changed: bool = False
+
+    @property
+    def reason(self) -> str:
+        """The ``Reason`` column of the row of a changed line."""
+        parts = [part for part, changed in (
+            ('specifiers', self.specifiers_changed),
+            ('markers', self.markers_changed)) if changed]
+        return ', '.join(parts) or 'spelling'
 
 
 # The name and extras, as written, that start a requirement line.
@@ -408,14 +419,19 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     greq = global_line.requirement
     assert old is not None and greq is not None
     merged = merge(old.specifier, greq.specifier, policy)
-    if (paired and _marker_key(old.marker_text)
-            == _marker_key(greq.marker_text)
-            and _same_specifiers(old.specifier, merged.specifiers, policy)):
+    same_specifiers = _same_specifiers(old.specifier, merged.specifiers,
+                                       policy)
+    same_markers = (_marker_key(old.marker_text)
+                    == _marker_key(greq.marker_text))
+    if paired and same_specifiers and same_markers:
         return Synced(base, base, False, merged)
-    target = old.replace(
-        specifier=(greq.specifier if policy is Policy.EXACT
-                   else _as_set(merged.specifiers)),
-        marker_text=greq.marker_text)
+    if same_specifiers:  # in policy already: the project's text stays
+        specifier = old.specifier
+    elif policy is Policy.EXACT:
+        specifier = greq.specifier
+    else:
+        specifier = _as_set(merged.specifiers)
+    target = old.replace(specifier=specifier, marker_text=greq.marker_text)
     if paired and base.comment:
         comment = base.comment
         tail = (base.text[_comment_start(base):] if '\n' not in base.text
@@ -423,10 +439,12 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     else:
         comment = global_line.comment if style.comments else ''
         tail = '  ' + comment if comment else ''
-    text = _edited_text(base, target, style, tail)
+    text = _edited_text(base, target, style, tail, not same_specifiers,
+                        not same_markers)
     line = Line(text, base.newline, base.lineno, Kind.REQUIREMENT, target,
                 None, comment)
-    return Synced(line, base if paired else None, True, merged)
+    return Synced(line, base if paired else None, True, merged,
+                  not same_specifiers, not same_markers)
 
 
 def _comment_start(line: Line) -> int:
@@ -435,21 +453,21 @@ def _comment_start(line: Line) -> int:
     return len(body.rstrip())
 
 
-def _edited_text(base: Line, target: Requirement, style: Style,
-                 tail: str) -> str:
-    """``base``'s text with only its specifier and marker text changed to
-    ``target``'s, then ``tail`` (the comment and the space before it)."""
+def _edited_text(base: Line, target: Requirement, style: Style, tail: str,
+                 specifiers: bool, markers: bool) -> str:
+    """``base``'s text with only its specifier (if ``specifiers``) and
+    marker text (if ``markers``) changed to ``target``'s, then ``tail``
+    (the comment and the space before it)."""
     old = base.requirement
     assert old is not None
     sep = _sep_of(base, style.marker_sep)
-    rendered = target.render(sep) + tail
     if '\n' in base.text or old.options or old.url:
-        return rendered
+        return target.render(sep) + tail
     core = base.text[:_comment_start(base)] if base.comment else \
         base.text.rstrip()
     head = _HEAD_RE.match(core)
     if head is None:
-        return rendered
+        return target.render(sep) + tail
     rest = core[head.end():]
     at = len(rest)
     if old.marker_text:
@@ -457,12 +475,11 @@ def _edited_text(base: Line, target: Requirement, style: Style,
         if at < 0:
             at = rest.find(':')
         if at < 0:
-            return rendered
+            return target.render(sep) + tail
     spec, marker = rest[:at], rest[at:]
-    if not _same_specifiers(old.specifier, target.specifier, Policy.EXACT):
-        spec = (render_specifier(target.specifier)
-                + spec[len(spec.rstrip()):])
-    if _marker_key(old.marker_text) != _marker_key(target.marker_text):
+    if specifiers:
+        spec = _rendered(target.specifier) + spec[len(spec.rstrip()):]
+    if markers:
         if not target.marker_text:
             marker, spec = '', spec.rstrip()
         elif old.marker_text:
@@ -471,6 +488,18 @@ def _edited_text(base: Line, target: Requirement, style: Style,
         else:
             marker = sep + target.marker_text
     return core[:head.end()] + spec + marker + tail
+
+
+_RENDERED: dict[str, str] = {}
+
+
+def _rendered(specifier: SpecifierSet) -> str:
+    """:func:`render_specifier`, once a distinct specifier."""
+    text = str(specifier)
+    found = _RENDERED.get(text)
+    if found is None:
+        found = _RENDERED[text] = render_specifier(specifier)
+    return found
 
 
 def _sep_of(line: Line, default: str) -> str:
@@ -546,10 +575,8 @@ def entry_rows(label: str, entry: EntrySync) -> list[Row]:
             continue
         if not synced.changed:
             continue
-        old = synced.old.requirement
-        assert old is not None
         rows.append(Row(label, name, synced.old.text, synced.line.text,
-                        _reason(old, req)))
+                        synced.reason))
         excluded = synced.merge.excluded_minimum
         if excluded is not None:
             written = synced.merge.written_minimum
@@ -601,7 +628,12 @@ def entry_key(line: Line) -> EntryKey:
     """A line's entry: its canonical name and extras."""
     req = line.requirement
     assert req is not None and req.key is not None
+    if not req.extras:
+        return req.key, _NO_EXTRAS
     return req.key, frozenset(canonicalize_name(e) for e in req.extras)
+
+
+_NO_EXTRAS: frozenset[str] = frozenset()
 
 
 def _column(text: str, lineno: int, name: str) -> int:
@@ -615,7 +647,7 @@ def _column(text: str, lineno: int, name: str) -> int:
 
 def _syncable(line: Line) -> bool:
     req = line.requirement
-    return (req is not None and req.key is not None and not req.url
+    return (req is not None and bool(req.name) and not req.url
             and not req.editable)
 
 
@@ -627,8 +659,8 @@ def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
     for index, line in enumerate(lines):
         if not _syncable(line):
             continue
-        key = line.key
-        assert key is not None
+        entry = entry_key(line)
+        key = entry[0]
         if key in global_list.excluded:
             continue
         broken = global_list.errors(key)
@@ -648,7 +680,7 @@ def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
                 out.rows.append(Row(place.label, name, line.text, '',
                                     UNKNOWN))
             continue
-        groups.setdefault(entry_key(line), []).append(index)
+        groups.setdefault(entry, []).append(index)
     return groups
 
 

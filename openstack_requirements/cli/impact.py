@@ -40,6 +40,11 @@ class Impact(base.Lister):
                  'global-requirements.txt, upper-constraints.txt and the '
                  'denylist (default: the working directory, else the '
                  'shipped data)')
+        parser.add_argument(
+            '--kind', action='append', default=[],
+            choices=('change', 'break', 'sync', 'uses'),
+            help='list only the rows of this kind (repeat for more; the '
+                 'summary and the exit status still count every row)')
         base.add_projects(parser)
         base.add_include(parser)
         return parser
@@ -59,4 +64,6 @@ class Impact(base.Lister):
         self.warn(f'{before.label} -> {proposed.label}: {report.summary()}')
         if report.broken:
             self.exit_code = 1
-        return impact.COLUMNS, report.rows
+        rows = [row for row in report.rows
+                if not args.kind or row[0] in args.kind]
+        return impact.COLUMNS, rows

@@ -136,6 +136,9 @@ def test_bump_a_constraint_beyond_a_cap(run_app, base: Path, proposed: Path,
          'SQLAlchemy>=1.4.0,<2.1  # MIT', '',
          '>=1.4.0,<2.1 excludes the proposed upper constraint 2.1.0'),
     ]
+    only = impact(run_app, base, proposed, root, '--kind', 'break',
+                  '--kind', 'sync')
+    assert (only.code, table(only)) == (1, table(result)[2:])
     # a bump the cap admits breaks nothing
     edit(proposed / 'upper-constraints.txt', 'SQLAlchemy===2.1.0',
          'SQLAlchemy===2.0.53')

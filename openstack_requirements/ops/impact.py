@@ -385,10 +385,11 @@ def impact(base: Snapshot, proposed: Snapshot,
             rows.append((kind, line.requirement.name or key,  # type: ignore[union-attr]
                          use.project, use.source, line.lineno, line.text,
                          new, detail))
-        for owner, source, package, lineno, new, reason in added:
-            if canonicalize_name(package) == key:
-                rows.append((SYNC, package, owner, source, lineno, '', new,
-                             reason))
+            # a marker variant the sync adds, after the line it comes from
+            rows.extend((SYNC, package, owner, source, lineno, '', text, why)
+                        for owner, source, package, lineno, text, why in added
+                        if (owner, source, lineno) == where
+                        and canonicalize_name(package) == key)
     return Report(changes, rows, len(index.projects), list(missing),
                   [(n, str(e)) for n, e in index.unreadable])
 

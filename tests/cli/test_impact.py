@@ -281,3 +281,29 @@ def test_project_dirs_and_include(run_app, base: Path, proposed: Path,
     included = run_app(*args, '--include', 'driver-requirements.txt')
     assert included.code == 1
     assert included.stdout.splitlines()[1] == f'break {project} driver-requirements.txt'
+
+
+def test_a_marker_variant_split(run_app, base: Path, proposed: Path,
+                                root: Path) -> None:
+    """The global line becomes two marker variants: each project line is
+    synced to the first, and the second is added after it."""
+    edit(proposed / 'global-requirements.txt',
+         'oslo.service!=1.28.1,!=4.5.0  # Apache-2.0\n',
+         "oslo.service!=1.28.1;python_version<'3.12'  # Apache-2.0\n"
+         "oslo.service!=1.28.1,!=4.5.0;python_version>='3.12'  # Apache-2.0\n")
+    result = impact(run_app, base, proposed, root)
+    assert result.code == 0, result
+    assert [(r['Kind'], r['Project'], r['Line'], r['Old'], r['Detail'])
+            for r in result.json()] == [
+        ('change', '', 376, 'oslo.service!=1.28.1,!=4.5.0',
+         'specifier and markers changed'),
+        ('sync', 'openstack/nova', 46,
+         'oslo.service[threading]>=4.5.0 # Apache-2.0', 'markers'),
+        ('sync', 'openstack/nova', 46, '', 'added marker variant'),
+        ('sync', 'openstack/oslo.messaging', 13,
+         'oslo.service>=1.24.0 # Apache-2.0', 'specifiers, markers'),
+        ('sync', 'openstack/oslo.messaging', 13, '', 'added marker variant'),
+    ]
+    news = [r['New'] for r in result.json()[1:]]
+    assert [new.split(';')[1].split(' ')[0] for new in news] == [
+        "python_version<'3.12'", "python_version>='3.12'"] * 2

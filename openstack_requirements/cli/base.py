@@ -23,6 +23,10 @@ class _Base:
     exit_code: int = 0
 
     app: Any
+    # cliff's own, read by get_epilog (tests/cli/test_cliff_api.py guards
+    # them): the command's epilog and its loaded hooks.
+    _epilog: Any
+    _hooks: Any
 
     def run(self, parsed_args: argparse.Namespace) -> int:
         self.exit_code = 0
@@ -44,8 +48,8 @@ class _Base:
         """cliff's epilog, without its scan of every installed distribution
         for the one providing the command (a fifth of the start-up time):
         every command here is the app's own."""
-        parts = [getattr(self, '_epilog', None) or '']
-        parts.extend(e for h in getattr(self, '_hooks', [])
+        parts = [self._epilog or '']
+        parts.extend(e for h in self._hooks
                      if h.obj is not None and (e := h.obj.get_epilog()) is not None)
         return '\n\n'.join(parts)
 

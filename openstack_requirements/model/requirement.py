@@ -19,7 +19,9 @@ import functools
 import re
 import shlex
 import sys
+from typing import Any
 
+from packaging._tokenizer import ParserSyntaxError
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as _PackagingRequirement
@@ -90,6 +92,32 @@ _OPS = ('===', '~=', '==', '!=', '<=', '>=', '<', '>')
 _SPECIAL_RE = re.compile('[' + LINE_BREAKS + BOM + ']')
 
 
+class _LazySpecifier:
+    """The ``specifier`` field: given as text (by the parser) it becomes a
+    :class:`SpecifierSet` when first read. Most lines parsed are never
+    asked for their specifier (a check looks up a few names), and building
+    a SpecifierSet is a third of the cost of a line."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = '_' + name
+
+    def __get__(self, obj: object, owner: type | None = None) -> SpecifierSet:
+        if obj is None:
+            return _NO_SPECIFIER  # the field's default
+        value = obj.__dict__[self._slot]
+        if isinstance(value, str):
+            value = obj.__dict__[self._slot] = SpecifierSet(value)
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, obj: object, value: SpecifierSet | str) -> None:
+        obj.__dict__[self._slot] = value
+
+
+# The default of the field: never handed out, read as an empty set of
+# specifiers (a str default would be shared harmlessly too).
+_NO_SPECIFIER: Any = ''
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Requirement:
     """The requirement a line declares.
@@ -100,7 +128,8 @@ class Requirement:
 
     name: str | None
     extras: tuple[str, ...] = ()
-    specifier: SpecifierSet = dataclasses.field(default_factory=SpecifierSet)
+    #: Read as a :class:`SpecifierSet`; may be given as its text.
+    specifier: _LazySpecifier = _LazySpecifier()
     marker_text: str = ''
     url: str = ''
     #: ``'pep508'`` for ``name @ url``; ``'legacy'`` for a bare URL or path
@@ -263,19 +292,24 @@ def render_specifier(specifier: SpecifierSet) -> str:
 
 # -- parsing ----------------------------------------------------------------
 
-_MARKER_CACHE: dict[str, Marker] = {}
-
-
+@functools.lru_cache(maxsize=8192)
 def _marker(text: str) -> Marker:
-    marker = _MARKER_CACHE.get(text)
-    if marker is None:
-        marker = _MARKER_CACHE[text] = Marker(text)
-    return marker
+    """A parsed marker; a file repeats a few markers many times."""
+    return Marker(text)
+
+
+def clear_caches() -> None:
+    """Forget every parsed marker and version key (for benchmarks that
+    read the same lines more than once)."""
+    _marker.cache_clear()
+    _key_of.cache_clear()
 
 
 def split_comment(text: str) -> tuple[str, str]:
     """``(body, comment)``; the comment keeps its ``#``, the body its
     trailing blanks."""
+    if '#' not in text:
+        return text, ''
     match = _COMMENT_RE.search(text)
     if match is None:
         return text, ''
@@ -293,7 +327,9 @@ def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
     as more than one line.
     """
     places = None
-    if '\\' in text or _SPECIAL_RE.search(text) is not None:
+    # every line break and the BOM are unprintable: most lines skip the search
+    if '\\' in text or (not text.isprintable()
+                         and _SPECIAL_RE.search(text) is not None):
         try:
             logical, places = logical_text(text, first=lineno == 1)
         except StrayBreak as err:
@@ -466,6 +502,16 @@ def _parse_requirement(body: str, start: int, pbr: bool,
                        editable: bool = False) -> Requirement:
     if len(body) > _DIGITS_FLOOR:
         _check_numbers(body, start)
+    if not editable and not (pbr and ':' in body):
+        simple = _simple_requirement(body)
+        if simple is not None:
+            return simple
+    return _parse_full(body, start, pbr, editable)
+
+
+def _parse_full(body: str, start: int, pbr: bool,
+                editable: bool = False) -> Requirement:
+    """Any requirement pip reads, through packaging's parser."""
     body, options = _split_options(body, start)
     if _URL_RE.match(body) or body.startswith(('.', '/', '~')) or (
             editable and '@' not in body and not _NAME_RE.fullmatch(body)):
@@ -530,6 +576,49 @@ def _check_numbers(body: str, start: int) -> None:
                              column=start + found.start() + 1)
 
 
+# The common shape of a line, read without packaging's parser: a name,
+# extras, specifiers whose versions are plainly valid for their operator,
+# and a marker (checked by packaging, cached). Anything else (URLs, '~=1',
+# local versions, parentheses, odd blanks) goes the long way; both ways give
+# the same Requirement (a test holds them equal over the corpus). No two
+# runs of blanks can meet, so the match is linear in the line.
+_NAME = r'[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?'
+_RELEASE = r'[0-9]+(?:\.[0-9]+)*'
+_TAIL = r'(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?'
+_ITEM = (r'(?:(?:>=|<=|<|>)[ \t]*' + _RELEASE + _TAIL
+         + r'|(?:==|!=)[ \t]*' + _RELEASE + r'(?:\.\*|' + _TAIL + r')'
+         + r'|~=[ \t]*[0-9]+(?:\.[0-9]+)+' + _TAIL
+         + r'|===[ \t]*[0-9A-Za-z.+_!-]+)')
+_SIMPLE_RE = re.compile(
+    r'(' + _NAME + r')[ \t]*'
+    r'(?:\[([ \t]*' + _NAME + r'[ \t]*(?:,[ \t]*' + _NAME
+    + r'[ \t]*)*)\][ \t]*)?'
+    r'(?:(' + _ITEM + r'(?:[ \t]*,[ \t]*' + _ITEM + r')*)[ \t]*)?'
+    r'(?:;(.*))?', re.DOTALL)
+
+
+def _simple_requirement(body: str) -> Requirement | None:
+    match = _SIMPLE_RE.fullmatch(body)
+    if match is None:
+        return None
+    name, extras, spec, marker = match.groups()
+    if marker is None:
+        marker_text = ''
+    else:
+        marker_text = marker.strip(' \t')
+        if not marker_text:
+            return None
+        try:
+            _marker(marker_text)
+        except InvalidMarker:
+            return None
+    return Requirement(
+        name,
+        tuple(e.strip(' \t') for e in extras.split(',')) if extras else (),
+        spec or '',
+        marker_text)
+
+
 def _extras_as_written(body: str, parsed: _PackagingRequirement
                        ) -> tuple[str, ...]:
     if not parsed.extras:
@@ -584,10 +673,22 @@ def _plain(message: str) -> str:
     return message[:1].lower() + message[1:]
 
 
-def _marker_reason(err: InvalidMarker) -> str:
+def syntax_error(err: InvalidRequirement | InvalidMarker) -> tuple[str, int]:
+    """``(message, offset)`` of a packaging parse error: its message
+    without the source and caret, and where the fault starts (from 0).
+
+    The one place that reads packaging's private ``ParserSyntaxError``
+    (the cause of both errors); tests/model/test_packaging_api.py fails
+    if packaging changes it.
+    """
     cause = err.__cause__
-    message = getattr(cause, 'message', None) or str(err).split('\n', 1)[0]
-    return 'invalid marker: ' + _plain(message)
+    if isinstance(cause, ParserSyntaxError):
+        return cause.message, cause.span[0]
+    return str(err).split('\n', 1)[0], 0
+
+
+def _marker_reason(err: InvalidMarker) -> str:
+    return 'invalid marker: ' + _plain(syntax_error(err)[0])
 
 
 def _diagnose(body: str, err: InvalidRequirement, start: int) -> ParseError:
@@ -618,16 +719,13 @@ def _diagnose(body: str, err: InvalidRequirement, start: int) -> ParseError:
         try:
             Marker(marker_text)
         except InvalidMarker as marker_err:
-            cause = marker_err.__cause__
-            span = getattr(cause, 'span', (0, 0))
+            offset = syntax_error(marker_err)[1]
             lead = len(marker_text) - len(marker_text.lstrip())
             return ParseError(
                 _marker_reason(marker_err),
-                column=start + rest_end + 2 + max(span[0], lead))
-    cause = err.__cause__
-    span = getattr(cause, 'span', (0, 0))
-    message = getattr(cause, 'message', None) or str(err).split('\n', 1)[0]
-    return ParseError(_plain(message), column=start + span[0] + 1)
+                column=start + rest_end + 2 + max(offset, lead))
+    message, offset = syntax_error(err)
+    return ParseError(_plain(message), column=start + offset + 1)
 
 
 _VERSION_END_RE = re.compile(r'[;\s]')

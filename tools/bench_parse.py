@@ -1,9 +1,12 @@
 """Parse-and-render throughput over the 23,000-line corpus, and start-up time.
 
-Side by side in one run: this toolkit's model (parse, and parse + render in
-canonical form), bare ``packaging.requirements.Requirement`` (parse + str),
-and the reference ``openstack-requirements==1.2.0`` (``parse_line`` +
-``to_line(sort_specifiers=True)``) in its own venv.
+Side by side in one run, each parse alone and parse + render: this
+toolkit's model (render: canonical form), bare
+``packaging.requirements.Requirement`` (render: ``str()``), the reference
+``openstack-requirements==1.2.0`` in its own venv and the reference HEAD's
+``parse_line`` (render: ``to_line(sort_specifiers=True)``). HEAD is on no
+release of the package registry: name a checkout of openstack/requirements
+with OSR_REFERENCE_HEAD to include it (see ``tools/reference.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ _OURS = '''
 import json, sys, time
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line
+from openstack_requirements.model.requirement import clear_caches
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
 def run(render):
+    clear_caches()  # each run starts cold, as one run of a command does
     ok = 0
     for n, text in enumerate(lines, 1):
         try:
@@ -54,46 +59,67 @@ _PACKAGING = '''
 import json, sys, time
 from packaging.requirements import InvalidRequirement, Requirement
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
-best = None
-for _ in range(int(sys.argv[2])):
-    t = time.perf_counter(); ok = 0
+def run(render):
+    ok = 0
     for text in lines:
         body = text.split(' #', 1)[0].strip()
         if not body or body.startswith(('#', '-')):
             ok += 1
             continue
         try:
-            str(Requirement(body)); ok += 1
+            req = Requirement(body)
         except InvalidRequirement:
-            pass
-    dt = time.perf_counter() - t
-    best = dt if best is None else min(best, dt)
-print(json.dumps({'render': (ok, best)}))
+            continue
+        if render:
+            str(req)
+        ok += 1
+    return ok
+result = {}
+for name, render in (('parse', False), ('render', True)):
+    best = None
+    for _ in range(int(sys.argv[2])):
+        t = time.perf_counter(); ok = run(render); dt = time.perf_counter() - t
+        best = dt if best is None else min(best, dt)
+    result[name] = (ok, best)
+print(json.dumps(result))
 '''
 
+# The reference's parse_line, imported from its venv (1.2.0) or from a file
+# (HEAD, argv[3]); render is to_line with sorted specifiers.
 _REFERENCE = '''
-import json, sys, time, warnings
+import importlib.util, json, sys, time, warnings
 warnings.simplefilter('ignore')
-from openstack_requirements import requirement
+if len(sys.argv) > 3:
+    spec = importlib.util.spec_from_file_location('reference_requirement', sys.argv[3])
+    requirement = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(requirement)
+else:
+    from openstack_requirements import requirement
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
-best = None
-for _ in range(int(sys.argv[2])):
-    t = time.perf_counter(); ok = 0
+def run(render):
+    ok = 0
     for text in lines:
         try:
-            requirement.parse_line(text, permit_urls=True).to_line(
-                comment_prefix='  ', sort_specifiers=True)
+            req = requirement.parse_line(text, permit_urls=True)
+            if render:
+                req.to_line(comment_prefix='  ', sort_specifiers=True)
             ok += 1
         except Exception:
             pass
-    dt = time.perf_counter() - t
-    best = dt if best is None else min(best, dt)
-print(json.dumps({'render': (ok, best)}))
+    return ok
+result = {}
+for name, render in (('parse', False), ('render', True)):
+    best = None
+    for _ in range(int(sys.argv[2])):
+        t = time.perf_counter(); ok = run(render); dt = time.perf_counter() - t
+        best = dt if best is None else min(best, dt)
+    result[name] = (ok, best)
+print(json.dumps(result))
 '''
 
 
-def _run(python: str | Path, code: str) -> dict[str, tuple[int, float]]:
-    done = subprocess.run([str(python), '-c', code, str(CORPUS), str(REPEAT)],
+def _run(python: str | Path, code: str, *extra: str) -> dict[str, tuple[int, float]]:
+    done = subprocess.run([str(python), '-c', code, str(CORPUS), str(REPEAT), *extra],
                           capture_output=True, text=True, check=True, cwd='/')
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -109,22 +135,40 @@ def _startup(command: list[str], runs: int = 15) -> float:
 
 def main(argv: list[str]) -> int:
     total = len(CORPUS.read_text(encoding='utf-8').splitlines())
+    head, head_from = reference.head_requirement()
     ours = _run(sys.executable, _OURS)
     bare = _run(sys.executable, _PACKAGING)
     ref = _run(reference.python(), _REFERENCE)
-    ref_rate = total / ref['render'][1]
     rows = [
-        ('reference 1.2.0 parse_line+to_line', ref['render']),
-        ('packaging Requirement + str()', bare['render']),
-        ('ours: parse', ours['parse']),
-        ('ours: parse + canonical render', ours['render']),
+        (f'reference {reference.VERSION} parse_line', ref['parse']),
+        (f'reference {reference.VERSION} + to_line', ref['render']),
     ]
+    if head is not None:
+        try:
+            at_head = _run(sys.executable, _REFERENCE, str(head))
+        except subprocess.CalledProcessError as err:
+            print(f'reference HEAD ({head_from}) did not run: '
+                  + (err.stderr.strip().splitlines() or ['?'])[-1])
+        else:
+            rows += [('reference HEAD parse_line', at_head['parse']),
+                     ('reference HEAD + to_line', at_head['render'])]
+    else:
+        print(f'reference HEAD: not measured: {head_from}')
+    rows += [
+        ('packaging Requirement()', bare['parse']),
+        ('packaging Requirement() + str()', bare['render']),
+        ('ours: parse_line', ours['parse']),
+        ('ours: parse_line + canonical render', ours['render']),
+    ]
+    # relative to the newest reference's parse alone
+    base = dict(rows).get('reference HEAD parse_line', ref['parse'])
+    ref_rate = total / base[1]
     print(f'corpus: {total} lines, best of {REPEAT} runs each')
     print(f'{"implementation":40} {"ok lines":>9} {"seconds":>8} {"lines/s":>9} '
           f'{"x ref":>6}')
     for name, (ok, seconds) in rows:
         rate = total / seconds
-        print(f'{name:40} {ok:9d} {seconds:8.3f} {rate:9.0f} {rate / ref_rate:6.1f}')
+        print(f'{name:40} {ok:9d} {seconds:8.3f} {rate:9.0f} {rate / ref_rate:6.2f}')
     script = shutil.which('openstack-requirements', path=str(Path(sys.executable).parent))
     if script:
         median = _startup([script, '--help'])

@@ -1,0 +1,174 @@
+"""The requirements-check job: a change's project against the requirements data.
+
+Zuul runs ``playbooks/files/project-requirements-change.py`` in every
+project that accepted the requirements contract, on each change to its
+dependency files. This is what that script calls: the project checks of
+``check-requirements`` (the same plugins, nothing of its own), with the
+leniency of the change's target branch:
+
+- master and every branch not under ``stable/`` are strict (so are
+  ``unmaintained/`` branches, as in the reference job);
+- on ``stable/`` branches a package listed twice is a warning, not an
+  error (the reference collapsed such duplicates without a word);
+- ``pyproject.toml`` with its build backend is required on master and
+  main only (the ``build-backend`` check reads the branch).
+"""
+
+from __future__ import annotations
+
+import configparser
+import dataclasses
+import importlib
+import os
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.utils import canonicalize_name
+
+from openstack_requirements.errors import FileError, RequirementsError
+from openstack_requirements.ops.files import read_text
+
+if TYPE_CHECKING:
+    from openstack_requirements.ops.checks.base import Check, Finding
+
+DOCS_URL = 'https://docs.openstack.org/requirements/latest/'
+#: The check whose errors mean "Invalid or missing pyproject.toml".
+PYPROJECT_CHECK = 'build-backend'
+#: Checks whose errors are warnings on a lenient (stable) branch.
+LENIENT_CHECKS = ('duplicates',)
+
+
+def is_strict(branch: str) -> bool:
+    """Strict unless the change targets a ``stable/`` branch."""
+    return not branch.startswith('stable/')
+
+
+@dataclasses.dataclass(frozen=True)
+class JobResult:
+    """What the job found for one change."""
+
+    source: Path
+    requirements: Path
+    branch: str
+    commit: str
+    checks: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def strict(self) -> bool:
+        return is_strict(self.branch)
+
+    def errors(self, check: str | None = None) -> list[Finding]:
+        return [f for f in self.findings if f.severity == 'error'
+                and (check is None or f.check == check)]
+
+    @property
+    def incompatible(self) -> bool:
+        """An error other than a missing or invalid pyproject.toml."""
+        return any(f.check != PYPROJECT_CHECK for f in self.errors())
+
+    @property
+    def invalid_pyproject(self) -> bool:
+        return bool(self.errors(PYPROJECT_CHECK))
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors()
+
+
+def head_commit(source: str | os.PathLike[str]) -> str:
+    """The commit checked out in ``source`` (the patch under test)."""
+    try:
+        done = subprocess.run(
+            ['git', 'log', '-n', '1', '--format=%H'], cwd=source,
+            capture_output=True, text=True, check=False)
+    except FileNotFoundError as err:
+        raise RequirementsError(f'{source}: cannot run git: {err.strerror}') from None
+    if done.returncode != 0 or not done.stdout.strip():
+        reason = done.stderr.strip().splitlines()
+        raise RequirementsError(
+            f'{source}: not a git checkout with a commit'
+            + (f' ({reason[-1]})' if reason else ''))
+    return done.stdout.strip()
+
+
+def project_checks(ignored: tuple[str, ...] = ()) -> list[Check]:
+    """The default project checks, as ``check-requirements`` runs them.
+
+    They are the plugins registered in the entry points; when the package
+    runs from a checkout that is not installed (no entry points), the ones
+    its ``setup.cfg`` registers."""
+    from openstack_requirements.ops.checks import base
+
+    try:
+        found = base.available((base.PROJECT,))
+    except ImportError:  # stevedore missing: not installed
+        found = []
+    if not found:
+        found = _registered_in_checkout()
+    return base.select(found, (), ignored)
+
+
+def _registered_in_checkout() -> list[Check]:
+    from openstack_requirements.ops.checks import base
+
+    setup_cfg = Path(__file__).resolve().parents[2] / 'setup.cfg'
+    if not setup_cfg.is_file():
+        raise RequirementsError(
+            'no check plugins found: install openstack-requirements')
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(read_text(setup_cfg), str(setup_cfg))
+    entries = parser.get('entry_points', base.NAMESPACE, fallback='')
+    checks: list[Check] = []
+    for entry in entries.splitlines():
+        if '=' not in entry:
+            continue
+        name, target = (part.strip() for part in entry.split('=', 1))
+        module, _, attribute = target.partition(':')
+        try:
+            check = getattr(importlib.import_module(module), attribute)()
+        except (ImportError, AttributeError) as err:
+            raise RequirementsError(f'cannot load check plugin {name}: {err}') from err
+        if check.scope == base.PROJECT:
+            checks.append(check)
+    return sorted(checks, key=lambda c: c.name)
+
+
+def lenient(findings: list[Finding], branch: str) -> list[Finding]:
+    """On a lenient branch, a duplicated package is a warning; so is the
+    line count of that package in that file, which the duplicate raised."""
+    if is_strict(branch):
+        return findings
+    doubled = {(f.file, canonicalize_name(f.package)) for f in findings
+               if f.check in LENIENT_CHECKS}
+    return [dataclasses.replace(f, severity='warning')
+            if f.severity == 'error' and (
+                f.check in LENIENT_CHECKS
+                or (f.check == 'line-count'
+                    and (f.file, canonicalize_name(f.package)) in doubled))
+            else f
+            for f in findings]
+
+
+def check_change(source: str | os.PathLike[str],
+                 requirements: str | os.PathLike[str],
+                 branch: str = 'master') -> JobResult:
+    """Check the project checked out in ``source`` (a git checkout) against
+    the requirements data in ``requirements``, for a change to ``branch``."""
+    from openstack_requirements.ops.checks import base
+    from openstack_requirements.ops.checks.context import Context
+    from openstack_requirements.ops.project import read_project
+
+    source, requirements = Path(source).absolute(), Path(requirements).absolute()
+    if not source.is_dir():
+        raise FileError(f'{source}: no such directory')
+    if not requirements.is_dir():
+        raise FileError(f'{requirements}: no such requirements directory')
+    commit = head_commit(source)
+    checks = project_checks()
+    context = Context.from_source(requirements, project=read_project(source),
+                                  branch=branch)
+    findings = lenient(base.run(checks, context), branch)
+    return JobResult(source, requirements, branch, commit,
+                     tuple(c.name for c in checks), tuple(findings))

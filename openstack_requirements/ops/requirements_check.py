@@ -3,15 +3,10 @@
 Zuul runs ``playbooks/files/project-requirements-change.py`` in every
 project that accepted the requirements contract, on each change to its
 dependency files. This is what that script calls: the project checks of
-``check-requirements`` (the same plugins, nothing of its own), with the
-leniency of the change's target branch:
-
-- master and every branch not under ``stable/`` are strict (so are
-  ``unmaintained/`` branches, as in the reference job);
-- on ``stable/`` branches a package listed twice is a warning, not an
-  error (the reference collapsed such duplicates without a word);
-- ``pyproject.toml`` with its build backend is required on master and
-  main only (the ``build-backend`` check reads the branch).
+``check-requirements`` (the same plugins, nothing of its own) with the
+change's target branch, which the checks read as the gate does: strict
+(duplicates reported) on any branch but ``stable/`` ones, ``pyproject.toml``
+built with pbr required on master and main.
 """
 
 from __future__ import annotations
@@ -24,8 +19,6 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
-
 from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.ops.files import read_text
 
@@ -35,13 +28,6 @@ if TYPE_CHECKING:
 DOCS_URL = 'https://docs.openstack.org/requirements/latest/'
 #: The check whose errors mean "Invalid or missing pyproject.toml".
 PYPROJECT_CHECK = 'build-backend'
-#: Checks whose errors are warnings on a lenient (stable) branch.
-LENIENT_CHECKS = ('duplicates',)
-
-
-def is_strict(branch: str) -> bool:
-    """Strict unless the change targets a ``stable/`` branch."""
-    return not branch.startswith('stable/')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,13 +37,10 @@ class JobResult:
     source: Path
     requirements: Path
     branch: str
+    strict: bool
     commit: str
     checks: tuple[str, ...]
     findings: tuple[Finding, ...]
-
-    @property
-    def strict(self) -> bool:
-        return is_strict(self.branch)
 
     def errors(self, check: str | None = None) -> list[Finding]:
         return [f for f in self.findings if f.severity == 'error'
@@ -135,22 +118,6 @@ def _registered_in_checkout() -> list[Check]:
     return sorted(checks, key=lambda c: c.name)
 
 
-def lenient(findings: list[Finding], branch: str) -> list[Finding]:
-    """On a lenient branch, a duplicated package is a warning; so is the
-    line count of that package in that file, which the duplicate raised."""
-    if is_strict(branch):
-        return findings
-    doubled = {(f.file, canonicalize_name(f.package)) for f in findings
-               if f.check in LENIENT_CHECKS}
-    return [dataclasses.replace(f, severity='warning')
-            if f.severity == 'error' and (
-                f.check in LENIENT_CHECKS
-                or (f.check == 'line-count'
-                    and (f.file, canonicalize_name(f.package)) in doubled))
-            else f
-            for f in findings]
-
-
 def check_change(source: str | os.PathLike[str],
                  requirements: str | os.PathLike[str],
                  branch: str = 'master') -> JobResult:
@@ -169,6 +136,6 @@ def check_change(source: str | os.PathLike[str],
     checks = project_checks()
     context = Context.from_source(requirements, project=read_project(source),
                                   branch=branch)
-    findings = lenient(base.run(checks, context), branch)
-    return JobResult(source, requirements, branch, commit,
+    findings = base.run(checks, context)
+    return JobResult(source, requirements, branch, context.strict, commit,
                      tuple(c.name for c in checks), tuple(findings))

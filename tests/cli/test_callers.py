@@ -73,7 +73,7 @@ def test_tox_validate_with_denylist_and_blacklist(checkout: Path) -> None:
     done = sh('validate-constraints global-requirements.txt upper-constraints.txt '
               'denylist.txt', checkout)
     assert done.returncode == 0, done.stderr
-    assert done.stderr == 'validate-constraints: 0 errors, 12 warnings (10 checks run)\n'
+    assert done.stderr.startswith('validate-constraints: 0 errors, 12 warnings (')
     older = sh('validate-constraints global-requirements.txt upper-constraints.txt '
                'blacklist.txt', checkout)
     assert (older.returncode, older.stdout, older.stderr) == (0, done.stdout, done.stderr)
@@ -295,16 +295,19 @@ def test_requirements_check_branch_leniency(checkout: Path, nova: Path) -> None:
     strict = job(checkout, f'{nova} master')
     assert strict.returncode == 1
     assert [line.split(' [')[-1] for line in strict.stdout.splitlines()
-            if line.startswith('ERROR')] == ['build-backend]', 'duplicates]', 'line-count]']
+            if line.startswith('ERROR')] == ['build-backend]', 'duplicates]']
     assert strict.stdout.splitlines()[-3:] == [
         '*** Incompatible requirement found!', '*** Invalid or missing pyproject.toml!',
         '*** See https://docs.openstack.org/requirements/latest/']
-    assert job(checkout, f'{nova} unmaintained/2023.1').returncode == 1
+    unmaintained = job(checkout, f'{nova} unmaintained/2023.1')
+    assert unmaintained.returncode == 1  # strict, but no pyproject.toml needed
+    assert [line.split(' [')[-1] for line in unmaintained.stdout.splitlines()
+            if line.startswith('ERROR')] == ['duplicates]']
     stable = job(checkout, f'{nova} stable/2025.1')
     assert stable.returncode == 0, stable.stdout
-    assert 'Branch: stable/2025.1 (lenient: duplicates reported as warnings)' in stable.stdout
-    assert [line.split(' [')[-1] for line in stable.stdout.splitlines()
-            if line.startswith('WARNING')] == ['duplicates]', 'line-count]']
+    assert 'Branch: stable/2025.1 (lenient: duplicates allowed)' in stable.stdout
+    assert not [line for line in stable.stdout.splitlines()
+                if line.startswith(('ERROR', 'WARNING'))]
 
 
 def test_requirements_check_bad_input(checkout: Path, tmp_path: Path) -> None:
@@ -383,4 +386,4 @@ def test_installed_package_finds_both_denylist_names(checkout: Path,
     done = sh(f'{python} -m openstack_requirements.cli.app validate-constraints',
               elsewhere, **env)
     assert done.returncode == 0, done.stderr
-    assert done.stderr == 'validate-constraints: 0 errors, 12 warnings (10 checks run)\n'
+    assert done.stderr.startswith('validate-constraints: 0 errors, 12 warnings (')

@@ -133,6 +133,26 @@ def test_tox_validate_projects(checkout: Path) -> None:
     assert (done.returncode, done.stdout) == (0, '\n'), done.stderr
 
 
+@pytest.mark.network
+def test_tox_generate_as_the_proposal_job(checkout: Path) -> None:
+    if not Path('/usr/bin/python3.11').is_file():
+        pytest.skip('the proposal job names /usr/bin/python3.11; not here')
+    # a global list of three real packages (the whole one takes minutes)
+    (checkout / 'global-requirements.txt').write_text(
+        'pbr  # Apache-2.0\nsix  # MIT\nstevedore  # Apache-2.0\n')
+    done = sh('generate-constraints -d denylist.txt -r global-requirements.txt '
+              '-p /usr/bin/python3.11 > upper-constraints.txt', checkout,
+              UV_CACHE_DIR=str(checkout.parent / 'uv-cache'))
+    assert done.returncode == 0, done.stderr
+    pins = [line.split('===')[0] for line in
+            (checkout / 'upper-constraints.txt').read_text().splitlines()
+            if not line.startswith('#')]
+    assert {'pbr', 'six', 'stevedore'} <= set(pins)
+    check = sh('validate-constraints global-requirements.txt upper-constraints.txt '
+               'denylist.txt', checkout)
+    assert check.returncode == 0, check.stdout
+
+
 # -- the 2023 tree's callers -------------------------------------------------------
 
 def test_update_requirements_hacking(checkout: Path, tmp_path: Path) -> None:

@@ -12,12 +12,11 @@ seconds; ``tox -e fuzz`` runs many more cases (``OSR_FUZZ_EXAMPLES``).
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openstack_requirements.errors import RequirementsError
@@ -52,31 +51,6 @@ NASTY = ['\n', '\r', '\r\n', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e',
 seeds = st.sampled_from(CORPUS + TREE_LINES)
 
 
-def _huge_versions_handled() -> bool:
-    """Whether the model turns a 5,000-digit version into its own error
-    (Python's int-string limit raised ValueError before it was mended)."""
-    from openstack_requirements.errors import ParseError
-    from openstack_requirements.model import canonical, parse_line
-    try:
-        canonical(parse_line('pbr>=' + '9' * 5000 + ',<' + '9' * 5000))
-    except ParseError:
-        return True
-    except ValueError:
-        return False
-    return True
-
-
-HUGE_OK = _huge_versions_handled()
-_LONG_DIGITS = re.compile(r'[0-9]{4000}')
-
-
-def skip_huge(*values: object) -> None:
-    """Until the model handles huge versions, leave them to the xfail test
-    below instead of failing every fuzz run on the one known crash."""
-    if not HUGE_OK:
-        assume(not any(_LONG_DIGITS.search(str(v)) for v in values))
-
-
 @st.composite
 def mutated(draw: st.DrawFn) -> str:
     text = draw(seeds)
@@ -109,7 +83,6 @@ def reads_back(path: Path) -> None:
 @FUZZ
 @given(texts)
 def test_normalize(text: str) -> None:
-    skip_huge(text)
     with tempfile.TemporaryDirectory() as place:
         path = Path(place) / 'requirements.txt'
         path.write_text(text, encoding='utf-8', newline='')
@@ -143,7 +116,6 @@ def toml_string(text: str) -> str:
        global_extra=st.lists(mutated(), max_size=3))
 def test_update(requirements: str, cfg: list[str], toml: list[str],
                 cfg_ending: str, global_extra: list[str]) -> None:
-    skip_huge(requirements, cfg, toml, global_extra)
     global_list = GLOBAL
     if global_extra:
         global_list = sync.GlobalList.from_texts(
@@ -180,7 +152,6 @@ def test_update(requirements: str, cfg: list[str], toml: list[str],
 @given(text=texts, name=mutated(), replacement=st.one_of(st.none(), mutated()))
 def test_edit_constraints(text: str, name: str,
                           replacement: str | None) -> None:
-    skip_huge(text, name, replacement)
     with tempfile.TemporaryDirectory() as place:
         path = Path(place) / 'upper-constraints.txt'
         path.write_text(text, encoding='utf-8', newline='')
@@ -195,9 +166,6 @@ def test_edit_constraints(text: str, name: str,
         reads_back(path)
 
 
-@pytest.mark.xfail(not HUGE_OK, strict=False,
-                   reason='the model crashes on a 5,000-digit version '
-                          '(int-string limit); being mended in model/')
 @pytest.mark.parametrize('text', ['pbr>=' + '9' * 5000 + '\n',
                                   'pbr<' + '1' * 4400 + '.0  # MIT\n'])
 def test_huge_version_is_an_error_or_kept(text: str) -> None:

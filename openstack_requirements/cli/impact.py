@@ -45,20 +45,28 @@ class Impact(base.Lister):
             choices=('change', 'break', 'sync', 'uses'),
             help='list only the rows of this kind (repeat for more; the '
                  'summary and the exit status still count every row)')
+        parser.add_argument(
+            '--exact', action='store_true',
+            help='plan the syncs as update-requirements --exact does')
+        parser.add_argument(
+            '--hacking', action='store_true',
+            help='sync hacking too, as update-requirements -H does')
         base.add_projects(parser)
         base.add_include(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, impact
+        from openstack_requirements.ops import data, impact, sync
 
         args = parsed_args
         source = args.source or str(data.default_source())
         proposed = impact.Snapshot.from_directory(source)
         before = impact.Snapshot.base(args.base, source)
         selection = base.selected_projects(self, args, source, quiet=True)
-        report = impact.impact(before, proposed, selection.found,
-                               selection.missing, args.include)
+        report = impact.impact(
+            before, proposed, selection.found, selection.missing,
+            args.include, frozenset() if args.hacking else frozenset({'hacking'}),
+            sync.Policy.EXACT if args.exact else sync.Policy.MERGE)
         for _name, reason in report.unreadable:
             self.warn(reason)
         self.warn(f'{before.label} -> {proposed.label}: {report.summary()}')

@@ -324,11 +324,13 @@ class Report:
 def impact(base: Snapshot, proposed: Snapshot,
            found: Iterable[tuple[str, Path]],
            missing: Iterable[str] = (), include: Sequence[str] = (),
-           unsynced: frozenset[str] = frozenset({'hacking'})) -> Report:
+           unsynced: frozenset[str] = frozenset({'hacking'}),
+           policy: sync.Policy = sync.Policy.MERGE) -> Report:
     """The report of what changing ``base`` into ``proposed`` does to the
     projects ``found`` (``(name, directory)`` pairs): their governed files
     and those matching ``include``. As update-requirements by default,
-    the packages ``unsynced`` are not synced."""
+    the packages ``unsynced`` are not synced; the sync follows
+    ``policy``."""
     changes = compare(base, proposed)
     index = usage.declarations(found, include)
     by_key: dict[str, list[PackageChange]] = {}
@@ -352,11 +354,11 @@ def impact(base: Snapshot, proposed: Snapshot,
     for name, project in index.projects.items():
         if name not in touched:
             continue
-        before = _plan(project, base_sync)
+        before = _plan(project, base_sync, policy)
         for source, lineno, _package, old, new, _reason in before:
             if old:
                 base_synced[(name, source, lineno)] = new
-        for row in _plan(project, new_sync):
+        for row in _plan(project, new_sync, policy):
             if row in before:
                 continue  # pending before the change
             source, lineno, package, old, new, reason = row
@@ -406,8 +408,8 @@ def _restricted(global_list: sync.GlobalList,
     return sync.GlobalList(lines, global_list.excluded, global_list.described)
 
 
-def _plan(project: Project, global_list: sync.GlobalList
-          ) -> list[tuple[str, int, str, str, str, str]]:
+def _plan(project: Project, global_list: sync.GlobalList,
+          policy: sync.Policy) -> list[tuple[str, int, str, str, str, str]]:
     """The sync rows of ``project`` as ``(source, line, package, old, new,
     reason)``; an added line is placed at the first line of its
     package."""
@@ -417,7 +419,7 @@ def _plan(project: Project, global_list: sync.GlobalList
              if any(line.key in wanted for source in f.sources
                     for line in source.requirement_lines())]
     result = sync.sync_project(Project(project.root, files), global_list,
-                               soft=True)
+                               policy, soft=True)
     prefix = str(project.root) + os.sep
     labels = {s.label: s for s in project.sources}
     rows = []

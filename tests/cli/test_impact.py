@@ -93,6 +93,14 @@ def test_raise_a_minimum(run_app, base: Path, proposed: Path, root: Path) -> Non
     assert result.json()[0]['New'] == 'oslo.config>=9.5.0,!=4.3.0,!=4.4.0'
     for new in news(result).values():
         assert new.startswith('oslo.config>=9.5.0')
+    # as update-requirements --exact would: the global specifiers as they are
+    exact = impact(run_app, base, proposed, root, '--exact')
+    assert [(r['Kind'], r['Project'], r['New']) for r in exact.json()[1:]] == [
+        ('sync', 'openstack/nova',
+         'oslo.config>=9.5.0,!=4.3.0,!=4.4.0 # Apache-2.0'),
+        ('sync', 'openstack/oslo.messaging',
+         'oslo.config>=9.5.0,!=4.3.0,!=4.4.0 # Apache-2.0'),
+        ('sync', 'openstack/capped', 'oslo_config>=9.5.0,!=4.3.0,!=4.4.0')]
     assert list(result.json()[0]) == ['Kind', 'Package', 'Project', 'File',
                                       'Line', 'Old', 'New', 'Detail']
     assert (f'{base} -> {proposed}: 1 packages changed; 3 projects touched, '

@@ -255,3 +255,62 @@ def test_sigkill_mid_run_then_a_clean_run(tmp_path: Path, seam: str,
             'pbr>=2.0  # Apache-2.0\nsix>=1.10.0  # MIT\n')
         assert (Path(root) / 'doc' / 'requirements.txt').read_text() == (
             'pbr>=2.0  # Apache-2.0\n')
+
+
+def refusal(tmp_path: Path, case: str) -> Changeset:
+    target = tmp_path / 'requirements.txt'
+    target.write_text('old\n')
+    if case == 'changed on disk':
+        target.write_text('someone else\n')
+    elif case == 'vanished':
+        target.unlink()
+    elif case == 'not a regular file':
+        target.unlink()
+        os.mkfifo(target)
+    elif case == 'no such directory':
+        return Changeset([Change(str(tmp_path / 'gone' / 'x.txt'), None,
+                                 'new\n', str(tmp_path))])
+    elif case == 'two changes to one file':
+        (tmp_path / 'link.txt').symlink_to('requirements.txt')
+        return Changeset([Change(str(target), 'old\n', 'a\n'),
+                          Change(str(tmp_path / 'link.txt'), 'old\n', 'b\n')])
+    return Changeset([Change(str(target), 'old\n', 'new\n')])
+
+
+@pytest.mark.parametrize('case', ['changed on disk', 'vanished',
+                                  'not a regular file', 'no such directory',
+                                  'two changes to one file'])
+def test_refusals_write_nothing(tmp_path: Path, case: str) -> None:
+    changes = refusal(tmp_path, case)
+    before = {p.name: p.is_fifo() or p.read_bytes()
+              for p in tmp_path.rglob('*')}
+    with pytest.raises(FileError, match=f'{case}.*nothing was written'):
+        changes.check_writable()
+    with pytest.raises(FileError, match=f'{case}.*nothing was written'):
+        changes.write()
+    assert {p.name: p.is_fifo() or p.read_bytes()
+            for p in tmp_path.rglob('*')} == before
+
+
+def test_nothing_pending_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / 'requirements.txt'
+    target.write_text('same\n')
+    changes = Changeset([Change(str(target), 'same\n', 'same\n')])
+    assert (changes.diff(), changes.write()) == ('', [])
+
+
+def test_suffix_writes_beside(tmp_path: Path) -> None:
+    target = tmp_path / 'requirements.txt'
+    target.write_text('old\n')
+    changes = Changeset()
+    changes.add(target, 'old\n', 'new\n', tmp_path)
+    assert changes.write('new') == [f'{target}.new']
+    assert (target.read_text(), Path(f'{target}.new').read_text()) == (
+        'old\n', 'new\n')
+
+
+def test_stale_temporaries_left_alone_when_not_ours(tmp_path: Path) -> None:
+    (tmp_path / 'not-a-temp.osr-tmp.1.deadbeef').write_text('x')
+    (tmp_path / f'.dir{files.TEMP_MARK}1.deadbeef').mkdir()
+    assert files.remove_stale_temporaries(tmp_path) == []
+    assert files.remove_stale_temporaries(tmp_path / 'missing') == []

@@ -197,3 +197,19 @@ def test_flags_that_go_with_commit(run_app, source: Path, root: Path) -> None:
     assert f'{plain}: not committed: not in a git work tree' in outside.stderr
     assert (plain / 'requirements.txt').read_text() == 'oslo.config>=6.0.0\n'
     assert git(Path(small), 'rev-list', '--count', 'HEAD') == '2\n'
+
+
+def test_a_commit_git_refuses_leaves_the_files_as_they_were(
+        run_app, source: Path, root: Path) -> None:
+    small = root / 'openstack' / 'small'
+    hook = small / '.git' / 'hooks' / 'commit-msg'
+    hook.write_text('#!/bin/sh\necho "no, thanks" >&2\nexit 1\n')
+    hook.chmod(0o755)
+    before = (small / 'requirements.txt').read_text()
+    result = run_app('update-requirements', '--commit', '--source',
+                     str(source), str(small), '-f', 'json')
+    assert result.code == 1
+    assert outcomes(result)['small'].startswith('not committed: ')
+    assert (small / 'requirements.txt').read_text() == before
+    assert git(small, 'status', '--porcelain') == ''
+    assert git(small, 'rev-list', '--count', 'HEAD') == '1\n'

@@ -150,8 +150,9 @@ def add_include(parser: argparse.ArgumentParser) -> None:
 
 
 def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
+    """-d/--denylist, and -b/--blacklist as older callers spell it."""
     parser.add_argument(
-        '-b', '--denylist', '--blacklist', dest='denylist', metavar='FILE',
+        '-d', '-b', '--denylist', '--blacklist', dest='denylist', metavar='FILE',
         help='excluded-packages file (denylist.txt or blacklist.txt)',
         **kwargs)
 

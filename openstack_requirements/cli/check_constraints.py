@@ -35,9 +35,7 @@ class CheckConstraints(CheckCommand):
                             metavar='FILE', help='upper-constraints.txt')
         parser.add_argument('-g', '--global-requirements', dest='global_reqs',
                             metavar='FILE', help='global-requirements.txt')
-        parser.add_argument('-b', '-d', '--denylist', '--blacklist',
-                            dest='denylist', metavar='FILE',
-                            help='denylist.txt or blacklist.txt')
+        base.add_denylist(parser)
         parser.add_argument('-G', '--gr-check', action='store_true',
                             help='also check that every version a project '
                                  'specifier admits by name (>=, <=, ==, ~=) '

@@ -153,6 +153,16 @@ def test_tox_generate_as_the_proposal_job(checkout: Path) -> None:
     assert check.returncode == 0, check.stdout
 
 
+def test_denylist_and_blacklist_options(checkout: Path) -> None:
+    nova = checkout / 'tests' / 'data' / 'trees' / 'nova-2026-08-21'
+    runs = [sh(f'check-constraints {option} {nova}', checkout)
+            for option in ('-d denylist.txt', '--denylist denylist.txt',
+                           '-b blacklist.txt', '--blacklist blacklist.txt')]
+    assert {(r.returncode, r.stdout) for r in runs} == {(0, runs[0].stdout)}, runs[0]
+    missing = sh(f'check-constraints -d nope.txt {nova}', checkout)
+    assert missing.returncode == 1 and 'nope.txt' in missing.stderr
+
+
 # -- the 2023 tree's callers -------------------------------------------------------
 
 def test_update_requirements_hacking(checkout: Path, tmp_path: Path) -> None:

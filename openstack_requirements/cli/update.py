@@ -13,8 +13,10 @@ class UpdateRequirements(base.Lister):
     """Sync projects' declared dependencies with global-requirements.txt.
 
     Edits only the requirement lines of packages in the global list, in
-    requirements*.txt files, setup.cfg extras and pyproject.toml
-    dependencies; comments, order, options and formatting are kept. By
+    the files the gate governs (requirements.txt, test-requirements.txt,
+    doc/requirements.txt, setup.cfg extras, pyproject.toml dependencies;
+    others with --include); comments, order, options and formatting are
+    kept. By
     default (merge) a global pin or ~= is taken as it stands; otherwise
     markers, exclusions and caps come from the global list and a project
     keeps a higher minimum it chose (a minimum the global list excludes is

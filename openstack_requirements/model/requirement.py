@@ -187,7 +187,7 @@ class Requirement:
                 if self.marker_text:
                     text += ' ; ' + self.marker_text
             else:
-                text += render_specifier(self.specifier)
+                text += self._render_specifier()
                 if self.marker_text:
                     text += marker_sep + self.marker_text
             if self.editable:
@@ -198,6 +198,14 @@ class Requirement:
 
     def __str__(self) -> str:
         return self.render()
+
+    def _render_specifier(self) -> str:
+        value = self.__dict__['_specifier']
+        if isinstance(value, str):  # not built yet: render from the text
+            rendered = _render_specifier_text(value)
+            if rendered is not None:
+                return rendered
+        return render_specifier(self.specifier)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -290,6 +298,28 @@ def render_specifier(specifier: SpecifierSet) -> str:
     return ','.join(str(s) for s in dict.fromkeys(sorted_specifiers(specifier)))
 
 
+@functools.lru_cache(maxsize=8192)
+def _render_specifier_text(text: str) -> str | None:
+    """:func:`render_specifier` of ``SpecifierSet(text)`` without building
+    it, for text the parser took (each item an operator and a valid
+    version); ``None`` when two items may mean the same (then the set
+    decides which are repeats)."""
+    items = []
+    for item in text.split(','):
+        item = item.strip()
+        if item:
+            operator = next((op for op in _OPS if item.startswith(op)), None)
+            if operator is None:
+                return None
+            items.append((operator, item[len(operator):].strip()))
+    if len(items) < 2:
+        return ''.join(op + version for op, version in items)
+    keys = [_key_of(op, version) for op, version in items]
+    if len({(key[3], key[1]) for key in keys}) < len(keys):
+        return None
+    return ','.join(key[3] + key[2] for key in sorted(keys))
+
+
 # -- parsing ----------------------------------------------------------------
 
 @functools.lru_cache(maxsize=8192)
@@ -303,6 +333,7 @@ def clear_caches() -> None:
     read the same lines more than once)."""
     _marker.cache_clear()
     _key_of.cache_clear()
+    _render_specifier_text.cache_clear()
 
 
 def split_comment(text: str) -> tuple[str, str]:
@@ -515,7 +546,7 @@ def _parse_full(body: str, start: int, pbr: bool,
     body, options = _split_options(body, start)
     if _URL_RE.match(body) or body.startswith(('.', '/', '~')) or (
             editable and '@' not in body and not _NAME_RE.fullmatch(body)):
-        return _parse_legacy_url(body, options, editable)
+        return _parse_legacy_url(body, options, editable, start)
     marker_text = ''
     if pbr and ':' in body and '@' not in body:
         head, _, marker_text = body.partition(':')
@@ -629,18 +660,22 @@ def _extras_as_written(body: str, parsed: _PackagingRequirement
 
 
 def _parse_legacy_url(body: str, options: tuple[str, ...],
-                      editable: bool) -> Requirement:
+                      editable: bool, start: int = 0) -> Requirement:
     marker_text = ''
     if '; ' in body or ' ;' in body:
         match = re.search(r'\s;|;\s', body)
         assert match is not None
-        marker_text = body[match.end():].strip()
+        after = body[match.end():]
+        marker_text = after.strip()
+        lead = len(after) - len(after.lstrip())
         body = body[:match.start()].rstrip()
         try:
             _marker(marker_text)
         except InvalidMarker as err:
-            raise ParseError(_marker_reason(err),
-                             column=match.end() + 1) from None
+            raise ParseError(
+                _marker_reason(err),
+                column=start + match.end() + lead + syntax_error(err)[1] + 1
+            ) from None
     egg = _EGG_RE.search(body)
     name: str | None = None
     if egg:

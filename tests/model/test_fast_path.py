@@ -68,3 +68,31 @@ def test_long_bad_lines_are_rejected(text: str) -> None:
     """Linear in the line (a backtracking reading of these takes minutes)."""
     with pytest.raises(ParseError):
         parse_line(text)
+
+
+def test_render_from_text_agrees_with_the_specifier_set_over_the_corpus() -> None:
+    rendered = 0
+    for text in CORPUS_LINES.read_text(encoding='utf-8').splitlines():
+        try:
+            req = parse_line(text).requirement
+        except ParseError:
+            continue
+        if req is None or req.url:
+            continue
+        built = req.replace(specifier=req.specifier)  # a SpecifierSet now
+        assert req.render() == built.render() == model.Requirement.render(built), text
+        rendered += 1
+    assert rendered > 22000
+
+
+@pytest.mark.parametrize('text, rendered', [
+    ('foo==1.0.*,==1.0', 'foo==1.0,==1.0.*'),
+    ('foo<2,>=1, !=1.5', 'foo>=1,!=1.5,<2'), ('foo >= 1.0', 'foo>=1.0'),
+])
+def test_render_of_repeats_and_blanks(text: str, rendered: str) -> None:
+    assert canonical(parse_line(text)).text == rendered
+
+
+def test_a_repeated_item_is_written_once() -> None:
+    line = parse_line('foo>=1.0,>=1,<2')
+    assert canonical(line).text in ('foo>=1,<2', 'foo>=1.0,<2')

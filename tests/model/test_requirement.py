@@ -219,3 +219,47 @@ def test_equal_requirements_hash_alike(first: str, second: str) -> None:
     assert one == two
     assert hash(one) == hash(two)
     assert len({one, two}) == 1
+
+
+@pytest.mark.parametrize('text, url, marker, editable', [
+    ("http://x.org/a.tar.gz#egg=a ; python_version<'3.12'", 'http://x.org/a.tar.gz#egg=a',
+     "python_version<'3.12'", False),
+    ('-e./src/a#egg=a', './src/a#egg=a', '', True),
+    ('--editable=./src/a#egg=a', './src/a#egg=a', '', True),
+])
+def test_legacy_urls_with_markers_and_attached_editables(
+        text: str, url: str, marker: str, editable: bool) -> None:
+    req = parse_line(text).requirement
+    assert req is not None
+    assert (req.url, req.marker_text, req.editable, req.name) == (url, marker, editable, 'a')
+    assert req.marker is (None if not marker else req.marker)
+
+
+@pytest.mark.parametrize('text, pbr, message', [
+    ("http://x.org/a.tar.gz#egg=a ; python_versio<'3'", False,
+     'f:1:31: invalid marker: expected a marker variable or quoted string'),
+    ("a>=1:python_versio<'3'", True,
+     'f:1:6: invalid marker: expected a marker variable or quoted string'),
+    ('a (>=1, ~=2)', False, "f:1:11: '~=' needs a version with at least two parts, not '2'"),
+    ('a==1 --hash', False, "f:1:12: expected a value after '--hash'"),
+])
+def test_more_errors(text: str, pbr: bool, message: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_line(text, path='f', pbr=pbr)
+    assert str(info.value) == message
+
+
+def test_parse_requirement_takes_one_requirement() -> None:
+    from openstack_requirements.model import parse_requirement
+    assert parse_requirement('Foo>=1').key == 'foo'
+    with pytest.raises(ParseError) as info:
+        parse_requirement('--pre')
+    assert str(info.value) == '<argument>:1:1: expected a requirement'
+
+
+def test_requirement_renders_options_and_compares_with_others() -> None:
+    req = parse_line('-e ./src/a#egg=a --config-settings k=v').requirement
+    assert req is not None
+    assert str(req) == '-e ./src/a#egg=a --config-settings=k=v'
+    assert parse_line('-e a>=1').requirement.render() == '-e a>=1'  # type: ignore[union-attr]
+    assert (req == 'a') is False

@@ -202,6 +202,14 @@ class Changeset:
         return [w.shown for w in writes]
 
 
+def check_target(path: str | os.PathLike[str],
+                 root: str | os.PathLike[str] | None = None) -> None:
+    """Fail now, before long work, if ``path`` could not be written later
+    (read-only, outside ``root``, not a regular file, no directory)."""
+    _plan_one(Change(str(path), None, '',
+                     str(root) if root is not None else None), str(path))
+
+
 def _plan_one(change: Change, target: str) -> _Write:
     """Where ``target`` is really written, checked against its root."""
     root = change.root if change.root is not None else (
@@ -376,5 +384,5 @@ def remove_stale_temporaries(directory: str | os.PathLike[str]) -> list[str]:
     return removed
 
 
-__all__ = ['Change', 'Changeset', 'inside', 'read_requirements', 'read_text',
+__all__ = ['Change', 'Changeset', 'check_target', 'inside', 'read_requirements', 'read_text',
            'remove_stale_temporaries', 'scratch_directory', 'write_scratch']

@@ -92,6 +92,8 @@ def generate(request: Request, progress: Progress | None = None) -> Generated:
     baseline = (files.read_text(request.baseline)
                 if request.baseline else None)
     existing = None
+    if request.output:
+        files.check_target(request.output)  # before resolving for minutes
     if request.output and Path(request.output).exists():
         existing = files.read_text(request.output)
 

@@ -25,6 +25,21 @@ def test_read_only_file_refused_by_every_writer(run_app, tmp_path: Path,
     assert path.read_text() == text
 
 
+def test_generate_refuses_a_read_only_output_before_resolving(
+        run_app, tmp_path: Path) -> None:
+    requirements = tmp_path / 'global-requirements.txt'
+    requirements.write_text('pbr>=2.0\n')
+    output = tmp_path / 'upper-constraints.txt'
+    output.write_text('pbr===6.1.1\n')
+    output.chmod(0o444)
+    result = run_app('generate-constraints', '-r', str(requirements),
+                     '-p', '3.11', '--resolver', 'no-such-resolver',
+                     '--output', str(output))
+    assert (result.code, result.stderr) == (
+        1, f'{output}: read-only file; nothing was written\n')
+    assert output.read_text() == 'pbr===6.1.1\n'
+
+
 # -- nothing written outside a project -------------------------------------------
 
 GLOBAL = 'pbr>=2.0  # Apache-2.0\nsix>=1.10.0  # MIT\n'

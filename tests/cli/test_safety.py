@@ -284,3 +284,22 @@ def test_global_list_leading_out_of_source_is_not_read(
     assert SECRET not in result.stdout + result.stderr
     assert result.stderr.startswith(
         f'{source / "global-requirements.txt"}: a symlink to /proc/')
+
+
+def test_update_keeps_owner_group_and_mode(run_app, tmp_path: Path,
+                                           source: Path) -> None:
+    import os
+    if os.geteuid() != 0:
+        pytest.skip('changing a file owner needs root')
+    project = tmp_path / 'project'
+    project.mkdir()
+    target = project / 'requirements.txt'
+    target.write_text('pbr>=1.0\n')
+    os.chown(target, 1234, 5678)
+    target.chmod(0o640)
+    assert run_app('update-requirements', '--source', str(source),
+                   str(project)).code == 0
+    info = target.stat()
+    assert target.read_text() == 'pbr>=2.0  # Apache-2.0\n'
+    assert (info.st_uid, info.st_gid, info.st_mode & 0o7777) == (
+        1234, 5678, 0o640)

@@ -62,10 +62,10 @@ class RequirementsApp(app.App):
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
     try:
-        from importlib.metadata import version
         return version('openstack-requirements')
-    except Exception:  # not installed: running from a checkout
+    except PackageNotFoundError:  # not installed: running from a checkout
         return 'unknown'
 
 

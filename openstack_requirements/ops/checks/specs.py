@@ -51,8 +51,9 @@ def covered(local: Specifier, global_set: SpecifierSet) -> bool:
         probes = [version, Version('.'.join(map(str, prefix)) + '.99999'),
                   Version('.'.join(map(str, prefix)) + '.0rc1')]
         return all(_excluded(v, global_set) for v in probes)
-    caps = [(s.operator, _version(s.version)) for s in global_set
-            if s.operator in ('<', '<=')]
+    caps = [(s.operator, cap) for s in global_set
+            if s.operator in ('<', '<=')
+            and (cap := _version(s.version)) is not None]
     bound = version
     if op in ('~=', '==', '==='):
         # the implied cap: everything above the compatible or pinned release
@@ -65,13 +66,11 @@ def covered(local: Specifier, global_set: SpecifierSet) -> bool:
             release[-1] += 1
             bound = Version('.'.join(map(str, release)))
         else:
-            return any(c is not None and c <= version for _, c in caps) or any(
+            return any(c <= version for _, c in caps) or any(
                 s.operator in ('==', '===') and str(s) == str(local)
                 for s in global_set)
         op = '<'
     for cap_op, cap in caps:
-        if cap is None:
-            continue
         # local <V excludes [V, oo); local <=V excludes (V, oo)
         if cap_op == '<' and cap <= bound:
             return True

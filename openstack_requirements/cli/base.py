@@ -176,15 +176,14 @@ def selected_projects(command: _Base, args: argparse.Namespace,
                       source: str | None, quiet: bool = False) -> Any:
     """The projects to read (a ``usage.Selection``); a listed project
     without a checkout is a warning, unless ``quiet``."""
-    from pathlib import Path
 
     from openstack_requirements.errors import FileError
     from openstack_requirements.ops import data, usage
 
     projects_file = args.projects_file
     if args.root and not projects_file:
-        projects_file = str(Path(source) if source else data.default_source()
-                            ) + '/' + data.PROJECTS
+        projects_file = str(data.locate(data.PROJECTS, source=source,
+                                        required=True))
     if not args.projects and not args.root:
         raise FileError('no project given: name a PROJECT_DIR or use '
                         '--root DIR (and --projects FILE)')
@@ -201,8 +200,7 @@ def upper_constraints(source: str | None) -> Any:
     from openstack_requirements.ops import data
     from openstack_requirements.ops.files import read_text
 
-    place = source if source is not None else data.default_source()
-    path = data.find(place, data.UPPER, required=False)
+    path = data.locate(data.UPPER, source=source)
     if path is None:
         return {}
     return LazyRequirementsFile(read_text(path), path.name).by_key

@@ -49,19 +49,18 @@ class CheckConflicts(CheckCommand):
         return parser
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
-        from pathlib import Path
 
         from openstack_requirements.ops import data, resolvers
         from openstack_requirements.ops.checks.conflicts import ResolverSetup
         from openstack_requirements.ops.checks.context import Context, DataFile
 
-        upper = Path(parsed_args.upper) if parsed_args.upper else (
-            data.default_source() / data.UPPER)
+        upper = data.locate(data.UPPER, parsed_args.upper, required=True)
+        assert upper is not None
         given = {f for f in (parsed_args.xfails_file, parsed_args.xfails) if f}
         if len(given) > 1:
             raise RequirementsError('two xfails files given (XFAILS and --xfails)')
-        xfails = given.pop() if given else data.find(upper.parent, data.XFAILS,
-                                                     required=False)
+        xfails = data.locate(data.XFAILS, given.pop() if given else None,
+                             beside=upper)
         pythons = parsed_args.pythons or [f'{sys.version_info[0]}.{sys.version_info[1]}']
         setup = ResolverSetup(
             parsed_args.resolver,

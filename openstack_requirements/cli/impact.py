@@ -59,7 +59,7 @@ class Impact(base.Lister):
         from openstack_requirements.ops import data, impact, sync
 
         args = parsed_args
-        source = args.source or str(data.default_source())
+        source = str(data.place(args.source))
         proposed = impact.Snapshot.from_directory(source)
         before = impact.Snapshot.base(args.base, source)
         selection = base.selected_projects(self, args, source, quiet=True)

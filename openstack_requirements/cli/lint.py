@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from openstack_requirements.cli import base
@@ -39,10 +38,9 @@ class Lint(base.Lister):
         from openstack_requirements.ops import data, lint
         from openstack_requirements.ops.files import Change, Changeset, read_text
 
-        if parsed_args.path:
-            path = Path(parsed_args.path)
-        else:
-            path = Path(parsed_args.source or data.default_source()) / data.GLOBAL
+        path = data.locate(data.GLOBAL, parsed_args.path,
+                           source=parsed_args.source, required=True)
+        assert path is not None
         text = read_text(path)
         parsed = RequirementsFile.parse(text, str(path))
         columns = ('File', 'Line', 'Package', 'Problem', 'Message')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from openstack_requirements.cli import base
@@ -41,12 +40,12 @@ class Unused(base.Lister):
         from openstack_requirements.ops import data, unused
         from openstack_requirements.ops.files import read_requirements
 
-        source = Path(parsed_args.source) if parsed_args.source else None
-        global_path = (Path(parsed_args.global_requirements)
-                       if parsed_args.global_requirements
-                       else (source or data.default_source()) / data.GLOBAL)
-        projects = (Path(parsed_args.projects) if parsed_args.projects
-                    else (source or global_path.parent) / data.PROJECTS)
+        global_path = data.locate(data.GLOBAL, parsed_args.global_requirements,
+                                  source=parsed_args.source, required=True)
+        projects = data.locate(data.PROJECTS, parsed_args.projects,
+                               source=parsed_args.source, beside=global_path,
+                               required=True)
+        assert global_path is not None and projects is not None
         report = unused.find_unused(read_requirements(global_path), projects,
                                     parsed_args.root)
         rows: list[tuple[str, str, str]] = []

@@ -44,7 +44,9 @@ class ValidateProjects(base.Lister):
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
         from openstack_requirements.ops import data, zuul
 
-        projects = parsed_args.projects or data.default_source() / data.PROJECTS
+        projects = data.locate(data.PROJECTS, parsed_args.projects,
+                               required=True)
+        assert projects is not None
         roots = [Path(r) for r in parsed_args.root] or None
         results = zuul.validate(projects, roots=roots,
                                 project_config=parsed_args.project_config)

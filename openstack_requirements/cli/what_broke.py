@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-from pathlib import Path
 from typing import Any
 
 from openstack_requirements.cli import base
@@ -76,16 +75,12 @@ class WhatBroke(base.Lister):
         from openstack_requirements.ops import data, whatbroke
         from openstack_requirements.ops.files import read_requirements
 
-        source = (Path(parsed_args.source) if parsed_args.source
-                  else None)
-        if parsed_args.global_requirements:
-            global_path = Path(parsed_args.global_requirements)
-        else:
-            global_path = (source or data.default_source()) / data.GLOBAL
-        if parsed_args.constraints:
-            upper_path = Path(parsed_args.constraints)
-        else:
-            upper_path = (source or global_path.parent) / data.UPPER
+        global_path = data.locate(data.GLOBAL, parsed_args.global_requirements,
+                                  source=parsed_args.source, required=True)
+        upper_path = data.locate(data.UPPER, parsed_args.constraints,
+                                 source=parsed_args.source, beside=global_path,
+                                 required=True)
+        assert global_path is not None and upper_path is not None
         global_reqs = read_requirements(global_path)
         upper = read_requirements(upper_path)
         names = whatbroke.package_names(global_reqs, upper)

@@ -1,4 +1,10 @@
-"""Where the governance data files are found when no path is given."""
+"""Where the governance data files are found when no path is given.
+
+Every command finds its data files the same way, through :func:`locate`:
+a file given on its own option is that file; else it is looked for in
+``--source``, else beside another file given on its option (the global
+list), else in :func:`default_source`.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +40,34 @@ def default_source() -> Path:
         'pass its directory with --source')
 
 
+Paths = str | os.PathLike[str]
+
+
+def place(source: Paths | None = None,
+              beside: Paths | None = None) -> Path:
+    """Where the data files not given are looked for: ``source``, else the
+    directory of ``beside`` (a data file given on its option), else
+    :func:`default_source`."""
+    if source is not None:
+        return Path(source)
+    if beside is not None:
+        return Path(beside).parent
+    return default_source()
+
+
+def locate(name: str | tuple[str, ...], given: Paths | None = None, *,
+           source: Paths | None = None, beside: Paths | None = None,
+           required: bool = False) -> Path | None:
+    """A data file: ``given`` (its option) if any, else the first of
+    ``name`` (one of this module's names, or :data:`DENYLIST_NAMES`) in
+    :func:`place` (``source``, ``beside``). A missing file is ``None``,
+    or an error when ``required``."""
+    if given is not None:
+        return Path(given)
+    names = (name,) if isinstance(name, str) else name
+    return find(place(source, beside), *names, required=required)
+
+
 def find(directory: str | os.PathLike[str], *names: str,
          required: bool = True) -> Path | None:
     """The first of ``names`` that exists in ``directory``."""
@@ -51,9 +85,3 @@ def find(directory: str | os.PathLike[str], *names: str,
     if required:
         raise FileError(f'{directory}: no {" or ".join(names)}')
     return None
-
-
-def denylist(directory: str | os.PathLike[str],
-             required: bool = True) -> Path | None:
-    """The excluded-packages file: denylist.txt or blacklist.txt."""
-    return find(directory, *DENYLIST_NAMES, required=required)

@@ -68,10 +68,10 @@ class Snapshot:
         place = Path(directory)
         if not place.is_dir():
             raise FileError(f'{place}: no such directory')
-        global_path = data.find(place, data.GLOBAL)
+        global_path = data.locate(data.GLOBAL, source=place, required=True)
         assert global_path is not None
-        upper = data.find(place, data.UPPER, required=False)
-        excluded = data.denylist(place, required=False)
+        upper = data.locate(data.UPPER, source=place)
+        excluded = data.locate(data.DENYLIST_NAMES, source=place)
         return cls(str(place), read_text(global_path),
                    read_text(upper) if upper else '',
                    read_text(excluded) if excluded else '',

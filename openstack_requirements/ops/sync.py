@@ -116,12 +116,12 @@ class GlobalList:
 def load_global(source: str | os.PathLike[str] | None = None) -> GlobalList:
     """The global list and excluded packages found in ``source`` (default:
     the shipped data)."""
-    directory = Path(source) if source is not None else data.default_source()
+    directory = data.place(source)
     if not directory.is_dir():
         raise FileError(f'{directory}: no such source directory')
-    global_path = data.find(directory, data.GLOBAL)  # inside it, a file
+    global_path = data.locate(data.GLOBAL, source=directory, required=True)
     assert global_path is not None
-    excluded = data.denylist(directory, required=False)
+    excluded = data.locate(data.DENYLIST_NAMES, source=directory)
     return GlobalList.from_texts(
         read_text(global_path),
         read_text(excluded) if excluded else '',

@@ -411,7 +411,7 @@ def test_installed_package_finds_both_denylist_names(checkout: Path,
     env = {'PYTHONPATH': str(dependencies_only(tmp_path)), 'PYTHONNOUSERSITE': '1'}
     python = venv / 'bin' / 'python'
     found = sh(f'{python} -c "from openstack_requirements.ops import data; '
-               f'print(data.denylist(data.default_source()))"', elsewhere, **env)
+               f'print(data.locate(data.DENYLIST_NAMES))"', elsewhere, **env)
     assert found.stdout == f'{share / "denylist.txt"}\n', found.stderr
     done = sh(f'{python} -m openstack_requirements.cli.app validate-constraints',
               elsewhere, **env)

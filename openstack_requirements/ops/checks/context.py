@@ -98,21 +98,14 @@ class Context:
         files = ('global_reqs', 'upper', 'denylist', 'backports', 'xfails')
         given = {k: v for k, v in overrides.items() if k in files and v is not None}
         rest = {k: v for k, v in overrides.items() if k not in files}
-        if source is not None:
-            place = Path(source)
-        elif 'global_reqs' in given:
-            place = Path(str(given['global_reqs'])).parent
-        else:
-            place = data.default_source()
-        found = {
-            'global_reqs': data.find(place, data.GLOBAL,
-                                     required='global_reqs' not in given),
-            'upper': data.find(place, data.UPPER, required=False),
-            'denylist': data.denylist(place, required=False),
-            'backports': data.find(place, data.BACKPORTS, required=False),
-            'xfails': data.find(place, data.XFAILS, required=False),
-        }
-        found.update(given)  # type: ignore[arg-type]
+        beside = given.get('global_reqs')
+        place = data.place(source, beside)  # type: ignore[arg-type]
+        names = {'global_reqs': data.GLOBAL, 'upper': data.UPPER,
+                 'denylist': data.DENYLIST_NAMES, 'backports': data.BACKPORTS,
+                 'xfails': data.XFAILS}
+        found = {key: data.locate(name, given.get(key),  # type: ignore[arg-type]
+                                  source=place, required=key == 'global_reqs')
+                 for key, name in names.items()}
         loaded = {k: DataFile.read(v) if v is not None else None  # type: ignore[arg-type]
                   for k, v in found.items()}
         rest.setdefault('place', place)

@@ -833,13 +833,21 @@ def sdist_only_versions(files: Iterable[DistFile], tags: frozenset[str]
     return found
 
 
+#: An sdist this big costs a resolver dearly to download and unpack (salt:
+#: 76 MB, unpacking to 300): reach further back among such releases.
+BIG_SDIST = 2_000_000
+
+
 def read_ahead_candidates(files: Iterable[DistFile],
                           targets: Iterable[tuple[frozenset[str], str]],
-                          count: int) -> list[DistFile]:
+                          count: int, big_count: int | None = None
+                          ) -> list[DistFile]:
     """The sdists a resolver may want the metadata of: for each target
     (its wheel tags, its release), the newest ``count`` final releases it
     accepts (``Requires-Python``) that have no wheel for it, newer than
-    its newest release with a wheel."""
+    its newest release with a wheel; ``big_count`` of them when the
+    newest sdist is big (a resolver backtracking through a package
+    offering only sdists would download each)."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     files = list(files)
@@ -859,8 +867,11 @@ def read_ahead_candidates(files: Iterable[DistFile],
         newest_wheel = max((v for v in with_wheel if v is not None),
                            default=None)
         taken = 0
+        limit = count
         for version, sdist in sdist_only_versions(files, tags):
-            if taken >= count or (newest_wheel is not None
+            if not taken and (sdist.size or 0) > BIG_SDIST:
+                limit = max(count, big_count or count)
+            if taken >= limit or (newest_wheel is not None
                                   and version < newest_wheel):
                 break
             if version.is_prerelease or not accepts(sdist):

@@ -59,8 +59,10 @@ PYPI = 'https://pypi.org/simple'
 #: How many releases of a package to read the metadata of when uv asks
 #: for one: it and the next older ones it may backtrack to.
 PREFETCH = 8
-#: How many of a package's newest sdist-only releases to read ahead.
+#: How many of a package's newest sdist-only releases to read ahead, and
+#: how many when they are big (see :data:`static.BIG_SDIST`).
 AHEAD = 3
+AHEAD_BIG = 12
 #: Bytes of an sdist read ahead at most (its PKG-INFO is most often in
 #: the first few kilobytes of the archive).
 BUDGET = 1 << 20
@@ -376,29 +378,31 @@ class _Run:
                 for t in targets]
         start = time.monotonic()
 
-        def page(name: str) -> tuple[str, list[static.DistFile]]:
-            try:
-                return name, self.index.files(name)
-            except static.MetadataError:
-                return name, []
-
-        with ThreadPoolExecutor(16) as pool:
-            pages = list(pool.map(page, todo))
-        wanted: list[static.DistFile] = []
-        for _, found in pages:
-            for file in static.read_ahead_candidates(found, tags, AHEAD):
-                if self.store.get(file.url) is None:
-                    wanted.append(file)
-
         def read(file: static.DistFile) -> None:
             try:
                 self.store.put(file.url, self.index.metadata(file, BUDGET))
             except static.MetadataError:
                 pass  # read when uv asks for it
 
-        if wanted:
+        wanted: list[static.DistFile] = []
+        # Each page's sdists are read as soon as it is in, while the other
+        # pages still come.
+        with ThreadPoolExecutor(16) as readers:
+            def page(name: str) -> tuple[str, list[static.DistFile]]:
+                try:
+                    found = self.index.files(name)
+                except static.MetadataError:
+                    return name, []
+                for file in static.read_ahead_candidates(found, tags, AHEAD,
+                                                         AHEAD_BIG):
+                    if self.store.get(file.url) is None:
+                        with self.lock:
+                            wanted.append(file)
+                        readers.submit(read, file)
+                return name, found
+
             with ThreadPoolExecutor(16) as pool:
-                list(pool.map(read, wanted))
+                pages = list(pool.map(page, todo))
         self.store.mark_scanned(name for name, found in pages if found)
         if self.progress is not None:
             self.progress(

@@ -726,6 +726,11 @@ class Store:
         with self._lock:
             return set(self._scanned)
 
+    def sdist_names(self) -> set[str]:
+        """Projects with sdist-only releases read before."""
+        with self._lock:
+            return {m.key for m in self._entries.values()}
+
     def mark_scanned(self, names: Iterable[str]) -> None:
         with self._lock:
             self._scanned.update(names)

@@ -366,12 +366,18 @@ class _Run:
 
     def read_ahead(self, names: Iterable[str],
                    targets: Sequence[Target]) -> None:
-        """Before uv runs: read the index pages of ``names`` not read by
-        an earlier run with this cache, and the metadata of their latest
+        """Before uv runs: read the index pages of ``names`` (those an
+        earlier run with this cache read, only when they have sdist-only
+        releases), and the metadata of their latest
         releases that have an sdist and no wheel for some target, so uv
         is given them rather than downloading and unpacking the sdists
         (or trying to build them, one resolution each)."""
-        todo = sorted(set(names) - self.store.scanned())
+        # Names read by an earlier run are read again only if they offer
+        # sdist-only releases (a newer one may have come); the others were
+        # all wheels then, and a package seldom stops publishing wheels.
+        names = set(names)
+        todo = sorted((names - self.store.scanned())
+                      | (names & self.store.sdist_names()))
         if not todo:
             return
         tags = [(static.target_tags(t.python), t.release or f'{t.python}.0')

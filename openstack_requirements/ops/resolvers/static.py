@@ -50,6 +50,7 @@ PKG_INFO = 'PKG-INFO'
 EGG_INFO = 'egg-info requires.txt'
 INDEX_METADATA = "the index's .metadata file"
 INDEX_JSON = "the index's JSON API"
+UNDECLARED = 'PKG-INFO, which declares no dependencies'
 
 _SDIST_SUFFIXES = ('.tar.gz', '.tgz', '.tar.bz2', '.tar.xz', '.zip', '.tar')
 
@@ -213,7 +214,8 @@ def read_sdist(stream: IO[bytes], filename: str) -> Metadata:
                 elif found.egg_info and found.pkg_info is not None:
                     break  # past the egg-info directory
     except (tarfile.TarError, EOFError, OSError, zlib.error) as err:
-        if found.pkg_info is None:
+        # Cut short: only what is complete without the rest will do.
+        if found.pkg_info is None or not (found.enough() or found.requires):
             raise MetadataError(f'{filename}: unreadable sdist ({err})') from None
     return found.result(filename)
 
@@ -250,8 +252,11 @@ class _Found:
                 provides_extras=tuple(dict.fromkeys(
                     (*parsed.provides_extras, *extras))),
                 source=EGG_INFO)
-        # No Requires-Dist and no requires.txt: declares no dependencies.
-        return parsed
+        if self.egg_info:  # setuptools wrote no requires.txt: none
+            return parsed
+        # Nothing declared, and no egg-info to tell: none, unless the
+        # index knows better (see Index.metadata).
+        return dataclasses.replace(parsed, source=UNDECLARED)
 
 
 # -- the index ------------------------------------------------------------------
@@ -502,17 +507,39 @@ class Index:
                 raise MetadataError(f'{url}: HTTP {status}')
             return parse_core_metadata(body.decode('utf-8', 'replace'),
                                        INDEX_METADATA)
-        from_json = self._json_api(file)
-        if from_json is not None:
-            return from_json
         url = file.url.split('#', 1)[0]
         if url.startswith('file:'):
             path = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
             with open(path, 'rb') as handle:
                 return read_sdist(handle, file.filename)
+        # The sdist's own PKG-INFO first (it names the release as
+        # installed), if it comes within the first megabyte; else the
+        # index's JSON API; else the whole sdist (unless ``budget``).
+        first = FIRST_READ if budget is None else min(budget, FIRST_READ)
+        found: Metadata | None = None
+        try:
+            found = self._read_sdist(url, file.filename, first)
+        except MetadataError:
+            pass
+        if found is not None and found.source != UNDECLARED:
+            return found
+        from_json = self._json_api(file)
+        if from_json is not None:
+            if found is not None:  # its name as the sdist spells it
+                from_json = dataclasses.replace(from_json, name=found.name)
+            return from_json
+        if found is not None:
+            return found
+        if budget is not None and budget <= first:
+            raise MetadataError(f'{file.filename}: no PKG-INFO in the first '
+                                f'{budget} bytes')
+        return self._read_sdist(url, file.filename, budget)
+
+    def _read_sdist(self, url: str, filename: str, budget: int | None
+                    ) -> Metadata:
         reader = _RangeReader(self.http, url, budget, self._count)
         with io.BufferedReader(reader, 65536) as stream:
-            return read_sdist(stream, file.filename)
+            return read_sdist(stream, filename)
 
     def wheel_name(self, url: str) -> str | None:
         """The ``Name`` field of a wheel's metadata, reading as little
@@ -640,6 +667,10 @@ def _body(response: Any) -> bytes:
     if response.headers.get('Content-Encoding') == 'gzip':
         data = gzip.decompress(data)
     return bytes(data)
+
+
+#: How much of an sdist is read for its PKG-INFO before asking the index.
+FIRST_READ = 1 << 20
 
 
 class _RangeReader(io.RawIOBase):

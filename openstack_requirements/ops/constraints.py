@@ -16,10 +16,10 @@ from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import ParseError, RequirementsError
 from openstack_requirements.model import Kind, Line, RequirementsFile, parse_line
+from openstack_requirements.model.versions import version_key
 
 _PYTHON_RE = re.compile(r'^(\d+)\.(\d+)$')
 
@@ -49,14 +49,6 @@ def python_key(label: str) -> tuple[int, int]:
     if match is None:
         raise RequirementsError(f'{label!r} is not a Python version (X.Y)')
     return int(match.group(1)), int(match.group(2))
-
-
-def version_key(text: str) -> tuple[int, Version | str]:
-    """Versions compare as versions; anything unparsable after them."""
-    try:
-        return 0, Version(text)
-    except InvalidVersion:
-        return 1, text
 
 
 # -- markers ----------------------------------------------------------------

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from packaging.markers import Marker
+from packaging.markers import InvalidMarker
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import FileError, ParseError
@@ -40,6 +40,7 @@ from openstack_requirements.model import (
     render_specifier,
     split_logical,
 )
+from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import data, git, sync, usage
 from openstack_requirements.ops.files import read_text
 from openstack_requirements.ops.project import Project
@@ -158,8 +159,8 @@ def _changed_keys(old: str, new: str) -> set[str]:
 
 def _normal(marker: str) -> str:
     try:
-        return str(Marker(marker)) if marker else ''
-    except Exception:  # noqa: BLE001 - a broken marker compares as written
+        return normal_marker(marker)
+    except InvalidMarker:  # a broken marker compares as written
         return marker
 
 

@@ -42,10 +42,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import canonicalize_name, canonicalize_version
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from openstack_requirements.errors import FileError, ParseError, RequirementsError
 from openstack_requirements.model import (
@@ -55,6 +54,14 @@ from openstack_requirements.model import (
     Requirement,
     RequirementsFile,
     render_specifier,
+)
+from openstack_requirements.model.versions import (
+    CAPS,
+    STATED_LOWER,
+    as_set,
+    lower_bound,
+    normal_marker,
+    parse_version,
 )
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import Change, Changeset, read_text
@@ -138,7 +145,7 @@ def _duplicates(lines: Sequence[Line], path: str) -> list[ParseError]:
         req = line.requirement
         if req is None:
             continue
-        marker = _marker_key(req.marker_text)
+        marker = normal_marker(req.marker_text)
         first = seen.setdefault(marker, line)
         if first is not line:
             found.append(ParseError(
@@ -187,61 +194,16 @@ class ProjectSync:
 
 # -- the merge policy --------------------------------------------------------
 
-_LOWER = ('>=', '>')
-_IMPLIED_LOWER = ('~=', '==', '===')
 #: A global entry using one of these is taken as it stands.
 _AS_STATED = ('==', '===', '~=')
-_CAPS = ('<', '<=')
 
-# Parsing versions and building specifiers dominate a large sync: each
-# distinct text is done once.
-_VERSIONS: dict[str, Version | None] = {}
-_IMPLIED: dict[str, Specifier] = {}
+# Comparing specifiers dominates a large sync: each distinct text is
+# canonicalised once.
 _CANONICAL: dict[str, tuple[str, str]] = {}
 
 
-def _version_of(text: str) -> Version | None:
-    try:
-        return _VERSIONS[text]
-    except KeyError:
-        pass
-    try:
-        version: Version | None = Version(text.removesuffix('.*'))
-    except InvalidVersion:
-        version = None
-    _VERSIONS[text] = version
-    return version
-
-
 def _version(spec: Specifier) -> Version | None:
-    return _version_of(spec.version)
-
-
-def _lower_bound(specifier: Iterable[Specifier]) -> Specifier | None:
-    """The strictest lower bound ``specifier`` states or implies (a pin or
-    ``~=`` implies ``>=`` its version)."""
-    best: Specifier | None = None
-    best_rank: tuple[Version, bool] | None = None
-    for spec in specifier:
-        if spec.operator in _LOWER:
-            bound = spec
-        elif spec.operator in _IMPLIED_LOWER:
-            text = spec.version.removesuffix('.*')
-            bound = _IMPLIED.get(text)  # type: ignore[assignment]
-            if bound is None:
-                try:
-                    bound = _IMPLIED[text] = Specifier('>=' + text)
-                except ValueError:
-                    continue
-        else:
-            continue
-        version = _version(bound)
-        if version is None:
-            continue
-        rank = (version, bound.operator == '>')
-        if best_rank is None or rank > best_rank:
-            best, best_rank = bound, rank
-    return best
+    return parse_version(spec.version)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -263,9 +225,9 @@ def merge(project: Iterable[Specifier], global_: Iterable[Specifier],
     if policy is Policy.EXACT or any(s.operator in _AS_STATED
                                      for s in global_items):
         return Merge(global_items)
-    rest = [s for s in global_items if s.operator not in _LOWER]
-    theirs = _lower_bound(s for s in global_items if s.operator in _LOWER)
-    ours = _lower_bound(project)
+    rest = [s for s in global_items if s.operator not in STATED_LOWER]
+    theirs = lower_bound(s for s in global_items if s.operator in STATED_LOWER)
+    ours = lower_bound(project)
     lower, excluded, written = theirs, None, None
     if ours is not None and (theirs is None or _stricter(ours, theirs)):
         written = _admitted_minimum(ours, rest)
@@ -290,20 +252,12 @@ def _admitted_minimum(minimum: Specifier,
     refused = [s for s in rest if not s.contains(version, prereleases=True)]
     if not refused:
         return minimum
-    if any(s.operator in _CAPS for s in refused):
+    if any(s.operator in CAPS for s in refused):
         return None
     return Specifier('>' + minimum.version)
 
 
 _SETS: dict[str, SpecifierSet] = {}
-
-
-def _as_set(items: Iterable[Specifier]) -> SpecifierSet:
-    text = ','.join(str(s) for s in items)
-    found = _SETS.get(text)
-    if found is None:
-        found = _SETS[text] = SpecifierSet(text)
-    return found
 
 
 def _below(exclusion: Specifier, lower: Specifier) -> bool:
@@ -324,24 +278,11 @@ def _stricter(a: Specifier, b: Specifier) -> bool:
     return (va, a.operator == '>') > (vb, b.operator == '>')
 
 
-_MARKER_KEYS: dict[str, str] = {}
-
-
-def _marker_key(text: str) -> str:
-    """Marker text in one spelling, to compare markers by meaning."""
-    if not text:
-        return ''
-    key = _MARKER_KEYS.get(text)
-    if key is None:
-        key = _MARKER_KEYS[text] = str(Marker(text))
-    return key
-
-
 def _effective(items: list[Specifier]) -> list[Specifier]:
     """``items`` without the exclusions their lower bound makes vacuous."""
     if not any(s.operator == '!=' for s in items):
         return items
-    lower = _lower_bound(items)
+    lower = lower_bound(items)
     if lower is None:
         return items
     return [s for s in items if not _below(s, lower)]
@@ -421,8 +362,8 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     merged = merge(old.specifier, greq.specifier, policy)
     same_specifiers = _same_specifiers(old.specifier, merged.specifiers,
                                        policy)
-    same_markers = (_marker_key(old.marker_text)
-                    == _marker_key(greq.marker_text))
+    same_markers = (normal_marker(old.marker_text)
+                    == normal_marker(greq.marker_text))
     if paired and same_specifiers and same_markers:
         return Synced(base, base, False, merged)
     if same_specifiers:  # in policy already: the project's text stays
@@ -430,7 +371,7 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     elif policy is Policy.EXACT:
         specifier = greq.specifier
     else:
-        specifier = _as_set(merged.specifiers)
+        specifier = as_set(merged.specifiers)
     target = old.replace(specifier=specifier, marker_text=greq.marker_text)
     if paired and base.comment:
         comment = base.comment
@@ -521,11 +462,11 @@ def pair_variants(group: Sequence[Line], global_lines: Sequence[Line]
     free = list(range(len(group)))
     for g, gline in enumerate(global_lines):
         assert gline.requirement is not None
-        want = _marker_key(gline.requirement.marker_text)
+        want = normal_marker(gline.requirement.marker_text)
         for p in free:
             req = group[p].requirement
             assert req is not None
-            if _marker_key(req.marker_text) == want:
+            if normal_marker(req.marker_text) == want:
                 pairs[g] = p
                 free.remove(p)
                 break

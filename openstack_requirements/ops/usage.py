@@ -18,11 +18,11 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.model import Line, render_specifier
+from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops.project import (
     SUBDIRS,
     TOP_PATTERNS,
@@ -116,11 +116,11 @@ def applicable_pins(line: Line, pins: Iterable[Line]) -> list[Line]:
     """The constraint lines that apply where ``line`` does: a pin whose
     markers differ from the line's (both having some) is for other
     platforms or Pythons."""
-    local = _normal(line.requirement.marker_text if line.requirement else '')
+    local = normal_marker(line.requirement.marker_text if line.requirement else '')
     chosen = []
     for pin in pins:
         assert pin.requirement is not None
-        remote = _normal(pin.requirement.marker_text)
+        remote = normal_marker(pin.requirement.marker_text)
         if local and remote and local != remote:
             continue
         chosen.append(pin)
@@ -152,18 +152,6 @@ def describe_pins(pins: list[Line]) -> str:
         parts.append(f'{versions};{marker}' if marker and len(pins) > 1
                      else versions)
     return ' '.join(parts)
-
-
-_NORMAL: dict[str, str] = {}
-
-
-def _normal(marker: str) -> str:
-    if not marker:
-        return ''
-    found = _NORMAL.get(marker)
-    if found is None:
-        found = _NORMAL[marker] = str(Marker(marker))
-    return found
 
 
 # -- who-uses -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from openstack_requirements.model import Line
+from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import sync
 from openstack_requirements.ops.project import read_project
 from tests.conftest import DATA, TREES, AppResult, nearest_data
@@ -58,7 +59,7 @@ def _key(line: Line) -> tuple[str, str, str]:
     req = line.requirement
     assert req is not None and req.key is not None
     return (req.key, str(sorted(str(s) for s in req.specifier)),
-            sync._marker_key(req.marker_text))
+            normal_marker(req.marker_text))
 
 
 def _synced(root: Path, global_list: sync.GlobalList,

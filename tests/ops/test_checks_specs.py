@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from packaging.specifiers import Specifier, SpecifierSet
 
+from openstack_requirements.model import versions
 from openstack_requirements.ops.checks import specs
 
 
@@ -70,4 +71,4 @@ def test_uncovered(local: str, global_: str, left: str) -> None:
     ('!=1,<2', False), ('<2,>=1', True),
 ])
 def test_has_lower_bound(text: str, lower: bool) -> None:
-    assert specs.has_lower_bound(SpecifierSet(text)) is lower
+    assert versions.has_lower_bound(SpecifierSet(text)) is lower

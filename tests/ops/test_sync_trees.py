@@ -12,6 +12,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from openstack_requirements.model import parse_line
+from openstack_requirements.model.versions import lower_bound, normal_marker
 from openstack_requirements.ops import sync
 from openstack_requirements.ops.project import read_project
 from tests.conftest import DATA, TREES, AppResult, nearest_data
@@ -154,9 +155,9 @@ def _assert_policy_holds(root: Path, global_list: sync.GlobalList,
             if (not variants or req.url or req.editable
                     or req.key in global_list.excluded):
                 continue
-            by_marker = {sync._marker_key(g.requirement.marker_text):
+            by_marker = {normal_marker(g.requirement.marker_text):
                          g.requirement for g in variants if g.requirement}
-            ours = sync._marker_key(req.marker_text)
+            ours = normal_marker(req.marker_text)
             assert ours in by_marker, (source.label, line.text)
             theirs = by_marker[ours].specifier
             assert (contradictions(list(req.specifier))
@@ -169,10 +170,10 @@ def _assert_policy_holds(root: Path, global_list: sync.GlobalList,
             assert mine <= upper, line.text
             assert upper - mine <= {s for s in upper if s.operator == '!='}
             # the lower bound is at least the global one
-            low = sync._lower_bound(SpecifierSet(','.join(
+            low = lower_bound(SpecifierSet(','.join(
                 str(s) for s in theirs if s.operator in ('>=', '>'))))
             if low is not None:
-                mine_low = sync._lower_bound(req.specifier)
+                mine_low = lower_bound(req.specifier)
                 assert mine_low is not None, line.text
                 assert not sync._stricter(low, mine_low), line.text
 

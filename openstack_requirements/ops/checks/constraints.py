@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from openstack_requirements.model import Kind, Line, Requirement, canonical, render_specifier
+from openstack_requirements.model.versions import STATED_LOWER
 from openstack_requirements.ops.checks.base import DATA, Check, Finding, LineCheck, repeated
 from openstack_requirements.ops.checks.context import Context, DataFile, marker_text
 from openstack_requirements.ops.constraints import INSTALLERS
@@ -112,7 +113,7 @@ class NoGlobalLowerBounds(LineCheck):
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
-        bounds = [str(s) for s in req.specifier if s.operator in ('>=', '>')]
+        bounds = [str(s) for s in req.specifier if s.operator in STATED_LOWER]
         if bounds:
             yield f'lower bound {",".join(bounds)} in the global list'
 

@@ -15,10 +15,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.markers import Marker
-
 from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import LazyRequirementsFile, Line
+from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import read_text
 
@@ -197,12 +196,6 @@ def is_local(line: Line) -> bool:
 
 
 # -- markers ------------------------------------------------------------------
-
-@functools.cache
-def normal_marker(text: str) -> str:
-    """A marker in packaging's normal spelling (spaces, double quotes)."""
-    return str(Marker(text)) if text else ''
-
 
 def marker_text(line: Line) -> str:
     assert line.requirement is not None

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from openstack_requirements.model import Kind, Line, Requirement, render_specifier
+from openstack_requirements.model.versions import has_lower_bound
 from openstack_requirements.ops.checks import specs
 from openstack_requirements.ops.checks.base import (
     PROJECT,
@@ -87,7 +88,7 @@ class LowerBound(LineCheck):
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
-        if not req.url and not specs.has_lower_bound(req.specifier):
+        if not req.url and not has_lower_bound(req.specifier):
             yield 'no lower bound'
 
 

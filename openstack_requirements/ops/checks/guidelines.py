@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from openstack_requirements.model import Line, Requirement
+from openstack_requirements.model.versions import has_lower_bound
 from openstack_requirements.ops.checks.base import DATA, ERROR, WARNING, Finding, LineCheck
 from openstack_requirements.ops.checks.context import Context
 
@@ -60,8 +61,7 @@ class NoBareNames(LineCheck):
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
-        if not req.url and not any(s.operator in ('>=', '>', '~=', '==', '===')
-                                   for s in req.specifier):
+        if not req.url and not has_lower_bound(req.specifier):
             yield 'bare name: no minimum version'
 
 

@@ -8,27 +8,17 @@ global entry exclude every version the local one excludes?".
 from __future__ import annotations
 
 from packaging.specifiers import Specifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
-LOWER = ('>=', '>', '~=', '==', '===')
+from openstack_requirements.model.versions import parse_version
+
 EXCLUDING = ('!=', '<', '<=', '~=', '==', '===')
-
-
-def has_lower_bound(specifier: SpecifierSet) -> bool:
-    return any(s.operator in LOWER for s in specifier)
 
 
 def exclusions(specifier: SpecifierSet) -> list[Specifier]:
     """The items of ``specifier`` that exclude versions from above or from
     the middle: ``!=``, caps, and the implied cap of ``~=`` or a pin."""
     return [s for s in specifier if s.operator in EXCLUDING]
-
-
-def _version(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 def _excluded(version: Version, global_set: SpecifierSet) -> bool:
@@ -40,7 +30,7 @@ def covered(local: Specifier, global_set: SpecifierSet) -> bool:
     ``global_set`` as well."""
     op, text = local.operator, local.version
     wildcard = text.endswith('.*')
-    version = _version(text[:-2] if wildcard else text)
+    version = parse_version(text[:-2] if wildcard else text)
     if version is None:  # legacy text: only the same text covers it
         return any(str(s) == str(local) for s in global_set)
     if op == '!=':
@@ -53,7 +43,7 @@ def covered(local: Specifier, global_set: SpecifierSet) -> bool:
         return all(_excluded(v, global_set) for v in probes)
     caps = [(s.operator, cap) for s in global_set
             if s.operator in ('<', '<=')
-            and (cap := _version(s.version)) is not None]
+            and (cap := parse_version(s.version)) is not None]
     bound = version
     if op in ('~=', '==', '==='):
         # the implied cap: everything above the compatible or pinned release

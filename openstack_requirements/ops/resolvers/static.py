@@ -40,9 +40,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from openstack_requirements.errors import RequirementsError
+from openstack_requirements.model.versions import parse_version as _version
 
 #: Where metadata is read from, as said on stderr.
 STATIC = 'PKG-INFO, static (PEP 643)'
@@ -282,14 +283,6 @@ class DistFile:
 @functools.lru_cache(maxsize=4096)
 def _canonical(name: str) -> str:
     return canonicalize_name(name)
-
-
-@functools.lru_cache(maxsize=65536)
-def _version(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 def dist_file(filename: str, url: str, name: str, **extra: Any

@@ -60,5 +60,5 @@ class Lint(base.Lister):
             self.exit_code = 1
             if parsed_args.diff:  # the list is not shown: say why
                 self.warn(f'{path}: {len(problems)} problems')
-        return columns, [(str(path), p.line, p.package, p.kind, p.message)
+        return columns, [(str(path), p.line, p.package, p.check, p.message)
                          for p in problems]

@@ -21,16 +21,16 @@ import dataclasses
 import re
 
 from openstack_requirements.model import Kind, Line, RequirementsFile, canonical
+from openstack_requirements.ops.findings import ERROR, Finding
 
 SECTION_RE = re.compile(r'^##\s*section\s*:')
 
 
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    line: int
-    package: str
-    kind: str  # 'order', 'canonical', 'duplicate', 'layout'
-    message: str
+def _problem(parsed: RequirementsFile, line: int, package: str, kind: str,
+             message: str) -> Finding:
+    """A lint problem, as a finding of its rule: ``order``, ``canonical``,
+    ``duplicate`` or ``layout``."""
+    return Finding(kind, ERROR, parsed.path or '', line, package, message)
 
 
 @dataclasses.dataclass
@@ -149,9 +149,9 @@ def _ambiguous(group: list[Line]) -> list[tuple[Line, Line]]:
     return found
 
 
-def lint(parsed: RequirementsFile) -> list[Problem]:
+def lint(parsed: RequirementsFile) -> list[Finding]:
     """Every problem of the list, in line order."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     layout = split(parsed)
     for section in layout.sections:
         keys = [entry.sort_key for entry in section.entries]
@@ -167,24 +167,25 @@ def lint(parsed: RequirementsFile) -> list[Problem]:
                 place = (f'after {after.line.requirement.name}'
                          if after and after.line.requirement
                          else 'first')
-                problems.append(Problem(
-                    entry.line.lineno, _name(entry.line), 'order',
+                problems.append(_problem(
+                    parsed, entry.line.lineno, _name(entry.line), 'order',
                     f'not in order{where}: it goes {place}'))
     for line in parsed.lines:
         if line.requirement is None:
             continue
         wanted = canonical(line).text
         if line.text != wanted:
-            problems.append(Problem(line.lineno, _name(line), 'canonical',
-                                    f'not in canonical form: {wanted}'))
+            problems.append(_problem(parsed, line.lineno, _name(line),
+                                     'canonical',
+                                     f'not in canonical form: {wanted}'))
     for group in parsed.by_key().values():
         for line, first in _ambiguous(group):
-            problems.append(Problem(
-                line.lineno, _name(line), 'duplicate',
+            problems.append(_problem(
+                parsed, line.lineno, _name(line), 'duplicate',
                 f'also on line {first.lineno}, and markers do not tell the '
                 'lines apart'))
     problems.extend(_layout_problems(parsed, layout))
-    problems.sort(key=lambda p: (p.line, p.kind))
+    problems.sort(key=lambda p: (p.line, p.check))
     return problems
 
 
@@ -194,7 +195,7 @@ def _name(line: Line) -> str:
 
 
 def _layout_problems(parsed: RequirementsFile,
-                     layout: Layout) -> list[Problem]:
+                     layout: Layout) -> list[Finding]:
     """Blank lines where the layout puts none, or missing where it puts
     one: above each section, below each section's ``##`` block."""
     lines = parsed.lines
@@ -213,8 +214,9 @@ def _layout_problems(parsed: RequirementsFile,
                 (_is_section(line) and before is not None)
                 or (before is not None and id(before) in header_ends))
             if wants_blank and before is not None:
-                problems.append(Problem(line.lineno, _name(line), 'layout',
-                                        'a blank line is missing above'))
+                problems.append(_problem(parsed, line.lineno, _name(line),
+                                         'layout',
+                                         'a blank line is missing above'))
             i += 1
             continue
         run_end = i
@@ -225,12 +227,12 @@ def _layout_problems(parsed: RequirementsFile,
         allowed = before is not None and after is not None and (
             _is_section(after) or id(before) in header_ends)
         for extra in lines[i + 1 if allowed else i:run_end]:
-            problems.append(Problem(extra.lineno, '', 'layout',
-                                    'blank line out of place'))
+            problems.append(_problem(parsed, extra.lineno, '', 'layout',
+                                     'blank line out of place'))
         i = run_end + 1 if allowed and run_end < len(lines) else run_end
     if lines and not lines[-1].newline:
-        problems.append(Problem(lines[-1].lineno, _name(lines[-1]), 'layout',
-                                'no newline at the end of the file'))
+        problems.append(_problem(parsed, lines[-1].lineno, _name(lines[-1]),
+                                 'layout', 'no newline at the end of the file'))
     return problems
 
 

@@ -65,6 +65,7 @@ from openstack_requirements.model.versions import (
 )
 from openstack_requirements.ops import data
 from openstack_requirements.ops.files import Change, Changeset, read_text
+from openstack_requirements.ops.findings import ERROR, Finding
 from openstack_requirements.ops.project import (
     DependencyFile,
     Project,
@@ -169,17 +170,9 @@ class Row:
         return (self.file, self.package, self.old, self.new, self.reason)
 
 
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """A place that stops the sync, as ``file:line:column: message``."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f'{self.path}:{self.line}:{self.column}: {self.message}'
+def _stop(path: str, line: int, column: int, message: str) -> Finding:
+    """A place that stops the sync, shown ``file:line:column: message``."""
+    return Finding('sync', ERROR, path, line, '', message, column)
 
 
 @dataclasses.dataclass
@@ -188,7 +181,7 @@ class ProjectSync:
 
     root: Path
     rows: list[Row] = dataclasses.field(default_factory=list)
-    problems: list[Problem] = dataclasses.field(default_factory=list)
+    problems: list[Finding] = dataclasses.field(default_factory=list)
     changes: list[Change] = dataclasses.field(default_factory=list)
 
 
@@ -559,7 +552,7 @@ class SourceSync:
 
     lines: list[Line]
     rows: list[Row] = dataclasses.field(default_factory=list)
-    problems: list[Problem] = dataclasses.field(default_factory=list)
+    problems: list[Finding] = dataclasses.field(default_factory=list)
 
 
 EntryKey = tuple[str, frozenset[str]]
@@ -606,15 +599,15 @@ def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
             continue
         broken = global_list.errors(key)
         if broken:
-            out.problems.extend(Problem(err.path or global_list.described,
-                                        err.line, err.column, err.reason)
+            out.problems.extend(_stop(err.path or global_list.described,
+                                      err.line, err.column, err.reason)
                                 for err in broken)
             continue
         if key not in global_list.lines:
             if not soft:
                 name = line.requirement.name  # type: ignore[union-attr]
                 assert name is not None
-                out.problems.append(Problem(
+                out.problems.append(_stop(
                     place.path, line.lineno,
                     _column(place.text, line.lineno, name),
                     f"'{name}' is not in {global_list.described}"))
@@ -655,7 +648,7 @@ def sync_lines(lines: Sequence[Line], global_list: GlobalList,
 def sync_text(text: str, global_list: GlobalList,
               policy: Policy = Policy.MERGE, soft: bool = False,
               path: str = 'requirements.txt'
-              ) -> tuple[str, list[Row], list[Problem]]:
+              ) -> tuple[str, list[Row], list[Finding]]:
     """Sync the text of one requirements file: ``(new text, report rows,
     problems)``."""
     done = sync_lines(RequirementsFile.parse(text, path).lines, global_list,
@@ -723,7 +716,7 @@ class SyncRun:
         return [row for p in self.projects for row in p.rows]
 
     @property
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[Finding]:
         """Each once: a bad global line is met by every project using it."""
         every = (problem for p in self.projects for problem in p.problems)
         return list(dict.fromkeys(every))

@@ -32,7 +32,7 @@ zeta;python_version<'3.12'  # MIT
 
 
 def problems(text: str) -> list[tuple[int, str, str]]:
-    return [(p.line, p.package, p.kind)
+    return [(p.line, p.package, p.check)
             for p in lint.lint(RequirementsFile.parse(text))]
 
 

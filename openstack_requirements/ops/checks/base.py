@@ -10,12 +10,18 @@ default ``severity``; ``check(context)`` yields :class:`Finding` objects.
 from __future__ import annotations
 
 import abc
-import dataclasses
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from openstack_requirements.errors import RequirementsError
+from openstack_requirements.ops.findings import (  # noqa: F401 - the checks' API
+    ERROR,
+    INFO,
+    SEVERITIES,
+    WARNING,
+    Finding,
+)
 
 if TYPE_CHECKING:
     from openstack_requirements.model import Line, Requirement
@@ -23,32 +29,12 @@ if TYPE_CHECKING:
 
 NAMESPACE = 'openstack_requirements.checks'
 
-ERROR = 'error'
-WARNING = 'warning'
-INFO = 'info'
-SEVERITIES = (ERROR, WARNING, INFO)
 
 #: Scopes: a consuming project's tree, or the governance data itself.
 PROJECT = 'project'
 DATA = 'data'
 #: Checks that need a resolver (co-installability of the pinned set).
 RESOLVER = 'resolver'
-
-
-@dataclasses.dataclass(frozen=True)
-class Finding:
-    """One problem found by one check."""
-
-    check: str
-    severity: str
-    file: str
-    line: int | None
-    package: str
-    message: str
-
-    def row(self) -> tuple[str, str, str, int | None, str, str]:
-        return (self.check, self.severity, self.file, self.line,
-                self.package, self.message)
 
 
 COLUMNS = ('Check', 'Severity', 'File', 'Line', 'Package', 'Message')

@@ -190,9 +190,11 @@ class ProjectSync:
 #: A global entry using one of these is taken as it stands.
 _AS_STATED = ('==', '===', '~=')
 
-# Comparing specifiers dominates a large sync: each distinct text is
-# canonicalised once.
+# Comparing and rendering specifiers dominate a large sync: each distinct
+# text is done once, in caches that stop growing at _CACHED entries.
+_CACHED = 65536
 _CANONICAL: dict[str, tuple[str, str]] = {}
+_RENDERED: dict[str, str] = {}
 
 
 def _version(spec: Specifier) -> Version | None:
@@ -250,9 +252,6 @@ def _admitted_minimum(minimum: Specifier,
     return Specifier('>' + minimum.version)
 
 
-_SETS: dict[str, SpecifierSet] = {}
-
-
 def _below(exclusion: Specifier, lower: Specifier) -> bool:
     """Whether ``exclusion`` (``!=V``) excludes only versions ``lower``
     already rules out: merge drops such vacuous exclusions."""
@@ -286,8 +285,10 @@ def _canonical(spec: Specifier) -> tuple[str, str]:
     text = str(spec)
     key = _CANONICAL.get(text)
     if key is None:
-        key = _CANONICAL[text] = (spec.operator, canonicalize_version(
+        key = (spec.operator, canonicalize_version(
             spec.version, strip_trailing_zero=spec.operator != '~='))
+        if len(_CANONICAL) < _CACHED:
+            _CANONICAL[text] = key
     return key
 
 
@@ -424,15 +425,14 @@ def _edited_text(base: Line, target: Requirement, style: Style, tail: str,
     return core[:head.end()] + spec + marker + tail
 
 
-_RENDERED: dict[str, str] = {}
-
-
 def _rendered(specifier: SpecifierSet) -> str:
     """:func:`render_specifier`, once a distinct specifier."""
     text = str(specifier)
     found = _RENDERED.get(text)
     if found is None:
-        found = _RENDERED[text] = render_specifier(specifier)
+        found = render_specifier(specifier)
+        if len(_RENDERED) < _CACHED:
+            _RENDERED[text] = found
     return found
 
 

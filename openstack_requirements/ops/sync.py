@@ -100,14 +100,21 @@ class GlobalList:
     described: str = 'global-requirements.txt'
     #: Where the global list was read, for its errors.
     path: str | None = None
+    #: :meth:`errors` of each key asked for: the list does not change.
+    _errors: dict[str, list[ParseError]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def errors(self, key: str) -> list[ParseError]:
         """The global lines for ``key`` that do not parse (the global list
-        is parsed a name at a time, when a project asks for it)."""
-        errors = getattr(self.lines, 'errors', None)
-        found = errors(key) if errors is not None else []
-        return found + _duplicates(self.lines.get(key, []),
-                                   self.path or self.described)
+        is parsed a name at a time, when a project asks for it), and a
+        package listed twice with the same markers; found once a key."""
+        found = self._errors.get(key)
+        if found is None:
+            errors = getattr(self.lines, 'errors', None)
+            found = errors(key) if errors is not None else []
+            found = self._errors[key] = found + _duplicates(
+                self.lines.get(key, []), self.path or self.described)
+        return list(found)
 
     @classmethod
     def from_texts(cls, global_text: str, excluded_text: str = '', *,

@@ -68,8 +68,13 @@ def read_requirements(path: str | os.PathLike[str], *,
 def inside(path: str | os.PathLike[str],
            root: str | os.PathLike[str]) -> bool:
     """Whether ``path`` really lies inside ``root`` (symlinks resolved)."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
+    return within(os.path.realpath(path), os.path.realpath(root))
+
+
+def within(real: str, real_root: str) -> bool:
+    """Whether the resolved path ``real`` lies inside the resolved
+    directory ``real_root`` (:func:`inside`, for callers that resolve a
+    root once for many paths)."""
     return os.path.commonpath([real_root, real]) == real_root
 
 
@@ -163,9 +168,10 @@ class Changeset:
 
     def _plan(self, suffix: str) -> list[_Write]:
         writes = []
+        real_roots: dict[str, str] = {}
         for change in self.pending:
             target = change.path + (f'.{suffix}' if suffix else '')
-            writes.append(_plan_one(change, target))
+            writes.append(_plan_one(change, target, real_roots))
             if change.old is not None:
                 try:
                     current = read_text(change.path)
@@ -210,12 +216,18 @@ def check_target(path: str | os.PathLike[str],
                      str(root) if root is not None else None), str(path))
 
 
-def _plan_one(change: Change, target: str) -> _Write:
-    """Where ``target`` is really written, checked against its root."""
+def _plan_one(change: Change, target: str,
+              real_roots: dict[str, str] | None = None) -> _Write:
+    """Where ``target`` is really written, checked against its root
+    (``real_roots``: the roots resolved so far, by root)."""
     root = change.root if change.root is not None else (
         os.path.dirname(os.path.abspath(target)))
+    real_roots = {} if real_roots is None else real_roots
+    real_root = real_roots.get(root)
+    if real_root is None:
+        real_root = real_roots[root] = os.path.realpath(root)
     real = os.path.realpath(target)
-    if not inside(real, root):
+    if not within(real, real_root):
         if os.path.islink(target):
             raise FileError(
                 f'{target}: a symlink to {real}, outside {root}; refusing '

@@ -22,7 +22,7 @@ from typing import Any
 
 from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import Kind, Line, parse_line, split_logical
-from openstack_requirements.ops.files import inside, read_text
+from openstack_requirements.ops.files import inside, read_text, within
 
 #: The requirement files the OpenStack gate governs (its check job reads
 #: these and no others; the last six are legacy names it still reads).
@@ -722,11 +722,12 @@ def read_project(root: str | os.PathLike[str],
         raise FileError(f'{root}: no such project directory')
     if not root.is_dir():
         raise FileError(f'{root}: not a directory')
-    check_tree(root)
+    real_root = os.path.realpath(root)
+    check_tree(root, real_root)
     patterns = [*include, *project_includes(root)]
     files: list[DependencyFile] = []
     for path in requirement_paths(root, patterns):
-        if not inside(path, root):
+        if not within(os.path.realpath(path), real_root):
             raise FileError(f'{path}: a symlink to {os.path.realpath(path)}, '
                             f'outside the project {root}; refused')
         files.append(RequirementsTxt.read(path, path.relative_to(root).as_posix()))
@@ -745,10 +746,14 @@ def read_project(root: str | os.PathLike[str],
     return Project(root, files)
 
 
-def check_tree(root: Path) -> None:
+def check_tree(root: Path, real_root: str | None = None) -> None:
     """Refuse a project whose dependency files lead out of it, before any
     is read (a ``doc/`` or file symlinked elsewhere: its content is never
-    read, nor written), or where a directory stands for a file."""
+    read, nor written), or where a directory stands for a file
+    (``real_root``: ``root`` resolved, if the caller has it)."""
+    if real_root is None:
+        real_root = os.path.realpath(root)
+
     def refuse(path: Path, what: str) -> None:
         raise FileError(f'{path}: {what}, outside the project {root}; '
                         'refused')
@@ -756,7 +761,7 @@ def check_tree(root: Path) -> None:
     candidates: list[Path] = []
     for sub in SUBDIRS:
         place = root / sub
-        if place.exists() and not inside(place, root):
+        if place.exists() and not within(os.path.realpath(place), real_root):
             refuse(place, f'leads to {os.path.realpath(place)}')
     for pattern in TOP_PATTERNS:
         candidates.extend(root.glob(pattern))
@@ -766,7 +771,7 @@ def check_tree(root: Path) -> None:
     for path in candidates:
         if not os.path.lexists(path):
             continue
-        if not inside(path, root):
+        if not within(os.path.realpath(path), real_root):
             refuse(path, f'a symlink to {os.path.realpath(path)}')
         if path.is_dir():
             raise FileError(f'{path}: is a directory, not a file')

@@ -353,10 +353,45 @@ _HEAD_RE = re.compile(r'\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?')
 _SEP_RE = re.compile(r'\s*[;:]\s*')
 
 
+# Projects share most of their lines, and a line's requirement is parsed
+# once a distinct text (project._parse): a large sync computes each pair
+# of project and global requirement once. The entry keeps both requirements
+# alive, so their ids stay theirs while it is kept.
+_SYNCED: dict[tuple[object, ...], tuple[Requirement, Requirement, Synced]] = {}
+_SYNCED_SIZE = 200_000
+
+
 def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
               style: Style = Style()) -> Synced:
     """``base`` as ``global_line`` asks (``paired``: ``base`` is the project
     line of this variant; else a new variant is made from it)."""
+    old = base.requirement
+    greq = global_line.requirement
+    assert old is not None and greq is not None
+    key = (id(old), id(greq), base.text, base.comment, global_line.comment,
+           paired, policy, style)
+    found = _SYNCED.get(key)
+    if found is None or found[0] is not old or found[1] is not greq:
+        found = (old, greq, _sync_line(base, paired, global_line, policy,
+                                       style))
+        if len(_SYNCED) < _SYNCED_SIZE:
+            _SYNCED[key] = found
+    synced = found[2]
+    if not synced.changed:
+        if synced.line is base:
+            return synced
+        return Synced(base, base, False, synced.merge)
+    line = synced.line
+    if line.lineno != base.lineno or line.newline != base.newline:
+        line = Line(line.text, base.newline, base.lineno, line.kind,
+                    line.requirement, None, line.comment)
+    return Synced(line, base if paired else None, True, synced.merge,
+                  synced.specifiers_changed, synced.markers_changed)
+
+
+def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
+               style: Style) -> Synced:
+    """:func:`sync_line`, computed."""
     old = base.requirement
     greq = global_line.requirement
     assert old is not None and greq is not None

@@ -82,6 +82,15 @@ class DependencyFile:
     def from_text(cls, path: Path, text: str, label: str) -> DependencyFile:
         raise NotImplementedError
 
+    @classmethod
+    def read_back(cls, path: Path, text: str, label: str
+                  ) -> dict[str, list[str]]:
+        """The text of each line of each source of ``text``, read as
+        :meth:`from_text` reads it (:class:`ParseError` if it does not
+        read)."""
+        return {s.label: [line.text for line in s.lines]
+                for s in cls.from_text(path, text, label).sources}
+
     def render_checked(self, new: Mapping[str, list[Line]]) -> str:
         """:meth:`render`, read back before it is used: a text that does
         not read back to the lines meant is refused (nothing is written
@@ -92,15 +101,13 @@ class DependencyFile:
         label = self.label or (self.sources[0].label if self.sources
                                else self.path.name)
         try:
-            again = type(self).from_text(self.path, text, label)
+            got = type(self).read_back(self.path, text, label)
         except ParseError as err:
             raise FileError(f'{self.path}: the edited file would not read '
                             f'back (line {err.line}: {err.reason}); nothing '
                             'was written') from None
         wanted = {s.label: [line.text for line in new.get(s.label, s.lines)]
                   for s in self.sources}
-        got = {s.label: [line.text for line in s.lines]
-               for s in again.sources}
         if got != wanted:
             where = next((k for k in wanted if wanted[k] != got.get(k)),
                          next(iter(got), ''))
@@ -144,6 +151,19 @@ class RequirementsTxt(DependencyFile):
         lines = [_parse(body, path=str(path), lineno=lineno, newline=newline)
                  for lineno, body, newline in split_logical(text)]
         return cls(path, text, [Source(label, path, None, None, lines)])
+
+    @classmethod
+    def read_back(cls, path: Path, text: str, label: str
+                  ) -> dict[str, list[str]]:
+        # from_text's lines without building them anew: a text already
+        # read (the unchanged lines, and lines shared across projects)
+        # reads as it did; any other is parsed
+        texts = []
+        for lineno, body, newline in split_logical(text):
+            if (body, False) not in _LINE_CACHE:
+                _parse(body, path=str(path), lineno=lineno, newline=newline)
+            texts.append(body)
+        return {label: texts}
 
     def render(self, new: Mapping[str, list[Line]]) -> str:
         source = self.sources[0]

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from openstack_requirements.errors import FileError
-from openstack_requirements.ops.project import PyprojectToml, SetupCfg
+from openstack_requirements.ops.project import (
+    PyprojectToml,
+    RequirementsTxt,
+    SetupCfg,
+)
 
 
 def test_setup_cfg_that_would_not_read_back_is_refused(tmp_path: Path) -> None:
@@ -41,3 +45,27 @@ def test_pyproject_control_character_escaped(tmp_path: Path) -> None:
     broken = [dataclasses.replace(source.lines[0], text='pbr>=1.0\r')]
     with pytest.raises(FileError, match='line break U[+]000D inside a line'):
         toml.render_checked({source.label: broken + source.lines[1:]})
+
+
+@pytest.mark.parametrize('text, reason', [
+    # a line that does not parse
+    ('six>=1.0,,', 'would not read back [(]line 2'),
+    # a line joined with the next one (a comment) by a continuation
+    ('six>=1.0 \\', 'would not read back as meant'),
+])
+def test_requirements_txt_that_would_not_read_back_is_refused(
+        tmp_path: Path, text: str, reason: str) -> None:
+    path = tmp_path / 'requirements.txt'
+    path.write_text('pbr>=2.0\nsix>=1.0\n# foo\n')
+    reqs = RequirementsTxt.read(path, 'requirements.txt')
+    source = reqs.sources[0]
+    broken = [source.lines[0], dataclasses.replace(source.lines[1], text=text),
+              source.lines[2]]
+    with pytest.raises(FileError, match=reason):
+        reqs.render_checked({source.label: broken})
+    # read back as meant: the text
+    fine = [source.lines[0],
+            dataclasses.replace(source.lines[1], text='six>=1.1 # x'),
+            source.lines[2]]
+    assert reqs.render_checked({source.label: fine}) == (
+        'pbr>=2.0\nsix>=1.1 # x\n# foo\n')

@@ -29,8 +29,9 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from openstack_requirements.errors import FileError
 from openstack_requirements.model import RequirementsFile
@@ -308,14 +309,24 @@ def _write_temporaries(writes: list[_Write]) -> None:
             raise FileError(f'{write.shown}: {err.strerror}; nothing was '
                             'written') from None
 
-    if len(writes) < 4:
-        for write in writes:
-            one(write)
+    _in_threads(one, writes)
+
+
+_T = TypeVar('_T')
+
+
+def _in_threads(work: Callable[[_T], None], items: list[_T]) -> None:
+    """``work`` on every item, by a few threads when there are several
+    (each waits for the disk most of its time); all done before it
+    returns, then the first failure raised."""
+    if len(items) < 4:
+        for item in items:
+            work(item)
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(16, len(writes))) as pool:
-        futures = [pool.submit(one, w) for w in writes]
+    with ThreadPoolExecutor(max_workers=min(16, len(items))) as pool:
+        futures = [pool.submit(work, item) for item in items]
     for future in futures:
         future.result()
 
@@ -346,8 +357,9 @@ def _rename_all(writes: list[_Write]) -> None:
                             f'replaced: {already}') from None
         write.temp = None
         done.append(write.shown)
-    for directory in dict.fromkeys(os.path.dirname(w.real) for w in writes):
-        _sync_directory(directory)
+    directories = list(dict.fromkeys(os.path.dirname(w.real)
+                                     for w in writes))
+    _in_threads(_sync_directory, directories)
 
 
 def _sync_directory(directory: str) -> None:

@@ -357,8 +357,8 @@ _SEP_RE = re.compile(r'\s*[;:]\s*')
 # once a distinct text (project._parse): a large sync computes each pair
 # of project and global requirement once. The entry keeps both requirements
 # alive, so their ids stay theirs while it is kept.
+# (At most _CACHED pairs, as the specifier caches.)
 _SYNCED: dict[tuple[object, ...], tuple[Requirement, Requirement, Synced]] = {}
-_SYNCED_SIZE = 200_000
 
 
 def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
@@ -374,7 +374,7 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     if found is None or found[0] is not old or found[1] is not greq:
         found = (old, greq, _sync_line(base, paired, global_line, policy,
                                        style))
-        if len(_SYNCED) < _SYNCED_SIZE:
+        if len(_SYNCED) < _CACHED:
             _SYNCED[key] = found
     synced = found[2]
     if not synced.changed:

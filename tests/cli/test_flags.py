@@ -179,7 +179,10 @@ def test_each_short_flag_has_one_meaning_as_documented() -> None:
     assert all(len({long for long, _ in uses}) == 1
                for uses in found.values()), found
     text = (ROOT / 'doc' / 'source' / 'reference' / 'flags.rst').read_text()
-    table = {m[0]: m[1] for m in re.findall(
-        r'^``(-\w)`` +``(--[\w-]+)`` ', text, re.MULTILINE)}
-    assert table == {short: next(iter(uses))[0]
-                     for short, uses in found.items()}
+    table = {m[0]: (m[1], m[2]) for m in re.findall(
+        r'^``(-\w)`` +``(--[\w-]+)`` +(.+)$', text, re.MULTILINE)}
+    assert {short: long for short, (long, _) in table.items()} == {
+        short: next(iter(uses))[0] for short, uses in found.items()}
+    for short, (_, commands) in table.items():
+        if 'every list command' not in commands:
+            assert set(commands.split(', ')) == {c for _, c in found[short]}, short

@@ -493,6 +493,9 @@ def pair_variants(group: Sequence[Line], global_lines: Sequence[Line]
     """For each global line, the index in ``group`` of the project line of
     the same markers, else of the next line left, else ``None``; and the
     indexes of the project lines no global line takes."""
+    if len(group) == 1 and len(global_lines) == 1:
+        # most entries: the one line is paired, markers alike or not
+        return [0], []
     pairs: list[int | None] = [None] * len(global_lines)
     free = list(range(len(group)))
     for g, gline in enumerate(global_lines):

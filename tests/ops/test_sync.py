@@ -255,3 +255,25 @@ def test_a_changed_line_keeps_its_comment_and_the_space_before_it(
         project: str, expected: str) -> None:
     new, _, _ = sync_text(project, POLICY_GLOBAL, MERGE)
     assert new == expected
+
+
+@pytest.mark.parametrize('project, global_, pairs, free', [
+    # one line and one global line: paired, markers alike or not
+    (['foo>=1'], ['foo>=2'], [0], []),
+    (["foo>=1;python_version<'3.12'"], ['foo>=2'], [0], []),
+    (['foo>=1'], ["foo>=2;sys_platform=='win32'"], [0], []),
+    # variants: paired by markers, then in order; the rest left free
+    (["foo;python_version<'3.12'", 'foo;python_version>="3.12"'],
+     ['foo;python_version>="3.12"', "foo;python_version<'3.12'"],
+     [1, 0], []),
+    (['foo', "foo;sys_platform=='win32'"], ['foo>=2'], [0], [1]),
+    (['foo'], ["foo;sys_platform=='win32'", 'foo;sys_platform!="win32"'],
+     [0, None], []),
+])
+def test_pair_variants(project: list[str], global_: list[str],
+                       pairs: list[int | None], free: list[int]) -> None:
+    from openstack_requirements.model import parse_line
+    from openstack_requirements.ops.sync import pair_variants
+
+    assert pair_variants([parse_line(t) for t in project],
+                         [parse_line(t) for t in global_]) == (pairs, free)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from openstack_requirements.cli import base
+from openstack_requirements.errors import RequirementsError
 
 COLUMNS = ('Package', 'Python', 'Change', 'Old', 'New')
 
@@ -22,8 +23,10 @@ class GenerateConstraints(base.Lister):
     them, a python_version marker on the lines that hold only for some of
     the Pythons. Nothing is built: a release offering only an sdist is
     resolved from the dependencies its PKG-INFO (or the index) declares,
-    and listed on stderr. Prints the file, or writes it with --output;
-    with --diff BASELINE, prints what changed against BASELINE instead.
+    and listed on stderr. Prints the file, or writes it with --output
+    (--diff and --check then work as in every writing command); with
+    --compare BASELINE, lists per package and Python what changed against
+    BASELINE instead of printing the file.
     Progress goes to stderr; -v adds the size of the resolver's cache.
     """
 
@@ -68,8 +71,9 @@ class GenerateConstraints(base.Lister):
         parser.add_argument('--output', metavar='FILE',
                             help='write the constraints to FILE atomically, '
                                  'keeping its leading comment block')
-        parser.add_argument('--diff', metavar='BASELINE', dest='baseline',
-                            help='print per package and Python what changed '
+        base.add_write_mode(parser)
+        parser.add_argument('--compare', metavar='BASELINE', dest='baseline',
+                            help='list per package and Python what changed '
                                  'against the constraints file BASELINE')
         parser.add_argument(
             '--allow-build', action='store_true',
@@ -91,6 +95,11 @@ class GenerateConstraints(base.Lister):
                     ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
         from openstack_requirements.ops import generate, resolvers
 
+        dry_run = parsed_args.diff or parsed_args.check
+        if dry_run and not parsed_args.output:
+            raise RequirementsError(
+                '--diff and --check compare with the file --output names; '
+                'give --output FILE')
         request = generate.Request(
             requirements=Path(parsed_args.requirements),
             pythons=parsed_args.pythons,
@@ -107,11 +116,16 @@ class GenerateConstraints(base.Lister):
                 cache_report=self.verbose),
             output=parsed_args.output,
             baseline=parsed_args.baseline,
+            dry_run=dry_run,
             pin_installers=parsed_args.pin_installers,
             order=parsed_args.order)
         result = generate.generate(request, progress=self.warn)
+        if parsed_args.check and result.diff:
+            self.exit_code = 1
         if result.differences is None:
-            if not parsed_args.output:
+            if parsed_args.diff:
+                self.app.stdout.write(result.diff)
+            elif not parsed_args.output:
                 self.app.stdout.write(result.text)
             self._text_only = True
             return (), ()

@@ -28,6 +28,8 @@ class Request:
     options: ResolverOptions = ResolverOptions()
     output: str | None = None
     baseline: str | None = None
+    #: With ``output``: compute the change to it, write nothing.
+    dry_run: bool = False
     pin_installers: bool = False
     order: str = 'sha1'
 
@@ -41,6 +43,8 @@ class Generated:
     #: Per package and Python, what changed against the baseline (with
     #: ``baseline``): rows of (package, pythons, change, old, new).
     differences: tuple[constraints.Difference, ...] | None = None
+    #: The unified diff of the change to ``output`` (empty: no change).
+    diff: str = ''
 
 
 def shipped_header() -> str:
@@ -121,14 +125,18 @@ def generate(request: Request, progress: Progress | None = None) -> Generated:
     text = constraints.render(lines, header_for(existing))
 
     written: tuple[str, ...] = ()
+    diff = ''
     if request.output:
         changes = files.Changeset()
         changes.add(request.output, existing, text)
-        written = tuple(changes.write())
+        diff = changes.diff()
+        if not request.dry_run:
+            written = tuple(changes.write())
     if baseline is None:
-        return Generated(text, written)
+        return Generated(text, written, diff=diff)
     pythons = sorted(results, key=constraints.python_key)
     old = constraints.per_python(
         RequirementsFile.parse(baseline, request.baseline), pythons)
     new = constraints.per_python(RequirementsFile.parse(text), pythons)
-    return Generated(text, written, tuple(constraints.compare(old, new)))
+    return Generated(text, written, tuple(constraints.compare(old, new)),
+                     diff=diff)

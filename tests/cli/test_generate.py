@@ -101,7 +101,7 @@ def test_output_keeps_header_and_diff(gen, tmp_path) -> None:
     out = tmp_path / 'upper-constraints.txt'
     out.write_text('# WARNING: keep me\n#\nalpha===0.5\nold===1\n')
     result = gen('-p', '3.11', '-p', '3.12', '--output', str(out),
-                 '--diff', str(out), '-f', 'json')
+                 '--compare', str(out), '-f', 'json')
     assert result.code == 0, result.stderr
     assert out.read_text().startswith('# WARNING: keep me\n#\n')
     assert 'alpha===2.0\n' in out.read_text()
@@ -111,6 +111,24 @@ def test_output_keeps_header_and_diff(gen, tmp_path) -> None:
         'Old': '0.5', 'New': '2.0'}
     assert rows[('old', 'removed')]['Python'] == '3.11 3.12'
     assert rows[('gamma', 'added')]['Python'] == '3.11'
+
+
+def test_diff_and_check_against_output(gen, tmp_path) -> None:
+    out = tmp_path / 'upper-constraints.txt'
+    before = '# WARNING: keep me\n#\nalpha===0.5\n'
+    out.write_text(before)
+    diff = gen('-p', '3.12', '--output', str(out), '--diff')
+    assert diff.code == 0, diff.stderr
+    assert '-alpha===0.5\n' in diff.stdout and '+alpha===2.0\n' in diff.stdout
+    assert out.read_text() == before  # --diff writes nothing
+    check = gen('-p', '3.12', '--output', str(out), '--check')
+    assert check.code == 1 and check.stdout == '' and out.read_text() == before
+    written = gen('-p', '3.12', '--output', str(out))
+    assert written.code == 0 and out.read_text() != before
+    again = gen('-p', '3.12', '--output', str(out), '--diff', '--check')
+    assert again.code == 0 and again.stdout == ''  # nothing left to change
+    alone = gen('-p', '3.12', '--check')
+    assert alone.code == 1 and 'give --output FILE' in alone.stderr
 
 
 def test_pip_resolver(gen) -> None:

@@ -87,8 +87,8 @@ def main(argv: Sequence[str] | None = None, *, default_reqs: Path | None = None,
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = build_parser(prog).parse_args(argv)
-    reqs = args.reqs or default_reqs or data.default_source()
     try:
+        reqs = args.reqs or default_reqs or data.default_source()
         result = requirements_check.check_change(args.src_dir, reqs, args.branch)
     except RequirementsError as error:
         err.write(error.render() + '\n')

@@ -237,6 +237,14 @@ def test_pip_options_do_not_crash(context) -> None:
         (2, '', 'pip option --constraint upper.txt is not checked')]
 
 
+def test_pip_options_several_on_a_line(context) -> None:
+    ctx = context(requirements_txt='-i https://mirror/simple --trusted-host mirror\n'
+                                   'name>=1\n')
+    assert run(contract.PipOptions(), ctx) == [
+        (1, '', 'pip option --index-url https://mirror/simple is not checked'),
+        (1, '', 'pip option --trusted-host mirror is not checked')]
+
+
 def test_direct_reference(context) -> None:
     # the reference crashes (UnboundLocalError) on a PEP 508 direct reference
     ctx = context(requirements_txt='name @ https://example.com/name-1.0.tar.gz\n'

@@ -284,11 +284,13 @@ class PipOptions(Check):
                     yield self.finding(source.label, line.lineno, req.name,
                                        f'local requirement {line.text.strip()} '
                                        'is not checked')
-                if line.kind is Kind.OPTION and line.option is not None:
+                if line.kind is not Kind.OPTION:
+                    continue
+                for option in line.options:  # pip reads several on a line
                     yield self.finding(
                         source.label, line.lineno, '',
-                        f'pip option --{line.option.name}'
-                        + (f' {line.option.value}' if line.option.value else '')
+                        f'pip option --{option.name}'
+                        + (f' {option.value}' if option.value else '')
                         + ' is not checked')
 
 

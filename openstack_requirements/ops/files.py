@@ -28,7 +28,6 @@ import difflib
 import os
 import re
 import secrets
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -91,42 +90,16 @@ def scratch_directory(prefix: str) -> Iterator[Path]:
 
 
 def write_scratch(directory: Path, name: str, text: str) -> Path:
-    """Write ``text`` to ``directory/name`` (a scratch file: replaced at
-    once if it exists, never written through a symlink; its directory
-    made if need be)."""
+    """Write ``text`` to ``directory/name`` (a scratch file: replaced if
+    it exists, never written through a symlink)."""
     path = directory / name
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix='.scratch-', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8', newline='') as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW,
+                 0o600)
+    with os.fdopen(fd, 'w', encoding='utf-8', newline='') as handle:
+        handle.write(text)
     return path
-
-
-@contextlib.contextmanager
-def held_directory(path: Path) -> Iterator[Path | None]:
-    """``path`` emptied, for this run alone while it is held (a lock
-    file beside it), or None when another run holds it."""
-    import fcntl
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(f'{path}.lock', 'a') as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield None
-            return
-        try:
-            shutil.rmtree(path, ignore_errors=True)
-            path.mkdir(mode=0o700)
-            yield path
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 _NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)

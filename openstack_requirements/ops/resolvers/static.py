@@ -330,9 +330,6 @@ def parse_page(body: bytes, content_type: str, url: str, name: str
             href = item['url']
             if not href.startswith(('https://', 'http://')):
                 href = urllib.parse.urljoin(url, href)
-            sha256 = (item.get('hashes') or {}).get('sha256')
-            if sha256 and '#' not in href:  # kept for the pages served to uv
-                href += f'#sha256={sha256}'
             found = dist_file(
                 item['filename'], href, name,
                 requires_python=item.get('requires-python') or None,
@@ -362,25 +359,6 @@ def parse_page(body: bytes, content_type: str, url: str, name: str
         if found is not None:
             files.append(found)
     return files
-
-
-def page_html(files: Iterable[DistFile]) -> str:
-    """A PEP 503 project page listing ``files`` (absolute URLs, with
-    their hashes, ``Requires-Python``, yanked and ``.metadata`` marks):
-    what a resolver needs of the page they were read from."""
-    links = []
-    for file in files:
-        attrs = [f'href="{html.escape(file.url)}"']
-        if file.requires_python:
-            attrs.append(
-                f'data-requires-python="{html.escape(file.requires_python)}"')
-        if file.yanked:
-            attrs.append('data-yanked=""')
-        if file.core_metadata:
-            attrs.append('data-core-metadata="true"')
-        links.append(f'<a {" ".join(attrs)}>{html.escape(file.filename)}</a>')
-    return ('<!DOCTYPE html>\n<html><body>\n' + '<br>\n'.join(links)
-            + '\n</body></html>\n')
 
 
 def local_files(directory: str, name: str) -> list[DistFile]:
@@ -479,8 +457,6 @@ class Index:
         self.bytes_read = 0
         self._lock = threading.Lock()
         self._pages: dict[str, list[DistFile]] = {}
-        #: The index's own pages read (found there), by canonical name.
-        self._served: dict[str, list[DistFile]] = {}
         self.http = _Http(timeout)
 
     def _count(self, size: int) -> None:
@@ -503,21 +479,13 @@ class Index:
                            'text/html;q=0.1', 'Accept-Encoding': 'gzip'})
             self._count(len(body))
             if status == 200:
-                listed = parse_page(body, headers.get('content-type', ''),
+                found += parse_page(body, headers.get('content-type', ''),
                                     url, key)
-                found += listed
-                with self._lock:
-                    self._served[key] = listed
             elif status != 404:
                 raise MetadataError(f'{url}: HTTP {status}')
         with self._lock:
             self._pages[key] = found
         return found
-
-    def pages(self) -> dict[str, list[DistFile]]:
-        """The index's pages read so far (those it has), by name."""
-        with self._lock:
-            return dict(self._served)
 
     def metadata(self, file: DistFile, budget: int | None = None) -> Metadata:
         """The metadata of an sdist: its ``.metadata`` file if the index

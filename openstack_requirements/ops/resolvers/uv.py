@@ -93,8 +93,7 @@ def _find_uv_binary() -> str:
 
 
 def config(options: ResolverOptions,
-           metadata: Iterable[static.Metadata] = (),
-           pages: Path | None = None) -> str:
+           metadata: Iterable[static.Metadata] = ()) -> str:
     """The ``uv.toml`` a resolution runs with.
 
     It names the index (``--index-url``, else PyPI; none with
@@ -102,27 +101,20 @@ def config(options: ResolverOptions,
     read. A file on an index never changes (a new release is a new file),
     but an index or mirror that sends no caching headers makes uv ask for
     every wheel again, each run and each Python, to read metadata it
-    already holds. The index's pages are read afresh by every run, so a
-    release made a second ago is seen, but once per run for all Pythons:
-    ``pages`` is a directory of the pages this run read (complete copies,
-    file URLs absolute, see :meth:`_Run.read_ahead`), put before the
-    index; uv takes a project from the first index that has it and reads
-    a local index without keeping it in its cache. A project with no page
-    there is asked of the index. ``metadata`` are the releases whose
+    already holds. The index's pages are asked for every time, so a
+    release made a second ago is seen (uv keeps a page with the freshness
+    it was fetched under, so a page cannot be trusted within a run without
+    being trusted by the next). ``metadata`` are the releases whose
     dependencies uv is told rather than building them.
     """
     parts = []
-    keep = 'cache-control = { files = "max-age=365000000, immutable" }\n'
     if not options.no_index:
         url = options.index_url or PYPI
-        if pages is not None:
-            parts.append(
-                '[[index]]\n'
-                f'url = {json.dumps(pages.as_uri())}\n' + keep)
         parts.append(
             '[[index]]\n'
             f'url = {json.dumps(url)}\n'
-            'default = true\n' + keep)
+            'default = true\n'
+            'cache-control = { files = "max-age=365000000, immutable" }\n')
     parts.extend(m.toml() for m in metadata)
     return '\n'.join(parts)
 
@@ -263,12 +255,6 @@ class _Run:
         #: (key, version) -> the metadata Name of a wheel, being read.
         self.names: dict[tuple[str, str], Future[str | None]] = {}
         self.name_pool = ThreadPoolExecutor(16)
-        #: The index pages read ahead, as a local index uv reads first.
-        self.pages: Path | None = None
-        #: Where to write them: one place per cache (uv keeps what it
-        #: learns of a file under the index it came from, so a new place
-        #: each run would fetch every file again), else the scratch.
-        self.pages_root = scratch / 'simple'
 
     def spell(self, pins: dict[str, Pin], wheels: dict[str, str]) -> None:
         """Read, in the background, how each pin's metadata spells its
@@ -380,15 +366,18 @@ class _Run:
 
     def read_ahead(self, names: Iterable[str],
                    targets: Sequence[Target]) -> None:
-        """Before uv runs: read the index pages of ``names`` and of the
-        projects an earlier run with this cache resolved, and the
-        metadata of their latest releases that have an sdist and no wheel
-        for some target, so uv is given them rather than downloading and
-        unpacking the sdists (or trying to build them, one resolution
-        each). The pages are written as a local index that every Python's
-        resolution reads (:func:`config`): each page comes from the index
-        once per run, not once per Python."""
-        todo = sorted(set(names) | self.store.scanned())
+        """Before uv runs: read the index pages of ``names`` (those an
+        earlier run with this cache read, only when they have sdist-only
+        releases), and the metadata of their latest
+        releases that have an sdist and no wheel for some target, so uv
+        is given them rather than downloading and unpacking the sdists
+        (or trying to build them, one resolution each)."""
+        # Names read by an earlier run are read again only if they offer
+        # sdist-only releases (a newer one may have come); the others were
+        # all wheels then, and a package seldom stops publishing wheels.
+        names = set(names)
+        todo = sorted((names - self.store.scanned())
+                      | (names & self.store.sdist_names()))
         if not todo:
             return
         tags = [(static.target_tags(t.python), t.release or f'{t.python}.0')
@@ -421,25 +410,11 @@ class _Run:
             with ThreadPoolExecutor(16) as pool:
                 pages = list(pool.map(page, todo))
         self.store.mark_scanned(name for name, found in pages if found)
-        self.write_pages()
         if self.progress is not None:
             self.progress(
                 f'read {len(pages)} index pages and the metadata of '
                 f'{len(wanted)} sdist-only releases in '
                 f'{time.monotonic() - start:.1f} s')
-
-    def write_pages(self) -> None:
-        """The index's pages read in this run, as a local simple index."""
-        from openstack_requirements.ops import files
-
-        served = self.index.pages()
-        if not served or self.options.no_index:
-            return
-        root = self.pages_root
-        for key, listed in served.items():
-            files.write_scratch(root, f'{key}/index.html',
-                                static.page_html(listed))
-        self.pages = root
 
     def report(self) -> list[str]:
         lines = []
@@ -501,14 +476,8 @@ class UvResolver(Resolver):
                 targets: Sequence[Target] = ()) -> Iterator[None]:
         from openstack_requirements.ops import files
 
-        with contextlib.ExitStack() as stack:
-            scratch = stack.enter_context(files.scratch_directory('osr-uv-'))
+        with files.scratch_directory('osr-uv-') as scratch:
             run = _Run(options, scratch, progress)
-            if run.cache is not None and targets:
-                held = stack.enter_context(files.held_directory(
-                    run.cache / 'openstack-requirements' / 'simple'))
-                if held is not None:
-                    run.pages_root = held
             self._run = run
             try:
                 if targets:
@@ -536,7 +505,7 @@ class UvResolver(Resolver):
             metadata = run.store.entries()
             settings = files.write_scratch(
                 run.scratch, f'uv-{target.python}-{attempt}.toml',
-                config(options, metadata, run.pages))
+                config(options, metadata))
             argv = command(requirements.resolve(), target, options, settings,
                            python) + ['--format', 'pylock.toml']
             try:
@@ -563,8 +532,6 @@ class UvResolver(Resolver):
                     with run.lock:
                         run.used[(found.name, pin.version)] = found.source
             run.spell(pins, wheels)
-            # their pages are read ahead by the next run
-            run.store.mark_scanned(pins)
             return pins
         raise ResolutionError(target.python, self.name,
                               f'gave up after {MAX_ATTEMPTS} attempts')

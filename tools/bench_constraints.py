@@ -134,9 +134,12 @@ def _size(place: Path) -> float:
 
 
 def _ours(requirements: Path, pythons: Sequence[str], cache: Path,
-          denylist: Path | None) -> tuple[float, str]:
+          denylist: Path | None, tree: Path | None = None
+          ) -> tuple[float, str]:
+    """Ours; from the source tree ``tree`` (an earlier commit's) if
+    given."""
     script = Path(sys.executable).parent / 'generate-constraints'
-    argv = ([str(script)] if script.exists() else
+    argv = ([str(script)] if script.exists() and tree is None else
             [sys.executable, '-c', 'import sys; from openstack_requirements.cli'
              '.app import generate_constraints as g; sys.exit(g())'])
     for python in pythons:
@@ -144,6 +147,8 @@ def _ours(requirements: Path, pythons: Sequence[str], cache: Path,
     argv += ['-r', str(requirements)]
     if denylist is not None:
         argv += ['-b', str(denylist)]
+    if tree is not None:
+        return _timed(argv, _env(cache, PYTHONPATH=str(tree)))
     return _timed(argv, _env(cache))
 
 
@@ -200,6 +205,14 @@ def main(argv: list[str]) -> int:
                         help='run the reference on a small subset (a minute) '
                              'instead of the list less the packages needing '
                              'system libraries (minutes)')
+    parser.add_argument('--baseline', type=Path,
+                        help='also ours from this source tree (an earlier '
+                             'commit, e.g. git archive REV | tar -x -C DIR), '
+                             'taking turns with ours')
+    parser.add_argument('--warm', type=int, default=1,
+                        help='warm runs after each cold one')
+    parser.add_argument('--no-bare', action='store_true',
+                        help='leave bare uv out')
     args, _ = parser.parse_known_args(argv)  # other topics take other options
     pythons = args.pythons.split(',')
     rows: dict[tuple[str, str], list[float]] = {}
@@ -226,14 +239,21 @@ def main(argv: list[str]) -> int:
                 bare = tmp / f'bare-cache-{round_}'
                 bare_fewer = tmp / f'bare-less-cache-{round_}'
 
-                def ours(state: str, cache: Path = cache) -> None:
+                def ours(state: str, cache: Path = cache,
+                         tree: Path | None = None) -> None:
+                    if tree is not None:
+                        cache = cache.with_name(cache.name + '-baseline')
+                    who = 'ours' if tree is None else 'baseline'
                     before = _size(cache) if cache.exists() else 0.0
-                    seconds, stderr = _ours(full, pythons, cache, denylist)
+                    seconds, stderr = _ours(full, pythons, cache, denylist,
+                                            tree)
                     grown = _size(cache) - before
-                    row(f'ours generate-constraints, {state}', label, seconds,
+                    row(f'{who} generate-constraints, {state}', label, seconds,
                         f'cache +{grown:.0f} MB')
-                    rows.setdefault((f'ours cache growth MB, {state}', label),
+                    rows.setdefault((f'{who} cache growth MB, {state}', label),
                                     []).append(grown)
+                    if tree is not None:
+                        return
                     static = [line.strip() for line in stderr.splitlines()
                               if line.startswith('  ') and '==' in line]
                     if static and state == 'cold':
@@ -259,8 +279,15 @@ def main(argv: list[str]) -> int:
 
                 # Whoever goes first meets the registry's cold caches:
                 # the two take that turn in alternate rounds.
-                turns = (bare_uv, ours) if round_ % 2 else (ours, bare_uv)
-                for state in ('cold', 'warm'):
+                others = []
+                if args.baseline is not None:
+                    def baseline(state: str) -> None:
+                        ours(state, tree=args.baseline.resolve())
+                    others.append(baseline)
+                if not args.no_bare:
+                    others.append(bare_uv)
+                turns = ((*others, ours) if round_ % 2 else (ours, *others))
+                for state in ('cold', *['warm'] * max(1, args.warm)):
                     for turn in turns:
                         turn(state)
 

@@ -123,14 +123,9 @@ def _timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
 
 def _size(place: Path) -> float:
     """Megabytes under ``place``."""
-    total = 0
-    for root, _, names in os.walk(place):
-        for name in names:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                pass
-    return total / 1e6
+    from openstack_requirements.ops.resolvers.uv import directory_size
+
+    return directory_size(place) / 1e6
 
 
 def _ours(requirements: Path, pythons: Sequence[str], cache: Path,

@@ -142,12 +142,12 @@ def test_read_only_refused_even_for_root(tmp_path: Path) -> None:
 
 
 def test_symlink_inside_root_written_through(tmp_path: Path) -> None:
-    real = tmp_path / 'shared' / 'requirements.txt'
+    real = tmp_path / 'common' / 'requirements.txt'
     real.parent.mkdir()
     real.write_text('old\n')
     link = tmp_path / 'project' / 'requirements.txt'
     link.parent.mkdir()
-    link.symlink_to('../shared/requirements.txt')
+    link.symlink_to('../common/requirements.txt')
     Changeset([Change(str(link), 'old\n', 'new\n', str(tmp_path))]).write()
     assert link.is_symlink()
     assert real.read_text() == 'new\n'

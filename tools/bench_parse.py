@@ -45,14 +45,6 @@ def run(render):
             canonical(line).text
         ok += 1
     return ok
-result = {}
-for name, render in (('parse', False), ('render', True)):
-    best = None
-    for _ in range(int(sys.argv[2])):
-        t = time.perf_counter(); ok = run(render); dt = time.perf_counter() - t
-        best = dt if best is None else min(best, dt)
-    result[name] = (ok, best)
-print(json.dumps(result))
 '''
 
 _PACKAGING = '''
@@ -74,14 +66,6 @@ def run(render):
             str(req)
         ok += 1
     return ok
-result = {}
-for name, render in (('parse', False), ('render', True)):
-    best = None
-    for _ in range(int(sys.argv[2])):
-        t = time.perf_counter(); ok = run(render); dt = time.perf_counter() - t
-        best = dt if best is None else min(best, dt)
-    result[name] = (ok, best)
-print(json.dumps(result))
 '''
 
 # The reference's parse_line, imported from its venv (1.2.0) or from a file
@@ -107,6 +91,11 @@ def run(render):
         except Exception:
             pass
     return ok
+'''
+
+
+# Appended to each snippet: best of argv[2] runs of its run(render), as JSON.
+_BEST_OF = '''
 result = {}
 for name, render in (('parse', False), ('render', True)):
     best = None
@@ -119,7 +108,8 @@ print(json.dumps(result))
 
 
 def _run(python: str | Path, code: str, *extra: str) -> dict[str, tuple[int, float]]:
-    done = subprocess.run([str(python), '-c', code, str(CORPUS), str(REPEAT), *extra],
+    done = subprocess.run([str(python), '-c', code + _BEST_OF, str(CORPUS), str(REPEAT),
+                           *extra],
                           capture_output=True, text=True, check=True, cwd='/')
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -157,15 +157,16 @@ def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
         **kwargs)
 
 
-def add_projects(parser: argparse.ArgumentParser) -> None:
+def add_projects(parser: argparse.ArgumentParser,
+                 tree_help: str = 'a project tree',
+                 list_help: str = ('projects.txt: every listed project found '
+                                   'under --root (default with --root: '
+                                   'projects.txt of the data)')) -> None:
     """PROJECT_DIR..., --projects FILE and --root DIR."""
     parser.add_argument(
-        'projects', metavar='PROJECT_DIR', nargs='*',
-        help='a project tree')
+        'projects', metavar='PROJECT_DIR', nargs='*', help=tree_help)
     parser.add_argument(
-        '--projects', dest='projects_file', metavar='FILE',
-        help='projects.txt: every listed project found under --root '
-             '(default with --root: projects.txt of the data)')
+        '--projects', dest='projects_file', metavar='FILE', help=list_help)
     parser.add_argument(
         '--root', metavar='DIR',
         help='directory holding the checkouts of --projects, as '

@@ -28,9 +28,10 @@ class UpdateRequirements(base.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'projects', metavar='PROJECT_DIR', nargs='*',
-            help='project tree to sync')
+        base.add_projects(
+            parser, tree_help='project tree to sync',
+            list_help='projects.txt: sync every listed project found under '
+                      '--root')
         base.add_include(parser)
         base.add_source(parser)
         parser.add_argument(
@@ -49,14 +50,6 @@ class UpdateRequirements(base.Lister):
             '-o', '--output-suffix', metavar='SUFFIX', default='',
             help='write FILE.SUFFIX beside each changed file and leave '
                  'the file itself alone')
-        parser.add_argument(
-            '--projects', dest='projects_file', metavar='FILE',
-            help='projects.txt: sync every listed project found under '
-                 '--root')
-        parser.add_argument(
-            '--root', metavar='DIR',
-            help='directory holding the checkouts of --projects, as '
-                 'ORG/NAME or NAME')
         base.add_write_mode(
             parser, write=('--commit',),
             write_help='in each project that changes (a git work tree), '

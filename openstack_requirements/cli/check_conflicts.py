@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
 from openstack_requirements.cli.checks import CheckCommand
@@ -17,13 +16,16 @@ class CheckConflicts(CheckCommand):
     """Check that the upper constraints resolve together, per Python.
 
     A resolver driver (uv by default, or pip) resolves the pins for each
-    -p Python, installing nothing. Conflicts listed in the xfails file are
+    -p Python (by default the Pythons the shipped constraints are made
+    for), installing nothing. Conflicts listed in the xfails file are
     reported as known failures, not as errors.
     """
 
     scopes = ('resolver',)
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        from openstack_requirements.ops import data
+
         parser = super().get_parser(prog_name)
         parser.add_argument('upper', metavar='UPPER', nargs='?',
                             help='upper-constraints.txt (default: shipped data)')
@@ -37,7 +39,8 @@ class CheckConflicts(CheckCommand):
             '-p', '--python', dest='pythons', action='append', default=[],
             metavar='PY',
             help='a Python to resolve for: X.Y, an interpreter name or path '
-                 '(repeat; default: the running Python)')
+                 f'(repeat; default: {" ".join(data.PYTHONS)}, the shipped '
+                 'constraints\' Pythons)')
         parser.add_argument('--resolver', default='uv', metavar='NAME',
                             help='resolver driver (default: uv)')
         parser.add_argument('--index-url', metavar='URL')
@@ -61,7 +64,7 @@ class CheckConflicts(CheckCommand):
             raise RequirementsError('two xfails files given (XFAILS and --xfails)')
         xfails = data.locate(data.XFAILS, given.pop() if given else None,
                              beside=upper)
-        pythons = parsed_args.pythons or [f'{sys.version_info[0]}.{sys.version_info[1]}']
+        pythons = parsed_args.pythons or data.PYTHONS
         setup = ResolverSetup(
             parsed_args.resolver,
             tuple(resolvers.target_for(p) for p in pythons),

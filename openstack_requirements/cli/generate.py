@@ -16,8 +16,9 @@ COLUMNS = ('Package', 'Python', 'Change', 'Old', 'New')
 class GenerateConstraints(base.Lister):
     """Compute upper constraints for several Pythons, without installing.
 
-    Resolves REQUIREMENTS for each Python given with -p (uv needs no
-    interpreter for a bare version such as 3.12) and merges the results
+    Resolves REQUIREMENTS for each Python given with -p (by default the
+    Pythons the shipped constraints are made for; uv needs no interpreter
+    for a bare version such as 3.12) and merges the results
     into one constraints file: the shipped file's header (or the output
     file's own), then name===version with names as each package spells
     them, a python_version marker on the lines that hold only for some of
@@ -33,13 +34,17 @@ class GenerateConstraints(base.Lister):
     _text_only = False
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        from openstack_requirements.ops import data
+
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            '-p', '--python', dest='pythons', action='append', required=True,
+            '-p', '--python', dest='pythons', action='append', default=None,
             metavar='PY',
             help='a Python to resolve for: a version (3.12, resolved as '
                  '3.12.0 by uv), a release (3.12.4), an interpreter name '
-                 '(python3.12) or path; repeat for several')
+                 '(python3.12) or path; repeat for several (default: '
+                 f'{" ".join(data.PYTHONS)}, the shipped constraints\' '
+                 'Pythons)')
         parser.add_argument(
             '-r', '--requirements', required=True, metavar='FILE',
             help='requirements to resolve (global-requirements.txt)')
@@ -93,7 +98,7 @@ class GenerateConstraints(base.Lister):
 
     def take_action(self, parsed_args: argparse.Namespace
                     ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
-        from openstack_requirements.ops import generate, resolvers
+        from openstack_requirements.ops import data, generate, resolvers
 
         dry_run = parsed_args.diff or parsed_args.check
         if dry_run and not parsed_args.output:
@@ -102,7 +107,7 @@ class GenerateConstraints(base.Lister):
                 'give --output FILE')
         request = generate.Request(
             requirements=Path(parsed_args.requirements),
-            pythons=parsed_args.pythons,
+            pythons=parsed_args.pythons or data.PYTHONS,
             denylist=parsed_args.denylist,
             version_map=parsed_args.version_map,
             resolver=parsed_args.resolver,

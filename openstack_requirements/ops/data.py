@@ -22,6 +22,13 @@ PROJECTS = 'projects.txt'
 BACKPORTS = 'backports.txt'
 XFAILS = 'upper-constraints-xfails.txt'
 
+#: The Pythons the shipped upper-constraints.txt is generated for, as
+#: openstack/requirements generates it (its tox.ini: 3.11 to 3.14 since
+#: May 2026). generate-constraints and check-conflicts resolve for these
+#: when no -p is given; tox.ini's generate and pyXY-check-uc envs follow
+#: them (tests/test_pythons.py holds them to it).
+PYTHONS = ('3.11', '3.12', '3.13', '3.14')
+
 
 def search_path() -> list[Path]:
     """The working directory, this source checkout, the installed data."""

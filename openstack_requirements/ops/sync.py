@@ -353,12 +353,20 @@ _HEAD_RE = re.compile(r'\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?')
 _SEP_RE = re.compile(r'\s*[;:]\s*')
 
 
-# Projects share most of their lines, and a line's requirement is parsed
-# once a distinct text (project._parse): a large sync computes each pair
-# of project and global requirement once. The entry keeps both requirements
-# alive, so their ids stay theirs while it is kept.
+# Projects share most of their lines: a large sync computes each pair of
+# project and global line once. Keyed by all the result depends on: the
+# two texts (a line's requirement is its text read with the style's pbr
+# form; a line the sync made may spell its marker as the global line does,
+# hence the marker text), how they pair, the policy and the style.
 # (At most _CACHED pairs, as the specifier caches.)
-_SYNCED: dict[tuple[object, ...], tuple[Requirement, Requirement, Synced]] = {}
+_SYNCED: dict[tuple[object, ...], Synced] = {}
+
+
+def clear_caches() -> None:
+    """Forget every specifier, rendering and line pair computed."""
+    _CANONICAL.clear()
+    _RENDERED.clear()
+    _SYNCED.clear()
 
 
 def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
@@ -368,15 +376,13 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     old = base.requirement
     greq = global_line.requirement
     assert old is not None and greq is not None
-    key = (id(old), id(greq), base.text, base.comment, global_line.comment,
-           paired, policy, style)
-    found = _SYNCED.get(key)
-    if found is None or found[0] is not old or found[1] is not greq:
-        found = (old, greq, _sync_line(base, paired, global_line, policy,
-                                       style))
+    key = (base.text, old.marker_text, global_line.text, paired, policy,
+           style)
+    synced = _SYNCED.get(key)
+    if synced is None:
+        synced = _sync_line(base, paired, global_line, policy, style)
         if len(_SYNCED) < _CACHED:
-            _SYNCED[key] = found
-    synced = found[2]
+            _SYNCED[key] = synced
     if not synced.changed:
         if synced.line is base:
             return synced

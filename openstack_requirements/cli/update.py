@@ -18,12 +18,14 @@ class UpdateRequirements(base.Lister):
     others with --include); comments, order, options and formatting are
     kept. By
     default (merge) a global pin or ~= is taken as it stands; otherwise
-    markers, exclusions and caps come from the global list and a project
-    keeps a higher minimum it chose (a minimum the global list excludes is
-    reported and written as the bound the exclusion leaves); --exact takes
-    the global specifiers as they are. A package neither in the global list
-    nor in the excluded list is an error (nothing is written) unless
-    --soft-update. hacking is synced only with -H.
+    exclusions and caps come from the global list and a project keeps a
+    higher minimum it chose, as it wrote it (one the global list excludes
+    stays beside the exclusion, and is reported); --exact takes the global
+    specifiers as they are. Markers come from the global list, but a
+    project's Python version marker stays where the global line has none.
+    A package neither in the global list nor in the excluded list is an
+    error (nothing is written) unless --soft-update. hacking is synced
+    only with -H.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:

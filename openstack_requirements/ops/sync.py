@@ -21,11 +21,16 @@ The merge policy, stated once in :func:`merge` (and in the user guide):
     wins, and exclusions and caps come from the global list (an exclusion
     below the lower bound excludes nothing and is left out);
   - a project minimum the global list excludes (``>=1.4.0`` against
-    ``!=1.4.0``) is reported on a row of its own and written as the bound
-    the exclusion leaves, ``>1.4.0``; a minimum above a global cap is
-    dropped for the global lower bound, if any;
+    ``!=1.4.0``) is kept as the project wrote it, the exclusion added as on
+    any other line (``>=1.4.0,!=1.4.0``: 1.4.0's post-releases stay
+    admitted), and reported on a row of its own as advice; a minimum above
+    a global cap is dropped for the global lower bound, if any;
 
 * ``exact``: the global specifiers replace the project's.
+
+Markers come from the global line, except that the one line of an entry
+paired with one global line without a marker keeps its own marker when the
+checks accept it there (a Python 3 version marker, ``python_version>='3.12'``).
 
 Either way a changed line keeps the project's name, extras, comment and
 the whitespace before it: only the specifier and marker text change. An
@@ -64,6 +69,7 @@ from openstack_requirements.model.versions import (
     parse_version,
 )
 from openstack_requirements.ops import data
+from openstack_requirements.ops.checks.context import markers_tolerated
 from openstack_requirements.ops.files import Change, Changeset, read_text
 from openstack_requirements.ops.findings import ERROR, Finding
 from openstack_requirements.ops.project import (
@@ -81,7 +87,8 @@ UNKNOWN = 'not in global requirements'
 ADDED = 'added marker variant'
 REMOVED = 'removed marker variant'
 #: A project minimum the global list excludes: the row shows the bound as
-#: the project states it and as it is written; the project should raise it.
+#: the project states it and as it is written (kept beside the exclusion;
+#: empty when a global cap refuses it); the project should raise it.
 EXCLUDED_MINIMUM = 'minimum excluded by the global list: raise it'
 
 
@@ -232,31 +239,29 @@ def merge(project: Iterable[Specifier], global_: Iterable[Specifier],
     ours = lower_bound(project)
     lower, excluded, written = theirs, None, None
     if ours is not None and (theirs is None or _stricter(ours, theirs)):
-        written = _admitted_minimum(ours, rest)
-        if written is not ours:
+        refused = _refusing(ours, rest)
+        if refused:
             excluded = ours
-        lower = written if written is not None else theirs
+        if any(s.operator in CAPS for s in refused):
+            lower = theirs  # no version could satisfy both: dropped
+        else:
+            lower = written = ours
     if lower is None:
         return Merge(tuple(rest), excluded, written)
     return Merge((lower, *(s for s in rest if not _below(s, lower))),
                  excluded, written)
 
 
-def _admitted_minimum(minimum: Specifier,
-                      rest: Sequence[Specifier]) -> Specifier | None:
-    """``minimum`` as the global exclusions and caps leave it: ``>V`` for a
-    ``>=V`` whose version is excluded, ``None`` when a cap excludes it."""
+def _refusing(minimum: Specifier,
+              rest: Sequence[Specifier]) -> list[Specifier]:
+    """The global exclusions and caps that refuse the version a ``>=V``
+    minimum names."""
     if minimum.operator != '>=':
-        return minimum
+        return []
     version = _version(minimum)
     if version is None:
-        return minimum
-    refused = [s for s in rest if not s.contains(version, prereleases=True)]
-    if not refused:
-        return minimum
-    if any(s.operator in CAPS for s in refused):
-        return None
-    return Specifier('>' + minimum.version)
+        return []
+    return [s for s in rest if not s.contains(version, prereleases=True)]
 
 
 def _below(exclusion: Specifier, lower: Specifier) -> bool:
@@ -370,17 +375,18 @@ def clear_caches() -> None:
 
 
 def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
-              style: Style = Style()) -> Synced:
+              style: Style = Style(), alone: bool = False) -> Synced:
     """``base`` as ``global_line`` asks (``paired``: ``base`` is the project
-    line of this variant; else a new variant is made from it)."""
+    line of this variant; else a new variant is made from it; ``alone``:
+    the entry's only line, against the package's only global line)."""
     old = base.requirement
     greq = global_line.requirement
     assert old is not None and greq is not None
     key = (base.text, old.marker_text, global_line.text, paired, policy,
-           style)
+           style, alone)
     synced = _SYNCED.get(key)
     if synced is None:
-        synced = _sync_line(base, paired, global_line, policy, style)
+        synced = _sync_line(base, paired, global_line, policy, style, alone)
         if len(_SYNCED) < _CACHED:
             _SYNCED[key] = synced
     if not synced.changed:
@@ -396,7 +402,7 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
 
 
 def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
-               style: Style) -> Synced:
+               style: Style, alone: bool) -> Synced:
     """:func:`sync_line`, computed."""
     old = base.requirement
     greq = global_line.requirement
@@ -404,8 +410,11 @@ def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     merged = merge(old.specifier, greq.specifier, policy)
     same_specifiers = _same_specifiers(old.specifier, merged.specifiers,
                                        policy)
+    marker_text = greq.marker_text
+    if alone and paired and _own_marker_kept(old.marker_text, marker_text):
+        marker_text = old.marker_text
     same_markers = (normal_marker(old.marker_text)
-                    == normal_marker(greq.marker_text))
+                    == normal_marker(marker_text))
     if paired and same_specifiers and same_markers:
         return Synced(base, base, False, merged)
     if same_specifiers:  # in policy already: the project's text stays
@@ -414,7 +423,7 @@ def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
         specifier = greq.specifier
     else:
         specifier = as_set(merged.specifiers)
-    target = old.replace(specifier=specifier, marker_text=greq.marker_text)
+    target = old.replace(specifier=specifier, marker_text=marker_text)
     if paired and base.comment:
         comment = base.comment
         tail = (base.text[_comment_start(base):] if '\n' not in base.text
@@ -428,6 +437,14 @@ def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
                 None, comment)
     return Synced(line, base if paired else None, True, merged,
                   not same_specifiers, not same_markers)
+
+
+def _own_marker_kept(project: str, global_: str) -> bool:
+    """Whether a project line keeps its marker ``project`` against a global
+    line of marker ``global_``: when the global line has none and the
+    checks accept the project's there (a Python 3 version marker)."""
+    return (bool(project) and not global_
+            and markers_tolerated(normal_marker(project), '', False))
 
 
 def _comment_start(line: Line) -> int:
@@ -540,8 +557,9 @@ def sync_entry(group: Sequence[Line], global_lines: Sequence[Line],
     """The lines of one entry, synced with the global lines of its
     package."""
     pairs, free = pair_variants(group, global_lines)
+    alone = len(group) == 1 and len(global_lines) == 1
     synced = [sync_line(group[p] if p is not None else group[0],
-                        p is not None, gline, policy, style)
+                        p is not None, gline, policy, style, alone)
               for gline, p in zip(global_lines, pairs, strict=True)]
     in_place = (not free and None not in pairs
                 and pairs == sorted(pairs))  # type: ignore[type-var]

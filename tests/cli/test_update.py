@@ -311,9 +311,9 @@ def test_repros_of_issue_13(run_app: Run, tmp_path: Path) -> None:
     assert first.code == 0, first
     assert (root / 'requirements.txt').read_text() == (
         'python-ldap==2.3.13 # PSF\n'
-        'oslo.service>4.5.0 # Apache-2.0\n'
-        'oslo.service[threading]>4.5.0 # Apache-2.0\n'
-        'pecan>1.4.0 # BSD\n')
+        'oslo.service>=4.5.0,!=4.5.0 # Apache-2.0\n'
+        'oslo.service[threading]>=4.5.0,!=4.5.0 # Apache-2.0\n'
+        'pecan>=1.4.0,!=1.4.0 # BSD\n')
     assert (root / 'test-requirements.txt').read_text() == (
         'sphinx>=2.0.0,!=2.1.0 # BSD\n')
     assert [(r['Package'], r['Reason']) for r in first.json()
@@ -339,9 +339,11 @@ def test_real_neutron_requirements_with_the_2026_list(
     synced = (root / 'requirements.txt').read_text()
     rows = [(r['Package'], r['Old'], r['New'], r['Reason'])
             for r in first.json()]
-    # the repro: no '>=1.4.0,!=1.4.0', a row of its own, the comment as it was
-    assert ('pecan', '>=1.4.0', '>1.4.0', sync.EXCLUDED_MINIMUM) in rows
-    assert 'pecan>1.4.0 # BSD\n' in synced
+    # the repro (issue 21): the project's >= kept beside the global exclusion
+    # (1.4.0's post-releases stay admitted), advice on a row of its own, the
+    # comment as it was
+    assert ('pecan', '>=1.4.0', '>=1.4.0', sync.EXCLUDED_MINIMUM) in rows
+    assert 'pecan>=1.4.0,!=1.4.0 # BSD\n' in synced
     assert 'eventlet>=0.36.1 # MIT\n' in synced  # every exclusion below it
     # every changed line keeps its own comment and the one space before it
     for row in first.json():
@@ -353,9 +355,41 @@ def test_real_neutron_requirements_with_the_2026_list(
     gr = run_app('check-constraints', str(root), '-G', '--source', str(data),
                  '-f', 'json')
     assert [r['Package'] for r in gr.json()
-            if r['Check'] == 'global-specifiers'] == []  # synced: >1.4.0
+            if r['Check'] == 'global-specifiers'] == []  # synced: >=1.4.0,!=1.4.0
     (root / 'requirements.txt').write_text(original)
     gr = run_app('check-constraints', str(root), '-G', '--source', str(data),
                  '-f', 'json')
     assert [r['Package'] for r in gr.json()
             if r['Check'] == 'global-specifiers'] == ['pecan']
+
+
+def test_the_projects_own_decisions_stay_and_the_checks_accept_them(
+        run_app: Run, tmp_path: Path) -> None:
+    """Issue 21: swift's greenlet>=0.4.14 stays >= beside the exclusion;
+    a Python version marker the global line lacks stays; check-requirements,
+    the gate job's checks and check-constraints -G accept what was written."""
+    from tests.conftest import DATA
+    data = DATA / 'openstack-2026-08-22'
+    root = tmp_path / 'swift'
+    root.mkdir()
+    (root / 'requirements.txt').write_text(
+        'greenlet>=0.4.14  # MIT\n'
+        'requests>=2.25.0;python_version>="3.12"  # Apache-2.0\n'
+        "importlib-metadata>=1.7.0;python_version<'3.8'  # Apache-2.0\n")
+    first = update(run_app, data, str(root))
+    assert first.code == 0, first
+    assert (root / 'requirements.txt').read_text() == (
+        'greenlet>=0.4.14,!=0.4.14  # MIT\n'
+        'requests>=2.25.0;python_version>="3.12"  # Apache-2.0\n'
+        "importlib-metadata>=1.7.0;python_version<'3.8'  # Apache-2.0\n")
+    assert [(r['Package'], r['Old'], r['New'], r['Reason']) for r in first.json()] == [
+        ('greenlet', 'greenlet>=0.4.14  # MIT', 'greenlet>=0.4.14,!=0.4.14  # MIT',
+         'specifiers'),
+        ('greenlet', '>=0.4.14', '>=0.4.14', sync.EXCLUDED_MINIMUM)]
+    for argv in (['check-requirements', '--branch', 'stable/2026.1'],
+                 ['check-constraints', '-G']):
+        checked = run_app(*argv, str(root), '--source', str(data), '-f', 'json')
+        assert [(r['Check'], r['Package']) for r in checked.json()
+                if r['File'] == 'requirements.txt'] == [], checked
+    again = update(run_app, data, '--check', str(root))
+    assert (again.code, again.json()) == (0, [])

@@ -316,3 +316,16 @@ def test_data_lines_that_do_not_parse(tmp_path: Path) -> None:
     ]
     assert run(contract.InGlobal(), context) == []
     assert run(contract.UpperConstraint(), context) == []
+
+
+@pytest.mark.parametrize('line, bad', [
+    ('name>=1.4', '>=1.4 names 1.4, which the global list excludes (!=1.4)'),
+    ('name>=1.4,!=1.4', None),    # the line admits no 1.4: what the sync writes
+    ('name>1.4', None),
+    ('name>=1.4.post1', None),
+    ('capped>=1,<=2.0', '<=2.0 names 2.0, which the global list excludes (<2.0)'),
+])
+def test_global_specifiers_name_only_what_the_line_admits(
+        context, line: str, bad: str | None) -> None:
+    findings = run(contract.GlobalSpecifiers(), context(requirements_txt=line + '\n'))
+    assert [message for _, _, message in findings] == ([bad] if bad else [])

@@ -194,6 +194,10 @@ sphinx!=2.1.0  # BSD
     'compat~=1.4\n',
     'arrow===1.0  # MIT\n',
     'pinned==2.0 # mine\n',
+    # the project's minimum beside the global exclusion of it (1.4.0's
+    # post-releases admitted), or a strict one (none): its own decision
+    'pecan>=1.4.0,!=1.4.0\n',
+    'pecan>1.4.0  # BSD\n',
 ])
 def test_a_line_as_the_global_list_states_it_is_untouched(line: str) -> None:
     assert sync_text(line, POLICY_GLOBAL, MERGE) == (line, [], [])
@@ -214,11 +218,10 @@ def test_as_stated_global_entries_are_idempotent(project: str,
 
 
 @pytest.mark.parametrize('project, expected, old, bound', [
-    ('pecan>=1.4.0 # BSD\n', 'pecan>1.4.0 # BSD\n', '>=1.4.0', '>1.4.0'),
-    ('oslo.service>=4.5.0\n', 'oslo.service>4.5.0,<6  # Apache-2.0\n',
-     '>=4.5.0', '>4.5.0'),
-    # the project's own !=X beside its >=X: the same, written once
-    ('pecan>=1.4.0,!=1.4.0\n', 'pecan>1.4.0  # BSD\n', '>=1.4.0', '>1.4.0'),
+    # the project's operator is kept, the exclusion added as on any line
+    ('pecan>=1.4.0 # BSD\n', 'pecan>=1.4.0,!=1.4.0 # BSD\n', '>=1.4.0', '>=1.4.0'),
+    ('oslo.service>=4.5.0\n', 'oslo.service>=4.5.0,!=4.5.0,<6  # Apache-2.0\n',
+     '>=4.5.0', '>=4.5.0'),
     # a minimum above a global cap: the cap wins, the minimum goes
     ('capped>=3.0\n', 'capped<2\n', '>=3.0', ''),
 ])
@@ -244,12 +247,14 @@ def test_extras_lines_are_entries_of_their_own() -> None:
 @pytest.mark.parametrize('project, expected', [
     ('sphinx>=2.0.0 # BSD\n', 'sphinx>=2.0.0,!=2.1.0 # BSD\n'),
     ('sphinx>=2.0.0\t# BSD\n', 'sphinx>=2.0.0,!=2.1.0\t# BSD\n'),
-    # only the specifier and the marker change
-    ('  Sphinx >= 2.0.0  ;python_version>"3"   # x\n',
+    # only the specifier and the marker change (a marker the checks
+    # refuse without a global one goes)
+    ('  Sphinx >= 2.0.0  ;sys_platform!="win32"   # x\n',
      '  Sphinx >=2.0.0,!=2.1.0   # x\n'),
-    ('sphinx[a,B] ;python_version>"3"  # x\n', 'sphinx[a,B] !=2.1.0  # x\n'),
+    ('sphinx[a,B] ;sys_platform!="win32"  # x\n', 'sphinx[a,B] !=2.1.0  # x\n'),
+    # a Python version marker the checks accept stays, as written
     ('sphinx>=2.0 ; python_version>"3"  # x\n',
-     'sphinx>=2.0,!=2.1.0  # x\n'),
+     'sphinx>=2.0,!=2.1.0 ; python_version>"3"  # x\n'),
 ])
 def test_a_changed_line_keeps_its_comment_and_the_space_before_it(
         project: str, expected: str) -> None:
@@ -277,3 +282,38 @@ def test_pair_variants(project: list[str], global_: list[str],
 
     assert pair_variants([parse_line(t) for t in project],
                          [parse_line(t) for t in global_]) == (pairs, free)
+
+
+MARKER_GLOBAL = GlobalList.from_texts("""\
+requests>=2.32.0  # Apache-2.0
+importlib-metadata>=4.0  # Apache-2.0
+zvm;sys_platform!='win32'  # Apache-2.0
+""")
+
+
+@pytest.mark.parametrize('project, expected', [
+    # the project's Python version marker stays (the checks accept it)
+    ('requests>=2.25.0;python_version>="3.12"\n',
+     'requests>=2.32.0;python_version>="3.12"  # Apache-2.0\n'),
+    ("importlib_metadata>=1.7.0;python_version<'3.8'  # mine\n",
+     "importlib_metadata>=4.0;python_version<'3.8'  # mine\n"),
+    # a marker the checks refuse without a global one goes
+    ("requests>=2.33;sys_platform=='win32'\n", 'requests>=2.33  # Apache-2.0\n'),
+    # the global line's marker wins over the project's
+    ("zvm;python_version>='3.10'\n", "zvm;sys_platform!='win32'  # Apache-2.0\n"),
+    # two variants against one unmarked global line: one unconditional line
+    ("requests;python_version<'3.12'\nrequests>=2.33;python_version>='3.12'\n",
+     'requests>=2.32.0  # Apache-2.0\n'),
+])
+def test_a_project_marker_without_a_global_one(project: str, expected: str) -> None:
+    for policy in (MERGE, EXACT):
+        new, _, problems = sync_text(project, MARKER_GLOBAL, policy)
+        if policy is EXACT:
+            expected = expected.replace('>=2.33', '>=2.32.0')
+        assert (new, problems) == (expected, [])
+        assert sync_text(new, MARKER_GLOBAL, policy) == (new, [], [])
+
+
+def test_a_kept_marker_in_policy_is_untouched() -> None:
+    line = 'requests>=2.32.0;python_version>="3.12"\n'
+    assert sync_text(line, MARKER_GLOBAL, MERGE) == (line, [], [])

@@ -4,26 +4,33 @@ policies.
 
 For each pair: a second sync changes nothing; the entry (name and extras)
 is the same; the text reads back as the requirement it claims; no synced
-line holds a lower bound beside ``==``/``===``/``~=``, nor ``>=X`` beside
-``!=X``, unless the global line itself says so. And lines already in
-policy (the global line's own text; a higher minimum with the global
-exclusions above it) are left as they are.
+line holds a lower bound beside ``==``/``===``/``~=`` unless the global
+line itself says so. Under the merge policy a project minimum that wins is
+written as the project wrote it (``>=X`` stays ``>=X``, beside a global
+``!=X``), with every global exclusion and cap above it; a project's Python
+version marker stays when the global line has none; and the check plugins
+accept every line the sync writes. Lines already in policy (the global
+line's own text; a higher minimum with the global exclusions above it)
+are left as they are.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from packaging.specifiers import Specifier
-from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import Line, parse_line
-from openstack_requirements.model.versions import normal_marker
+from openstack_requirements.model.versions import CAPS, lower_bound, normal_marker
 from openstack_requirements.ops import sync
+from openstack_requirements.ops.checks import contract
+from openstack_requirements.ops.checks.context import Context, python3_only
+from openstack_requirements.ops.project import read_project
 from tests.conftest import CORPUS_LINES, DATA
 
 DATA_SETS = sorted(p.name for p in DATA.iterdir())
@@ -54,17 +61,43 @@ def pairs(global_list: sync.GlobalList) -> Iterator[tuple[Line, Line]]:
 
 
 def contradictions(specs: list[Specifier]) -> list[str]:
-    """A lower bound beside a pin or ``~=``; ``>=X`` beside ``!=X``."""
-    found = []
+    """A lower bound beside a pin or ``~=``."""
     ops = {s.operator for s in specs}
     if ops & set(PINS) and ops & {'>=', '>'}:
-        found.append('lower bound beside a pin')
-    minimums = {canonicalize_version(s.version) for s in specs
-                if s.operator == '>='}
-    if any(s.operator == '!=' and canonicalize_version(s.version) in minimums
-           for s in specs):
-        found.append('>=X beside !=X')
-    return found
+        return ['lower bound beside a pin']
+    return []
+
+
+def kept_marker(line: Line, gline: Line, alone: bool) -> str:
+    """The marker a synced line holds: the global line's, or the project's
+    Python version marker when the global line has none."""
+    assert line.requirement is not None and gline.requirement is not None
+    ours = normal_marker(line.requirement.marker_text)
+    theirs = normal_marker(gline.requirement.marker_text)
+    return ours if alone and not theirs and python3_only(ours) else theirs
+
+
+def merge_holds(line: Line, gline: Line, synced: Line) -> None:
+    """The project's winning minimum as it wrote it; every global exclusion
+    and cap above the lower bound written."""
+    mine, theirs, new = (x.requirement for x in (line, gline, synced))
+    assert mine is not None and theirs is not None and new is not None
+    if any(s.operator in PINS for s in theirs.specifier):
+        return
+    ours = lower_bound(mine.specifier)
+    stated = lower_bound(s for s in theirs.specifier if s.operator in ('>=', '>'))
+    written = lower_bound(new.specifier)
+    capped = ours is not None and ours.operator == '>=' and any(
+        s.operator in CAPS and not s.contains(ours.version, prereleases=True)
+        for s in theirs.specifier)
+    if ours is not None and not capped and (
+            stated is None or sync._stricter(ours, stated)):
+        assert str(written) == str(ours), (line.text, gline.text, synced.text)
+    for spec in theirs.specifier:
+        if spec.operator in ('>=', '>') or (
+                written is not None and sync._below(spec, written)):
+            continue
+        assert spec in set(new.specifier), (line.text, gline.text, synced.text)
 
 
 def read_back(line: Line) -> None:
@@ -85,21 +118,30 @@ COUNTS: dict[str, int] = {}
 @pytest.mark.parametrize('policy', list(sync.Policy), ids=lambda p: p.value)
 @pytest.mark.parametrize('data_name', DATA_SETS)
 def test_every_corpus_line_with_every_global_entry(
-        data_name: str, policy: sync.Policy) -> None:
+        data_name: str, policy: sync.Policy, tmp_path: Path) -> None:
     global_list = sync.load_global(DATA / data_name)
     checked = changed = 0
     read: set[str] = set()
+    written: list[str] = []
     for line, gline in pairs(global_list):
         checked += 1
-        first = sync.sync_line(line, True, gline, policy)
-        second = sync.sync_line(first.line, True, gline, policy)
+        # the entry's one line against the package's one global line
+        alone = len(global_list.lines[gline.key or '']) == 1
+        first = sync.sync_line(line, True, gline, policy, alone=alone)
+        second = sync.sync_line(first.line, True, gline, policy, alone=alone)
         assert not second.changed and second.line is first.line, (
             line.text, gline.text, first.line.text, second.line.text)
         assert sync.entry_key(first.line) == sync.entry_key(line)
+        assert first.line.requirement is not None
+        assert (normal_marker(first.line.requirement.marker_text)
+                == kept_marker(line, gline, alone)), (line.text, gline.text)
+        if policy is sync.Policy.MERGE:
+            merge_holds(line, gline, first.line)
         if not first.changed:
             assert first.line is line
             continue
         changed += 1
+        written.append(first.line.text.split('#', 1)[0].rstrip() + '\n')
         assert first.line.comment == (line.comment or gline.comment)
         if line.comment:
             assert first.line.text.endswith(
@@ -115,6 +157,20 @@ def test_every_corpus_line_with_every_global_entry(
     COUNTS[f'{data_name} {policy.value}'] = checked
     assert checked > 5000
     assert changed
+    accepted_by_the_checks(DATA / data_name, written, tmp_path)
+
+
+def accepted_by_the_checks(data: Path, written: list[str], tmp_path: Path) -> None:
+    """The contract's line checks (and check-constraints -G) find nothing to
+    say about any line the sync wrote."""
+    project = tmp_path / 'project'
+    project.mkdir()
+    (project / 'requirements.txt').write_text(''.join(dict.fromkeys(written)))
+    context = Context.from_source(data, project=read_project(project))
+    for check in (contract.Exclusions(), contract.Markers(),
+                  contract.GlobalSpecifiers()):
+        found = [(f.line, f.message) for f in check.check(context)]
+        assert found == [], (check.name, found[:5])
 
 
 def _admitted_minimums(gline: Line, upper: dict[str, str]) -> Iterator[str]:

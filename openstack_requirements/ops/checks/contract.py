@@ -128,11 +128,15 @@ class GlobalSpecifiers(LineCheck):
         assert entry.requirement is not None
         wanted = entry.requirement.specifier
         for spec in req.specifier:
-            # != excludes its version; > and < do not admit theirs either
-            # (the reference checks them too: '>1.4.0' against '!=1.4.0',
-            # what update-requirements writes, passes here on purpose)
+            # != excludes its version; > and < do not admit theirs either;
+            # nor does a line that excludes the version itself (the
+            # reference checks them too: '>1.4.0' and '>=1.4.0,!=1.4.0'
+            # against '!=1.4.0', what update-requirements writes, pass here
+            # on purpose)
             if (spec.operator in ('!=', '>', '<')
-                    or spec.version.endswith('.*')):
+                    or spec.version.endswith('.*')
+                    or not req.specifier.contains(spec.version,
+                                                  prereleases=True)):
                 continue
             if not wanted.contains(spec.version, prereleases=True):
                 yield (f'{spec} names {spec.version}, which the global list '

@@ -11,13 +11,15 @@ from openstack_requirements.cli import base
 class WhoUses(base.Lister):
     """List every project line that declares a package.
 
-    Reads every dependency source of each project (every requirements
-    file, governed by the sync or not, as upstream's grep-all does;
-    setup.cfg extras; pyproject.toml dependencies, optional dependencies
-    and dependency groups) and matches
-    names canonically (oslo.config, oslo_config and Oslo-Config are one
-    package). Each line comes with its specifier, markers and the upper
-    constraint of --source that applies to it. Projects are the
+    Reads every dependency file of each project tree, governed by the
+    sync or not, as upstream's grep-all looks: each *requirements*.txt,
+    setup.cfg (extras) and pyproject.toml (dependencies, optional
+    dependencies, dependency groups) at any depth, leaving out .git, .tox,
+    virtualenvs and node_modules. Names match canonically (oslo.config,
+    oslo_config and Oslo-Config are one package). Each line comes with its
+    specifier, markers and the upper constraint of --source that applies
+    to it. A file that does not read is named on stderr and the exit
+    status is 1; the other files are still listed. Projects are the
     PROJECT_DIRs given and the checkouts under --root of the projects
     listed in --projects (default: projects.txt of --source).
     """

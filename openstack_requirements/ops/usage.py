@@ -6,9 +6,11 @@ of a ``projects.txt`` found under a root (the lookup update-requirements
 uses, :func:`~openstack_requirements.ops.project.find_listed_projects`).
 Every dependency source of each is read as update-requirements reads it
 (requirements files, ``setup.cfg`` extras, ``pyproject.toml``
-dependencies, optional dependencies and dependency groups), and lines are
-matched by canonical name, so ``oslo.config``, ``oslo_config`` and
-``Oslo-Config`` are one package.
+dependencies, optional dependencies and dependency groups): the files it
+governs (impact), or every such file of the tree (who-uses,
+:mod:`~openstack_requirements.ops.tree`). Lines are matched by canonical
+name, so ``oslo.config``, ``oslo_config`` and ``Oslo-Config`` are one
+package.
 """
 
 from __future__ import annotations
@@ -24,12 +26,11 @@ from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.model import Line, render_specifier
 from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops.project import (
-    SUBDIRS,
-    TOP_PATTERNS,
     Project,
     find_listed_projects,
     read_project,
 )
+from openstack_requirements.ops.tree import read_tree
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,7 +81,8 @@ class Declarations:
     projects: dict[str, Project]
     #: Canonical name -> the lines declaring it, in project order.
     uses: dict[str, list[Use]]
-    #: ``(name, error)`` of the projects that could not be read.
+    #: ``(name, error)`` of the projects that could not be read (and, when
+    #: every file of the tree is read, of each file that could not).
     unreadable: list[tuple[str, RequirementsError]]
 
     def of(self, key: str) -> list[Use]:
@@ -88,15 +90,22 @@ class Declarations:
 
 
 def declarations(found: Iterable[tuple[str, Path]],
-                 include: Sequence[str] = ()) -> Declarations:
+                 include: Sequence[str] = (), *,
+                 every_file: bool = False) -> Declarations:
     """Read every project (the governed files, and those matching
-    ``include``); index its requirement lines by name."""
+    ``include``; or, with ``every_file``, every dependency file of its
+    tree, a file that does not read left out); index its requirement
+    lines by name."""
     projects: dict[str, Project] = {}
     uses: dict[str, list[Use]] = {}
     unreadable: list[tuple[str, RequirementsError]] = []
     for name, path in found:
         try:
-            project = read_project(path, include)
+            if every_file:
+                project, errors = read_tree(path)
+                unreadable.extend((name, err) for err in errors)
+            else:
+                project = read_project(path, include)
         except RequirementsError as err:
             unreadable.append((name, err))
             continue
@@ -160,20 +169,14 @@ WHO_USES_COLUMNS = ('Project', 'File', 'Line', 'Package', 'Specifier',
                     'Markers', 'Constraint')
 
 
-#: Every requirements file a project may hold, governed or not (as
-#: upstream's grep-all looks).
-EVERY_FILE = (*TOP_PATTERNS, *(f'{sub}/*requirements*.txt' for sub in SUBDIRS))
-
-
 def who_uses(name: str, found: Iterable[tuple[str, Path]],
-             upper: Mapping[str, list[Line]],
-             include: Sequence[str] = EVERY_FILE
+             upper: Mapping[str, list[Line]]
              ) -> tuple[list[tuple[str | int, ...]], Declarations]:
     """One row per project line declaring ``name``, with the constraint
-    that applies to it; every requirements file is read unless
-    ``include`` says otherwise."""
+    that applies to it; every dependency file of each tree is read, as
+    upstream's grep-all looks, governed or not."""
     key = canonicalize_name(name)
-    index = declarations(found, include)
+    index = declarations(found, every_file=True)
     rows: list[tuple[str | int, ...]] = []
     pins = upper.get(key, [])
     for use in index.of(key):

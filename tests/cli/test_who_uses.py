@@ -85,3 +85,56 @@ def test_no_project_and_unreadable_project(run_app, tmp_path: Path) -> None:
     assert result.code == 1
     assert result.stdout == f'{good}\n'
     assert f"{bad}/requirements.txt:1:6: expected a version after '>='" in result.stderr
+
+
+def test_every_requirements_file_of_the_tree(run_app, tmp_path: Path) -> None:
+    """trove (real, HEAD 2026-08-14) declares oslo.config in files the gate
+    does not govern, down the tree; what is not the project's own is left
+    out: .git, .tox, virtualenvs, node_modules."""
+    trove = tmp_path / 'trove'
+    shutil.copytree(TREES / 'trove-2026-08-14', trove)
+    planted = 'oslo.config>=1.0\n'
+    for place in ('.git/requirements.txt', '.tox/py3/requirements.txt',
+                  'venv/requirements.txt', 'node_modules/x/requirements.txt',
+                  '.venv/lib/site/setup.cfg'):
+        (trove / place).parent.mkdir(parents=True, exist_ok=True)
+        (trove / place).write_text(planted)
+    (trove / 'venv' / 'pyvenv.cfg').write_text('home = /usr/bin\n')
+    (trove / '.venv' / 'bin').mkdir(parents=True)
+    (trove / '.venv' / 'bin' / 'activate').write_text('')
+    # a nested package of its own: its setup.cfg and pyproject.toml count
+    (trove / 'tools' / 'agent').mkdir(parents=True)
+    (trove / 'tools' / 'agent' / 'setup.cfg').write_text(
+        '[metadata]\nname = agent\n\n[extras]\nconf =\n  oslo.config>=9.0.0\n')
+    (trove / 'tools' / 'agent' / 'pyproject.toml').write_text(
+        '[project]\nname = "agent"\ndependencies = ["Oslo.Config>=9.1"]\n')
+    result = run_app('who-uses', 'oslo_config', str(trove), '--source', str(ROOT),
+                     '-f', 'value', '-c', 'File', '-c', 'Line', '-c', 'Specifier')
+    assert result.code == 0, result
+    assert result.stdout.splitlines() == [
+        'requirements.txt 28 >=6.8.0',
+        'backup/requirements.txt 1 !=4.3.0,!=4.4.0',
+        'integration/scripts/files/requirements/fedora-requirements.txt 13 >=1.9.3',
+        'integration/scripts/files/requirements/ubuntu-requirements.txt 13 >=1.4.0',
+        'tools/agent/setup.cfg [extras] conf 6 >=9.0.0',
+        'tools/agent/pyproject.toml [project.dependencies] 3 >=9.1',
+    ]
+    assert '6 lines in 1 projects declare oslo_config' in result.stderr
+
+
+def test_a_file_that_does_not_read_leaves_the_others_listed(
+        run_app, tmp_path: Path) -> None:
+    root = tmp_path / 'demo'
+    (root / 'docs').mkdir(parents=True)
+    (root / 'requirements.txt').write_text('pbr>=6.1.1\n')
+    (root / 'docs' / 'extra-requirements.txt').write_text('pbr>=\n')
+    outside = tmp_path / 'elsewhere-requirements.txt'
+    outside.write_text('pbr>=1\n')
+    (root / 'linked-requirements.txt').symlink_to(outside)
+    result = run_app('who-uses', 'pbr', str(root), '--source', str(ROOT),
+                     '-f', 'value', '-c', 'File')
+    assert (result.code, result.stdout) == (1, 'requirements.txt\n')
+    assert (f"{root}/docs/extra-requirements.txt:1:6: expected a version after '>='"
+            in result.stderr)
+    assert (f'{root}/linked-requirements.txt: a symlink to {outside}, outside '
+            f'the project {root}; refused') in result.stderr

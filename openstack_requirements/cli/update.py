@@ -117,6 +117,10 @@ class UpdateRequirements(base.Lister):
                 self.warn(str(problem))
             self.warn('nothing was written')
             self.exit_code = 1
+            if args.diff:
+                # a refused sync makes no change: no diff, the refusal on
+                # stderr and exit 1, as without --diff and with --check
+                self.text = ''
         elif args.diff or args.check:
             if args.diff:
                 self.text = changeset.diff()

@@ -107,6 +107,28 @@ def test_check_exits_1_on_a_pending_change(run_app: Run, source: Path,
     assert snapshot(project) == before
 
 
+def test_a_refused_sync_prints_no_diff(run_app: Run, source: Path,
+                                       project: Path) -> None:
+    """Nothing would be written: --diff prints no diff (no table either),
+    the refusal goes to stderr and the exit status is 1, as without --diff;
+    --check keeps its table."""
+    with open(project / 'requirements.txt', 'a') as handle:
+        handle.write('left-pad>=1\n')
+    before = snapshot(project)
+    refusal = (f"{project}/requirements.txt:5:1: 'left-pad' is not in "
+               'global-requirements.txt or denylist.txt\nnothing was written\n')
+    for flags in (['--diff'], ['--diff', '--check']):
+        result = update(run_app, source, *flags, str(project))
+        assert (result.code, result.stdout, result.stderr) == (1, '', refusal), flags
+    checked = update(run_app, source, '--check', str(project))
+    assert (checked.code, checked.stderr) == (1, refusal)
+    assert ('left-pad', sync.UNKNOWN) in [(r['Package'], r['Reason'])
+                                          for r in checked.json()]
+    plain = update(run_app, source, str(project))
+    assert (plain.code, plain.stderr) == (1, refusal)
+    assert snapshot(project) == before
+
+
 def test_output_suffix_leaves_originals(run_app: Run, source: Path,
                                        project: Path) -> None:
     before = snapshot(project)

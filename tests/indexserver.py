@@ -41,12 +41,18 @@ class Index:
         self.release = threading.Event()
         self.requests: list[str] = []
         self.url = ''
+        #: Content-Length headers that lie: path -> the header's text.
+        self.lengths: dict[str, str] = {}
 
     def add(self, name: str, doc: object) -> None:
         self.routes[f'/pypi/{name}/json'] = (200, json.dumps(doc).encode())
 
-    def raw(self, name: str, status: int, body: bytes) -> None:
+    def raw(self, name: str, status: int, body: bytes,
+            length: str | None = None) -> None:
+        """``body`` as it is; ``length``: the Content-Length to announce."""
         self.routes[f'/pypi/{name}/json'] = (status, body)
+        if length is not None:
+            self.lengths[f'/pypi/{name}/json'] = length
 
     def slow(self, name: str) -> None:
         self.routes[f'/pypi/{name}/json'] = 'slow'
@@ -85,7 +91,8 @@ def serve() -> Iterator[Index]:
             try:
                 self.send_response(status)
                 self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(body)))
+                self.send_header('Content-Length',
+                                 state.lengths.get(self.path, str(len(body))))
                 self.end_headers()
                 self.wfile.write(body)
             except OSError:  # the client gave up

@@ -30,9 +30,10 @@ class WhatBroke(base.Lister):
     version upper-constraints pins. Pre-releases (unless --pre) and yanked
     releases are left out. A package the index cannot tell about (not
     found, no whole answer within --timeout, not JSON, an answer over
-    64 MiB or of the wrong shape) is named on stderr and
-    the others are still listed; the exit status is then 1, because the
-    answer is incomplete. A progress line goes to stderr.
+    64 MiB, of the wrong shape or holding a number too long to read) is
+    named on stderr with the URL asked, one line each, and the others are
+    still listed; the exit status is then 1, because the answer is
+    incomplete. A progress line goes to stderr.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -104,7 +105,7 @@ class WhatBroke(base.Lister):
             timeout=parsed_args.timeout, jobs=parsed_args.jobs,
             pre=parsed_args.pre, progress=progress)
         for failure in report.failures:
-            self.warn(f'{failure.package}: {failure.reason}')
+            self.warn(str(failure))
         self.warn(f'{report.checked} packages checked, '
                   f'{len(report.releases)} releases found, '
                   f'{len(report.failures)} lookups failed')

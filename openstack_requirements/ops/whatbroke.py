@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model import RequirementsFile
+from openstack_requirements.model.versions import parse_version
 
 DEFAULT_INDEX = 'https://pypi.org/pypi'
 DEFAULT_DAYS = 14
@@ -55,6 +55,12 @@ class Failure:
 
     package: str
     reason: str
+    #: The URL asked.
+    url: str = ''
+
+    def __str__(self) -> str:
+        """One line naming the package and the URL asked."""
+        return f'{self.package}: {self.url}: {self.reason}'
 
 
 @dataclasses.dataclass
@@ -128,11 +134,11 @@ def releases_since(document: Mapping[str, Any], package: str,
         if all(isinstance(f, dict) and f.get('yanked') for f in files):
             continue
         if not pre:
-            try:
-                if Version(version).is_prerelease:
-                    continue
-            except InvalidVersion:
-                pass
+            # a version that does not read (legacy text, a number too long
+            # to convert) is no known pre-release
+            parsed = parse_version(version)
+            if parsed is not None and parsed.is_prerelease:
+                continue
         times = []
         for info in files:
             if not isinstance(info, dict):
@@ -184,16 +190,23 @@ def fetch_json(url: str, timeout: float,
         return json.loads(body.decode('utf-8'))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise LookupError(f'the answer is not valid JSON ({err})') from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise LookupError('the answer holds a number too long to read') from None
     except RecursionError:
         raise LookupError('the answer is nested too deeply') from None
 
 
 def _read_bounded(response: Any, deadline: float, timeout: float,
                   max_bytes: int) -> bytes:
-    length = response.headers.get('Content-Length', '')
-    if length.isdigit() and int(length) > max_bytes:
-        raise LookupError(f'the answer is too large ({int(length):,} '
-                          f'bytes, at most {max_bytes:,} read)')
+    length = response.headers.get('Content-Length', '').strip()
+    # compared as text first: a length of thousands of digits is no number
+    # Python converts
+    if length.isdigit() and (len(length.lstrip('0')) > len(str(max_bytes))
+                             or int(length) > max_bytes):
+        shown = f'{int(length):,}' if len(length) <= 30 else (
+            f'a {len(length)}-digit number of')
+        raise LookupError(f'the answer is too large ({shown} bytes, at most '
+                          f'{max_bytes:,} read)')
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -247,7 +260,8 @@ def what_broke(names: Iterable[str], *, since: datetime.datetime,
             try:
                 releases.extend(future.result())
             except LookupError as err:
-                failures.append(Failure(name, str(err)))
+                failures.append(Failure(name, str(err),
+                                        json_url(index_url, name)))
             done += 1
             if progress is not None:
                 progress(done, len(names))

@@ -69,9 +69,11 @@ def test_failed_lookups_are_named_and_exit_one(
     assert result.code == 1
     assert [row['Package'] for row in result.json()] == ['alpha']
     lines = result.stderr.splitlines()
-    assert 'beta-pkg: no answer within 0.3 s' in lines
-    assert 'delta: not found on the index (HTTP 404)' in lines
-    assert any(line.startswith('gamma: the answer is not valid JSON')
+    # each failed lookup: one line naming the package and the URL asked
+    assert f'beta-pkg: {index.url}/beta-pkg/json: no answer within 0.3 s' in lines
+    assert f'delta: {index.url}/delta/json: not found on the index (HTTP 404)' in lines
+    assert any(line.startswith(f'gamma: {index.url}/gamma/json: the answer is '
+                               'not valid JSON')
                for line in lines)
     assert 'Traceback' not in result.stderr
 
@@ -101,7 +103,28 @@ def test_hostile_answers_do_not_stop_the_run(run_app, index: Index,
     result = run_app('what-broke', '--source', str(source), '--timeout', '2',
                      '--index-url', index.url, '-f', 'value', '-c', 'Package')
     assert (result.code, result.stdout) == (1, 'alpha\n')
-    assert 'beta-pkg: the answer is nested too deeply' in result.stderr
-    assert "gamma: unexpected JSON document: release 3: bad upload time" in result.stderr
-    assert 'delta: no whole answer within 2 s' in result.stderr
+    assert (f'beta-pkg: {index.url}/beta-pkg/json: the answer is nested too deeply'
+            in result.stderr)
+    assert (f'gamma: {index.url}/gamma/json: unexpected JSON document: release 3: '
+            'bad upload time') in result.stderr
+    assert f'delta: {index.url}/delta/json: no whole answer within 2 s' in result.stderr
     assert '4 packages checked, 1 releases found, 3 lookups failed' in result.stderr
+
+
+def test_a_number_too_long_to_read_names_the_package_and_url(
+        run_app, index: Index, source: Path) -> None:
+    """A 5,000-digit number in one answer: one line for that package, the
+    others still looked up and listed."""
+    index.add('alpha', document(v1_1=[2]))
+    index.raw('beta-pkg', 200, b'{"releases": {}, "last_serial": '
+              + b'9' * 5000 + b'}')
+    index.add('gamma', document(v3=[1]))
+    index.add('delta', document(v0_7=[3]))
+    result = run_app('what-broke', '--source', str(source), '--index-url',
+                     index.url, '-f', 'value', '-c', 'Package')
+    assert (result.code, result.stdout) == (1, 'gamma\nalpha\ndelta\n')
+    failed = [line for line in result.stderr.splitlines() if 'beta-pkg' in line]
+    assert failed == [f'beta-pkg: {index.url}/beta-pkg/json: the answer holds '
+                      'a number too long to read']
+    assert 'Exceeds the limit' not in result.stderr
+    assert '4 packages checked, 3 releases found, 1 lookups failed' in result.stderr

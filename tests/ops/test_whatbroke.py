@@ -136,6 +136,36 @@ def test_hostile_answers_each_a_failed_lookup(index: Index) -> None:
     }
 
 
+def test_numbers_too_long_to_convert_each_a_failed_lookup(index: Index) -> None:
+    """Python converts at most 4300 digits to an int: an answer holding a
+    5,000-digit number (in the JSON, in a version, in the Content-Length)
+    is that package's failed lookup, or a version that is no number, never
+    Python's own error ending the run."""
+    digits = '7' * 5000
+    index.add('good', document(v1=[1]))
+    index.raw('long-number', 200,
+              b'{"releases": {"1.0": [{"size": ' + digits.encode() + b'}]}}')
+    index.add('long-version', {'releases': {digits: [
+        {'upload_time_iso_8601': stamp(2)}]}})
+    index.raw('long-length', 200, b'{}', length=digits)
+    names = ['good', 'long-number', 'long-version', 'long-length']
+    report = whatbroke.what_broke(
+        names, since=NOW - datetime.timedelta(days=14), index_url=index.url,
+        timeout=5, jobs=4, max_bytes=1_000_000)
+    assert sorted((r.package, len(r.version)) for r in report.releases) == [
+        ('good', 1), ('long-version', 5000)]
+    assert {f.package: (f.url, f.reason) for f in report.failures} == {
+        'long-number': (f'{index.url}/long-number/json',
+                        'the answer holds a number too long to read'),
+        'long-length': (f'{index.url}/long-length/json',
+                        'the answer is too large (a 5000-digit number of bytes, '
+                        'at most 1,000,000 read)'),
+    }
+    assert str(report.failures[0]) == (
+        f'long-length: {index.url}/long-length/json: the answer is too large '
+        '(a 5000-digit number of bytes, at most 1,000,000 read)')
+
+
 def test_far_future_upload_time_in_utc_is_listed(index: Index) -> None:
     doc = document(v1=[1])
     doc['releases']['1'][0]['upload_time_iso_8601'] = '9999-12-31T23:59:59Z'

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from openstack_requirements.errors import FileError
-from openstack_requirements.ops.distro import debian
+from openstack_requirements.ops.distro import compression, debian, indexes
 from tests.conftest import TEST_DATA
 
 DEBIAN = TEST_DATA / 'debian'
@@ -129,12 +129,12 @@ def test_python_version_of_none() -> None:
 
 
 def test_packages_index() -> None:
-    index = debian.read_index(TRIXIE)
+    index = indexes.read_index(TRIXIE)
     assert len(index) == 9
-    assert index.binary('python3-oslo.config') == debian.Binary(
+    assert index.binary('python3-oslo.config') == indexes.Binary(
         'python3-oslo.config', '1:9.7.1-3', 'python-oslo.config', '1:9.7.1-3')
     # a binNMU: Source names the source's own version
-    assert index.binary('python3-bcrypt') == debian.Binary(
+    assert index.binary('python3-bcrypt') == indexes.Binary(
         'python3-bcrypt', '4.2.0-2.1+b1', 'python-bcrypt', '4.2.0-2.1')
     # no Source field: the source has the binary's name
     assert index.binary('python3-bs4').source == 'beautifulsoup4'
@@ -146,8 +146,8 @@ def test_packages_index() -> None:
 
 
 def test_sources_index() -> None:
-    index = debian.read_index(SOURCES)
-    assert index.source('python-oslo.config') == debian.Source(
+    index = indexes.read_index(SOURCES)
+    assert index.source('python-oslo.config') == indexes.Source(
         'python-oslo.config', '1:9.7.1-3',
         ('python-oslo.config-doc', 'python3-oslo.config'))
     # a Binary field over several lines
@@ -166,7 +166,7 @@ def test_sources_index() -> None:
 def test_compressed(tmp_path: Path, compress) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / 'Packages.anything'
     path.write_bytes(compress(TRIXIE.read_bytes()))
-    assert debian.read_index(path).binary('python3-oslo.config').version == '1:9.7.1-3'  # type: ignore[union-attr]
+    assert indexes.read_index(path).binary('python3-oslo.config').version == '1:9.7.1-3'  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize('program', ['lz4', 'zstd'])
@@ -176,35 +176,61 @@ def test_compressed_by_a_program(tmp_path: Path, program: str) -> None:
     path = tmp_path / f'Packages.{program}'
     subprocess.run([program, '-q', str(TRIXIE), *(['-o'] if program == 'zstd' else []),
                     str(path)], check=True)
-    assert debian.read_index(path).binary('python3-yaml').version == '6.0.2-1+b2'  # type: ignore[union-attr]
+    assert indexes.read_index(path).binary('python3-yaml').version == '6.0.2-1+b2'  # type: ignore[union-attr]
 
 
 def test_apt_helper_reads_lz4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """apt's own lists (``*_Packages.lz4``) without the lz4 program."""
-    if shutil.which('lz4') is None or not Path(debian.APT_HELPER).exists():
+    if shutil.which('lz4') is None or not Path(compression.APT_HELPER).exists():
         pytest.skip('needs lz4 (to write the file) and apt-helper')
     path = tmp_path / 'x_dists_trixie_main_binary-amd64_Packages.lz4'
     subprocess.run(['lz4', '-q', str(TRIXIE), str(path)], check=True)
     monkeypatch.setattr(shutil, 'which', lambda name: None)
-    assert debian.read_index(path).binary('python3-yaml') is not None
+    assert indexes.read_index(path).binary('python3-yaml') is not None
 
 
 def test_no_program_for_lz4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / 'Packages.lz4'
     path.write_bytes(b'\x04\x22\x4d\x18' + b'\0' * 16)
     monkeypatch.setattr(shutil, 'which', lambda name: None)
-    monkeypatch.setattr(debian, 'APT_HELPER', str(tmp_path / 'no-apt-helper'))
+    monkeypatch.setattr(compression, 'APT_HELPER', str(tmp_path / 'no-apt-helper'))
     with pytest.raises(FileError) as caught:
-        debian.read_index(path)
+        indexes.read_index(path)
     assert str(caught.value) == (
         f"{path}: lz4-compressed; reading it needs the lz4 program or apt's "
         'apt-helper (for a name ending .lz4)')
 
 
-def _index(tmp_path: Path, text: str) -> debian.Index:
+@pytest.mark.parametrize('size', [1, 2, 7, 100, 1000, 10**6])
+def test_read_in_pieces(size: int) -> None:
+    """As the pieces of an uncompressed file come, cut anywhere."""
+    data = TRIXIE.read_bytes() + b'\n\n\n' + BOOKWORM.read_bytes()
+    whole = indexes.parse_index(data, 'x')
+    cut = indexes.parse_index((data[i:i + size] for i in range(0, len(data), size)), 'x')
+    assert cut.raw_binaries == whole.raw_binaries
+    assert len(cut.raw_binaries) == 9
+    bad = data + b'\nPackage: z\nPackage: z\n'
+    with pytest.raises(FileError) as caught:
+        indexes.parse_index((bad[i:i + size] for i in range(0, len(bad), size)), 'x')
+    line = bad.count(b'\n')
+    assert str(caught.value) == (f'x:{line}: Package given twice in one stanza '
+                                 '(a blank line missing?)')
+
+
+def test_streams_one_after_another(tmp_path: Path) -> None:
+    """gzip members and xz streams one after another (and zero padding)
+    are one file, as gzip and xz read them."""
+    for name, compress in (('Packages.gz', gzip.compress), ('Packages.xz', lzma.compress)):
+        path = tmp_path / name
+        path.write_bytes(compress(b'Package: a\nVersion: 1\n\n')
+                         + compress(b'Package: b\nVersion: 2\n') + b'\0' * 8)
+        assert sorted(indexes.read_index(path).raw_binaries) == [b'a', b'b']
+
+
+def _index(tmp_path: Path, text: str) -> indexes.Index:
     path = tmp_path / 'Packages'
     path.write_text(text)
-    return debian.read_index(path)
+    return indexes.read_index(path)
 
 
 def test_newest_of_a_package_listed_twice(tmp_path: Path) -> None:
@@ -220,8 +246,8 @@ def test_deb822_as_apt_reads_it(tmp_path: Path) -> None:
     index = _index(tmp_path, 'package: a\nVERSION:1.0\nDescription: x\n .\n'
                              ' Package: not-a-field\n \t\nPackage: b\n'
                              'Source: c (2.0)\nVersion: 2.0+b1')
-    assert index.binary('a') == debian.Binary('a', '1.0', 'a', '1.0')
-    assert index.binary('b') == debian.Binary('b', '2.0+b1', 'c', '2.0')
+    assert index.binary('a') == indexes.Binary('a', '1.0', 'a', '1.0')
+    assert index.binary('b') == indexes.Binary('b', '2.0+b1', 'c', '2.0')
     assert index.binary('not-a-field') is None
 
 
@@ -258,11 +284,11 @@ def test_corrupt_compressed_index(tmp_path: Path) -> None:
     path = tmp_path / 'Packages.xz'
     path.write_bytes(lzma.compress(b'Package: a\nVersion: 1\n')[:-8])
     with pytest.raises(FileError) as caught:
-        debian.read_index(path)
+        indexes.read_index(path)
     assert str(caught.value).startswith(f'{path}: corrupt xz data (')
 
 
 def test_missing_index(tmp_path: Path) -> None:
     with pytest.raises(FileError) as caught:
-        debian.read_index(tmp_path / 'Packages')
+        indexes.read_index(tmp_path / 'Packages')
     assert str(caught.value) == f'{tmp_path}/Packages: no such file'

@@ -24,6 +24,7 @@ from packaging.markers import default_environment
 
 from openstack_requirements.errors import FileError
 from openstack_requirements.ops.distro import debian, names
+from openstack_requirements.ops.distro.indexes import Index, read_index
 
 APT_LISTS = Path('/var/lib/apt/lists')
 #: Suites a system of the release installs from, as the release.
@@ -48,7 +49,7 @@ class Release:
     """The indexes of one release."""
 
     name: str
-    indexes: list[debian.Index]
+    indexes: list[Index]
 
     def find(self, where: names.Candidates) -> Found | None:
         """The first of ``where`` the release has, newest version of its
@@ -196,9 +197,9 @@ def load(specs: Sequence[str] = (),
     files = index_files(specs)
     with ThreadPoolExecutor(max_workers=min(4, len(files))) as pool:
         # decompression lets go of the interpreter lock: files in parallel
-        indexes = list(pool.map(debian.read_index, [p for _, p in files]))
+        read = list(pool.map(read_index, [p for _, p in files]))
     releases: dict[str, Release] = {}
-    for (name, _), index in zip(files, indexes, strict=True):
+    for (name, _), index in zip(files, read, strict=True):
         releases.setdefault(name, Release(name, [])).indexes.append(index)
     if map_file is None:
         map_file = names.default_map()

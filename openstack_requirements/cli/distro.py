@@ -27,6 +27,10 @@ class Distro(base.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'names', metavar='NAME', nargs='*',
+            help='list only these packages (default: every package of the '
+                 'global list)')
         base.add_source(parser)
         base.add_packages(parser, many=True)
         parser.add_argument(
@@ -44,6 +48,8 @@ class Distro(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
+        from packaging.utils import canonicalize_name
+
         from openstack_requirements.ops.distro import releases, status
 
         args = parsed_args
@@ -56,6 +62,14 @@ class Distro(base.Lister):
         keys = sorted(global_lines)
         if args.constrained:
             keys = sorted({*keys, *upper})
+        if args.names:
+            wanted = {canonicalize_name(name) for name in args.names}
+            unknown = sorted(wanted - set(keys))
+            if unknown:
+                raise RequirementsError(
+                    f'not in the global list{" or the constraints" if args.constrained else ""}'
+                    f': {", ".join(unknown)}')
+            keys = [key for key in keys if key in wanted]
         distributions = releases.load(args.packages or (), args.map)
         rows = status.rows(distributions, global_lines, upper, keys)
         for row in rows:

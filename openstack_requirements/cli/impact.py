@@ -90,6 +90,7 @@ class Impact(base.Lister):
 
         findings = list(distro.on_change(before.global_text, proposed.global_text,
                                          distributions))
-        self.warn(f'{distro.NAME}: {len(findings)} warnings')
+        self.warn(f'{distro.NAME}: {len(findings)} '
+                  f'warning{"" if len(findings) == 1 else "s"}')
         return [('distro', f.package, '', f.file, f.line or 0, '', '', f.message)
                 for f in findings]

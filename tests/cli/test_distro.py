@@ -90,6 +90,12 @@ def test_distro_warns_when_the_minimum_is_above(run_app, tmp_path: Path) -> None
     chosen = run_app('distro', '--source', str(place), '--packages', str(BOOKWORM),
                      '--status', 'below minimum', '-f', 'value', '-c', 'Package')
     assert chosen.stdout.splitlines() == ['bcrypt', 'oslo.config']
+    named = run_app('distro', 'Oslo_Config', 'nova-lib', '--source', str(place),
+                    '--packages', str(BOOKWORM), '-f', 'value', '-c', 'Package')
+    assert named.stdout.splitlines() == ['nova-lib', 'oslo.config']
+    unknown = run_app('distro', 'nova', '--source', str(place), '--packages',
+                      str(BOOKWORM))
+    assert (unknown.code, unknown.stderr) == (1, 'not in the global list: nova\n')
 
 
 def test_distro_constrained_and_sources(run_app, tmp_path: Path) -> None:

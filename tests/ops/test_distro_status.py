@@ -55,6 +55,11 @@ def test_index_files(tmp_path: Path) -> None:
         ('sid', 'Packages'),
         ('bookworm', 'Packages'),
     ]
+    mirror = tmp_path / 'dists' / 'sid' / 'main' / 'binary-amd64'
+    mirror.mkdir(parents=True)
+    for name in ('Packages', 'Packages.xz', 'Release'):
+        (mirror / name).write_text('')
+    assert releases.index_files([str(mirror)]) == [('sid', mirror / 'Packages')]
     with pytest.raises(FileError) as caught:
         releases.index_files([str(lists / 'partial')])
     assert str(caught.value) == (f'{lists}/partial: no Packages or Sources index '

@@ -30,7 +30,7 @@ APT_LISTS = Path('/var/lib/apt/lists')
 #: Suites a system of the release installs from, as the release.
 FOLDED = ('-updates', '-security')
 #: An index among apt's lists (a file name).
-_APT_INDEX = re.compile(r'_(?:Packages|Sources)(?:\.(?:gz|xz|bz2|lz4|zst))?$')
+_INDEX_NAME = re.compile(r'(?:^|_)(?:Packages|Sources)(?:\.(?:gz|xz|bz2|lz4|zst))?$')
 _APT_SUITE = re.compile(r'_dists_([^_]+)_')
 _COMPRESSED = ('.gz', '.xz', '.bz2', '.lz4', '.zst')
 
@@ -146,10 +146,7 @@ def release_name(path: str | os.PathLike[str]) -> str:
         parts = place.parts
         suite = parts[len(parts) - 1 - parts[::-1].index('dists') + 1]
     else:
-        name = place.name
-        for suffix in _COMPRESSED:
-            name = name.removesuffix(suffix)
-        return name
+        return _uncompressed_name(place.name)
     for folded in FOLDED:
         if suite.endswith(folded) and len(suite) > len(folded):
             return suite.removesuffix(folded)
@@ -157,7 +154,9 @@ def release_name(path: str | os.PathLike[str]) -> str:
 
 
 def apt_indexes(directory: str | os.PathLike[str]) -> list[Path]:
-    """The Packages and Sources indexes of a directory of apt's lists."""
+    """The Packages and Sources indexes of a directory: apt's lists
+    (``..._Packages.lz4``) or a mirror's (``Packages.xz``; of one index
+    there in several compressions, the first by name)."""
     place = Path(directory)
     try:
         entries = sorted(place.iterdir())
@@ -165,11 +164,20 @@ def apt_indexes(directory: str | os.PathLike[str]) -> list[Path]:
         raise FileError(f'{place}: no such directory') from None
     except OSError as err:
         raise FileError(f'{place}: {err.strerror}') from None
-    found = [p for p in entries if _APT_INDEX.search(p.name) and p.is_file()]
+    found: dict[str, Path] = {}
+    for path in entries:
+        if _INDEX_NAME.search(path.name) and path.is_file():
+            found.setdefault(_uncompressed_name(path.name), path)
     if not found:
         raise FileError(f'{place}: no Packages or Sources index (run '
                         'apt-get update, or name the index files)')
-    return found
+    return list(found.values())
+
+
+def _uncompressed_name(name: str) -> str:
+    for suffix in _COMPRESSED:
+        name = name.removesuffix(suffix)
+    return name
 
 
 def index_files(specs: Sequence[str]) -> list[tuple[str, Path]]:

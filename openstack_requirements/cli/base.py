@@ -205,3 +205,47 @@ def upper_constraints(source: str | None) -> Any:
     if path is None:
         return {}
     return LazyRequirementsFile(read_text(path), path.name).by_key
+
+
+def governance_data(source: str | None) -> tuple[Any, Any]:
+    """The global list and the upper constraints of ``source`` by name
+    (the constraints empty without a file); a line of either that does not
+    parse is an error."""
+    from openstack_requirements.model import LazyRequirementsFile
+    from openstack_requirements.ops import data
+    from openstack_requirements.ops.files import read_text
+
+    found: list[Any] = []
+    for name in (data.GLOBAL, data.UPPER):
+        path = data.locate(name, source=source, required=name == data.GLOBAL)
+        if path is None:
+            found.append({})
+            continue
+        lines = LazyRequirementsFile(read_text(path), path.name)
+        if lines.errors:
+            raise lines.errors[0]
+        found.append(lines.by_key)
+    return found[0], found[1]
+
+
+def add_packages(parser: argparse.ArgumentParser, many: bool = False) -> None:
+    """--packages: Debian package indexes (``many``: several after one
+    --packages, for a command without positional arguments)."""
+    extra: dict[str, Any] = {'nargs': '+', 'action': 'extend'} if many else {
+        'action': 'append'}
+    parser.add_argument(
+        '--packages', metavar='FILE', default=[],
+        help='a Debian Packages or Sources index (plain, .gz, .xz, .bz2, '
+             '.lz4 or .zst), RELEASE=FILE to name its release, or a '
+             'directory of apt lists; repeat for more. '
+             + ('Default: the apt lists of this machine (/var/lib/apt/lists)'
+                if many else 'Runs the distro-minimum check'), **extra)
+
+
+def distributions(args: argparse.Namespace) -> Any:
+    """The releases of ``--packages`` (``None`` when none is given)."""
+    if not args.packages:
+        return None
+    from openstack_requirements.ops.distro import releases
+
+    return releases.load(args.packages)

@@ -30,6 +30,7 @@ class CheckRequirements(CheckCommand):
                                  '(required unless --list-checks)')
         base.add_include(parser)
         base.add_source(parser)
+        base.add_packages(parser)
         parser.add_argument(
             '--branch', metavar='BRANCH', default='master',
             help='target branch of the change (default: master); some '
@@ -44,4 +45,5 @@ class CheckRequirements(CheckCommand):
             raise RequirementsError(f'{self.cmd_name}: PROJECT_DIR is required')
         project = read_project(parsed_args.project, parsed_args.include)
         return Context.from_source(parsed_args.source, project=project,
-                                   branch=parsed_args.branch)
+                                   branch=parsed_args.branch,
+                                   distributions=base.distributions(parsed_args))

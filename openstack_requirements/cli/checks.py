@@ -48,8 +48,9 @@ class CheckCommand(base.Lister):
         selected = checks.split_names(parsed_args.select)
         if not selected and self.default_selection:
             selected = list(self.default_selection)
+        given = {dest for dest, value in vars(parsed_args).items() if value}
         return checks.select(available, selected,
-                             checks.split_names(parsed_args.ignore))
+                             checks.split_names(parsed_args.ignore), given)
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
         from openstack_requirements.ops.checks import base as checks
@@ -58,7 +59,8 @@ class CheckCommand(base.Lister):
             every = checks.available(self.scopes)
             run = {c.name for c in self.chosen(parsed_args)}
             return (('Check', 'Scope', 'Severity', 'Enabled', 'Description'),
-                    [(c.name, c.scope, c.severity, c.name in run, c.description)
+                    [(c.name, ', '.join((c.scope, *c.also)), c.severity, c.name in run,
+                      c.description)
                      for c in every])
         chosen = self.chosen(parsed_args)
         context = self.build_context(parsed_args)

@@ -23,8 +23,10 @@ class Impact(base.Lister):
     change removes the package from the global list), a "sync" (New is
     what update-requirements would write there because of this change;
     syncs already pending before it are left out) or "uses" (nothing
-    happens to it). A summary line goes to stderr. Exits 1 when any
-    project breaks.
+    happens to it). With --packages, a "distro" row for each new
+    requirement or raised minimum above what those Debian releases
+    package (the distro-minimum check; a warning). A summary line goes to
+    stderr. Exits 1 when any project breaks.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -42,7 +44,7 @@ class Impact(base.Lister):
                  'shipped data)')
         parser.add_argument(
             '--kind', action='append', default=[],
-            choices=('change', 'break', 'sync', 'uses'),
+            choices=('change', 'break', 'sync', 'uses', 'distro'),
             help='list only the rows of this kind (repeat for more; the '
                  'summary and the exit status still count every row)')
         parser.add_argument(
@@ -53,6 +55,7 @@ class Impact(base.Lister):
             help='sync hacking too, as update-requirements -H does')
         base.add_projects(parser)
         base.add_include(parser)
+        base.add_packages(parser)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
@@ -72,6 +75,22 @@ class Impact(base.Lister):
         self.warn(f'{before.label} -> {proposed.label}: {report.summary()}')
         if report.broken:
             self.exit_code = 1
-        rows = [row for row in report.rows
-                if not args.kind or row[0] in args.kind]
+        rows = [*report.rows, *self.distro_rows(args, before, proposed)]
+        rows = [row for row in rows if not args.kind or row[0] in args.kind]
         return impact.COLUMNS, rows
+
+    def distro_rows(self, args: argparse.Namespace, before: Any,
+                    proposed: Any) -> list[tuple[Any, ...]]:
+        """With --packages, a "distro" row for each warning of the
+        distro-minimum check on the change."""
+        distributions = base.distributions(args)
+        if distributions is None:
+            return []
+        from openstack_requirements.ops.checks import distro
+
+        findings = list(distro.on_change(before.global_text, proposed.global_text,
+                                         distributions))
+        self.warn(f'{distro.NAME}: {len(findings)} '
+                  f'warning{"" if len(findings) == 1 else "s"}')
+        return [('distro', f.package, '', f.file, f.line or 0, '', '', f.message)
+                for f in findings]

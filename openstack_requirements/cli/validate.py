@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from openstack_requirements.cli import base
 from openstack_requirements.cli.checks import CheckCommand
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class ValidateConstraints(CheckCommand):
             '--source', metavar='DIR', default=None,
             help='directory holding the data files (default: the directory '
                  'of GLOBAL, else the working directory, else the shipped data)')
+        base.add_packages(parser)
         return parser
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
@@ -41,4 +43,5 @@ class ValidateConstraints(CheckCommand):
 
         return Context.from_source(
             parsed_args.source, global_reqs=parsed_args.global_reqs,
-            upper=parsed_args.upper, denylist=parsed_args.denylist)
+            upper=parsed_args.upper, denylist=parsed_args.denylist,
+            distributions=base.distributions(parsed_args))

@@ -45,18 +45,32 @@ _NAME_ROOM = 200
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """The text of ``path`` (UTF-8, newlines kept as they are)."""
+    with _reading(path):
+        try:
+            with open(path, encoding='utf-8', newline='') as handle:
+                return handle.read()
+        except UnicodeDecodeError as err:
+            raise FileError(
+                f'{path}: not UTF-8 text (byte {err.start})') from None
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of ``path``."""
+    with _reading(path), open(path, 'rb') as handle:
+        return handle.read()
+
+
+@contextlib.contextmanager
+def _reading(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Why ``path`` cannot be read, as a one-line :class:`FileError`."""
     try:
-        with open(path, encoding='utf-8', newline='') as handle:
-            return handle.read()
+        yield
     except FileNotFoundError:
         raise FileError(f'{path}: no such file') from None
     except IsADirectoryError:
         raise FileError(f'{path}: is a directory, not a file') from None
     except PermissionError:
         raise FileError(f'{path}: permission denied') from None
-    except UnicodeDecodeError as err:
-        raise FileError(
-            f'{path}: not UTF-8 text (byte {err.start})') from None
     except OSError as err:
         raise FileError(f'{path}: {err.strerror}') from None
 

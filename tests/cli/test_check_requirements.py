@@ -109,7 +109,7 @@ def test_list_checks(run_app) -> None:
     assert set(rows) == {'in-global', 'direct-reference', 'lower-bound', 'exclusions',
                          'markers', 'line-count', 'duplicates', 'upper-constraint',
                          'spelling', 'pip-options', 'build-backend', 'data-lines',
-                         'global-specifiers'}
+                         'global-specifiers', 'distro-minimum'}
     assert rows['spelling'] == {
         'Check': 'spelling', 'Scope': 'project', 'Severity': 'warning', 'Enabled': True,
         'Description': 'names are spelt as in the global list (case, punctuation)'}

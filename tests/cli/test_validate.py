@@ -124,6 +124,7 @@ def test_list_checks(run_app) -> None:
                      '-c', 'Check', '-c', 'Enabled')
     assert result.stdout.splitlines() == [
         'constraint-format True', 'constraint-matches-global True', 'coverage True',
+        'distro-minimum False',
         'duplicate-lines True', 'global-canonical True', 'global-named True',
         'licence-comment True',
         'licence-policy True', 'no-bare-names False', 'no-caps True',

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from openstack_requirements.errors import RequirementsError
@@ -52,6 +52,11 @@ class Check(abc.ABC):
     #: The data files the rule reads (``global_reqs``, ``upper``,
     #: ``denylist``): a run that chose it fails when one is missing.
     needs: ClassVar[tuple[str, ...]] = ()
+    #: Further scopes whose commands run the check too.
+    also: ClassVar[tuple[str, ...]] = ()
+    #: For a check off by default: the command-line option (its ``dest``)
+    #: whose value turns it on, the input it needs being given.
+    switch: ClassVar[str] = ''
 
     @abc.abstractmethod
     def check(self, context: Context) -> Iterable[Finding]:
@@ -122,14 +127,18 @@ def available(scopes: Sequence[str]) -> list[Check]:
         on_load_failure_callback=_raise,
         propagate_map_exceptions=True)
     checks = [ext.obj for ext in manager.extensions if ext.obj is not None]
-    return sorted((c for c in checks if c.scope in scopes),
+    return sorted((c for c in checks
+                   if c.scope in scopes or set(c.also) & set(scopes)),
                   key=lambda c: c.name)
 
 
 def select(checks: Sequence[Check], selected: Sequence[str] = (),
-           ignored: Sequence[str] = ()) -> list[Check]:
+           ignored: Sequence[str] = (),
+           given: Collection[str] = ()) -> list[Check]:
     """The checks to run: ``selected`` ones only if any (default-off
-    checks included), else every default one; minus ``ignored``."""
+    checks included), else every default one and those whose
+    :attr:`~Check.switch` is among the options ``given``; minus
+    ``ignored``."""
     names = {c.name for c in checks}
     unknown = sorted({*selected, *ignored} - names)
     if unknown:
@@ -139,7 +148,8 @@ def select(checks: Sequence[Check], selected: Sequence[str] = (),
     if selected:
         chosen = [c for c in checks if c.name in selected]
     else:
-        chosen = [c for c in checks if c.default]
+        chosen = [c for c in checks
+                  if c.default or (c.switch and c.switch in given)]
     return [c for c in chosen if c.name not in ignored]
 
 

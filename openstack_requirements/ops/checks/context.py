@@ -22,6 +22,7 @@ from openstack_requirements.ops import data
 from openstack_requirements.ops.files import read_text
 
 if TYPE_CHECKING:
+    from openstack_requirements.ops.distro.releases import Distributions
     from openstack_requirements.ops.project import Project, Source
 
 
@@ -73,6 +74,12 @@ class Context:
     resolver_setup: object = None
     #: The directory the data files were looked for in.
     place: Path | None = None
+    #: Debian package indexes (``distro-minimum``): an
+    #: ``ops.distro.releases.Distributions``.
+    distributions: Distributions | None = None
+    #: The global list before the change under review, when known (checks
+    #: of a change then judge only what it changes).
+    base_global: DataFile | None = None
 
     def require(self, needs: Mapping[str, list[str]]) -> None:
         """Fail, naming the first missing file, when a data file the
@@ -81,6 +88,9 @@ class Context:
         for attribute, checks in needs.items():
             if getattr(self, attribute) is not None:
                 continue
+            if attribute == 'distributions':
+                raise FileError(f'no package index given (needed by '
+                                f'{", ".join(sorted(checks))}): use --packages')
             name = DATA_NAMES[attribute]
             where = f'{self.place}/' if self.place is not None else ''
             raise FileError(f'{where}{name}: no such file (needed by '

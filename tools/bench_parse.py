@@ -31,7 +31,7 @@ _OURS = '''
 import json, sys, time
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line
-from openstack_requirements.model.requirement import clear_caches
+from openstack_requirements.model.parsing import clear_caches
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
 def run(render):
     clear_caches()  # each run starts cold, as one run of a command does

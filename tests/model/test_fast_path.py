@@ -6,7 +6,7 @@ import pytest
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line, split_comment
-from openstack_requirements.model import requirement as model
+from openstack_requirements.model import parsing as model
 from tests.conftest import CORPUS_LINES
 
 

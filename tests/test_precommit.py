@@ -16,6 +16,9 @@ import yaml
 
 from tests.conftest import ROOT
 
+# every test runs pre-commit in a subprocess
+pytestmark = pytest.mark.slow
+
 MANIFEST = ROOT / '.pre-commit-hooks.yaml'
 # Captured before the autouse fixture drops PIP_* variables: the network
 # test installs the hooks' environment from the registry as a user would.
@@ -126,7 +129,6 @@ def test_hooks_pass_a_synced_project_and_fail_a_stray_one(tmp_path: Path) -> Non
 
 
 @pytest.mark.network
-@pytest.mark.slow
 def test_try_repo_installs_and_runs_the_real_hook(tmp_path: Path) -> None:
     """pre-commit builds the hook's environment from this repository, as
     a project using it would (the dependencies come from the registry)."""

@@ -14,6 +14,9 @@ from openstack_requirements.ops.generate import shipped_header
 from tests import resolver_index
 from tests.ops.test_resolvers import interpreter
 
+# resolver tests: nearly every one runs uv or pip
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope='session')
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -23,7 +23,8 @@ from openstack_requirements.ops.project import read_project
 from tests.conftest import DATA, TREES, AppResult, nearest_data
 from tests.ops.test_sync_trees import copy_tree
 
-pytestmark = pytest.mark.network
+# differential tests: the reference tools, installed from the registry
+pytestmark = [pytest.mark.network, pytest.mark.slow]
 
 PAIRS = [(name, nearest_data(TREES / name).name)
          for name in sorted(p.name for p in TREES.iterdir())] + [

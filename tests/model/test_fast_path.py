@@ -14,6 +14,7 @@ def _both(body: str) -> tuple[model.Requirement | None, model.Requirement]:
     return model._simple_requirement(body), model._parse_full(body, 0, False)
 
 
+@pytest.mark.slow
 def test_fast_path_agrees_with_packaging_over_the_corpus() -> None:
     fast = 0
     for text in CORPUS_LINES.read_text(encoding='utf-8').splitlines():
@@ -70,6 +71,7 @@ def test_long_bad_lines_are_rejected(text: str) -> None:
         parse_line(text)
 
 
+@pytest.mark.slow
 def test_render_from_text_agrees_with_the_specifier_set_over_the_corpus() -> None:
     rendered = 0
     for text in CORPUS_LINES.read_text(encoding='utf-8').splitlines():

@@ -14,6 +14,9 @@ from openstack_requirements.ops import constraints, resolvers
 from openstack_requirements.ops.resolvers import uv as uv_driver
 from tests import resolver_index
 
+# resolver tests: all but three run uv or pip
+pytestmark = pytest.mark.slow
+
 PYTHONS = ('3.10', '3.11', '3.12', '3.13')
 PYENV = Path('/root/.pyenv/versions')
 

@@ -26,6 +26,9 @@ from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import sync
 from tests.conftest import CORPUS_LINES, DATA
 
+# corpus tests: every corpus line against every data set
+pytestmark = pytest.mark.slow
+
 DATA_SETS = sorted(p.name for p in DATA.iterdir())
 PINS = ('==', '===', '~=')
 

@@ -202,6 +202,7 @@ def copy_tree(source: Path, root: Path) -> None:
             shutil.copyfile(path, target)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('policy', list(sync.Policy), ids=lambda p: p.value)
 @pytest.mark.parametrize('name, data_name', [
     (name, nearest_data(TREES / name).name) for name in TREE_IDS] + [

@@ -33,6 +33,16 @@ def nearest_data(tree: Path) -> Path:
     return DATA / f'openstack-{min(dates, key=distance)}'
 
 
+@pytest.fixture(scope='session')
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A find-links directory of the resolver tests' packages
+    (``tests/resolver_index.py``), built once per run."""
+    from tests import resolver_index
+
+    return resolver_index.make_index(tmp_path_factory.mktemp('index'),
+                                     resolver_index.WORLD)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No pip or uv configuration of the developer's leaks into a test."""

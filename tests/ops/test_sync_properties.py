@@ -16,8 +16,6 @@ import functools
 from collections.abc import Iterator
 
 import pytest
-from packaging.specifiers import Specifier
-from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import ParseError
@@ -25,12 +23,12 @@ from openstack_requirements.model import Line, parse_line
 from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import sync
 from tests.conftest import CORPUS_LINES, DATA
+from tests.helpers import PINS, contradictions
 
 # corpus tests: every corpus line against every data set
 pytestmark = pytest.mark.slow
 
 DATA_SETS = sorted(p.name for p in DATA.iterdir())
-PINS = ('==', '===', '~=')
 
 
 @functools.cache
@@ -54,20 +52,6 @@ def pairs(global_list: sync.GlobalList) -> Iterator[tuple[Line, Line]]:
             continue
         for gline in global_list.lines.get(line.key or '', []):
             yield line, gline
-
-
-def contradictions(specs: list[Specifier]) -> list[str]:
-    """A lower bound beside a pin or ``~=``; ``>=X`` beside ``!=X``."""
-    found = []
-    ops = {s.operator for s in specs}
-    if ops & set(PINS) and ops & {'>=', '>'}:
-        found.append('lower bound beside a pin')
-    minimums = {canonicalize_version(s.version) for s in specs
-                if s.operator == '>='}
-    if any(s.operator == '!=' and canonicalize_version(s.version) in minimums
-           for s in specs):
-        found.append('>=X beside !=X')
-    return found
 
 
 def read_back(line: Line) -> None:

@@ -187,7 +187,8 @@ def test_huge_version_is_refused_and_the_file_kept(text: str, column: int,
 
 @pytest.mark.parametrize('tree', sorted(p.name for p in TREES.iterdir()))
 def test_trees_sync_and_read_back(tree: str) -> None:
-    """The real trees, synced by both policies, read back."""
+    """The real trees, synced by both policies, read back; a second sync
+    by the same policy changes nothing."""
     import shutil
     with tempfile.TemporaryDirectory() as place:
         root = Path(place) / tree
@@ -197,3 +198,6 @@ def test_trees_sync_and_read_back(tree: str) -> None:
             assert not run.errors
             run.changeset.write()
             read_project(root)
+            again = sync.plan([root], GLOBAL, policy, soft=True)
+            assert not again.errors and not again.changeset.pending, policy
+            assert not again.rows, (policy, again.rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line, split_comment
@@ -96,5 +97,8 @@ def test_render_of_repeats_and_blanks(text: str, rendered: str) -> None:
 
 
 def test_a_repeated_item_is_written_once() -> None:
-    line = parse_line('foo>=1.0,>=1,<2')
-    assert canonical(line).text in ('foo>=1,<2', 'foo>=1.0,<2')
+    # packaging >= 26 keeps both spellings in the set (the lower in our
+    # order, '>=1', is written); older releases keep one, which is written
+    kept = [str(s) for s in SpecifierSet('>=1.0,>=1')]
+    expected = 'foo>=1,<2' if len(kept) == 2 else f'foo{kept[0]},<2'
+    assert canonical(parse_line('foo>=1.0,>=1,<2')).text == expected

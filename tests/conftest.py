@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.indexserver import PROXY_VARIABLES, Index, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 # Real data, copied into the repository (tests/data/README.rst says from where):
@@ -31,6 +34,27 @@ def nearest_data(tree: Path) -> Path:
         return abs((d.fromisoformat(date) - d.fromisoformat(tree_date)).days)
 
     return DATA / f'openstack-{min(dates, key=distance)}'
+
+
+@pytest.fixture(scope='session')
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A find-links directory of the resolver tests' packages
+    (``tests/resolver_index.py``), built once per run."""
+    from tests import resolver_index
+
+    return resolver_index.make_index(tmp_path_factory.mktemp('index'),
+                                     resolver_index.WORLD)
+
+
+@pytest.fixture
+def index(monkeypatch: pytest.MonkeyPatch) -> Iterator[Index]:
+    """A package index's JSON API on 127.0.0.1 (``tests/indexserver.py``),
+    no proxy in the way."""
+    for var in PROXY_VARIABLES:
+        monkeypatch.delenv(var, raising=False)
+    with serve() as state:
+        yield state
+    gc.collect()  # what the test left to the collector, within the test
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,9 @@ with OSR_REFERENCE_HEAD to include it (see ``tools/reference.py``).
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -31,7 +33,10 @@ _OURS = '''
 import json, sys, time
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line
-from openstack_requirements.model.requirement import clear_caches
+try:
+    from openstack_requirements.model.parsing import clear_caches
+except ImportError:  # a --baseline tree from before the model was split
+    from openstack_requirements.model.requirement import clear_caches
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
 def run(render):
     clear_caches()  # each run starts cold, as one run of a command does
@@ -107,10 +112,12 @@ print(json.dumps(result))
 '''
 
 
-def _run(python: str | Path, code: str, *extra: str) -> dict[str, tuple[int, float]]:
+def _run(python: str | Path, code: str, *extra: str, tree: Path | None = None
+         ) -> dict[str, tuple[int, float]]:
+    env = None if tree is None else {**os.environ, 'PYTHONPATH': str(tree)}
     done = subprocess.run([str(python), '-c', code + _BEST_OF, str(CORPUS), str(REPEAT),
                            *extra],
-                          capture_output=True, text=True, check=True, cwd='/')
+                          capture_output=True, text=True, check=True, cwd='/', env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -123,10 +130,37 @@ def _startup(command: list[str], runs: int = 15) -> float:
     return statistics.median(times)
 
 
+def _ours_and_baseline(tree: Path | None) -> tuple[dict[str, tuple[int, float]],
+                                                    dict[str, tuple[int, float]] | None]:
+    """Ours, and ours from the source tree ``tree`` if given: two rounds
+    taking turns, the best of each kept."""
+    if tree is None:
+        return _run(sys.executable, _OURS), None
+    runs: dict[str, list[dict[str, tuple[int, float]]]] = {'ours': [], 'baseline': []}
+    for round_ in range(2):
+        turns = ('ours', 'baseline') if round_ % 2 == 0 else ('baseline', 'ours')
+        for who in turns:
+            runs[who].append(_run(sys.executable, _OURS,
+                                  tree=tree if who == 'baseline' else None))
+
+    def best(results: list[dict[str, tuple[int, float]]]) -> dict[str, tuple[int, float]]:
+        return {name: min((r[name] for r in results), key=lambda x: x[1])
+                for name in results[0]}
+
+    return best(runs['ours']), best(runs['baseline'])
+
+
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog='bench.py parse')
+    parser.add_argument('--baseline', type=Path,
+                        help='also ours from this source tree (an earlier commit, '
+                             'e.g. git archive REV | tar -x -C DIR), taking turns '
+                             'with ours; give it as --baseline=DIR to tools/bench.py')
+    args, _ = parser.parse_known_args(argv)  # other topics take other options
     total = len(CORPUS.read_text(encoding='utf-8').splitlines())
     head, head_from = reference.head_requirement()
-    ours = _run(sys.executable, _OURS)
+    ours, baseline = _ours_and_baseline(
+        None if args.baseline is None else args.baseline.resolve())
     bare = _run(sys.executable, _PACKAGING)
     ref = _run(reference.python(), _REFERENCE)
     rows = [
@@ -147,6 +181,11 @@ def main(argv: list[str]) -> int:
     rows += [
         ('packaging Requirement()', bare['parse']),
         ('packaging Requirement() + str()', bare['render']),
+    ]
+    if baseline is not None:
+        rows += [('baseline: parse_line', baseline['parse']),
+                 ('baseline: parse_line + canonical render', baseline['render'])]
+    rows += [
         ('ours: parse_line', ours['parse']),
         ('ours: parse_line + canonical render', ours['render']),
     ]

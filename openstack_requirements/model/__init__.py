@@ -5,6 +5,11 @@ from openstack_requirements.model.lines import (
     split_logical,
     split_physical,
 )
+from openstack_requirements.model.parsing import (
+    parse_line,
+    parse_requirement,
+    split_comment,
+)
 from openstack_requirements.model.reqfile import (
     LazyRequirementsFile,
     RequirementsFile,
@@ -15,12 +20,8 @@ from openstack_requirements.model.requirement import (
     Option,
     Requirement,
     canonical,
-    parse_line,
-    parse_requirement,
-    render_specifier,
-    sorted_specifiers,
-    split_comment,
 )
+from openstack_requirements.model.specifiers import render_specifier, sorted_specifiers
 
 __all__ = [
     'LINE_BREAKS', 'Kind', 'LazyRequirementsFile', 'Line', 'Option', 'Requirement',

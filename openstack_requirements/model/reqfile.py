@@ -15,12 +15,12 @@ from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model.lines import split_logical
+from openstack_requirements.model.parsing import parse_line
 from openstack_requirements.model.requirement import (
     Kind,
     Line,
     Requirement,
     canonical,
-    parse_line,
 )
 
 __all__ = ['LazyRequirementsFile', 'RequirementsFile', 'split_logical']

@@ -40,6 +40,7 @@ def test_classic_script_names_itself(capsys, monkeypatch, untidy) -> None:
     assert app.normalize_requirements.__name__ == 'normalize_requirements'
 
 
+@pytest.mark.slow
 def test_python_m_runs_the_app(untidy) -> None:
     done = subprocess.run(
         [sys.executable, '-m', 'openstack_requirements.cli.app',

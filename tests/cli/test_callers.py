@@ -19,6 +19,9 @@ import pytest
 
 from tests.conftest import DATA, ROOT, TREES, ZUUL
 
+# every test runs installed scripts or the playbook in a subprocess
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 DATA_2026 = DATA / 'openstack-2026-08-22'
 SCRIPT = 'playbooks/files/project-requirements-change.py'

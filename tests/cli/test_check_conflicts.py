@@ -11,6 +11,9 @@ from openstack_requirements.errors import ParseError
 from openstack_requirements.ops.checks.conflicts import XFail, read_xfails
 from tests import resolver_index
 
+# resolver tests: all but test_read_xfails run uv or pip
+pytestmark = pytest.mark.slow
+
 WORLD = (
     ('alpha', '1.0', None, ('beta<2',)),
     ('beta', '1.0', None, ()),

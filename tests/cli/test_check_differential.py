@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import DATA, TREES, nearest_data
 
-pytestmark = pytest.mark.network
+# differential tests: the reference tools, installed from the registry
+pytestmark = [pytest.mark.network, pytest.mark.slow]
 
 
 def reference(python: Path, script: str, *args: str) -> tuple[int, str]:

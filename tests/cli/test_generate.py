@@ -12,13 +12,10 @@ from packaging.requirements import Requirement
 
 from openstack_requirements.ops.generate import shipped_header
 from tests import resolver_index
-from tests.ops.test_resolvers import interpreter
+from tests.helpers import interpreter
 
-
-@pytest.fixture(scope='session')
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return resolver_index.make_index(tmp_path_factory.mktemp('index'),
-                                     resolver_index.WORLD)
+# resolver tests: nearly every one runs uv or pip
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -7,7 +7,10 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 
+import pytest
 
+
+@pytest.mark.slow
 def test_bash_completion_knows_every_command_and_its_options() -> None:
     script_path = os.path.join(os.path.dirname(sys.executable),
                                'openstack-requirements')

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.indexserver import PROXY_VARIABLES, Index, document, serve, stamp
+from tests.indexserver import UNCLOSED_ERROR_RESPONSE, Index, document, stamp
 
-
-@pytest.fixture
-def index(monkeypatch: pytest.MonkeyPatch) -> Iterator[Index]:
-    for var in PROXY_VARIABLES:
-        monkeypatch.delenv(var, raising=False)
-    with serve() as state:
-        yield state
+pytestmark = pytest.mark.filterwarnings(UNCLOSED_ERROR_RESPONSE)
 
 
 @pytest.fixture

@@ -21,9 +21,10 @@ from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import sync
 from openstack_requirements.ops.project import GOVERNED, read_project
 from tests.conftest import DATA, TREES, AppResult, nearest_data
-from tests.ops.test_sync_trees import copy_tree
+from tests.helpers import copy_tree
 
-pytestmark = pytest.mark.network
+# differential tests: the reference tools, installed from the registry
+pytestmark = [pytest.mark.network, pytest.mark.slow]
 
 PAIRS = [(name, nearest_data(TREES / name).name)
          for name in sorted(p.name for p in TREES.iterdir())] + [

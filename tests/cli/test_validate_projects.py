@@ -143,8 +143,11 @@ def test_stanzas(run_app, tmp_path: Path, stanza: str, runs: bool) -> None:
     (tmp_path / 'demo' / '.zuul.yaml').write_text(stanza)
     projects = tmp_path / 'projects.txt'
     projects.write_text('openstack/demo\n')
-    result = run_app('validate-projects', str(projects), '--root', str(tmp_path))
+    result = run_app('validate-projects', str(projects), '--root', str(tmp_path),
+                     '--all', '-f', 'json')
     assert result.code == (0 if runs else 1), result
+    assert [(r['Project'], r['Status']) for r in result.json()] == [
+        ('openstack/demo', 'ok' if runs else 'no check-requirements')]
 
 
 def test_broken_yaml_is_reported_with_its_place(run_app, tmp_path: Path) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line, split_comment
-from openstack_requirements.model import requirement as model
+from openstack_requirements.model import parsing as model
 from tests.conftest import CORPUS_LINES
 
 
@@ -14,6 +15,7 @@ def _both(body: str) -> tuple[model.Requirement | None, model.Requirement]:
     return model._simple_requirement(body), model._parse_full(body, 0, False)
 
 
+@pytest.mark.slow
 def test_fast_path_agrees_with_packaging_over_the_corpus() -> None:
     fast = 0
     for text in CORPUS_LINES.read_text(encoding='utf-8').splitlines():
@@ -70,6 +72,7 @@ def test_long_bad_lines_are_rejected(text: str) -> None:
         parse_line(text)
 
 
+@pytest.mark.slow
 def test_render_from_text_agrees_with_the_specifier_set_over_the_corpus() -> None:
     rendered = 0
     for text in CORPUS_LINES.read_text(encoding='utf-8').splitlines():
@@ -94,5 +97,8 @@ def test_render_of_repeats_and_blanks(text: str, rendered: str) -> None:
 
 
 def test_a_repeated_item_is_written_once() -> None:
-    line = parse_line('foo>=1.0,>=1,<2')
-    assert canonical(line).text in ('foo>=1,<2', 'foo>=1.0,<2')
+    # packaging >= 26 keeps both spellings in the set (the lower in our
+    # order, '>=1', is written); older releases keep one, which is written
+    kept = [str(s) for s in SpecifierSet('>=1.0,>=1')]
+    expected = 'foo>=1,<2' if len(kept) == 2 else f'foo{kept[0]},<2'
+    assert canonical(parse_line('foo>=1.0,>=1,<2')).text == expected

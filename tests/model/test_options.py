@@ -135,6 +135,7 @@ def _as_pip_values(options: tuple[Option, ...]) -> dict[str, object]:
     return values
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('text', [t for t, _ in SEVERAL])
 def test_pip_reads_the_same_options(pip_reads, text: str) -> None:
     pip = pip_reads[text]
@@ -144,6 +145,7 @@ def test_pip_reads_the_same_options(pip_reads, text: str) -> None:
     assert {dest: pip[dest] for dest in ours} == ours
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('text', REFUSED)
 def test_pip_refuses_what_we_refuse(pip_reads, text: str) -> None:
     assert pip_reads[text] is None

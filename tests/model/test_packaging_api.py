@@ -14,7 +14,7 @@ from packaging._tokenizer import ParserSyntaxError
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 
-from openstack_requirements.model.requirement import syntax_error
+from openstack_requirements.model.diagnostics import syntax_error
 
 
 @pytest.mark.parametrize('make, text, error, start', [

@@ -109,6 +109,18 @@ def test_direct_reference_with_marker() -> None:
     assert req.marker_text == "os_name == 'posix'"
 
 
+@pytest.mark.parametrize('text', ['foo; os_name == "a\\d"',
+                                  'foo (>=1.0); os_name == "a\\d"'])
+def test_a_marker_value_with_an_unknown_escape_reads_as_pip_reads_it(text: str) -> None:
+    """packaging reads the value with ast.literal_eval, and Python warns of
+    the unknown escape; pyproject.toml ignores that warning by name (as an
+    error it would make packaging refuse the marker), so a test reads the
+    line as a run does."""
+    line = parse_line(text)
+    assert line.requirement is not None
+    assert line.requirement.marker_text == 'os_name == "a\\d"'
+
+
 def test_hashes_and_continuation() -> None:
     text = 'foo==1.0 \\\n    --hash=sha256:abc \\\n    --hash sha256:def'
     line = parse_line(text)

@@ -229,6 +229,7 @@ def trees(root: Path, count: int) -> list[str]:
     return made
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('seam, k', [('_write_fd', 1), ('_write_fd', 7),
                                      ('_rename', 5)])
 def test_sigkill_mid_run_then_a_clean_run(tmp_path: Path, seam: str,

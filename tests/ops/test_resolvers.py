@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,29 +12,12 @@ from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops import constraints, resolvers
 from openstack_requirements.ops.resolvers import uv as uv_driver
 from tests import resolver_index
+from tests.helpers import interpreter
+
+# resolver tests: all but three run uv or pip
+pytestmark = pytest.mark.slow
 
 PYTHONS = ('3.10', '3.11', '3.12', '3.13')
-PYENV = Path('/root/.pyenv/versions')
-
-
-def interpreter(python: str) -> str | None:
-    """A real interpreter for ``python`` on this machine, or None."""
-    candidates = [shutil.which(f'python{python}')]
-    candidates += sorted(str(p) for p in PYENV.glob(f'{python}.*/bin/python{python}'))
-    for candidate in candidates:
-        if candidate:
-            try:
-                if resolvers.base.interpreter_version(candidate) == python:
-                    return candidate
-            except RequirementsError:
-                continue
-    return None
-
-
-@pytest.fixture(scope='session')
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return resolver_index.make_index(tmp_path_factory.mktemp('index'),
-                                     resolver_index.WORLD)
 
 
 @pytest.fixture

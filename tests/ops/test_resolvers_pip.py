@@ -54,6 +54,7 @@ def test_prepare_refuses_an_interpreter_of_another_python(monkeypatch,
     assert err.value.render() == f'{bin_dir}/python3.99: is Python {RUNNING}, not 3.99'
 
 
+@pytest.mark.slow
 def test_resolve_finds_the_interpreter_itself(monkeypatch, tmp_path) -> None:
     wheels = resolver_index.make_index(tmp_path / 'index', resolver_index.WORLD)
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['beta'])

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from packaging.specifiers import Specifier
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import ParseError
@@ -32,9 +31,12 @@ from openstack_requirements.ops.checks import contract
 from openstack_requirements.ops.checks.context import Context, python3_only
 from openstack_requirements.ops.project import read_project
 from tests.conftest import CORPUS_LINES, DATA
+from tests.helpers import PINS, contradictions
+
+# corpus tests: every corpus line against every data set
+pytestmark = pytest.mark.slow
 
 DATA_SETS = sorted(p.name for p in DATA.iterdir())
-PINS = ('==', '===', '~=')
 
 
 @functools.cache
@@ -58,14 +60,6 @@ def pairs(global_list: sync.GlobalList) -> Iterator[tuple[Line, Line]]:
             continue
         for gline in global_list.lines.get(line.key or '', []):
             yield line, gline
-
-
-def contradictions(specs: list[Specifier]) -> list[str]:
-    """A lower bound beside a pin or ``~=``."""
-    ops = {s.operator for s in specs}
-    if ops & set(PINS) and ops & {'>=', '>'}:
-        return ['lower bound beside a pin']
-    return []
 
 
 def kept_marker(line: Line, gline: Line, alone: bool) -> str:

@@ -17,7 +17,7 @@ from openstack_requirements.ops import sync
 from openstack_requirements.ops.checks.context import python3_only
 from openstack_requirements.ops.project import read_project
 from tests.conftest import DATA, TREES, AppResult, nearest_data
-from tests.ops.test_sync_properties import contradictions
+from tests.helpers import contradictions, copy_tree
 
 GLOBAL = """\
 pbr>=2.0  # Apache-2.0
@@ -196,15 +196,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 TREE_IDS = sorted(p.name for p in TREES.iterdir())
 
 
-def copy_tree(source: Path, root: Path) -> None:
-    """A writable copy (the shared corpus is read-only)."""
-    for path in sorted(source.rglob('*')):
-        if path.is_file():
-            target = root / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize('policy', list(sync.Policy), ids=lambda p: p.value)
 @pytest.mark.parametrize('name, data_name', [
     (name, nearest_data(TREES / name).name) for name in TREE_IDS] + [

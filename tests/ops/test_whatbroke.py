@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from openstack_requirements.model import RequirementsFile
 from openstack_requirements.ops import whatbroke
-from tests.indexserver import NOW, PROXY_VARIABLES, Index, document, serve, stamp
+from tests.indexserver import NOW, UNCLOSED_ERROR_RESPONSE, Index, document, stamp
 
-
-@pytest.fixture
-def index(monkeypatch: pytest.MonkeyPatch) -> Iterator[Index]:
-    for var in PROXY_VARIABLES:
-        monkeypatch.delenv(var, raising=False)
-    with serve() as state:
-        yield state
+pytestmark = pytest.mark.filterwarnings(UNCLOSED_ERROR_RESPONSE)
 
 
 def test_releases_in_the_window_newest_first(index: Index) -> None:

@@ -1,0 +1,47 @@
+"""Helpers more than one test module uses (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from packaging.specifiers import Specifier
+
+from openstack_requirements.errors import RequirementsError
+from openstack_requirements.ops import resolvers
+
+PYENV = Path('/root/.pyenv/versions')
+#: Operators that pin a version or imply a lower bound.
+PINS = ('==', '===', '~=')
+
+
+def interpreter(python: str) -> str | None:
+    """A real interpreter for ``python`` on this machine, or None."""
+    candidates = [shutil.which(f'python{python}')]
+    candidates += sorted(str(p) for p in PYENV.glob(f'{python}.*/bin/python{python}'))
+    for candidate in candidates:
+        if candidate:
+            try:
+                if resolvers.base.interpreter_version(candidate) == python:
+                    return candidate
+            except RequirementsError:
+                continue
+    return None
+
+
+def contradictions(specs: list[Specifier]) -> list[str]:
+    """A lower bound beside a pin or ``~=`` (a project's ``>=X`` beside a
+    global ``!=X`` is kept as written: it admits X's post-releases)."""
+    ops = {s.operator for s in specs}
+    if ops & set(PINS) and ops & {'>=', '>'}:
+        return ['lower bound beside a pin']
+    return []
+
+
+def copy_tree(source: Path, root: Path) -> None:
+    """A writable copy (the shared corpus is read-only)."""
+    for path in sorted(source.rglob('*')):
+        if path.is_file():
+            target = root / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)

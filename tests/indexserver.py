@@ -9,13 +9,6 @@ import json
 import threading
 from collections.abc import Iterator
 
-#: what-broke leaves the response of an HTTP error answer (a 404) unclosed:
-#: ``fetch_json`` in ops/whatbroke.py catches the HTTPError, which holds the
-#: response, without ``err.close()``. Its socket is closed when the garbage
-#: collector gets to it, with Python's ResourceWarning. The test modules of
-#: what-broke ignore that one warning by name (and the ``index`` fixture
-#: collects the garbage before its test ends) until fetch_json closes it.
-UNCLOSED_ERROR_RESPONSE = 'ignore:unclosed <socket.socket:ResourceWarning'
 PROXY_VARIABLES = ('http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY',
                    'all_proxy', 'ALL_PROXY')
 NOW = datetime.datetime.now(datetime.timezone.utc)

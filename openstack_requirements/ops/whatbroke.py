@@ -173,6 +173,7 @@ def fetch_json(url: str, timeout: float,
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = _read_bounded(response, deadline, timeout, max_bytes)
     except urllib.error.HTTPError as err:
+        err.close()  # it holds the error answer's connection
         if err.code == 404:
             raise LookupError('not found on the index (HTTP 404)') from None
         raise LookupError(f'HTTP {err.code} {err.reason}') from None

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.indexserver import UNCLOSED_ERROR_RESPONSE, Index, document, stamp
-
-pytestmark = pytest.mark.filterwarnings(UNCLOSED_ERROR_RESPONSE)
+from tests.indexserver import Index, document, stamp
 
 
 @pytest.fixture

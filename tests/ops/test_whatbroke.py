@@ -9,9 +9,7 @@ import pytest
 
 from openstack_requirements.model import RequirementsFile
 from openstack_requirements.ops import whatbroke
-from tests.indexserver import NOW, UNCLOSED_ERROR_RESPONSE, Index, document, stamp
-
-pytestmark = pytest.mark.filterwarnings(UNCLOSED_ERROR_RESPONSE)
+from tests.indexserver import NOW, Index, document, stamp
 
 
 def test_releases_in_the_window_newest_first(index: Index) -> None:

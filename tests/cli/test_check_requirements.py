@@ -63,6 +63,7 @@ def project(tmp_path: Path) -> tuple[Path, Path]:
     root = tmp_path / 'project'
     root.mkdir()
     (root / 'pyproject.toml').write_text(
+        '[project]\nname = "demo"\n'
         '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n')
     (root / 'requirements.txt').write_text(
         '-r extra-requirements.txt\npyyaml>=5,!=5.1.0\nfoo>=2\nflake8\n')

@@ -32,6 +32,7 @@ def root(tmp_path: Path) -> Path:
     place = tmp_path / 'project'
     place.mkdir()
     (place / 'pyproject.toml').write_text(
+        '[project]\nname = "demo"\n'
         '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n')
     (place / 'requirements.txt').write_text(
         'six>=1.10.0 # MIT\nsix>=1.10.0 # MIT\npecan>=1.4.0 # BSD\n')

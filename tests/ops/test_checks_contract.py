@@ -265,12 +265,16 @@ def test_local_editables_are_reported_not_refused(context) -> None:
     assert run(contract.InGlobal(), ctx) == []
 
 
+PBR = '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n'
+NO_PROJECT = 'no [project] table: not an error yet, it may become one'
+
+
 @pytest.mark.parametrize('branch, pyproject, message', [
     ('master', None, 'no pyproject.toml (required on master)'),
     ('main', '[project]\nname = "p"\n', 'no [build-system] build-backend'),
-    ('master', '[build-system]\nbuild-backend = "pbr.build"\n',
-     'no [build-system] requires'),
-    ('master', '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n', None),
+    ('master', '[project]\nname = "p"\n[build-system]\n'
+     'build-backend = "pbr.build"\n', 'no [build-system] requires'),
+    ('master', '[project]\nname = "p"\n' + PBR, None),
     # the reference HEAD's test_invalid_build_backend
     ('master', '[build-system]\nrequires = ["setuptools"]\n'
      'build-backend = "setuptools.build_meta"\n',
@@ -288,6 +292,27 @@ def test_build_backend(context, branch: str, pyproject: str | None,
     ctx = context(branch=branch, **files)
     assert run(contract.BuildBackend(), ctx) == (
         [] if message is None else [(None, '', message)])
+
+
+@pytest.mark.parametrize('branch, pyproject, expected', [
+    # the reference HEAD's test_missing_project_table: a warning on master
+    ('master', PBR, [('warning', NO_PROJECT)]),
+    ('main', PBR + '[project.optional-dependencies]\n', []),
+    ('master', '[build-system]\nbuild-backend = "pbr.build"\n',
+     [('error', 'no [build-system] requires'), ('warning', NO_PROJECT)]),
+    # as the reference, said only once the build system is right
+    ('master', '[build-system]\nbuild-backend = "setuptools.build_meta"\n',
+     [('error', "[build-system] build-backend is 'setuptools.build_meta', "
+                "not 'pbr.build' (required on master)")]),
+    ('stable/2025.1', PBR, []),
+])
+def test_a_pyproject_without_a_project_table_is_a_warning(
+        context, branch: str, pyproject: str,
+        expected: list[tuple[str, str]]) -> None:
+    ctx = context(branch=branch, requirements_txt='name>=1\n',
+                  pyproject_toml=pyproject)
+    assert [(f.severity, f.message)
+            for f in contract.BuildBackend().check(ctx)] == expected
 
 
 def test_data_lines_that_do_not_parse(tmp_path: Path) -> None:

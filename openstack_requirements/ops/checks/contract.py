@@ -300,7 +300,8 @@ PBR_BACKEND = 'pbr.build'
 
 class BuildBackend(Check):
     name = 'build-backend'
-    description = 'on master/main, pyproject.toml builds with pbr.build'
+    description = ('on master/main, pyproject.toml builds with pbr.build '
+                   '(and has a [project] table: a warning)')
     scope = PROJECT
 
     def check(self, context: Context) -> Iterable[Finding]:
@@ -327,9 +328,17 @@ class BuildBackend(Check):
                                f'{system.get("build-backend")!r}, not '
                                f'{PBR_BACKEND!r} (required on '
                                f'{context.branch})')
-        elif not system.get('requires'):
-            yield self.finding('pyproject.toml', None, '',
-                               'no [build-system] requires')
+        else:
+            if not system.get('requires'):
+                yield self.finding('pyproject.toml', None, '',
+                                   'no [build-system] requires')
+            if not isinstance(document.get('project'), dict):
+                # the reference warns of it (a future error) once the
+                # build system is right
+                yield self.finding(
+                    'pyproject.toml', None, '',
+                    'no [project] table: not an error yet, it may become one',
+                    WARNING)
 
 
 def _load_toml(text: str) -> dict[str, Any]:

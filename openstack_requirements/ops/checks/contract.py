@@ -29,6 +29,7 @@ from openstack_requirements.ops.checks.context import (
     marker_text,
     python3_only,
 )
+from openstack_requirements.ops.constraints import INSTALLERS
 
 
 class InGlobal(LineCheck):
@@ -223,6 +224,10 @@ def _identity(line: Line) -> tuple[str, frozenset[str], str] | None:
 
 
 class UpperConstraint(LineCheck):
+    """A project line for pip, setuptools or wheel without a pin passes:
+    the constraints leave the installers out (as ``pip freeze`` does);
+    denylisted packages are not governed at all."""
+
     name = 'upper-constraint'
     description = 'the upper-constraints version is admitted by the project\'s specifiers'
     scope = PROJECT
@@ -237,7 +242,8 @@ class UpperConstraint(LineCheck):
         if not pins and context.broken(context.upper, line.key or ''):
             return  # data-lines reports it
         if not pins:
-            yield 'not in upper-constraints'
+            if line.key not in INSTALLERS:  # never pinned, as pip freeze
+                yield 'not in upper-constraints'
             return
         local = marker_text(line)
         for pin in pins:

@@ -22,6 +22,9 @@ class CheckRequirements(CheckCommand):
     """
 
     scopes = ('project',)
+    #: The requirements-check job reads only the global list and the
+    #: denylist: without upper-constraints.txt, upper-constraint is skipped.
+    optional_data = ('upper',)
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

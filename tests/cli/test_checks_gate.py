@@ -95,6 +95,36 @@ def test_a_missing_data_file_is_an_error_naming_it(
                              f'{checks_named})\n')
 
 
+def test_the_job_s_own_data_is_enough(run_app: Run, data: Path,
+                                      root: Path) -> None:
+    """The reference's job reads the global list and the denylist (and
+    backports.txt when there is one): without upper-constraints.txt, the
+    check reading it is skipped, and says so; chosen by name, it is not."""
+    (data / 'upper-constraints.txt').unlink()
+    (data / 'backports.txt').write_text('importlib-metadata\n')
+    (root / 'requirements.txt').write_text('six>=1.10.0\npecan>=1.4.0\n')
+    argv = ('check-requirements', str(root), '--source', str(data), '-f', 'json')
+    result = run_app(*argv)
+    assert (result.code, result.json()) == (0, [])
+    assert result.stderr == (
+        f'check-requirements: upper-constraint skipped: {data}/'
+        'upper-constraints.txt: no such file\n'
+        'check-requirements: 0 errors, 0 warnings '
+        '(11 checks run, 1 skipped: upper-constraint)\n')
+    # the other checks still run
+    (root / 'requirements.txt').write_text('six>=1.10.0,!=1.12.0\n')
+    failed = run_app(*argv)
+    assert (failed.code, checks(failed)) == (1, ['exclusions'])
+    chosen = run_app(*argv, '--select', 'in-global,upper-constraint')
+    assert (chosen.code, chosen.stderr) == (
+        1, f'{data}/upper-constraints.txt: no such file (needed by '
+           'upper-constraint)\n')
+    (data / 'global-requirements.txt').unlink()
+    missing = run_app(*argv)
+    assert (missing.code, missing.stderr) == (
+        1, f'{data}: no global-requirements.txt\n')
+
+
 @pytest.mark.parametrize('line, what', [
     ('-f http://tarballs.openstack.org/', 'a pip option line'),
     ('-e git+https://foo.com#egg=foo', 'an editable (-e) line'),

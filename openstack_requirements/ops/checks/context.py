@@ -81,10 +81,13 @@ class Context:
         for attribute, checks in needs.items():
             if getattr(self, attribute) is not None:
                 continue
-            name = DATA_NAMES[attribute]
-            where = f'{self.place}/' if self.place is not None else ''
-            raise FileError(f'{where}{name}: no such file (needed by '
-                            f'{", ".join(sorted(checks))})')
+            raise FileError(f'{self.missing(attribute)}: no such file (needed '
+                            f'by {", ".join(sorted(checks))})')
+
+    def missing(self, attribute: str) -> str:
+        """Where the data file ``attribute`` (``upper``...) was looked for."""
+        where = f'{self.place}/' if self.place is not None else ''
+        return f'{where}{DATA_NAMES[attribute]}'
 
     @classmethod
     def from_source(cls, source: str | os.PathLike[str] | None = None,

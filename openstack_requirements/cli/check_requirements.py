@@ -37,6 +37,14 @@ class CheckRequirements(CheckCommand):
             '--branch', metavar='BRANCH', default='master',
             help='target branch of the change (default: master); some '
                  'rules apply only on master/main')
+        parser.add_argument(
+            '--names', choices=('written', 'pkg_resources'), default=None,
+            help='how a package name must match the global list\'s: '
+                 '"written", exactly (the job since 2025-10-27, on master and '
+                 'stable/2025.1 on); "pkg_resources", alike once each run of '
+                 'characters but letters, digits and "." is one "-" (the job '
+                 'before, and on older series); default: as the job on '
+                 '--branch')
         return parser
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
@@ -47,4 +55,5 @@ class CheckRequirements(CheckCommand):
             raise RequirementsError(f'{self.cmd_name}: PROJECT_DIR is required')
         project = read_project(parsed_args.project, parsed_args.include)
         return Context.from_source(parsed_args.source, project=project,
-                                   branch=parsed_args.branch)
+                                   branch=parsed_args.branch,
+                                   names=parsed_args.names)

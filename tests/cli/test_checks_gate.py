@@ -79,7 +79,7 @@ def test_gr_check_as_the_reference_means_it(run_app: Run, data: Path,
     ('check-constraints', 'upper-constraints.txt', 'upper-constraints.txt',
      'upper-constraint'),
     ('check-requirements', 'denylist.txt', 'denylist.txt or blacklist.txt',
-     'exclusions, in-global, line-count, lower-bound, markers, '
+     'exclusions, in-global, line-count, lower-bound, markers, spelling, '
      'upper-constraint'),
 ])
 def test_a_missing_data_file_is_an_error_naming_it(

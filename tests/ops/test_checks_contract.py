@@ -79,15 +79,44 @@ def test_in_global_compares_canonical_names(context) -> None:
     assert run(contract.InGlobal(), ctx) == []
 
 
-def test_spelling_is_a_warning_only(context) -> None:
-    # the reference fails pyyaml against PyYAML; it is the same package
-    ctx = context(requirements_txt='pyyaml>=5\noslo_config>=1\nname>=1\n')
+def mismatch(name: str, spelt: str) -> str:
+    return (f'could not find a global requirements entry to match package '
+            f'{name}: the global list spells it {spelt!r}')
+
+
+@pytest.mark.parametrize('branch', ['master', 'main', 'stable/2025.1',
+                                    'stable/2026.1', 'feature/x'])
+def test_spelling_as_written_on_today_s_branches(context, branch: str) -> None:
+    # the job's parser keeps the name as written since 2025-10-27 (master),
+    # 2026-02 (stable/2025.1, 2025.2): it fails pyyaml against PyYAML
+    ctx = context(branch=branch, requirements_txt='pyyaml>=5\noslo_config>=1\n'
+                  'name>=1\nimportlib_metadata>=1\nFlake8\n')
     findings = list(contract.Spelling().check(ctx))
     assert [(f.line, f.severity, f.message) for f in findings] == [
-        (1, 'warning', "spelt 'PyYAML' in the global list"),
-        (2, 'warning', "spelt 'oslo.config' in the global list")]
+        (1, 'error', mismatch('pyyaml', 'PyYAML')),
+        (2, 'error', mismatch('oslo_config', 'oslo.config')),
+        (4, 'error', mismatch('importlib_metadata', 'importlib-metadata'))]
+    # the line's other rules still hold under the canonical name
     assert run(contract.Exclusions(), ctx) == []
     assert run(contract.Markers(), ctx) == []
+
+
+@pytest.mark.parametrize('branch', ['unmaintained/2024.1', 'unmaintained/zed',
+                                    'stable/2024.2', 'stable/yoga'])
+def test_spelling_as_pkg_resources_on_older_branches(context, branch: str) -> None:
+    # pkg_resources folded runs of characters other than letters, digits
+    # and '.' to '-': importlib_metadata passed, case and dots counted
+    ctx = context(branch=branch, requirements_txt='pyyaml>=5\noslo_config>=1\n'
+                  'name>=1\nimportlib_metadata>=1\n')
+    assert run(contract.Spelling(), ctx) == [
+        (1, 'pyyaml', mismatch('pyyaml', 'PyYAML')),
+        (2, 'oslo_config', mismatch('oslo_config', 'oslo.config'))]
+    # either rule on any branch, when asked for
+    ctx.names = 'written'
+    assert len(run(contract.Spelling(), ctx)) == 3
+    ctx.names = 'pkg_resources'
+    ctx.branch = 'master'
+    assert len(run(contract.Spelling(), ctx)) == 2
 
 
 def test_lower_bound(context) -> None:

@@ -69,6 +69,10 @@ class Context:
     xfails: DataFile | None = None
     project: Project | None = None
     branch: str = 'master'
+    #: How package names must match the global list's (a rule of
+    #: :mod:`~openstack_requirements.ops.checks.names`); ``None``: the
+    #: rule the job applies on ``branch``.
+    names: str | None = None
     #: How resolver checks resolve (a ``conflicts.ResolverSetup``).
     resolver_setup: object = None
     #: The directory the data files were looked for in.
@@ -135,6 +139,11 @@ class Context:
     @functools.cached_property
     def backported(self) -> set[str]:
         return self.backports.keys() if self.backports else set()
+
+    @property
+    def name_rule(self) -> str:
+        from openstack_requirements.ops.checks import names
+        return self.names or names.rule_for(self.branch)
 
     @property
     def strict(self) -> bool:

@@ -230,20 +230,22 @@ def test_upper_constraint_missing_pin(context, tmp_path: Path) -> None:
         (2, 'PyYAML', 'not in upper-constraints')]
 
 
-def test_upper_constraint_leaves_the_installers_alone(tmp_path: Path) -> None:
-    """freezer lists setuptools: the constraints never pin pip, setuptools
-    or wheel (pip freeze leaves them out), so no pin is no error; a pin
-    there is (2016's wheel, 2022's setuptools) is checked as any other."""
+def test_upper_constraint_leaves_the_unpinned_alone(tmp_path: Path) -> None:
+    """freezer lists setuptools, neutron (2023.1) wmi: the constraints never
+    pin pip, setuptools or wheel (pip freeze leaves them out) nor the
+    Windows-only modules, so no pin is no error; a pin there is (2016's
+    wheel, 2022's setuptools) is checked as any other."""
     data = tmp_path / 'data'
     data.mkdir()
     (data / 'global-requirements.txt').write_text(
-        'pip\nsetuptools!=24.0.0\nwheel\nname\n')
+        "pip\nsetuptools!=24.0.0\nwheel\nname\nwmi;sys_platform=='win32'\n")
     (data / 'upper-constraints.txt').write_text('wheel===0.26.0\nname===1.0\n')
     (data / 'denylist.txt').write_text('\n')
     root = tmp_path / 'project'
     root.mkdir()
     (root / 'requirements.txt').write_text(
-        'setuptools>=21.0.0\nPip>=20\nwheel>=0.30\nname>=1\n')
+        'setuptools>=21.0.0\nPip>=20\nwheel>=0.30\nname>=1\n'
+        "wmi>=1.4.9;sys_platform=='win32'\n")
     ctx = Context.from_source(data, project=read_project(root))
     assert run(contract.UpperConstraint(), ctx) == [
         (3, 'wheel', '>=0.30 does not admit the upper constraint 0.26.0')]

@@ -24,13 +24,13 @@ from openstack_requirements.ops.checks.base import (
     LineCheck,
     repeated,
 )
+from openstack_requirements.ops.checks.constraints import UNPINNED
 from openstack_requirements.ops.checks.context import (
     Context,
     is_local,
     marker_text,
     python3_only,
 )
-from openstack_requirements.ops.constraints import INSTALLERS
 
 
 class InGlobal(LineCheck):
@@ -225,9 +225,11 @@ def _identity(line: Line) -> tuple[str, frozenset[str], str] | None:
 
 
 class UpperConstraint(LineCheck):
-    """A project line for pip, setuptools or wheel without a pin passes:
-    the constraints leave the installers out (as ``pip freeze`` does);
-    denylisted packages are not governed at all."""
+    """A project line without a pin passes for what the constraints leave
+    out and the global list may hold unpinned: the installers (pip,
+    setuptools, wheel: ``pip freeze`` leaves them out) and the
+    Windows-only modules (the constraints are made on Linux). Denylisted
+    packages are not governed at all."""
 
     name = 'upper-constraint'
     description = 'the upper-constraints version is admitted by the project\'s specifiers'
@@ -243,7 +245,7 @@ class UpperConstraint(LineCheck):
         if not pins and context.broken(context.upper, line.key or ''):
             return  # data-lines reports it
         if not pins:
-            if line.key not in INSTALLERS:  # never pinned, as pip freeze
+            if line.key not in UNPINNED:
                 yield 'not in upper-constraints'
             return
         local = marker_text(line)

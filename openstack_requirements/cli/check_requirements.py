@@ -37,8 +37,10 @@ class CheckRequirements(CheckCommand):
             '--branch', metavar='BRANCH', default='master',
             help='target branch of the change (default: master); some '
                  'rules apply only on master/main')
+        from openstack_requirements.ops.checks import names
+
         parser.add_argument(
-            '--names', choices=('written', 'pkg_resources'), default=None,
+            '--names', choices=names.RULES, default=None,
             help='how a package name must match the global list\'s: '
                  '"written", exactly (the job since 2025-10-27, on master and '
                  'stable/2025.1 on); "pkg_resources", alike once each run of '

@@ -22,6 +22,9 @@ class CheckRequirements(CheckCommand):
     """
 
     scopes = ('project',)
+    #: The requirements-check job reads only the global list and the
+    #: denylist: without upper-constraints.txt, upper-constraint is skipped.
+    optional_data = ('upper',)
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -35,6 +38,16 @@ class CheckRequirements(CheckCommand):
             '--branch', metavar='BRANCH', default='master',
             help='target branch of the change (default: master); some '
                  'rules apply only on master/main')
+        from openstack_requirements.ops.checks import names
+
+        parser.add_argument(
+            '--names', choices=names.RULES, default=None,
+            help='how a package name must match the global list\'s: '
+                 '"written", exactly (the job since 2025-10-27, on master and '
+                 'stable/2025.1 on); "pkg_resources", alike once each run of '
+                 'characters but letters, digits and "." is one "-" (the job '
+                 'before, and on older series); default: as the job on '
+                 '--branch')
         return parser
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
@@ -46,4 +59,5 @@ class CheckRequirements(CheckCommand):
         project = read_project(parsed_args.project, parsed_args.include)
         return Context.from_source(parsed_args.source, project=project,
                                    branch=parsed_args.branch,
-                                   distributions=base.distributions(parsed_args))
+                                   distributions=base.distributions(parsed_args),
+                                   names=parsed_args.names)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from openstack_requirements.cli import base
@@ -21,6 +22,9 @@ class CheckCommand(base.Lister):
     scopes: tuple[str, ...] = ()
     #: When set, the checks run by default (instead of every default one).
     default_selection: tuple[str, ...] = ()
+    #: Data files (``upper``...) whose absence skips the checks reading
+    #: them, unless chosen by name; any other missing file is an error.
+    optional_data: tuple[str, ...] = ()
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -64,20 +68,29 @@ class CheckCommand(base.Lister):
                      for c in every])
         chosen = self.chosen(parsed_args)
         context = self.build_context(parsed_args)
-        context.require(checks.needs(chosen))
+        chosen, skipped = checks.runnable(
+            chosen, context, optional=self.optional_data,
+            named=checks.split_names(parsed_args.select))
+        for skip in skipped:
+            self.warn(f'{self.cmd_name}: {skip}')
         findings = checks.run(chosen, context)
         counts = Counter(f.severity for f in findings)
-        self.warn(summary(self.cmd_name, counts, len(chosen)))
+        self.warn(summary(self.cmd_name, counts, len(chosen),
+                          [s.check for s in skipped]))
         if counts[checks.ERROR]:
             self.exit_code = 1
         return checks.COLUMNS, [f.row() for f in findings]
 
 
-def summary(command: str | None, counts: Counter[str], ran: int) -> str:
+def summary(command: str | None, counts: Counter[str], ran: int,
+            skipped: Sequence[str] = ()) -> str:
     def plural(n: int, word: str) -> str:
         return f'{n} {word}{"" if n == 1 else "s"}'
 
     parts = [plural(counts['error'], 'error'), plural(counts['warning'], 'warning')]
     if counts['info']:
         parts.append(f'{counts["info"]} info')
-    return f'{command or "checks"}: {", ".join(parts)} ({plural(ran, "check")} run)'
+    checks = f'{plural(ran, "check")} run'
+    if skipped:
+        checks += f', {len(skipped)} skipped: {", ".join(skipped)}'
+    return f'{command or "checks"}: {", ".join(parts)} ({checks})'

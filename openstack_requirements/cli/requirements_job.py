@@ -38,9 +38,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
              'script (the default when --reqs is not given)')
     parser.add_argument(
         '--reqs', metavar='DIR',
-        help='requirements checkout holding global-requirements.txt, '
-             'upper-constraints.txt and the denylist (default: the '
-             'checkout holding this script)')
+        help='requirements checkout holding global-requirements.txt and '
+             'the denylist, maybe upper-constraints.txt and backports.txt '
+             '(default: the checkout holding this script)')
     # zuul-cloner's, accepted and ignored as the reference does
     parser.add_argument('--zc', help=argparse.SUPPRESS)
     parser.add_argument('src_dir', metavar='SRC_DIR',
@@ -62,7 +62,10 @@ def report(result: JobResult) -> list[str]:
         f'Source: {result.source}',
         f'Requirements: {result.requirements}',
         f'Patch under test: {result.commit}',
-        f'Checks: {", ".join(result.checks)}',
+        f'Checks: {", ".join(result.checks)}'
+        + (f' ({len(result.skipped)} skipped: '
+           f'{", ".join(s.check for s in result.skipped)})'
+           if result.skipped else ''),
     ]
     for f in result.findings:
         where = f'{f.file}:{f.line}' if f.line is not None else f.file
@@ -93,5 +96,7 @@ def main(argv: Sequence[str] | None = None, *, default_reqs: Path | None = None,
     except RequirementsError as error:
         err.write(error.render() + '\n')
         return 1
+    for skip in result.skipped:
+        err.write(f'{prog}: {skip}\n')
     out.write(''.join(line + '\n' for line in report(result)))
     return 0 if result.passed else 1

@@ -6,7 +6,10 @@ dependency files. This is what that script calls: the project checks of
 ``check-requirements`` (the same plugins, nothing of its own) with the
 change's target branch, which the checks read as the gate does: strict
 (duplicates reported) on any branch but ``stable/`` ones, ``pyproject.toml``
-built with pbr required on master and main.
+built with pbr required on master and main. Like the reference's job, it
+needs only the global list and the denylist of the requirements checkout:
+without ``upper-constraints.txt`` the ``upper-constraint`` check is skipped
+(and said so).
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.ops.files import read_text
 
 if TYPE_CHECKING:
-    from openstack_requirements.ops.checks.base import Check, Finding
+    from openstack_requirements.ops.checks.base import Check, Finding, Skipped
 
 DOCS_URL = 'https://docs.openstack.org/requirements/latest/'
+#: The data files the job can do without (the reference's job reads only
+#: the global list, the denylist and, when present, backports.txt).
+OPTIONAL_DATA = ('upper',)
 #: The check whose errors mean "Invalid or missing pyproject.toml".
 PYPROJECT_CHECK = 'build-backend'
 
@@ -41,6 +47,8 @@ class JobResult:
     commit: str
     checks: tuple[str, ...]
     findings: tuple[Finding, ...]
+    #: Checks left out for want of an optional data file.
+    skipped: tuple[Skipped, ...] = ()
 
     def errors(self, check: str | None = None) -> list[Finding]:
         return [f for f in self.findings if f.severity == 'error'
@@ -133,9 +141,11 @@ def check_change(source: str | os.PathLike[str],
     if not requirements.is_dir():
         raise FileError(f'{requirements}: no such requirements directory')
     commit = head_commit(source)
-    checks = project_checks()
     context = Context.from_source(requirements, project=read_project(source),
                                   branch=branch)
+    checks, skipped = base.runnable(project_checks(), context,
+                                    optional=OPTIONAL_DATA)
     findings = base.run(checks, context)
     return JobResult(source, requirements, branch, context.strict, commit,
-                     tuple(c.name for c in checks), tuple(findings))
+                     tuple(c.name for c in checks), tuple(findings),
+                     tuple(skipped))

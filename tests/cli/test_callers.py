@@ -320,6 +320,31 @@ def test_requirements_check_fails_a_package_not_in_the_list(checkout: Path,
     assert f'Patch under test: {head(nova)}' in done.stdout
 
 
+def test_requirements_check_with_the_job_s_two_files(checkout: Path, nova: Path,
+                                                    tmp_path: Path) -> None:
+    """The reference's job reads global-requirements.txt and denylist.txt
+    (backports.txt when there is one): they are enough."""
+    reqs = tmp_path / 'reqs'
+    reqs.mkdir()
+    for name in ('global-requirements.txt', 'denylist.txt'):
+        shutil.copy(DATA_2026 / name, reqs / name)
+    done = job(checkout, f'--reqs {reqs} {nova} master')
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert done.stderr == (f'{SCRIPT.rsplit("/", 1)[-1]}: upper-constraint '
+                           f'skipped: {reqs}/upper-constraints.txt: no such file\n')
+    assert [line for line in done.stdout.splitlines() if line.startswith('Checks:')
+            ][0].endswith(' (1 skipped: upper-constraint)')
+    assert done.stdout.splitlines()[-1] == (
+        'Updated requirements match openstack/requirements.')
+    # a package not in the list still fails the change
+    with (nova / 'requirements.txt').open('a') as handle:
+        handle.write('left-pad>=1.0  # MIT\n')
+    git(nova, 'commit', '-q', '-am', 'add left-pad')
+    failed = job(checkout, f'--reqs {reqs} {nova} master')
+    assert failed.returncode == 1
+    assert '*** Incompatible requirement found!' in failed.stdout
+
+
 def test_requirements_check_branch_leniency(checkout: Path, nova: Path) -> None:
     with (nova / 'requirements.txt').open('a') as handle:
         handle.write('pbr>=5.8.0 # Apache-2.0\n')  # nova's first line, again

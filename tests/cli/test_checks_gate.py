@@ -32,6 +32,7 @@ def root(tmp_path: Path) -> Path:
     place = tmp_path / 'project'
     place.mkdir()
     (place / 'pyproject.toml').write_text(
+        '[project]\nname = "demo"\n'
         '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n')
     (place / 'requirements.txt').write_text(
         'six>=1.10.0 # MIT\nsix>=1.10.0 # MIT\npecan>=1.4.0 # BSD\n')
@@ -78,7 +79,7 @@ def test_gr_check_as_the_reference_means_it(run_app: Run, data: Path,
     ('check-constraints', 'upper-constraints.txt', 'upper-constraints.txt',
      'upper-constraint'),
     ('check-requirements', 'denylist.txt', 'denylist.txt or blacklist.txt',
-     'exclusions, in-global, line-count, lower-bound, markers, '
+     'exclusions, in-global, line-count, lower-bound, markers, spelling, '
      'upper-constraint'),
 ])
 def test_a_missing_data_file_is_an_error_naming_it(
@@ -92,6 +93,36 @@ def test_a_missing_data_file_is_an_error_naming_it(
     assert result.code == 1
     assert result.stderr == (f'{data}/{name}: no such file (needed by '
                              f'{checks_named})\n')
+
+
+def test_the_job_s_own_data_is_enough(run_app: Run, data: Path,
+                                      root: Path) -> None:
+    """The reference's job reads the global list and the denylist (and
+    backports.txt when there is one): without upper-constraints.txt, the
+    check reading it is skipped, and says so; chosen by name, it is not."""
+    (data / 'upper-constraints.txt').unlink()
+    (data / 'backports.txt').write_text('importlib-metadata\n')
+    (root / 'requirements.txt').write_text('six>=1.10.0\npecan>=1.4.0\n')
+    argv = ('check-requirements', str(root), '--source', str(data), '-f', 'json')
+    result = run_app(*argv)
+    assert (result.code, result.json()) == (0, [])
+    assert result.stderr == (
+        f'check-requirements: upper-constraint skipped: {data}/'
+        'upper-constraints.txt: no such file\n'
+        'check-requirements: 0 errors, 0 warnings '
+        '(11 checks run, 1 skipped: upper-constraint)\n')
+    # the other checks still run
+    (root / 'requirements.txt').write_text('six>=1.10.0,!=1.12.0\n')
+    failed = run_app(*argv)
+    assert (failed.code, checks(failed)) == (1, ['exclusions'])
+    chosen = run_app(*argv, '--select', 'in-global,upper-constraint')
+    assert (chosen.code, chosen.stderr) == (
+        1, f'{data}/upper-constraints.txt: no such file (needed by '
+           'upper-constraint)\n')
+    (data / 'global-requirements.txt').unlink()
+    missing = run_app(*argv)
+    assert (missing.code, missing.stderr) == (
+        1, f'{data}: no global-requirements.txt\n')
 
 
 @pytest.mark.parametrize('line, what', [

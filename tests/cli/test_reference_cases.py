@@ -1,7 +1,9 @@
 """The reference's own test cases (openstack/requirements, 2015/2023/HEAD)
 for parsing, validate, edit and update, ported as black-box runs of our
 commands. Each case agrees with the reference, or says why ours differs
-on purpose ("improvement: ...")."""
+on purpose ("improvement: ..."). The cases of its check logic (the
+requirements-check job, check-constraints) are in
+test_reference_check_cases.py."""
 
 from __future__ import annotations
 
@@ -217,3 +219,4 @@ def test_update_not_a_directory(run_app: Run, tmp_path: Path) -> None:
                      str(tmp_path / 'data'), str(path))
     assert result.code == 1
     assert result.stderr.startswith(f'{path}: not a directory')
+

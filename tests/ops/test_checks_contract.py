@@ -79,15 +79,44 @@ def test_in_global_compares_canonical_names(context) -> None:
     assert run(contract.InGlobal(), ctx) == []
 
 
-def test_spelling_is_a_warning_only(context) -> None:
-    # the reference fails pyyaml against PyYAML; it is the same package
-    ctx = context(requirements_txt='pyyaml>=5\noslo_config>=1\nname>=1\n')
+def mismatch(name: str, spelt: str) -> str:
+    return (f'could not find a global requirements entry to match package '
+            f'{name}: the global list spells it {spelt!r}')
+
+
+@pytest.mark.parametrize('branch', ['master', 'main', 'stable/2025.1',
+                                    'stable/2026.1', 'feature/x'])
+def test_spelling_as_written_on_today_s_branches(context, branch: str) -> None:
+    # the job's parser keeps the name as written since 2025-10-27 (master),
+    # 2026-02 (stable/2025.1, 2025.2): it fails pyyaml against PyYAML
+    ctx = context(branch=branch, requirements_txt='pyyaml>=5\noslo_config>=1\n'
+                  'name>=1\nimportlib_metadata>=1\nFlake8\n')
     findings = list(contract.Spelling().check(ctx))
     assert [(f.line, f.severity, f.message) for f in findings] == [
-        (1, 'warning', "spelt 'PyYAML' in the global list"),
-        (2, 'warning', "spelt 'oslo.config' in the global list")]
+        (1, 'error', mismatch('pyyaml', 'PyYAML')),
+        (2, 'error', mismatch('oslo_config', 'oslo.config')),
+        (4, 'error', mismatch('importlib_metadata', 'importlib-metadata'))]
+    # the line's other rules still hold under the canonical name
     assert run(contract.Exclusions(), ctx) == []
     assert run(contract.Markers(), ctx) == []
+
+
+@pytest.mark.parametrize('branch', ['unmaintained/2024.1', 'unmaintained/zed',
+                                    'stable/2024.2', 'stable/yoga'])
+def test_spelling_as_pkg_resources_on_older_branches(context, branch: str) -> None:
+    # pkg_resources folded runs of characters other than letters, digits
+    # and '.' to '-': importlib_metadata passed, case and dots counted
+    ctx = context(branch=branch, requirements_txt='pyyaml>=5\noslo_config>=1\n'
+                  'name>=1\nimportlib_metadata>=1\n')
+    assert run(contract.Spelling(), ctx) == [
+        (1, 'pyyaml', mismatch('pyyaml', 'PyYAML')),
+        (2, 'oslo_config', mismatch('oslo_config', 'oslo.config'))]
+    # either rule on any branch, when asked for
+    ctx.names = 'written'
+    assert len(run(contract.Spelling(), ctx)) == 3
+    ctx.names = 'pkg_resources'
+    ctx.branch = 'master'
+    assert len(run(contract.Spelling(), ctx)) == 2
 
 
 def test_lower_bound(context) -> None:
@@ -201,6 +230,27 @@ def test_upper_constraint_missing_pin(context, tmp_path: Path) -> None:
         (2, 'PyYAML', 'not in upper-constraints')]
 
 
+def test_upper_constraint_leaves_the_unpinned_alone(tmp_path: Path) -> None:
+    """freezer lists setuptools, neutron (2023.1) wmi: the constraints never
+    pin pip, setuptools or wheel (pip freeze leaves them out) nor the
+    Windows-only modules, so no pin is no error; a pin there is (2016's
+    wheel, 2022's setuptools) is checked as any other."""
+    data = tmp_path / 'data'
+    data.mkdir()
+    (data / 'global-requirements.txt').write_text(
+        "pip\nsetuptools!=24.0.0\nwheel\nname\nwmi;sys_platform=='win32'\n")
+    (data / 'upper-constraints.txt').write_text('wheel===0.26.0\nname===1.0\n')
+    (data / 'denylist.txt').write_text('\n')
+    root = tmp_path / 'project'
+    root.mkdir()
+    (root / 'requirements.txt').write_text(
+        'setuptools>=21.0.0\nPip>=20\nwheel>=0.30\nname>=1\n'
+        "wmi>=1.4.9;sys_platform=='win32'\n")
+    ctx = Context.from_source(data, project=read_project(root))
+    assert run(contract.UpperConstraint(), ctx) == [
+        (3, 'wheel', '>=0.30 does not admit the upper constraint 0.26.0')]
+
+
 def test_upper_constraint_admits_pre_releases(context, tmp_path: Path) -> None:
     ctx = context(requirements_txt='name>=1\n')
     data = tmp_path / 'data' / 'upper-constraints.txt'
@@ -265,12 +315,16 @@ def test_local_editables_are_reported_not_refused(context) -> None:
     assert run(contract.InGlobal(), ctx) == []
 
 
+PBR = '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n'
+NO_PROJECT = 'no [project] table: not an error yet, it may become one'
+
+
 @pytest.mark.parametrize('branch, pyproject, message', [
     ('master', None, 'no pyproject.toml (required on master)'),
     ('main', '[project]\nname = "p"\n', 'no [build-system] build-backend'),
-    ('master', '[build-system]\nbuild-backend = "pbr.build"\n',
-     'no [build-system] requires'),
-    ('master', '[build-system]\nrequires = ["pbr"]\nbuild-backend = "pbr.build"\n', None),
+    ('master', '[project]\nname = "p"\n[build-system]\n'
+     'build-backend = "pbr.build"\n', 'no [build-system] requires'),
+    ('master', '[project]\nname = "p"\n' + PBR, None),
     # the reference HEAD's test_invalid_build_backend
     ('master', '[build-system]\nrequires = ["setuptools"]\n'
      'build-backend = "setuptools.build_meta"\n',
@@ -288,6 +342,27 @@ def test_build_backend(context, branch: str, pyproject: str | None,
     ctx = context(branch=branch, **files)
     assert run(contract.BuildBackend(), ctx) == (
         [] if message is None else [(None, '', message)])
+
+
+@pytest.mark.parametrize('branch, pyproject, expected', [
+    # the reference HEAD's test_missing_project_table: a warning on master
+    ('master', PBR, [('warning', NO_PROJECT)]),
+    ('main', PBR + '[project.optional-dependencies]\n', []),
+    ('master', '[build-system]\nbuild-backend = "pbr.build"\n',
+     [('error', 'no [build-system] requires'), ('warning', NO_PROJECT)]),
+    # as the reference, said only once the build system is right
+    ('master', '[build-system]\nbuild-backend = "setuptools.build_meta"\n',
+     [('error', "[build-system] build-backend is 'setuptools.build_meta', "
+                "not 'pbr.build' (required on master)")]),
+    ('stable/2025.1', PBR, []),
+])
+def test_a_pyproject_without_a_project_table_is_a_warning(
+        context, branch: str, pyproject: str,
+        expected: list[tuple[str, str]]) -> None:
+    ctx = context(branch=branch, requirements_txt='name>=1\n',
+                  pyproject_toml=pyproject)
+    assert [(f.severity, f.message)
+            for f in contract.BuildBackend().check(ctx)] == expected
 
 
 def test_data_lines_that_do_not_parse(tmp_path: Path) -> None:

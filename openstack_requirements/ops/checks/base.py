@@ -10,6 +10,7 @@ default ``severity``; ``check(context)`` yields :class:`Finding` objects.
 from __future__ import annotations
 
 import abc
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -160,6 +161,40 @@ def needs(checks: Iterable[Check]) -> dict[str, list[str]]:
         for attribute in check.needs:
             found.setdefault(attribute, []).append(check.name)
     return found
+
+
+@dataclasses.dataclass(frozen=True)
+class Skipped:
+    """A check left out of a run: a data file it reads is missing."""
+
+    check: str
+    #: Where the missing file was looked for.
+    path: str
+
+    def __str__(self) -> str:
+        return f'{self.check} skipped: {self.path}: no such file'
+
+
+def runnable(checks: Sequence[Check], context: Context, *,
+             optional: Collection[str] = (),
+             named: Collection[str] = ()) -> tuple[list[Check], list[Skipped]]:
+    """The checks ``context`` holds the data for, and those skipped.
+
+    A check reading a missing data file listed in ``optional`` (``upper``...)
+    is skipped, unless it is ``named`` (chosen by name: then it needs its
+    file); any other missing file a check reads is an error naming it
+    (:meth:`Context.require`)."""
+    chosen: list[Check] = []
+    skipped: list[Skipped] = []
+    for check in checks:
+        absent = [a for a in check.needs
+                  if a in optional and getattr(context, a) is None]
+        if absent and check.name not in named:
+            skipped.append(Skipped(check.name, context.missing(absent[0])))
+        else:
+            chosen.append(check)
+    context.require(needs(chosen))
+    return chosen, skipped
 
 
 def run(checks: Iterable[Check], context: Context) -> list[Finding]:

@@ -70,6 +70,10 @@ class Context:
     xfails: DataFile | None = None
     project: Project | None = None
     branch: str = 'master'
+    #: How package names must match the global list's (a rule of
+    #: :mod:`~openstack_requirements.ops.checks.names`); ``None``: the
+    #: rule the job applies on ``branch``.
+    names: str | None = None
     #: How resolver checks resolve (a ``conflicts.ResolverSetup``).
     resolver_setup: object = None
     #: The directory the data files were looked for in.
@@ -91,10 +95,13 @@ class Context:
             if attribute == 'distributions':
                 raise FileError(f'no package index given (needed by '
                                 f'{", ".join(sorted(checks))}): use --packages')
-            name = DATA_NAMES[attribute]
-            where = f'{self.place}/' if self.place is not None else ''
-            raise FileError(f'{where}{name}: no such file (needed by '
-                            f'{", ".join(sorted(checks))})')
+            raise FileError(f'{self.missing(attribute)}: no such file (needed '
+                            f'by {", ".join(sorted(checks))})')
+
+    def missing(self, attribute: str) -> str:
+        """Where the data file ``attribute`` (``upper``...) was looked for."""
+        where = f'{self.place}/' if self.place is not None else ''
+        return f'{where}{DATA_NAMES[attribute]}'
 
     @classmethod
     def from_source(cls, source: str | os.PathLike[str] | None = None,
@@ -142,6 +149,11 @@ class Context:
     @functools.cached_property
     def backported(self) -> set[str]:
         return self.backports.keys() if self.backports else set()
+
+    @property
+    def name_rule(self) -> str:
+        from openstack_requirements.ops.checks import names
+        return self.names or names.rule_for(self.branch)
 
     @property
     def strict(self) -> bool:

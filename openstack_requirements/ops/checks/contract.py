@@ -3,8 +3,9 @@ project that accepted the global requirements.
 
 Every dependency source counts: requirement files, setup.cfg extras,
 pyproject dependencies, optional dependencies and dependency groups.
-Names are compared canonically, specifiers as version sets, markers
-parsed. Denylisted packages are exempt from every rule but spelling.
+Names are compared canonically (the spelling check asks, as the job
+does, for the global list's spelling too), specifiers as version sets,
+markers parsed. Denylisted packages are exempt from every rule.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from openstack_requirements.model import Kind, Line, Requirement, render_specifier
 from openstack_requirements.model.versions import has_lower_bound
-from openstack_requirements.ops.checks import specs
+from openstack_requirements.ops.checks import names, specs
 from openstack_requirements.ops.checks.base import (
     PROJECT,
     WARNING,
@@ -23,6 +24,7 @@ from openstack_requirements.ops.checks.base import (
     LineCheck,
     repeated,
 )
+from openstack_requirements.ops.checks.constraints import UNPINNED
 from openstack_requirements.ops.checks.context import (
     Context,
     is_local,
@@ -227,6 +229,12 @@ def _identity(line: Line) -> tuple[str, frozenset[str], str] | None:
 
 
 class UpperConstraint(LineCheck):
+    """A project line without a pin passes for what the constraints leave
+    out and the global list may hold unpinned: the installers (pip,
+    setuptools, wheel: ``pip freeze`` leaves them out) and the
+    Windows-only modules (the constraints are made on Linux). Denylisted
+    packages are not governed at all."""
+
     name = 'upper-constraint'
     description = 'the upper-constraints version is admitted by the project\'s specifiers'
     scope = PROJECT
@@ -241,7 +249,8 @@ class UpperConstraint(LineCheck):
         if not pins and context.broken(context.upper, line.key or ''):
             return  # data-lines reports it
         if not pins:
-            yield 'not in upper-constraints'
+            if line.key not in UNPINNED:
+                yield 'not in upper-constraints'
             return
         local = marker_text(line)
         for pin in pins:
@@ -256,21 +265,29 @@ class UpperConstraint(LineCheck):
 
 
 class Spelling(LineCheck):
+    """The job finds a project line's global entry by the name as both
+    spell it, under the rule of the branch (:mod:`.names`): a name pip
+    takes for the same package but spelt otherwise fails the job."""
+
     name = 'spelling'
-    description = 'names are spelt as in the global list (case, punctuation)'
+    description = ('names are spelt as in the global list (as the job compares '
+                   'them on the branch: as written, or as pkg_resources did)')
     scope = PROJECT
-    needs = ('global_reqs',)
-    severity = WARNING
-    over = 'declared'
+    needs = ('global_reqs', 'denylist')
 
     def problems(self, context: Context, line: Line,
                  req: Requirement) -> Iterable[str]:
         entries = context.global_by_key.get(line.key or '')
         if not entries or not req.name:
             return
-        written = entries[0].requirement.name  # type: ignore[union-attr]
-        if req.name != written:
-            yield f'spelt {written!r} in the global list'
+        spellings = [e.requirement.name for e in entries
+                     if e.requirement is not None and e.requirement.name]
+        rule = context.name_rule
+        if spellings and not any(names.same(req.name, written, rule)
+                                 for written in spellings):
+            yield (f'could not find a global requirements entry to match '
+                   f'package {req.name}: the global list spells it '
+                   f'{spellings[0]!r}')
 
 
 class PipOptions(Check):
@@ -304,7 +321,8 @@ PBR_BACKEND = 'pbr.build'
 
 class BuildBackend(Check):
     name = 'build-backend'
-    description = 'on master/main, pyproject.toml builds with pbr.build'
+    description = ('on master/main, pyproject.toml builds with pbr.build '
+                   '(and has a [project] table: a warning)')
     scope = PROJECT
 
     def check(self, context: Context) -> Iterable[Finding]:
@@ -331,9 +349,17 @@ class BuildBackend(Check):
                                f'{system.get("build-backend")!r}, not '
                                f'{PBR_BACKEND!r} (required on '
                                f'{context.branch})')
-        elif not system.get('requires'):
-            yield self.finding('pyproject.toml', None, '',
-                               'no [build-system] requires')
+        else:
+            if not system.get('requires'):
+                yield self.finding('pyproject.toml', None, '',
+                                   'no [build-system] requires')
+            if not isinstance(document.get('project'), dict):
+                # the reference warns of it (a future error) once the
+                # build system is right
+                yield self.finding(
+                    'pyproject.toml', None, '',
+                    'no [project] table: not an error yet, it may become one',
+                    WARNING)
 
 
 def _load_toml(text: str) -> dict[str, Any]:

@@ -737,14 +737,16 @@ def project_includes(root: Path) -> list[str]:
 
 
 def read_project(root: str | os.PathLike[str],
-                 include: Sequence[str] = ()) -> Project:
+                 include: Sequence[str] = (), *,
+                 allow_empty: bool = False) -> Project:
     """Read every dependency file of the project at ``root``: the governed
     requirement files, setup.cfg extras and pyproject.toml dependencies,
     and the requirement files matching ``include`` or the project's own
     ``[tool.openstack-requirements] include`` patterns.
 
     Raises :class:`FileError` when ``root`` is not a directory or holds no
-    dependency file, and :class:`ParseError` for a malformed one.
+    dependency file (unless ``allow_empty``), and :class:`ParseError` for a
+    malformed one.
     """
     root = Path(root)
     if not root.exists():
@@ -768,7 +770,7 @@ def read_project(root: str | os.PathLike[str],
         toml = PyprojectToml.read(root / 'pyproject.toml', 'pyproject.toml')
         if toml.sources:
             files.append(toml)
-    if not files:
+    if not files and not allow_empty:
         raise FileError(f'{root}: no dependency files (requirements.txt, '
                         'test-requirements.txt, doc/requirements.txt, '
                         'setup.cfg extras, pyproject.toml dependencies)')

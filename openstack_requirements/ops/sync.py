@@ -179,6 +179,9 @@ class Row:
     old: str
     new: str
     reason: str
+    #: The line of the source it is about: the line rewritten or removed;
+    #: for a marker variant added, the first line of its entry.
+    line: int = 0
 
     def as_tuple(self) -> tuple[str, str, str, str, str]:
         return (self.file, self.package, self.old, self.new, self.reason)
@@ -574,21 +577,22 @@ def entry_rows(label: str, entry: EntrySync) -> list[Row]:
         assert req is not None
         name = req.name or ''
         if synced.old is None:
-            rows.append(Row(label, name, '', synced.line.text, ADDED))
+            rows.append(Row(label, name, '', synced.line.text, ADDED,
+                            synced.line.lineno))
             continue
         if not synced.changed:
             continue
         rows.append(Row(label, name, synced.old.text, synced.line.text,
-                        synced.reason))
+                        synced.reason, synced.old.lineno))
         excluded = synced.merge.excluded_minimum
         if excluded is not None:
             written = synced.merge.written_minimum
             rows.append(Row(label, name, str(excluded),
                             str(written) if written else '',
-                            EXCLUDED_MINIMUM))
+                            EXCLUDED_MINIMUM, synced.old.lineno))
     for line in entry.removed:
         name = line.requirement.name or ''  # type: ignore[union-attr]
-        rows.append(Row(label, name, line.text, '', REMOVED))
+        rows.append(Row(label, name, line.text, '', REMOVED, line.lineno))
     return rows
 
 
@@ -681,7 +685,7 @@ def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
                     _column(place.text, line.lineno, name),
                     f"'{name}' is not in {global_list.described}"))
                 out.rows.append(Row(place.label, name, line.text, '',
-                                    UNKNOWN))
+                                    UNKNOWN, line.lineno))
             continue
         groups.setdefault(entry, []).append(index)
     return groups

@@ -317,3 +317,30 @@ def test_a_project_marker_without_a_global_one(project: str, expected: str) -> N
 def test_a_kept_marker_in_policy_is_untouched() -> None:
     line = 'requests>=2.32.0;python_version>="3.12"\n'
     assert sync_text(line, MARKER_GLOBAL, MERGE) == (line, [], [])
+
+
+def test_each_row_names_its_line() -> None:
+    """A row is about the line rewritten, removed or unknown; an added
+    marker variant is placed at the first line of its entry."""
+    global_list = GlobalList.from_texts(
+        "pecan!=1.4.0  # BSD\n"
+        "oslo.service;python_version<'3.12'  # Apache-2.0\n"
+        "oslo.service!=4.5.0;python_version>='3.12'  # Apache-2.0\n"
+        "kombu  # BSD\n")
+    text = ('# comment\n'
+            'pecan>=1.4.0  # BSD\n'
+            '\n'
+            'oslo.service>=1.24.0  # Apache-2.0\n'
+            "kombu>=5.0;sys_platform=='linux'\n"
+            "kombu>=5.0;sys_platform=='win32'\n"
+            'unknown>=1.0\n')
+    _, rows, _ = sync_text(text, global_list, soft=False)
+    assert [(r.line, r.package, r.reason) for r in rows] == [
+        (7, 'unknown', UNKNOWN),
+        (2, 'pecan', 'specifiers'),
+        (2, 'pecan', EXCLUDED_MINIMUM),
+        (4, 'oslo.service', 'markers'),
+        (4, 'oslo.service', ADDED),
+        (5, 'kombu', 'markers'),
+        (6, 'kombu', REMOVED),
+    ]

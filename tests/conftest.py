@@ -6,6 +6,7 @@ import gc
 import io
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,22 @@ def run_app() -> Callable[..., AppResult]:
         return AppResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    """A copy of the shipped data (2026): impact's base."""
+    place = tmp_path / 'base'
+    shutil.copytree(DATA / 'openstack-2026-08-22', place)
+    return place
+
+
+@pytest.fixture
+def proposed(base: Path, tmp_path: Path) -> Path:
+    """A copy of ``base`` to change: impact's proposed data."""
+    place = tmp_path / 'proposed'
+    shutil.copytree(base, place)
+    return place
 
 
 @pytest.fixture(scope='session')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 from packaging.specifiers import Specifier
@@ -45,3 +46,18 @@ def copy_tree(source: Path, root: Path) -> None:
             target = root / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of ``old`` in the file ``path``."""
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` as a test identity; its output."""
+    return subprocess.run(
+        ['git', '-C', str(repo), '-c', 'user.name=T', '-c',
+         'user.email=t@example.org', *args],
+        check=True, capture_output=True, text=True).stdout

@@ -19,23 +19,34 @@ class Impact(base.Lister):
     package the change touches (added, removed, specifier or markers
     changed, constraint bumped, newly denylisted...), then each project
     line declaring that package, once, as a "break" (its specifiers
-    exclude the proposed upper constraint, or would once synced; or the
-    change removes the package from the global list), a "sync" (New is
-    what update-requirements would write there because of this change;
-    syncs already pending before it are left out) or "uses" (nothing
-    happens to it). With --packages, a "distro" row for each new
-    requirement or raised minimum above what those Debian releases
-    package (the distro-minimum check; a warning). A summary line goes to
-    stderr. Exits 1 when any project breaks.
+    exclude the proposed upper constraint, or would once synced), a
+    "sync" (New is what update-requirements would write there because of
+    this change; syncs already pending before it are left out) or "uses"
+    (nothing happens to it). Each project declaring a package of the
+    change goes through the requirements-check job's checks (those of
+    check-requirements, with the rules of --branch) with the base and the
+    proposed data: a check it newly fails is a "break" row (Detail: the
+    check and its message), one it newly passes a "fix". With --packages,
+    a "distro" row for each new requirement or raised minimum above what
+    those Debian releases package (the distro-minimum check; a warning).
+    A summary line goes to stderr. Exits 1 when anything breaks.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            '--base', metavar='DIR|REV', default='HEAD',
+            '--base', metavar='DIR|REV', default=None,
             help='the data before the change: a directory, or a git '
                  'revision of the checkout holding --source (default: '
-                 'HEAD)')
+                 'HEAD; with --branch, where HEAD left that branch, '
+                 'origin\'s if the checkout has it)')
+        parser.add_argument(
+            '--branch', metavar='BRANCH', default=None,
+            help='the branch of the requirements and projects the change is '
+                 'for: the checks follow the job\'s rules there (stable/ '
+                 'branches: no duplicates rule, no pyproject.toml rule, '
+                 'names compared as the series\' job compares them); '
+                 'default: master')
         parser.add_argument(
             '--source', metavar='DIR', default=None,
             help='the proposed data: the directory holding '
@@ -44,7 +55,7 @@ class Impact(base.Lister):
                  'shipped data)')
         parser.add_argument(
             '--kind', action='append', default=[],
-            choices=('change', 'break', 'sync', 'uses', 'distro'),
+            choices=('change', 'break', 'fix', 'sync', 'uses', 'distro'),
             help='list only the rows of this kind (repeat for more; the '
                  'summary and the exit status still count every row)')
         parser.add_argument(
@@ -59,38 +70,46 @@ class Impact(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, impact, sync
+        from openstack_requirements.ops import data, git, impact, impact_rows, sync
 
         args = parsed_args
         source = str(data.place(args.source))
         proposed = impact.Snapshot.from_directory(source)
-        before = impact.Snapshot.base(args.base, source)
+        if args.base is None and args.branch is not None:
+            commit, ref = git.fork_point(source, args.branch)
+            before = impact.Snapshot.from_revision(
+                source, commit, ref if git.resolve(source, ref) == commit
+                else f'{commit[:12]} (where HEAD left {ref})')
+        else:
+            before = impact.Snapshot.base(args.base or 'HEAD', source)
         selection = base.selected_projects(self, args, source, quiet=True)
         report = impact.impact(
             before, proposed, selection.found, selection.missing,
             args.include, frozenset() if args.hacking else frozenset({'hacking'}),
-            sync.Policy.EXACT if args.exact else sync.Policy.MERGE)
+            sync.Policy.EXACT if args.exact else sync.Policy.MERGE,
+            args.branch or 'master')
         for _name, reason in report.unreadable:
             self.warn(reason)
         self.warn(f'{before.label} -> {proposed.label}: {report.summary()}')
         if report.broken:
             self.exit_code = 1
         rows = [*report.rows, *self.distro_rows(args, before, proposed)]
-        rows = [row for row in rows if not args.kind or row[0] in args.kind]
-        return impact.COLUMNS, rows
+        return impact_rows.COLUMNS, [row.cells() for row in rows
+                                     if not args.kind or row.kind.value in args.kind]
 
     def distro_rows(self, args: argparse.Namespace, before: Any,
-                    proposed: Any) -> list[tuple[Any, ...]]:
+                    proposed: Any) -> list[Any]:
         """With --packages, a "distro" row for each warning of the
         distro-minimum check on the change."""
         distributions = base.distributions(args)
         if distributions is None:
             return []
         from openstack_requirements.ops.checks import distro
+        from openstack_requirements.ops.impact_rows import Kind, Row
 
         findings = list(distro.on_change(before.global_text, proposed.global_text,
                                          distributions))
         self.warn(f'{distro.NAME}: {len(findings)} '
                   f'warning{"" if len(findings) == 1 else "s"}')
-        return [('distro', f.package, '', f.file, f.line or 0, '', '', f.message)
-                for f in findings]
+        return [Row(Kind.DISTRO, f.package, '', f.file, f.line or 0, '', '',
+                    f.message) for f in findings]

@@ -97,6 +97,26 @@ def branch_exists(directory: str | os.PathLike[str], name: str) -> bool:
     return done.returncode == 0
 
 
+def fork_point(directory: str | os.PathLike[str], branch: str) -> tuple[str, str]:
+    """Where HEAD left ``branch`` (``origin``'s if the checkout has it, else
+    the local one): the commit, and the branch as found."""
+    if toplevel(directory) is None:
+        raise GitError(f'{directory}: not a git repository')
+    for ref in (f'origin/{branch}', branch):
+        found = run(directory, 'rev-parse', '--verify', '--quiet',
+                    f'refs/{"remotes" if ref != branch else "heads"}/{ref}',
+                    check=False)
+        if found.returncode:
+            continue
+        done = run(directory, 'merge-base', 'HEAD', found.stdout.strip(),
+                   check=False)
+        if done.returncode:
+            raise GitError(f'{directory}: HEAD has no commit in common '
+                           f'with {ref}')
+        return done.stdout.strip(), ref
+    raise GitError(f'{directory}: no branch {branch} (nor origin/{branch})')
+
+
 def current_branch(directory: str | os.PathLike[str]) -> str | None:
     done = run(directory, 'symbolic-ref', '--quiet', '--short', 'HEAD',
                check=False)

@@ -4,18 +4,24 @@ Two versions of the data are compared: the *base* (a directory, or a git
 revision of the requirements checkout read with ``git show``) and the
 *proposed* one (a directory). For every package the change touches (added
 to or removed from the global list, its specifiers or markers changed,
-its upper constraint changed, newly denylisted or no longer), each project
-line declaring it is reported once, with its fate:
+its upper constraint changed, newly denylisted or no longer, a backport or
+no longer), each project line declaring it is reported once, with its
+fate:
 
 * ``break``: the line's specifiers exclude the proposed upper constraint
   while they admitted the base one (its jobs would fail to install), or
-  would once synced; or the change removes the package from the global
-  list (not to the denylist); or the proposed global line does not parse;
+  would once synced;
 * ``sync``: update-requirements would rewrite the line because of this
   change: the sync is planned against the base and against the proposed
   data, and only what differs is reported (a change pending before it is
   not);
 * ``uses``: the line declares the package and nothing happens to it.
+
+Beside them, the gate (:mod:`~openstack_requirements.ops.impact_gate`):
+each check of the requirements-check job a project newly fails is a
+``break`` row (a package removed from the global list fails
+``in-global``, an exclusion the global list dropped ``exclusions``...),
+each it newly passes a ``fix``, whatever a sync would do later.
 
 Nothing is written.
 """
@@ -23,7 +29,6 @@ Nothing is written.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,7 +37,7 @@ from pathlib import Path
 from packaging.markers import InvalidMarker
 from packaging.utils import canonicalize_name
 
-from openstack_requirements.errors import FileError, ParseError
+from openstack_requirements.errors import ParseError
 from openstack_requirements.model import (
     LazyRequirementsFile,
     Line,
@@ -41,80 +46,10 @@ from openstack_requirements.model import (
     split_logical,
 )
 from openstack_requirements.model.versions import normal_marker
-from openstack_requirements.ops import data, git, sync, usage
-from openstack_requirements.ops.files import read_text
+from openstack_requirements.ops import data, impact_gate, sync, usage
+from openstack_requirements.ops.impact_data import Snapshot
+from openstack_requirements.ops.impact_rows import Kind, Report, Row
 from openstack_requirements.ops.project import Project
-
-COLUMNS = ('Kind', 'Package', 'Project', 'File', 'Line', 'Old', 'New',
-           'Detail')
-
-CHANGE, BREAK, SYNC, USES = 'change', 'break', 'sync', 'uses'
-
-
-# -- the two versions of the data ------------------------------------------------
-
-@dataclasses.dataclass
-class Snapshot:
-    """One version of the governance data, as texts."""
-
-    #: Where it was read: a directory, or ``REV`` of a directory.
-    label: str
-    global_text: str
-    upper_text: str = ''
-    excluded_text: str = ''
-    excluded_name: str = data.DENYLIST_NAMES[0]
-
-    @classmethod
-    def from_directory(cls, directory: str | os.PathLike[str]) -> Snapshot:
-        place = Path(directory)
-        if not place.is_dir():
-            raise FileError(f'{place}: no such directory')
-        global_path = data.locate(data.GLOBAL, source=place, required=True)
-        assert global_path is not None
-        upper = data.locate(data.UPPER, source=place)
-        excluded = data.locate(data.DENYLIST_NAMES, source=place)
-        return cls(str(place), read_text(global_path),
-                   read_text(upper) if upper else '',
-                   read_text(excluded) if excluded else '',
-                   excluded.name if excluded else data.DENYLIST_NAMES[0])
-
-    @classmethod
-    def from_revision(cls, directory: str | os.PathLike[str],
-                      rev: str) -> Snapshot:
-        """The data files of ``directory`` as committed at ``rev``."""
-        commit = git.resolve(directory, rev)
-        global_text = git.show(directory, commit, data.GLOBAL)
-        if global_text is None:
-            raise FileError(f'{directory}: no {data.GLOBAL} at {rev}')
-        upper = git.show(directory, commit, data.UPPER) or ''
-        for name in data.DENYLIST_NAMES:
-            excluded = git.show(directory, commit, name)
-            if excluded is not None:
-                return cls(f'{rev}', global_text, upper, excluded, name)
-        return cls(f'{rev}', global_text, upper)
-
-    @classmethod
-    def base(cls, spec: str, source: str | os.PathLike[str]) -> Snapshot:
-        """``spec`` as a directory when there is one by that name, else
-        as a git revision of ``source``'s repository."""
-        if Path(spec).is_dir():
-            return cls.from_directory(spec)
-        return cls.from_revision(source, spec)
-
-    @functools.cached_property
-    def global_list(self) -> sync.GlobalList:
-        return sync.GlobalList.from_texts(
-            self.global_text, self.excluded_text, global_path=data.GLOBAL,
-            excluded_path=self.excluded_name)
-
-    @functools.cached_property
-    def upper(self) -> Mapping[str, list[Line]]:
-        return LazyRequirementsFile(self.upper_text, data.UPPER).by_key
-
-    @functools.cached_property
-    def excluded(self) -> frozenset[str]:
-        return frozenset(LazyRequirementsFile(self.excluded_text).by_key)
-
 
 # -- what changed ---------------------------------------------------------------
 
@@ -171,6 +106,11 @@ def _meaning(line: Line) -> tuple[str, str, frozenset[str], str]:
             frozenset(req.extras), req.url)
 
 
+def _spellings(lines: list[Line]) -> list[str]:
+    return [line.requirement.name or '' for line in lines  # type: ignore[union-attr]
+            if line.requirement is not None]
+
+
 def _text(lines: list[Line]) -> str:
     return ' / '.join(line.requirement.render() for line in lines  # type: ignore[union-attr]
                       if line.requirement is not None)
@@ -216,13 +156,17 @@ def compare(base: Snapshot, proposed: Snapshot) -> list[PackageChange]:
         else:
             before = [_meaning(x) for x in old]
             after = [_meaning(x) for x in new]
-            if sorted(before, key=str) == sorted(after, key=str):
-                continue  # a comment or spelling changed
+            # the job compares names as written: a respelling is a change
+            spelt = set(_spellings(old)) != set(_spellings(new))
+            if sorted(before, key=str) == sorted(after, key=str) and not spelt:
+                continue  # a comment changed
             parts = []
             if sorted(b[0] for b in before) != sorted(a[0] for a in after):
                 parts.append('specifier')
             if sorted(b[1] for b in before) != sorted(a[1] for a in after):
                 parts.append('markers')
+            if spelt:
+                parts.append('spelling')
             if len(before) != len(after) or not parts:
                 parts = parts or ['requirement']
             what = ' and '.join(parts) + ' changed'
@@ -231,7 +175,8 @@ def compare(base: Snapshot, proposed: Snapshot) -> list[PackageChange]:
                                      _text(old), _text(new), True))
 
     base_upper, new_upper = base.upper, proposed.upper
-    for key in sorted(_changed_keys(base.upper_text, proposed.upper_text)):
+    for key in sorted(_changed_keys(base.upper_text or '',
+                                    proposed.upper_text or '')):
         old, new = _lines(base_upper, key), _lines(new_upper, key)
         if sorted(_pins(old)) == sorted(_pins(new)):
             continue
@@ -250,7 +195,7 @@ def compare(base: Snapshot, proposed: Snapshot) -> list[PackageChange]:
     for key in sorted(base_excluded ^ new_excluded):
         newly = key in new_excluded
         where = LazyRequirementsFile(
-            proposed.excluded_text if newly else base.excluded_text)
+            (proposed.excluded_text if newly else base.excluded_text) or '')
         lines = _lines(where.by_key, key)
         name = _name(lines) or key
         changes.append(PackageChange(
@@ -258,6 +203,16 @@ def compare(base: Snapshot, proposed: Snapshot) -> list[PackageChange]:
             proposed.excluded_name if newly else base.excluded_name,
             lines[0].lineno if lines else 0,
             '' if newly else name, name if newly else '', True))
+    for key in sorted(base.backported ^ proposed.backported):
+        newly = key in proposed.backported
+        lines = _lines(LazyRequirementsFile(
+            (proposed.backports_text if newly else base.backports_text)
+            or '').by_key, key)
+        name = _name(lines) or key
+        changes.append(PackageChange(
+            key, name, 'backport added' if newly else 'backport removed',
+            data.BACKPORTS, lines[0].lineno if lines else 0,
+            '' if newly else name, name if newly else '', False))
     changes.sort(key=lambda c: (c.key, c.file))
     return changes
 
@@ -287,51 +242,17 @@ def _direction(old: list[Line], new: list[Line]) -> str:
 
 # -- what it does to the projects -----------------------------------------------
 
-@dataclasses.dataclass
-class Report:
-    changes: list[PackageChange]
-    #: ``(kind, package, project, file, line, old, new, detail)``.
-    rows: list[tuple[str, str, str, str, int, str, str, str]]
-    read: int
-    missing: list[str]
-    unreadable: list[tuple[str, str]]
-
-    def projects(self, kind: str | None = None) -> set[str]:
-        return {r[2] for r in self.rows
-                if r[0] != CHANGE and (kind is None or r[0] == kind)}
-
-    @property
-    def synced(self) -> set[str]:
-        return {r[2] for r in self.rows if r[0] != CHANGE and r[6]}
-
-    @property
-    def broken(self) -> bool:
-        return any(r[0] == BREAK for r in self.rows)
-
-    def summary(self) -> str:
-        packages = len({c.key for c in self.changes})
-        lines = sum(1 for r in self.rows if r[0] != CHANGE and r[6])
-        text = (f'{packages} packages changed; {len(self.projects())} '
-                f'projects touched, {len(self.projects(BREAK))} broken, '
-                f'{len(self.synced)} to sync ({lines} lines); '
-                f'{self.read} projects read')
-        if self.missing:
-            text += f', {len(self.missing)} listed without a checkout'
-        if self.unreadable:
-            text += f', {len(self.unreadable)} unreadable'
-        return text
-
-
 def impact(base: Snapshot, proposed: Snapshot,
            found: Iterable[tuple[str, Path]],
            missing: Iterable[str] = (), include: Sequence[str] = (),
            unsynced: frozenset[str] = frozenset({'hacking'}),
-           policy: sync.Policy = sync.Policy.MERGE) -> Report:
+           policy: sync.Policy = sync.Policy.MERGE,
+           branch: str = 'master') -> Report:
     """The report of what changing ``base`` into ``proposed`` does to the
     projects ``found`` (``(name, directory)`` pairs): their governed files
     and those matching ``include``. As update-requirements by default,
     the packages ``unsynced`` are not synced; the sync follows
-    ``policy``."""
+    ``policy``; the job's checks follow the rules of ``branch``."""
     changes = compare(base, proposed)
     index = usage.declarations(found, include)
     by_key: dict[str, list[PackageChange]] = {}
@@ -342,59 +263,102 @@ def impact(base: Snapshot, proposed: Snapshot,
     base_sync = _restricted(base.global_list, governed)
     new_sync = _restricted(proposed.global_list, governed)
     base_upper, new_upper = base.upper, proposed.upper
-    removed = {c.key for c in changes if c.what == 'removed'}
-    unparsable = {c.key: c.what for c in changes
-                  if c.what.startswith('does not parse')}
     new_excluded = new_sync.excluded
 
     # syncs: planned against both versions, for the projects concerned
-    synced: dict[tuple[str, str, int], tuple[str, str]] = {}
+    synced: dict[tuple[str, str, int], sync.Row] = {}
     base_synced: dict[tuple[str, str, int], str] = {}
-    added: list[tuple[str, str, str, int, str, str]] = []
+    added: dict[tuple[str, str, int], list[sync.Row]] = {}
     touched = {use.project for key in governed for use in index.of(key)}
     for name, project in index.projects.items():
         if name not in touched:
             continue
         before = _plan(project, base_sync, policy)
-        for source, lineno, _package, old, new, _reason in before:
-            if old:
-                base_synced[(name, source, lineno)] = new
+        for row in before:
+            if row.old:
+                base_synced[(name, row.file, row.line)] = row.new
         for row in _plan(project, new_sync, policy):
             if row in before:
                 continue  # pending before the change
-            source, lineno, package, old, new, reason = row
-            if old:  # a line rewritten or removed
-                synced[(name, source, lineno)] = (new, reason)
+            where = (name, row.file, row.line)
+            if row.old:  # a line rewritten or removed
+                synced[where] = row
             else:  # a marker variant added
-                added.append((name, source, package, lineno, new, reason))
+                added.setdefault(where, []).append(row)
 
-    rows: list[tuple[str, str, str, str, int, str, str, str]] = []
+    # the gate: the job's checks, before and after
+    verdicts = judge(base, proposed, index, set(by_key), branch)
+
+    rows: list[Row] = []
     for key, kinds in by_key.items():
         for change in kinds:
-            rows.append((CHANGE, change.name, '', change.file, change.line,
-                         change.old, change.new, change.what))
+            rows.append(Row(Kind.CHANGE, change.name, '', change.file,
+                            change.line, change.old, change.new, change.what))
         base_pins = _lines(base_upper, key)
         new_pins = _lines(new_upper, key)
         for use in index.of(key):
             line = use.line
             where = (use.project, use.source, line.lineno)
-            new, reason = synced.get(where, ('', ''))
-            kind, detail = (SYNC, reason) if new or reason else (USES, '')
-            why = _break(use, new, base_synced.get(where),
-                         base_pins, new_pins, key in removed,
-                         unparsable.get(key), key in new_excluded)
+            planned = synced.get(where)
+            new = planned.new if planned else ''
+            kind, detail = ((Kind.SYNC, planned.reason) if planned
+                            else (Kind.USES, ''))
+            why = _break(use, new, base_synced.get(where), base_pins,
+                         new_pins, key in new_excluded)
             if why:
-                kind, detail = BREAK, why
-            rows.append((kind, line.requirement.name or key,  # type: ignore[union-attr]
-                         use.project, use.source, line.lineno, line.text,
-                         new, detail))
+                kind, detail = Kind.BREAK, why
+            judged = verdicts.pop(where, [])
+            if kind is not Kind.USES or not judged:  # else the verdicts say it
+                rows.append(Row(kind, line.requirement.name or key,  # type: ignore[union-attr]
+                                use.project, use.source, line.lineno,
+                                line.text, new, detail))
             # a marker variant the sync adds, after the line it comes from
-            rows.extend((SYNC, package, owner, source, lineno, '', text, why)
-                        for owner, source, package, lineno, text, why in added
-                        if (owner, source, lineno) == where
-                        and canonicalize_name(package) == key)
-    return Report(changes, rows, len(index.projects), list(missing),
+            rows.extend(Row(Kind.SYNC, extra.package, use.project, use.source,
+                            line.lineno, '', extra.new, extra.reason)
+                        for extra in added.get(where, ())
+                        if canonicalize_name(extra.package) == key)
+            rows.extend(_verdict_row(v) for v in judged)
+        # the findings of the key that are not on a line of the project
+        rows.extend(_verdict_row(v) for v in verdicts.pop(key, ()))
+    rows.extend(_verdict_row(v) for rest in verdicts.values() for v in rest)
+    return Report(len(by_key), rows, len(index.projects), list(missing),
                   [(n, str(e)) for n, e in index.unreadable])
+
+
+def judge(base: Snapshot, proposed: Snapshot, index: usage.Declarations,
+           keys: set[str], branch: str
+           ) -> dict[object, list[impact_gate.Verdict]]:
+    """The gate's verdicts on the projects declaring a package of ``keys``,
+    by where they go: ``(project, file, line)`` for a finding on a
+    declaring line, else its package's key, else ``None``."""
+    found: dict[object, list[impact_gate.Verdict]] = {}
+    lines: dict[str, list[Line]] = {}
+    for key in keys:
+        for use in index.of(key):
+            lines.setdefault(use.project, []).append(use.line)
+    if not lines:
+        return found
+    gate = impact_gate.Gate(base, proposed, branch)
+    for name, project in index.projects.items():
+        if name not in lines:
+            continue
+        for verdict in gate.judge(name, project, lines[name]):
+            finding = verdict.finding
+            place: object = None
+            if verdict.line is not None:
+                place = (name, finding.file, finding.line)
+            elif finding.package and canonicalize_name(finding.package) in keys:
+                place = canonicalize_name(finding.package)
+            found.setdefault(place, []).append(verdict)
+    return found
+
+
+def _verdict_row(verdict: impact_gate.Verdict) -> Row:
+    finding = verdict.finding
+    return Row(verdict.kind, finding.package, verdict.project, finding.file,
+               finding.line or 0,
+               verdict.line.text if verdict.line is not None else '', '',
+               verdict.detail)
 
 
 def _restricted(global_list: sync.GlobalList,
@@ -410,10 +374,8 @@ def _restricted(global_list: sync.GlobalList,
 
 
 def _plan(project: Project, global_list: sync.GlobalList,
-          policy: sync.Policy) -> list[tuple[str, int, str, str, str, str]]:
-    """The sync rows of ``project`` as ``(source, line, package, old, new,
-    reason)``; an added line is placed at the first line of its
-    package."""
+          policy: sync.Policy) -> list[sync.Row]:
+    """The sync rows of ``project``, each ``file`` its source's label."""
     # only the files declaring a package of the change can change
     wanted = set(global_list.lines) | global_list.excluded
     files = [f for f in project.files
@@ -422,43 +384,20 @@ def _plan(project: Project, global_list: sync.GlobalList,
     result = sync.sync_project(Project(project.root, files), global_list,
                                policy, soft=True)
     prefix = str(project.root) + os.sep
-    labels = {s.label: s for s in project.sources}
-    rows = []
-    used: set[tuple[str, int]] = set()
-    for row in result.rows:
-        label = row.file.removeprefix(prefix)
-        source = labels.get(label)
-        key = canonicalize_name(row.package) if row.package else ''
-        lineno = 0
-        if source is not None:
-            candidates = [line.lineno for line in source.requirement_lines()
-                          if line.key == key]
-            exact = [line.lineno for line in source.requirement_lines()
-                     if row.old and line.text == row.old
-                     and (label, line.lineno) not in used]
-            if exact:
-                used.add((label, exact[0]))
-            lineno = (exact or candidates or [0])[0]
-        rows.append((label, lineno, row.package, row.old, row.new,
-                     row.reason))
-    return rows
+    return [dataclasses.replace(row, file=row.file.removeprefix(prefix))
+            for row in result.rows]
 
 
 def _break(use: usage.Use, synced: str, base_synced: str | None,
-           base_pins: list[Line], new_pins: list[Line], removed: bool,
-           unparsable: str | None, excluded: bool) -> str:
-    """Why the change breaks the project at this line ('' when it does
-    not)."""
+           base_pins: list[Line], new_pins: list[Line],
+           excluded: bool) -> str:
+    """Why the change breaks the project's jobs at this line ('' when it
+    does not): the proposed upper constraint, which its specifiers admitted,
+    is excluded by them, or would be once synced."""
     line = use.line
     req = line.requirement
     assert req is not None
-    if excluded or (req.url and not req.name):
-        return ''
-    if unparsable:
-        return f'the proposed global line {unparsable}'
-    if removed:
-        return f'removed from {data.GLOBAL}'
-    if req.url:
+    if excluded or req.url:
         return ''
     old_versions = usage.pinned_versions(usage.applicable_pins(line, base_pins))
     new_versions = usage.pinned_versions(usage.applicable_pins(line, new_pins))
@@ -489,4 +428,3 @@ def _parse(text: str, source: str) -> Line | None:
         return parse_line(text, pbr=source.startswith('setup.cfg'))
     except ParseError:
         return None
-

@@ -19,6 +19,7 @@ import dataclasses
 import importlib
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from openstack_requirements.ops.files import read_text
 
 if TYPE_CHECKING:
     from openstack_requirements.ops.checks.base import Check, Finding, Skipped
+    from openstack_requirements.ops.checks.context import Context
 
 DOCS_URL = 'https://docs.openstack.org/requirements/latest/'
 #: The data files the job can do without (the reference's job reads only
@@ -131,6 +133,16 @@ def _registered_in_checkout() -> list[Check]:
     return sorted(checks, key=lambda c: c.name)
 
 
+def job_findings(checks: Iterable[Check], context: Context) -> list[Finding]:
+    """The findings of ``checks`` on ``context`` as the job weighs them: an
+    error of an :data:`ADVISORY` check is a warning."""
+    from openstack_requirements.ops.checks import base
+
+    return [dataclasses.replace(f, severity=base.WARNING)
+            if f.check in ADVISORY and f.severity == base.ERROR else f
+            for f in base.run(checks, context)]
+
+
 def check_change(source: str | os.PathLike[str],
                  requirements: str | os.PathLike[str],
                  branch: str = 'master') -> JobResult:
@@ -151,9 +163,7 @@ def check_change(source: str | os.PathLike[str],
     context = Context.from_source(requirements, project=project, branch=branch)
     checks, skipped = base.runnable(project_checks(), context,
                                     optional=OPTIONAL_DATA)
-    findings = [dataclasses.replace(f, severity='warning')
-                if f.check in ADVISORY and f.severity == 'error' else f
-                for f in base.run(checks, context)]
+    findings = job_findings(checks, context)
     return JobResult(source, requirements, branch, context.strict, commit,
                      tuple(c.name for c in checks), tuple(findings),
                      tuple(skipped))

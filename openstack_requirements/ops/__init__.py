@@ -6,10 +6,10 @@ def clear_caches() -> None:
     holds (parsed lines, markers, versions, synced pairs): the next run
     starts cold. A cache never changes a result (each is keyed by all its
     result depends on), only how long it takes."""
-    from openstack_requirements.model import requirement, versions
+    from openstack_requirements.model import parsing, versions
     from openstack_requirements.ops import project, sync
 
-    requirement.clear_caches()
+    parsing.clear_caches()
     for cached in (versions.parse_version, versions._implied,
                    versions.normal_marker):
         cached.cache_clear()

@@ -179,9 +179,12 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
 class SimpleIndex:
     """A PEP 503 simple index of a wheel directory, served on 127.0.0.1."""
 
-    def __init__(self, wheels: str | Path, root: Path) -> None:
+    def __init__(self, wheels: str | Path, root: Path,
+                 core_metadata: bool = False) -> None:
         self.wheels = Path(wheels)
         self.root = root
+        #: Whether each wheel's METADATA is served beside it (PEP 658).
+        self.core_metadata = core_metadata
         self.url = ''
         #: The paths requested so far by the resolver.
         self.requests: list[str] = []
@@ -209,18 +212,34 @@ class SimpleIndex:
             # them; without, uv would download every file to hash it)
             links = ''.join(
                 f'<a href="../../files/{w}#sha256='
-                f'{hashlib.sha256((files / w).read_bytes()).hexdigest()}">{w}</a>\n'
+                f'{hashlib.sha256((files / w).read_bytes()).hexdigest()}"'
+                f'{self._metadata_file(files / w)}>{w}</a>\n'
                 for w in wheel_names)
             (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
             os.utime(page / 'index.html', (later, later))
 
 
+    def _metadata_file(self, path: Path) -> str:
+        """With :attr:`core_metadata`, write a wheel's METADATA beside it as
+        ``FILE.metadata``; the attribute its link then carries."""
+        if not self.core_metadata or path.suffix != '.whl':
+            return ''
+        with zipfile.ZipFile(path) as archive:
+            member = next(n for n in archive.namelist()
+                          if n.endswith('.dist-info/METADATA'))
+            data = archive.read(member)
+        Path(f'{path}.metadata').write_bytes(data)
+        return f' data-core-metadata="sha256={hashlib.sha256(data).hexdigest()}"'
+
+
 @contextlib.contextmanager
-def serve_simple_index(wheels: str | Path) -> Iterator[SimpleIndex]:
-    """The wheels of ``wheels`` as a simple index on 127.0.0.1; pages are
+def serve_simple_index(wheels: str | Path,
+                       core_metadata: bool = False) -> Iterator[SimpleIndex]:
+    """The wheels of ``wheels`` as a simple index on 127.0.0.1 (with
+    ``core_metadata``, each wheel's METADATA beside it, PEP 658); pages are
     sent with ``Cache-Control: max-age=0`` so a cache revalidates them."""
     root = Path(tempfile.mkdtemp(prefix='simple-index-'))
-    index = SimpleIndex(wheels, root)
+    index = SimpleIndex(wheels, root, core_metadata)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -22,7 +22,11 @@ class Impact(base.Lister):
     exclude the proposed upper constraint, or would once synced), a
     "sync" (New is what update-requirements would write there because of
     this change; syncs already pending before it are left out) or "uses"
-    (nothing happens to it). Each project declaring a package of the
+    (nothing happens to it). Each release a constraint change pins is read
+    from the package index (its metadata only) and its requirements held
+    against the other pins, for each Python the constraints are made for:
+    a pin one excludes is a "break" row of the constraint ("oslo.foo 2.0
+    requires netaddr>=2.0; pinned 1.0"). Each project declaring a package of the
     change goes through the requirements-check job's checks (those of
     check-requirements, with the rules of --branch) with the base and the
     proposed data: a check it newly fails is a "break" row (Detail: the
@@ -59,6 +63,15 @@ class Impact(base.Lister):
             help='list only the rows of this kind (repeat for more; the '
                  'summary and the exit status still count every row)')
         parser.add_argument(
+            '--index-url', metavar='URL',
+            help='package index to read the releases a constraint change '
+                 'pins from, instead of PyPI (their metadata only: nothing '
+                 'is installed or built)')
+        parser.add_argument(
+            '--no-index', action='store_true',
+            help='read no index: the dependencies of the releases a '
+                 'constraint change pins are not checked')
+        parser.add_argument(
             '--exact', action='store_true',
             help='plan the syncs as update-requirements --exact does')
         parser.add_argument(
@@ -87,15 +100,31 @@ class Impact(base.Lister):
             before, proposed, selection.found, selection.missing,
             args.include, frozenset() if args.hacking else frozenset({'hacking'}),
             sync.Policy.EXACT if args.exact else sync.Policy.MERGE,
-            args.branch or 'master')
+            args.branch or 'master', self.package_index(args))
         for _name, reason in report.unreadable:
             self.warn(reason)
+        for reason in report.unread:
+            self.warn(f'not read from the index: {reason}')
         self.warn(f'{before.label} -> {proposed.label}: {report.summary()}')
         if report.broken:
             self.exit_code = 1
         rows = [*report.rows, *self.distro_rows(args, before, proposed)]
         return impact_rows.COLUMNS, [row.cells() for row in rows
                                      if not args.kind or row.kind.value in args.kind]
+
+    def package_index(self, args: argparse.Namespace) -> Any:
+        """What makes the index the releases a constraint change pins are
+        read from (``None`` with --no-index)."""
+        if args.no_index:
+            return None
+
+        def make() -> Any:
+            from openstack_requirements.ops.resolvers import static
+            from openstack_requirements.ops.resolvers.uv import PYPI
+
+            return static.Index(args.index_url or PYPI, timeout=60)
+
+        return make
 
     def distro_rows(self, args: argparse.Namespace, before: Any,
                     proposed: Any) -> list[Any]:

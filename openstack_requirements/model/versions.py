@@ -92,3 +92,13 @@ def normal_marker(text: str) -> str:
     compare markers by meaning; ``''`` for none. A marker that does not
     parse raises packaging's ``InvalidMarker``."""
     return str(Marker(text)) if text else ''
+
+
+def marker_environment(python: str, extra: str = '') -> dict[str, str]:
+    """The marker variables of CPython ``python`` (``3.12``) on Linux, as
+    the constraints are made for it; ``extra`` for the extras requested."""
+    return {'python_version': python, 'python_full_version': f'{python}.0',
+            'implementation_version': f'{python}.0', 'sys_platform': 'linux',
+            'platform_system': 'Linux', 'os_name': 'posix',
+            'platform_machine': 'x86_64', 'implementation_name': 'cpython',
+            'platform_python_implementation': 'CPython', 'extra': extra}

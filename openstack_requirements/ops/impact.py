@@ -21,7 +21,11 @@ Beside them, the gate (:mod:`~openstack_requirements.ops.impact_gate`):
 each check of the requirements-check job a project newly fails is a
 ``break`` row (a package removed from the global list fails
 ``in-global``, an exclusion the global list dropped ``exclusions``...),
-each it newly passes a ``fix``, whatever a sync would do later.
+each it newly passes a ``fix``, whatever a sync would do later. And
+each release a constraint change pins anew, read from the package index,
+is held against the other pins
+(:mod:`~openstack_requirements.ops.impact_metadata`): a pin it excludes is
+a ``break`` row of the constraint.
 
 Nothing is written.
 """
@@ -31,8 +35,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.markers import InvalidMarker
 from packaging.utils import canonicalize_name
@@ -46,10 +51,13 @@ from openstack_requirements.model import (
     split_logical,
 )
 from openstack_requirements.model.versions import normal_marker
-from openstack_requirements.ops import data, impact_gate, sync, usage
+from openstack_requirements.ops import data, impact_gate, impact_metadata, sync, usage
 from openstack_requirements.ops.impact_data import Snapshot
 from openstack_requirements.ops.impact_rows import Kind, Report, Row
 from openstack_requirements.ops.project import Project
+
+if TYPE_CHECKING:
+    from openstack_requirements.ops.resolvers.static import Index
 
 # -- what changed ---------------------------------------------------------------
 
@@ -247,13 +255,26 @@ def impact(base: Snapshot, proposed: Snapshot,
            missing: Iterable[str] = (), include: Sequence[str] = (),
            unsynced: frozenset[str] = frozenset({'hacking'}),
            policy: sync.Policy = sync.Policy.MERGE,
-           branch: str = 'master') -> Report:
+           branch: str = 'master',
+           package_index: Callable[[], Index] | None = None) -> Report:
     """The report of what changing ``base`` into ``proposed`` does to the
     projects ``found`` (``(name, directory)`` pairs): their governed files
     and those matching ``include``. As update-requirements by default,
     the packages ``unsynced`` are not synced; the sync follows
-    ``policy``; the job's checks follow the rules of ``branch``."""
+    ``policy``; the job's checks follow the rules of ``branch``. With a
+    ``package_index`` (made when first needed), the releases the change
+    pins are read from it and held against the other pins
+    (:mod:`.impact_metadata`)."""
     changes = compare(base, proposed)
+    reading = impact_metadata.Reading([], 0, [])
+    if package_index is not None:
+        releases = impact_metadata.changed_releases(
+            base, proposed, {c.key for c in changes if c.file == data.UPPER})
+        if releases:
+            reading = impact_metadata.check(releases, proposed, package_index())
+    conflicts: dict[str, list[impact_metadata.Conflict]] = {}
+    for conflict in reading.conflicts:
+        conflicts.setdefault(conflict.release.key, []).append(conflict)
     index = usage.declarations(found, include)
     by_key: dict[str, list[PackageChange]] = {}
     for change in changes:
@@ -294,6 +315,9 @@ def impact(base: Snapshot, proposed: Snapshot,
         for change in kinds:
             rows.append(Row(Kind.CHANGE, change.name, '', change.file,
                             change.line, change.old, change.new, change.what))
+        rows.extend(Row(Kind.BREAK, c.release.name, '', data.UPPER,
+                        c.release.line, '', c.release.version, c.detail)
+                    for c in conflicts.get(key, ()))
         base_pins = _lines(base_upper, key)
         new_pins = _lines(new_upper, key)
         for use in index.of(key):
@@ -322,7 +346,8 @@ def impact(base: Snapshot, proposed: Snapshot,
         rows.extend(_verdict_row(v) for v in verdicts.pop(key, ()))
     rows.extend(_verdict_row(v) for rest in verdicts.values() for v in rest)
     return Report(len(by_key), rows, len(index.projects), list(missing),
-                  [(n, str(e)) for n, e in index.unreadable])
+                  [(n, str(e)) for n, e in index.unreadable], reading.read,
+                  reading.unread)
 
 
 def judge(base: Snapshot, proposed: Snapshot, index: usage.Declarations,

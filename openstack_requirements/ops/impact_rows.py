@@ -72,6 +72,8 @@ class Report:
     unreadable: list[tuple[str, str]]
     #: How many changed releases' dependencies were read from the index.
     releases: int = 0
+    #: ``'NAME VERSION: why'`` of each changed release not read.
+    unread: list[str] = dataclasses.field(default_factory=list)
 
     def projects(self, kind: Kind | None = None) -> set[str]:
         return {r.project for r in self.rows
@@ -101,10 +103,12 @@ class Report:
             text += f', {len(self.missing)} listed without a checkout'
         if self.unreadable:
             text += f', {len(self.unreadable)} unreadable'
-        if self.releases:
-            conflicts = sum(1 for r in self.rows
-                            if r.kind is Kind.BREAK and not r.project)
+        conflicts = {(r.package, r.new) for r in self.rows
+                     if r.kind is Kind.BREAK and not r.project}
+        if self.releases or self.unread or conflicts:
             text += (f'; {self.releases} release'
-                     f'{"" if self.releases == 1 else "s"} read from the '
-                     f'index, {conflicts} with a pin they exclude')
+                     f'{"" if self.releases == 1 else "s"} pinned anew read '
+                     f'from the index, {len(conflicts)} in conflict')
+            if self.unread:
+                text += f', {len(self.unread)} not read'
         return text

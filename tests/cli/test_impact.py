@@ -36,7 +36,7 @@ def root(tmp_path: Path) -> Path:
 
 
 def impact(run_app, base: Path, proposed: Path, root: Path, *more: str):
-    return run_app('impact', '--base', str(base), '--source', str(proposed),
+    return run_app('impact', '--no-index', '--base', str(base), '--source', str(proposed),
                    '--projects', str(root.parent / 'projects.txt'),
                    '--root', str(root), '-f', 'json', *more)
 
@@ -183,7 +183,7 @@ def test_base_is_a_git_revision(run_app, base: Path, root: Path,
          'SQLAlchemy===2.1.0')
     projects = ['--projects', str(tmp_path / 'projects.txt'),
                 '--root', str(root), '-f', 'value', '-c', 'Kind', '-c',
-                'Project']
+                'Project', '--no-index']
     # default: HEAD of the checkout holding --source, against its work tree
     result = run_app('impact', '--source', str(repo / 'data'), *projects)
     assert result.code == 1
@@ -256,9 +256,9 @@ def test_project_dirs_and_include(run_app, base: Path, proposed: Path,
     project.mkdir()
     (project / 'requirements.txt').write_text('pbr>=6.1.1\n')
     (project / 'driver-requirements.txt').write_text('sqlalchemy<2.1\n')
-    args = ('impact', '--base', str(base), '--source', str(proposed),
-            str(project), '-f', 'value', '-c', 'Kind', '-c', 'Project',
-            '-c', 'File')
+    args = ('impact', '--no-index', '--base', str(base), '--source',
+            str(proposed), str(project), '-f', 'value', '-c', 'Kind', '-c',
+            'Project', '-c', 'File')
     governed = run_app(*args)
     assert (governed.code, governed.stdout) == (0, 'change  upper-constraints.txt\n')
     included = run_app(*args, '--include', 'driver-requirements.txt')

@@ -35,7 +35,7 @@ def table(result) -> list[tuple]:
 
 
 def impact(run_app, base: Path, proposed: Path, root: Path, *more: str):
-    return run_app('impact', '--base', str(base), '--source', str(proposed),
+    return run_app('impact', '--no-index', '--base', str(base), '--source', str(proposed),
                    '--projects', str(root.parent / 'projects.txt'),
                    '--root', str(root), '-f', 'json', *more)
 
@@ -115,16 +115,18 @@ def test_a_backport_removed(run_app, base: Path, proposed: Path,
     (project / 'requirements.txt').write_text(
         "importlib-metadata>=4.0;python_version<'3.10'  # Apache-2.0\n")
     edit(proposed / 'backports.txt', 'importlib-metadata\n', '')
-    args = ('impact', '--base', str(base), '--source', str(proposed),
-            str(project), '-f', 'value', '-c', 'Kind', '-c', 'Detail')
-    result = run_app(*args)
+    args = (str(project), '--no-index', '-f', 'value', '-c', 'Kind', '-c',
+            'Detail')
+    result = run_app('impact', '--base', str(base), '--source', str(proposed),
+                     *args)
     assert result.code == 1, result
     assert result.stdout.splitlines() == [
         'change backport removed',
         "break markers: markers 'python_version < \"3.10\"' match no global "
         "entry (global: python_version < \"3.12\")"]
-    assert run_app(*args[:2], str(proposed), '--source', str(base),
-                   *args[4:]).stdout.splitlines()[1].startswith('fix markers: ')
+    revert = run_app('impact', '--base', str(proposed), '--source', str(base),
+                     *args)
+    assert revert.stdout.splitlines()[1].startswith('fix markers: ')
 
 
 @pytest.mark.parametrize('branch, rows', [
@@ -150,7 +152,8 @@ def test_names_are_compared_as_the_branch_s_job_compares_them(
     (tmp_path / 'projects.txt').write_text('openstack/ceilometer\nopenstack/other\n')
     edit(proposed / 'global-requirements.txt', 'prometheus-client  #',
          'prometheus_client  #')
-    result = run_app('impact', '--base', str(base), '--source', str(proposed),
+    result = run_app('impact', '--no-index', '--base', str(base),
+                     '--source', str(proposed),
                      '--projects', str(tmp_path / 'projects.txt'),
                      '--root', str(tmp_path / 'src'), '--branch', branch,
                      '-f', 'json')
@@ -188,7 +191,8 @@ def test_a_stable_branch_and_its_data(run_app, tmp_path: Path) -> None:
         handle.write("dataclasses;python_version=='3.6'  # Apache-2.0\n")
     src = tmp_path / 'src' / 'openstack'
     shutil.copytree(TREES / 'nova-2022-06-01', src / 'nova')
-    args = ('impact', '--source', str(repo), '--root', str(tmp_path / 'src'),
+    args = ('impact', '--no-index', '--source', str(repo), '--root',
+            str(tmp_path / 'src'),
             '--projects', str(repo / 'projects.txt'), '-f', 'value',
             '-c', 'Kind', '-c', 'Project', '-c', 'Line', '-c', 'Detail')
     result = run_app(*args, '--branch', 'stable/yoga')

@@ -38,3 +38,21 @@ def test_lower_bound_is_the_strictest_stated_or_implied(text: str,
 def test_normal_marker() -> None:
     assert versions.normal_marker("python_version>='3.8'") == 'python_version >= "3.8"'
     assert versions.normal_marker('') == ''
+
+
+@pytest.mark.parametrize('marker, python, extra, expected', [
+    ('python_version >= "3.13"', '3.12', '', False),
+    ('python_version >= "3.13"', '3.13', '', True),
+    ('python_full_version < "3.12.1"', '3.12', '', True),
+    ("sys_platform == 'win32'", '3.12', '', False),
+    ("platform_system == 'Linux' and os_name == 'posix'", '3.11', '', True),
+    ('extra == "i18n"', '3.12', '', False),
+    ('extra == "i18n"', '3.12', 'i18n', True),
+    ("platform_python_implementation == 'PyPy'", '3.12', '', False),
+])
+def test_marker_environment(marker: str, python: str, extra: str,
+                            expected: bool) -> None:
+    from packaging.markers import Marker
+
+    assert Marker(marker).evaluate(
+        versions.marker_environment(python, extra)) is expected

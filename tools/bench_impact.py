@@ -20,7 +20,10 @@ exclusions, as trove carries oslo.serialization's ``!=2.19.1``), and a
 constraint bump. For each: the wall time of a run (best of a few, each a
 fresh process) and the time of its gate part alone (the job's checks of
 every project touched, with both versions of the data; in process, the
-projects read beforehand). Goal: the gate part under 2 s.
+projects read beforehand). Goal: the gate part under 2 s. The bump is
+run again with its release served by an index on 127.0.0.1 (its wheel's
+metadata file, PEP 658), to see what reading it adds and that it is the
+only release read. Every other run reads no index (``--no-index``).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import DATA  # noqa: E402
+from tests.resolver_index import make_wheel, serve_simple_index  # noqa: E402
 from tools.bench_update import _compile, _generate  # noqa: E402
 
 COUNTS = (54, 108, 216, 432)
@@ -170,8 +174,10 @@ def _propose(base: Path, place: Path, used: list[str]) -> list[str]:
     return done
 
 
-def _one_change(base: Path, place: Path, kind: str, used: list[str]) -> str:
-    """A copy of ``base`` with one change of ``kind``; what it is."""
+def _one_change(base: Path, place: Path, kind: str,
+                used: list[str]) -> tuple[str, str, str]:
+    """A copy of ``base`` with one change of ``kind``: what it is, and the
+    package and version it pins anew (``''`` for none)."""
     shutil.copytree(base, place)
     global_path = place / 'global-requirements.txt'
     upper_path = place / 'upper-constraints.txt'
@@ -183,13 +189,15 @@ def _one_change(base: Path, place: Path, kind: str, used: list[str]) -> str:
             if match:
                 _replace_line(global_path, name, lambda line, m=match: line.replace(
                     m.group(1), '', 1))
-                return f'clean-up: {match.group(0)} -> {name}'
-        elif kind == 'bump' and re.search(rf'^{re.escape(name)}===',
-                                          upper_path.read_text(),
-                                          re.MULTILINE | re.IGNORECASE):
-            _replace_line(upper_path, name, lambda line: re.sub(
-                r'===(\d+)', lambda m: f'==={int(m.group(1)) + 1}', line, count=1))
-            return f'bump: {name}'
+                return f'clean-up: {match.group(0)} -> {name}', '', ''
+        elif kind == 'bump':
+            found = re.search(rf'^{re.escape(name)}===(\d+)(\S*)',
+                              upper_path.read_text(), re.MULTILINE | re.IGNORECASE)
+            if found:
+                version = f'{int(found.group(1)) + 1}{found.group(2)}'
+                _replace_line(upper_path, name, lambda line, v=version: re.sub(
+                    r'===\S+', f'==={v}', line, count=1))
+                return f'bump: {name} {version}', name, version
     raise LookupError(kind)
 
 
@@ -243,7 +251,7 @@ def main(argv: list[str]) -> int:
                                       for root in roots[:count]))
             argv_ = [*command, 'impact', '--base', str(data), '--source',
                      str(work / 'proposed'), '--projects', str(listed),
-                     '--root', str(work / 'src'), '-f', 'json']
+                     '--root', str(work / 'src'), '-f', 'json', '--no-index']
             runs = [_run(argv_) for _ in range(REPEAT)]
             wall = min(r[0] for r in runs)
             cpu = min(r[1] for r in runs)
@@ -256,21 +264,34 @@ def main(argv: list[str]) -> int:
         listed = work / 'projects-216.txt'
         for kind in ('clean-up', 'bump'):
             place = work / f'proposed-{kind}'
-            what = _one_change(data, place, kind, used)
+            what, name, version = _one_change(data, place, kind, used)
             argv_ = [*command, 'impact', '--base', str(data), '--source',
                      str(place), '--projects', str(listed), '--root',
                      str(work / 'src'), '-f', 'json']
-            runs = [_run(argv_) for _ in range(REPEAT)]
+            runs = [_run([*argv_, '--no-index']) for _ in range(REPEAT)]
             gate = _gate_seconds(data, place, listed, work / 'src')
             summary = runs[0][3].splitlines()[-1].split(': ', 1)[1]
             ones.append((what, f'{min(r[0] for r in runs):.3f}', f'{gate:.3f}',
-                         summary))
+                         '', summary))
+            if not name:
+                continue
+            # the same, its release read from an index on 127.0.0.1
+            make_wheel(work / 'index', name, version, None, ('pbr>=2.0',))
+            with serve_simple_index(work / 'index', core_metadata=True) as served:
+                runs = [_run([*argv_, '--index-url', served.url])
+                        for _ in range(REPEAT)]
+                asked = len(served.ours) // REPEAT
+            summary = runs[0][3].splitlines()[-1].split(': ', 1)[1]
+            ones.append((f'{what}, read from an index', f'{min(r[0] for r in runs):.3f}',
+                         f'{gate:.3f}', str(asked), summary))
     _table(('projects', 'wall s', 'cpu s', 'ms/project', 'rows', 'summary'), rows)
     print(f'(best of {REPEAT} runs, each a fresh process, -f json)')
     print()
-    _table(('216 projects, one package', 'wall s', 'gate s', 'summary'), ones)
-    print(f'(wall: best of {REPEAT} runs, each a fresh process; gate: the '
-          'gate part in process, best of as many)')
+    _table(('216 projects, one package', 'wall s', 'gate s', 'requests',
+            'summary'), ones)
+    print(f'(wall: best of {REPEAT} runs, each a fresh process, --no-index '
+          'unless read from an index; gate: the gate part in process, best of '
+          'as many; requests: what one run asked the index)')
     return 0
 
 

@@ -290,3 +290,14 @@ def test_a_marker_variant_split(run_app, base: Path, proposed: Path,
     news = [r['New'] for r in result.json()[1:]]
     assert [new.split(';')[1].split(' ')[0] for new in news] == [
         "python_version<'3.12'", "python_version>='3.12'"] * 2
+
+
+def test_kind_choices_are_the_row_kinds() -> None:
+    """--kind offers every Kind (the cli leaves ops unimported at start)."""
+    from openstack_requirements.cli.app import RequirementsApp
+    from openstack_requirements.cli.impact import Impact
+    from openstack_requirements.ops.impact_rows import Kind
+
+    parser = Impact(RequirementsApp(), None, cmd_name='impact').get_parser('impact')
+    [kind] = [a for a in parser._actions if '--kind' in a.option_strings]
+    assert list(kind.choices) == [k.value for k in Kind]

@@ -16,7 +16,6 @@ import dataclasses
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
 from openstack_requirements.errors import RequirementsError
 
@@ -59,6 +58,10 @@ class Limits:
     shared: int = 1 * MIB
     #: Seconds a connection may stay silent.
     idle: float = 60.0
+
+
+#: The limits a run reads within (a test may set smaller ones).
+DEFAULT = Limits()
 
 
 class MetadataError(RequirementsError):
@@ -105,7 +108,7 @@ class Deadline:
         #: ``time.monotonic()`` value the run must end by.
         self.at = at
         self.seconds = seconds
-        self.limits = limits or Limits()
+        self.limits = limits or DEFAULT
         self.cancelled = False
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -133,16 +136,6 @@ class Deadline:
         idle = self.limits.idle
         return max(0.01, idle if left is None else min(idle, left))
 
-    @contextlib.contextmanager
-    def tracked(self, sock: socket.socket) -> Iterator[None]:
-        with self._lock:
-            self._sockets.add(sock)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._sockets.discard(sock)
-
     def add(self, sock: socket.socket) -> None:
         with self._lock:
             self._sockets.add(sock)
@@ -162,19 +155,6 @@ class Deadline:
         for sock in sockets:
             _shut(sock)
 
-    @contextlib.contextmanager
-    def turn(self, size: int) -> Iterator[None]:
-        """Hold :attr:`big` while a body of ``size`` bytes is in memory,
-        if it is bigger than what all may hold at once."""
-        if size <= self.limits.shared:
-            yield
-            return
-        while not self.big.acquire(timeout=0.2):
-            self.check()
-        try:
-            yield
-        finally:
-            self.big.release()
 
 
 def _shut(sock: socket.socket) -> None:

@@ -146,6 +146,7 @@ class Response:
             self.client.deadline.check(self.url)
             raise MetadataError(_describe(err), self.url) from None
         if not data:
+            self.client.deadline.check(self.url)
             if self.answer.length:  # announced, not sent
                 raise MetadataError(
                     'the server closed the connection before the end', self.url)

@@ -35,7 +35,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.model.versions import parse_version as _version
-from openstack_requirements.ops.resolvers import archive, http, static
+from openstack_requirements.ops.resolvers import archive, bounds, http, static
 from openstack_requirements.ops.resolvers.bounds import (
     Deadline,
     Limits,
@@ -225,7 +225,7 @@ def parse_page(body: bytes, content_type: str, url: str, name: str,
                limits: Limits | None = None, keep: Any = None) -> Page:
     """The files a PEP 503 (HTML) or PEP 691 (JSON) project page lists.
     ``keep``: the wheel tags wanted (None: every wheel)."""
-    limits = limits or Limits()
+    limits = limits or bounds.DEFAULT
     collector = _Collector(url, name, origin, local, limits, keep)
     if 'json' in content_type.lower():
         document = load_json(body, limits, url)

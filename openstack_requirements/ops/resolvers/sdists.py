@@ -82,10 +82,23 @@ class Sdists:
     # -- refusing -----------------------------------------------------------------
 
     def refuse(self, file: DistFile, err: MetadataError) -> None:
-        self.store.forget(file)
+        self.store.refuse(file, err.reason)
         with self.lock:
             self._refused.setdefault(release(file.project, file.version),
                                      (file.bare_url, err.reason))
+
+    def _known_refused(self, file: DistFile) -> bool:
+        """Whether ``file`` is refused: this run, or by an earlier one
+        (the same file, by its hash)."""
+        which = release(file.project, file.version)
+        if which in self.refused():
+            return True
+        reason = self.store.refusal(file)
+        if reason is None:
+            return False
+        with self.lock:
+            self._refused.setdefault(which, (file.bare_url, reason))
+        return True
 
     def refused(self) -> dict[Release, tuple[str, str]]:
         """Every release refused so far, with where and why."""
@@ -157,10 +170,8 @@ class Sdists:
                 return name, []
             except MetadataError:
                 return name, []
-            refused = self.refused()
             for file in static.read_ahead_candidates(found, tags, AHEAD, AHEAD_BIG):
-                if (self.store.get(file) is None
-                        and release(file.project, file.version) not in refused):
+                if self.store.get(file) is None and not self._known_refused(file):
                     with self.lock:
                         wanted.append(file)
                     readers.submit(self._read, file, BUDGET)
@@ -219,9 +230,8 @@ class Sdists:
             chosen = [exact[0]] + [
                 f for v, f in static.sdist_only_versions(files, tags)
                 if v < wanted_version][:PREFETCH - 1]
-            refused = self.refused()
             todo = [f for f in chosen if self.store.get(f) is None
-                    and release(f.project, f.version) not in refused]
+                    and not self._known_refused(f)]
             errors: dict[str, MetadataError | None] = {}
             if todo:
                 with ThreadPoolExecutor(min(8, len(todo))) as pool:

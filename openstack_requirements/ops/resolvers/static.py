@@ -28,7 +28,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from openstack_requirements.model.versions import parse_version as _version
-from openstack_requirements.ops.resolvers import archive
+from openstack_requirements.ops.resolvers import archive, bounds
 from openstack_requirements.ops.resolvers.bounds import (
     Limits,
     MetadataError,
@@ -156,8 +156,8 @@ def parse_core_metadata(text: str | bytes, source: str = PKG_INFO,
                         limits: Limits | None = None) -> Metadata:
     """``PKG-INFO``/``METADATA`` text (RFC 822 headers) as metadata; the
     source says ``static`` when PEP 643 makes ``Requires-Dist`` so."""
-    return from_headers(archive.scan_headers(text, limits or Limits(), source),
-                        source)
+    return from_headers(
+        archive.scan_headers(text, limits or bounds.DEFAULT, source), source)
 
 
 def from_headers(headers: archive.HeaderScanner, source: str = PKG_INFO
@@ -243,7 +243,7 @@ def read_sdist(stream: IO[bytes] | Readable, filename: str,
     ``PKG-INFO`` is static (or lists ``Requires-Dist``) and, failing that,
     once the ``egg-info`` directory has been passed.
     """
-    limits = limits or Limits()
+    limits = limits or bounds.DEFAULT
     if filename.endswith('.zip'):
         seekable: Any = stream  # a zip is read by its end: seekable
         seekable.seek(0, 2)

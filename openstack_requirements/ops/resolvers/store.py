@@ -59,6 +59,8 @@ def file_id(file: DistFile) -> str | None:
 class _Source:
     def __init__(self) -> None:
         self.metadata: dict[str, tuple[str, Metadata]] = {}
+        #: Files refused: -> (project, reason).
+        self.refused: dict[str, tuple[str, str]] = {}
         self.names: dict[str, str] = {}
         self.scanned: set[str] = set()
 
@@ -66,6 +68,8 @@ class _Source:
         return {
             'metadata': {k: {'project': p, 'metadata': m.as_json()}
                          for k, (p, m) in sorted(self.metadata.items())},
+            'refused': {k: {'project': p, 'reason': r}
+                        for k, (p, r) in sorted(self.refused.items())},
             'names': dict(sorted(self.names.items())),
             'scanned': sorted(self.scanned)}
 
@@ -120,6 +124,13 @@ class Store:
                 self._dirty = True
                 continue
             source.metadata[str(key)] = (project, metadata)
+        refused = stored.get('refused')
+        if isinstance(refused, dict):
+            for key, entry in refused.items():
+                if isinstance(entry, dict):
+                    source.refused[str(key)] = (
+                        canonicalize_name(str(entry.get('project'))),
+                        str(entry.get('reason'))[:500])
         names = stored.get('names')
         if isinstance(names, dict):
             source.names = {str(k): str(v) for k, v in names.items()}
@@ -174,11 +185,36 @@ class Store:
                 del source.metadata[key]
                 self._dirty = True
 
-    def sdist_names(self, origins: Iterable[str]) -> set[str]:
-        """Projects of those sources with sdist-only releases read before."""
+    def refuse(self, file: DistFile, reason: str) -> None:
+        """Remember that ``file`` (as its source lists it now) is refused."""
+        key = file_id(file)
         with self._lock:
-            return {project for origin in origins
-                    for project, _ in self._sources.get(origin, _Source()).metadata.values()}
+            source = self._sources.get(file.origin)
+            if source is not None:
+                source.metadata.pop(key or '', None)
+            if key is None:
+                return
+            self._source(file.origin).refused[key] = (file.project, reason)
+            self._dirty = True
+
+    def refusal(self, file: DistFile) -> str | None:
+        """Why ``file`` was refused by an earlier run, if it was."""
+        key = file_id(file)
+        with self._lock:
+            source = self._sources.get(file.origin)
+            found = source.refused.get(key) if source and key else None
+        return found[1] if found and found[0] == file.project else None
+
+    def sdist_names(self, origins: Iterable[str]) -> set[str]:
+        """Projects of those sources with sdist-only releases read (or
+        refused) before."""
+        with self._lock:
+            found: set[str] = set()
+            for origin in origins:
+                source = self._sources.get(origin, _Source())
+                found.update(p for p, _ in source.metadata.values())
+                found.update(p for p, _ in source.refused.values())
+            return found
 
     # -- what a run read ----------------------------------------------------------------
 

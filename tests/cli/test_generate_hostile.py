@@ -158,6 +158,20 @@ def test_a_slow_drip_ends_the_run_at_the_timeout(run_app, env, served) -> None:
         f'slow: {served.index}/slow/: timed out: the run may take 3 s (--timeout)\n'))
 
 
+def test_the_timeout_ends_uv_too(run_app, env, served) -> None:
+    """uv waits on a page sent a byte a second (a dependency not read
+    ahead): the run's deadline ends it, in one line."""
+    wheels(served, env / 'w', ('top', '1.0', ('slowdep',)))
+    served.page('slowdep', 'x' * 1000, drip=1)
+    reqs = resolver_index.write_requirements(env / 'global.txt', ['top'])
+    start = time.monotonic()
+    result = run_app('generate-constraints', '-r', str(reqs), '-p', '3.12',
+                     '--index-url', served.index, '--timeout', '4')
+    assert time.monotonic() - start < 10
+    assert (result.code, result.stderr.splitlines()[-1]) == (
+        1, 'uv: Python 3.12: timed out: the whole run may take 4 s (--timeout)')
+
+
 def test_malformed_pages_one_line_when_required_ignored_when_not(
         run_app, env, served) -> None:
     json_page = {'Content-Type': 'application/vnd.pypi.simple.v1+json'}

@@ -41,6 +41,14 @@ class ResolutionError(RequirementsError):
         return f'{self}:\n{body}'
 
 
+class RunTimedOut(ResolutionError):
+    """The run's deadline passed (or it was interrupted) while the
+    resolver ran: one line."""
+
+    def render(self) -> str:
+        return f'{self.resolver}: Python {self.python}: {self.explanation}'
+
+
 @dataclasses.dataclass(frozen=True)
 class Target:
     """One Python to resolve for: its ``X.Y`` version and, when given, the
@@ -249,8 +257,8 @@ class Resolver(abc.ABC):
     def _timed_out(self, target: Target, options: ResolverOptions
                    ) -> ResolutionError:
         if self._cancelled:
-            return ResolutionError(target.python, self.name, 'interrupted')
-        return ResolutionError(
+            return RunTimedOut(target.python, self.name, 'interrupted')
+        return RunTimedOut(
             target.python, self.name,
             f'timed out: the whole run may take {options.timeout or 0:g} s '
             '(--timeout)')
@@ -326,6 +334,9 @@ def resolve_all(resolver: Resolver, requirements: Path,
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+    timed_out = [f for f in failures if isinstance(f, RunTimedOut)]
+    if timed_out:  # the run's deadline: all the others end so too
+        raise timed_out[0]
     if len(failures) == 1:
         raise failures[0]
     if failures:

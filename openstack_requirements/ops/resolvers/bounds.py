@@ -34,9 +34,9 @@ class Limits:
     #: objects they become cost memory out of proportion to their text.
     json_values: int = 1_000_000
     #: Files listed on one page.
-    page_files: int = 100_000
+    page_files: int = 50_000
     #: Files held from all the pages of a run.
-    run_files: int = 250_000
+    run_files: int = 200_000
     #: The fields kept of a metadata file (``Name``, ``Version``,
     #: ``Requires-Dist``...; the description and the others are skipped,
     #: never kept), or an egg-info ``requires.txt``.

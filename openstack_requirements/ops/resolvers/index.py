@@ -141,9 +141,9 @@ class _Collector:
     is kept and refusing what must not be followed."""
 
     def __init__(self, url: str, name: str, origin: str, local: bool,
-                 limits: Limits, keep: Any = None) -> None:
+                 limits: Limits, keep: Any = None, reserve: Any = None) -> None:
         self.url, self.name, self.origin, self.local = url, name, origin, local
-        self.limits, self.keep = limits, keep
+        self.limits, self.keep, self.reserve = limits, keep, reserve
         self.page = Page()
         self.seen = 0
 
@@ -171,6 +171,8 @@ class _Collector:
         if found.wheel_tags is not None and self.keep is not None and not (
                 found.wheel_tags & self.keep):
             return  # a wheel for none of the targets
+        if self.reserve is not None:
+            self.reserve(1)  # refused past the run's limit
         self.page.files.append(found)
 
 
@@ -222,11 +224,13 @@ def load_json(body: bytes, limits: Limits, url: str) -> Any:
 
 def parse_page(body: bytes, content_type: str, url: str, name: str,
                origin: str = '', local: bool = False,
-               limits: Limits | None = None, keep: Any = None) -> Page:
+               limits: Limits | None = None, keep: Any = None,
+               reserve: Any = None) -> Page:
     """The files a PEP 503 (HTML) or PEP 691 (JSON) project page lists.
-    ``keep``: the wheel tags wanted (None: every wheel)."""
+    ``keep``: the wheel tags wanted (None: every wheel); ``reserve(n)``
+    is called for each file kept (it raises past a run's limit)."""
     limits = limits or bounds.DEFAULT
-    collector = _Collector(url, name, origin, local, limits, keep)
+    collector = _Collector(url, name, origin, local, limits, keep, reserve)
     if 'json' in content_type.lower():
         document = load_json(body, limits, url)
         items = document.get('files') if isinstance(document, dict) else None
@@ -320,6 +324,7 @@ class Index:
         self._pages: dict[str, list[DistFile]] = {}
         self._links: dict[str, Page] = {}
         self._held = 0
+        self._held_lock = threading.Lock()
         #: ``(project, version)`` -> why a link to it was refused.
         self.refused: dict[tuple[str, str], str] = {}
         #: file: URLs listed by a local source.
@@ -341,23 +346,25 @@ class Index:
             if key in self._pages:
                 return self._pages[key]
         page = Page()
-        for place in self.find_links:
-            found = self._find_links(place, key)
-            page.files += found.files
-            page.refused += found.refused
-        if self.index_url:
-            found = self._index_page(key)
-            page.files += found.files
-            page.refused += found.refused
+        quota = _Quota(self)
+        try:
+            for place in self.find_links:
+                found = self._find_links(place, key)
+                page.files += found.files
+                page.refused += found.refused
+            if self.index_url:
+                found = self._index_page(key, quota)
+                page.files += found.files
+                page.refused += found.refused
+        except BaseException:
+            quota.give(quota.taken)
+            raise
         unique = list({f.url: f for f in page.files}.values())
         with self._lock:
             if key in self._pages:
+                quota.give(quota.taken)
                 return self._pages[key]
-            self._held += len(unique)
-            if self._held > self.limits.run_files:
-                self._held -= len(unique)
-                raise Refused(f'more than {self.limits.run_files} files '
-                              'listed in all', self.index_url, key)
+            quota.give(max(0, quota.taken - len(unique)))
             for project, version, reason in page.refused:
                 self.refused.setdefault((project, version), reason)
             self._local_urls.update(f.bare_url for f in unique if f.local)
@@ -368,18 +375,31 @@ class Index:
         with self._lock:
             return dict(self._pages)
 
-    def _index_page(self, key: str) -> Page:
+    def take(self, count: int) -> None:
+        """Hold ``count`` more files; refused past the run's limit."""
+        with self._held_lock:
+            if self._held + count > self.limits.run_files:
+                raise Refused(f'more than {self.limits.run_files} files listed '
+                              'in all')
+            self._held += count
+
+    def give(self, count: int) -> None:
+        with self._held_lock:
+            self._held -= count
+
+    def _index_page(self, key: str, quota: Any = None) -> Page:
         assert self.index_url is not None
         url = f'{self.index_url}/{key}/'
-        if self.local_index is not None:
-            place = Path(self.local_index) / key
-            page = place / 'index.html'
-            if not place.is_dir() or not page.exists():
-                return Page()
-            body = read_local(str(page), page.as_uri(), self.limits.page)
-            return parse_page(body, 'text/html', page.as_uri(), key,
-                              self.index_url, True, self.limits, self.keep)
         try:
+            if self.local_index is not None:
+                place = Path(self.local_index) / key
+                page = place / 'index.html'
+                url = page.as_uri()
+                if not place.is_dir() or not page.exists():
+                    return Page()
+                body = read_local(str(page), url, self.limits.page)
+                return parse_page(body, 'text/html', url, key, self.index_url,
+                                  True, self.limits, self.keep, quota)
             with self.http.fetch(url, {
                     'Accept': 'application/vnd.pypi.simple.v1+json, '
                               'text/html;q=0.1',
@@ -390,7 +410,7 @@ class Index:
                     raise MetadataError(f'HTTP {status}', final)
                 return parse_page(body, headers.get('content-type', ''), final,
                                   key, self.index_url, False, self.limits,
-                                  self.keep)
+                                  self.keep, quota)
         except MetadataError as err:
             raise err.about(key, url) from None
 
@@ -437,13 +457,12 @@ class Index:
         try:
             if url.startswith('file:'):
                 body = read_local(file_path(url), url, self.limits.page)
-                page = _all_links(body, 'text/html', url, True, self.limits)
+                page = _all_links(body, url, True, self.limits, self.take)
             else:
                 with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (
-                        status, headers, body, final):
+                        status, _, body, final):
                     if status == 200:
-                        page = _all_links(body, headers.get('content-type', ''),
-                                          final, False, self.limits)
+                        page = _all_links(body, final, False, self.limits, self.take)
         except MetadataError:
             page = Page()  # as pip: a find-links place it cannot read is skipped
         with self._lock:
@@ -634,6 +653,22 @@ class Index:
                                self.limits, url)
 
 
+class _Quota:
+    """The files one page holds of the run's limit."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.taken = 0
+
+    def __call__(self, count: int) -> None:
+        self.index.take(count)
+        self.taken += count
+
+    def give(self, count: int) -> None:
+        self.index.give(count)
+        self.taken -= count
+
+
 class _Reader:
     """A ``read(size)`` function as the file object :func:`static.read_sdist`
     reads."""
@@ -669,11 +704,11 @@ def _project_of(filename: str) -> str | None:
     return None
 
 
-def _all_links(body: bytes, content_type: str, url: str, local: bool,
-               limits: Limits) -> Page:
+def _all_links(body: bytes, url: str, local: bool, limits: Limits,
+               reserve: Any) -> Page:
     """Every dist file a find-links page links to, of any project."""
     page = Page()
-    for_all = _AnyProject(url, local, limits)
+    for_all = _AnyProject(url, local, limits, reserve)
     parser = _Anchors(for_all)
     try:
         parser.feed(body.decode('utf-8', 'replace'))
@@ -684,8 +719,8 @@ def _all_links(body: bytes, content_type: str, url: str, local: bool,
 
 
 class _AnyProject(_Collector):
-    def __init__(self, url: str, local: bool, limits: Limits) -> None:
-        super().__init__(url, '', url, local, limits)
+    def __init__(self, url: str, local: bool, limits: Limits, reserve: Any) -> None:
+        super().__init__(url, '', url, local, limits, reserve=reserve)
 
     def add(self, href: str, filename: str | None, **extra: Any) -> None:
         full = urllib.parse.urljoin(self.url, href.strip())

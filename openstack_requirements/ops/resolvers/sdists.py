@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -48,6 +49,16 @@ AHEAD_BIG = 12
 BUDGET = 1 << 20
 
 Release = tuple[str, str]  # (canonical name, normalized version)
+
+
+_Error = TypeVar('_Error', bound=MetadataError)
+
+
+def _kept(err: _Error) -> _Error:
+    """An error to keep for later, without the frames it was raised
+    through (they hold what was being read: pages, files)."""
+    err.__context__ = None
+    return err.with_traceback(None)
 
 
 def release(name: str, version: str) -> Release:
@@ -124,13 +135,13 @@ class Sdists:
             return None
         except Refused as err:
             self.refuse(file, err)
-            return err
+            return _kept(err)
         except TimedOut as err:
             with self.lock:
-                self.timed_out = self.timed_out or err
+                self.timed_out = self.timed_out or _kept(err)
             return err
         except MetadataError as err:
-            return err
+            return _kept(err)
 
     def read_ahead(self, names: Iterable[str], required: Iterable[str],
                    targets: Sequence[Target]) -> None:
@@ -161,12 +172,12 @@ class Sdists:
                 found = self.index.files(name)
             except TimedOut as err:
                 with self.lock:
-                    self.timed_out = self.timed_out or err
+                    self.timed_out = self.timed_out or _kept(err)
                 return name, []
             except Refused as err:
                 if name in required:
                     with self.lock:
-                        stops.append(err)
+                        stops.append(_kept(err))
                 return name, []
             except MetadataError:
                 return name, []

@@ -519,8 +519,8 @@ def _unreadable(explanation: str, settings: Path, options: ResolverOptions,
         start += part.count('\n') + 1
     if not owner:
         return None
-    lines = explanation.splitlines()
-    carets = [i for i, text in enumerate(lines) if set(text.strip()) == {'^'}]
-    reason = (lines[carets[0] + 1].strip() if carets and carets[0] + 1 < len(lines)
-              else 'a settings error')
+    # after the position: the snippet (lines with a "|"), then the reason
+    after = explanation[found.end():].splitlines()[1:]
+    reason = next((text.strip() for text in after
+                   if text.strip() and '|' not in text), 'a settings error')
     return offered[owner - 1][0], reason[:200]

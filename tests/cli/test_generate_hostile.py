@@ -19,6 +19,8 @@ from tests import bombs, hostile_index, resolver_index
 from tests.hostile_index import Route
 from tests.ops.test_index_hostile import SMALL
 
+pytestmark = pytest.mark.slow  # real uv, and subprocesses
+
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
@@ -239,19 +241,21 @@ def test_interrupted_run_leaves_no_scratch(tmp_path, sent, status) -> None:
                    if not k.startswith(('PIP_', 'UV_')) and k.lower() not in (
                        'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')}
         environ.update(TMPDIR=str(temporary), UV_CACHE_DIR=str(tmp_path / 'cache'))
-        process = subprocess.Popen(
-            [sys.executable, '-m', 'openstack_requirements.cli.app',
-             'generate-constraints', '-r', str(reqs), '-p', '3.12',
-             '--index-url', served.index],
-            env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            assert hostile_index.wait_for(
-                lambda: served.asked('/simple/slowdep/', ours=False) > 0, 60)
-            assert len(os.listdir(temporary)) == 1  # osr-uv-...
-            process.send_signal(sent)
-            process.wait(30)
-        finally:
-            process.kill()
-            stderr = process.stderr.read() if process.stderr else ''
+        with subprocess.Popen(
+                [sys.executable, '-m', 'openstack_requirements.cli.app',
+                 'generate-constraints', '-r', str(reqs), '-p', '3.12',
+                 '--index-url', served.index],
+                env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                text=True) as process:
+            try:
+                assert hostile_index.wait_for(
+                    lambda: served.asked('/simple/slowdep/', ours=False) > 0, 60)
+                assert len(os.listdir(temporary)) == 1  # osr-uv-...
+                process.send_signal(sent)
+                _, stderr = process.communicate(timeout=30)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.communicate()
     assert process.returncode == status, stderr
     assert os.listdir(temporary) == []

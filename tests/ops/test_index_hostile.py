@@ -40,6 +40,19 @@ def served():
         yield index
 
 
+@pytest.fixture
+def opened():
+    """Readers of an index, their connections closed at the end."""
+    made: list[Index] = []
+
+    def make(*args, **kwargs) -> Index:
+        made.append(Index(*args, **kwargs))
+        return made[-1]
+    yield make
+    for index in made:
+        index.close()
+
+
 def one_line(err: BaseException) -> str:
     text = str(err)
     assert '\n' not in text
@@ -51,11 +64,11 @@ def sdist_of(index: Index, name: str):
     return found
 
 
-def test_sdist_inflating_past_the_limit(served, tmp_path) -> None:
+def test_sdist_inflating_past_the_limit(opened, served, tmp_path) -> None:
     path = bombs.tar_gz(tmp_path / 'bomb-1.0.tar.gz', 'bomb', '1.0',
                         zeros_before=8 << 20)
     hostile_index.project(served, 'bomb', [('bomb-1.0.tar.gz', path)])
-    index = Index(served.index)
+    index = opened(served.index)
     with pytest.raises(bounds.Refused) as caught:
         index.metadata(sdist_of(index, 'bomb'))
     assert one_line(caught.value) == (
@@ -69,38 +82,38 @@ def test_sdist_inflating_past_the_limit(served, tmp_path) -> None:
     (b'Metadata-Version: 2.1\nName: big\nVersion: 1.0\nRequires-Dist: a' + b'a' * 8192,
      0, f'a field longer than {SMALL.fields} bytes'),
 ])
-def test_pkg_info_too_big(served, tmp_path, pkg_info, zeros, message) -> None:
+def test_pkg_info_too_big(opened, served, tmp_path, pkg_info, zeros, message) -> None:
     path = bombs.tar_gz(tmp_path / 'big-1.0.tar.gz', 'big', '1.0', pkg_info=pkg_info,
                         pkg_info_zeros=zeros)
     hostile_index.project(served, 'big', [('big-1.0.tar.gz', path)])
-    index = Index(served.index)
+    index = opened(served.index)
     with pytest.raises(bounds.Refused, match=message):
         index.metadata(sdist_of(index, 'big'))
 
 
-def test_a_long_description_is_skipped_not_kept(served, tmp_path) -> None:
+def test_a_long_description_is_skipped_not_kept(opened, served, tmp_path) -> None:
     """Headers end at the first empty line; a description in the body of
     any size is never read."""
     pkg_info = b'Metadata-Version: 2.1\nName: long\nVersion: 1.0\nRequires-Dist: six\n\n'
     path = bombs.tar_gz(tmp_path / 'long-1.0.tar.gz', 'long', '1.0', pkg_info=pkg_info,
                         pkg_info_zeros=SMALL.member * 4)
     hostile_index.project(served, 'long', [('long-1.0.tar.gz', path)])
-    index = Index(served.index)
+    index = opened(served.index)
     assert index.metadata(sdist_of(index, 'long')).requires_dist == ('six',)
 
 
-def test_page_inflating_past_the_limit(served) -> None:
+def test_page_inflating_past_the_limit(opened, served) -> None:
     served.add('/simple/gz/', Route(bombs.gzip_zeros(4 << 20, b'<html>'),
                                     headers={'Content-Type': 'text/html',
                                              'Content-Encoding': 'gzip'}))
     with pytest.raises(bounds.Refused) as caught:
-        Index(served.index).files('gz')
+        opened(served.index).files('gz')
     assert one_line(caught.value) == (
         f'gz: {served.index}/gz/: larger than {SMALL.page} bytes inflated')
     assert served.sent('/simple/gz/') < 64 << 10  # 4 MB inflate from 4 kB
 
 
-def test_wheel_metadata_bomb_and_a_server_ignoring_ranges(served, tmp_path) -> None:
+def test_wheel_metadata_bomb_and_a_server_ignoring_ranges(opened, served, tmp_path) -> None:
     """A wheel's Name is read from its METADATA: one that inflates past
     the limit is not read; a big wheel from a server that ignores Range
     requests is not downloaded."""
@@ -109,7 +122,7 @@ def test_wheel_metadata_bomb_and_a_server_ignoring_ranges(served, tmp_path) -> N
     served.add('/files/w.whl', Route(path=path))
     served.add('/files/huge.whl', Route(stream=hostile_index.zeros(512 << 20),
                                         length=512 << 20, ranges=False))
-    index = Index(served.index)
+    index = opened(served.index)
     assert index.wheel_name(f'{served.url}/files/w.whl') is None
     data = path.read_bytes()
     with pytest.raises(bounds.Refused, match=f'inflates to more than {SMALL.member}'):
@@ -121,35 +134,35 @@ def test_wheel_metadata_bomb_and_a_server_ignoring_ranges(served, tmp_path) -> N
     assert served.sent('/files/huge.whl') < 32 << 20  # socket buffers at most
 
 
-def test_sdist_from_a_server_ignoring_ranges_is_read_to_its_pkg_info(
+def test_sdist_from_a_server_ignoring_ranges_is_read_to_its_pkg_info(opened,
         served, tmp_path) -> None:
     path = bombs.tar_gz(tmp_path / 'nr-1.0.tar.gz', 'nr', '1.0', pkg_info=(
         b'Metadata-Version: 2.2\nName: nr\nVersion: 1.0\nRequires-Dist: six\n\n'))
     data = path.read_bytes()
     tail = os.urandom(8 << 20)  # never read: PKG-INFO comes first
     hostile_index.project(served, 'nr', [('nr-1.0.tar.gz', data + tail)], ranges=False)
-    index = Index(served.index)
+    index = opened(served.index)
     assert index.metadata(sdist_of(index, 'nr')).requires_dist == ('six',)
     assert served.sent('/files/nr-1.0.tar.gz') < 4 << 20
 
 
 @pytest.mark.parametrize('drip_headers', [False, True])
-def test_a_slow_drip_is_cut_at_the_deadline(served, drip_headers) -> None:
+def test_a_slow_drip_is_cut_at_the_deadline(opened, served, drip_headers) -> None:
     served.page('slow', '<a href="/files/slow-1.0.tar.gz">slow-1.0.tar.gz</a>' * 50,
                 drip=0.2, drip_headers=drip_headers)
     deadline = bounds.Deadline(time.monotonic() + 1.5, seconds=1.5)
     start = time.monotonic()
     with pytest.raises(bounds.TimedOut) as caught:
-        Index(served.index, deadline=deadline).files('slow')
+        opened(served.index, deadline=deadline).files('slow')
     assert time.monotonic() - start < 3
     assert one_line(caught.value) == (
         f'slow: {served.index}/slow/: timed out: the run may take 1.5 s (--timeout)')
 
 
-def test_cancel_stops_a_read_at_once(served) -> None:
+def test_cancel_stops_a_read_at_once(opened, served) -> None:
     served.page('stuck', 'x' * 1000, drip=5)
     deadline = bounds.Deadline(None)
-    index = Index(served.index, deadline=deadline)
+    index = opened(served.index, deadline=deadline)
     import threading
     timer = threading.Timer(0.5, deadline.cancel)
     timer.start()
@@ -159,7 +172,7 @@ def test_cancel_stops_a_read_at_once(served) -> None:
     assert time.monotonic() - start < 3
 
 
-def test_no_local_file_from_a_remote_index(served, tmp_path) -> None:
+def test_no_local_file_from_a_remote_index(opened, served, tmp_path) -> None:
     """A redirect to file: is not followed; a file: link on a remote page
     is not listed, its release refused; a local FIFO it names is never
     opened."""
@@ -172,7 +185,7 @@ def test_no_local_file_from_a_remote_index(served, tmp_path) -> None:
         '<a href="/files/loc-1.0.tar.gz">loc-1.0.tar.gz</a>',
         f'<a href="{secret.as_uri()}">loc-2.0.tar.gz</a>',
         f'<a href="{fifo.as_uri()}">loc-3.0.tar.gz</a>']))
-    index = Index(served.index)
+    index = opened(served.index)
     files = index.files('loc')
     assert [f.filename for f in files] == ['loc-1.0.tar.gz']
     assert set(index.refused) == {('loc', '2.0'), ('loc', '3.0')}
@@ -194,20 +207,20 @@ def test_no_local_file_from_a_remote_index(served, tmp_path) -> None:
     (b'{"files": 3}', 'application/vnd.pypi.simple.v1+json',
      'a JSON page without a list of files'),
 ])
-def test_malformed_pages_one_line(served, body, content_type, message) -> None:
+def test_malformed_pages_one_line(opened, served, body, content_type, message) -> None:
     served.add('/simple/j/', Route(body, headers={'Content-Type': content_type}))
     with pytest.raises(bounds.Refused) as caught:
-        Index(served.index).files('j')
+        opened(served.index).files('j')
     assert one_line(caught.value).startswith(f'j: {served.index}/j/: {message}')
 
 
-def test_a_json_entry_without_url_is_skipped(served) -> None:
+def test_a_json_entry_without_url_is_skipped(opened, served) -> None:
     served.add('/simple/j/', Route(json.dumps({'files': [
         {'filename': 'j-1.0.tar.gz'}, 'junk',
         {'filename': 'j-2.0.tar.gz', 'url': '/files/j-2.0.tar.gz', 'size': 'big',
          'hashes': {'sha256': 'zz'}}]}).encode(),
         headers={'Content-Type': 'application/vnd.pypi.simple.v1+json'}))
-    (found,) = Index(served.index).files('j')
+    (found,) = opened(served.index).files('j')
     assert (found.filename, found.size, found.hash) == ('j-2.0.tar.gz', None, None)
 
 
@@ -221,10 +234,10 @@ def test_a_json_entry_without_url_is_skipped(served) -> None:
     (Route(b'x' * 100, headers={'Content-Encoding': 'br'}),
      "a file sent with Content-Encoding 'br'"),
 ])
-def test_malformed_answers_for_a_zip(served, route, message) -> None:
+def test_malformed_answers_for_a_zip(opened, served, route, message) -> None:
     served.add('/files/z-1.0.zip', route)
     served.page('z', '<a href="/files/z-1.0.zip">z-1.0.zip</a>')
-    index = Index(served.index)
+    index = opened(served.index)
     with pytest.raises(bounds.MetadataError) as caught:
         index.metadata(index.files('z')[0])
     assert one_line(caught.value).startswith(
@@ -244,11 +257,11 @@ def test_malformed_answers_for_a_zip(served, route, message) -> None:
     (b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 1.0\nProvides-Extra: a b\n\n',
      "a bad Provides-Extra 'a b'"),
 ])
-def test_metadata_held_against_the_file(served, tmp_path, pkg_info, message) -> None:
+def test_metadata_held_against_the_file(opened, served, tmp_path, pkg_info, message) -> None:
     path = bombs.tar_gz(tmp_path / 'evilpkg-1.0.tar.gz', 'evilpkg', '1.0',
                         pkg_info=pkg_info)
     hostile_index.project(served, 'evilpkg', [('evilpkg-1.0.tar.gz', path)])
-    index = Index(served.index)
+    index = opened(served.index)
     with pytest.raises(bounds.Refused) as caught:
         index.metadata(sdist_of(index, 'evilpkg'))
     assert one_line(caught.value).startswith(
@@ -275,14 +288,14 @@ def test_pax_header_and_member_count_limits(tmp_path) -> None:
         static.read_sdist(io.BytesIO(buffer.getvalue()), 'p-1.0.tar.gz')
 
 
-def test_too_many_files_on_a_page(served) -> None:
+def test_too_many_files_on_a_page(opened, served) -> None:
     served.page('many', ''.join(f'<a href="/f/many-1.{n}.tar.gz">x</a>'
                                 for n in range(SMALL.page_files + 1)))
     with pytest.raises(bounds.Refused, match=f'more than {SMALL.page_files} files'):
-        Index(served.index).files('many')
+        opened(served.index).files('many')
 
 
-def test_local_index_of_directories(tmp_path) -> None:
+def test_local_index_of_directories(opened, tmp_path) -> None:
     """A file index as pip reads it: each project a directory holding an
     index.html (issue: ``[Errno 21] Is a directory``); find-links to such
     a directory reads its index.html and its files."""
@@ -295,26 +308,26 @@ def test_local_index_of_directories(tmp_path) -> None:
         '<a href="sd-1.0.tar.gz">sd-1.0.tar.gz</a>\n'
         '<a href="../../sd-2.0.tar.gz">sd-2.0.tar.gz</a>\n')
     for where in (root.as_uri(), str(root), root.as_uri() + '/'):
-        index = Index(where)
+        index = opened(where)
         files = index.files('sd')
         assert [f.filename for f in files] == ['sd-1.0.tar.gz', 'sd-2.0.tar.gz']
         assert all(f.local for f in files)
         assert index.metadata(files[0]).requires_dist == ('beta',)
-    assert Index(root.as_uri()).files('absent') == []
-    links = Index(None, [(root / 'sd').as_uri() + '/'])
+    assert opened(root.as_uri()).files('absent') == []
+    links = opened(None, [(root / 'sd').as_uri() + '/'])
     assert {f.url for f in links.files("sd")} == {
         sdist.as_uri(), elsewhere.as_uri()}
 
 
-def test_a_fifo_in_a_local_place_is_not_read(tmp_path) -> None:
+def test_a_fifo_in_a_local_place_is_not_read(opened, tmp_path) -> None:
     os.mkfifo(tmp_path / 'ff-1.0.tar.gz')
-    index = Index(None, [str(tmp_path)])
+    index = opened(None, [str(tmp_path)])
     (found,) = index.files('ff')
     with pytest.raises(bounds.Refused, match='not a regular file'):
         index.metadata(found)
 
 
-def test_zip_sdist_by_ranges(served, tmp_path) -> None:
+def test_zip_sdist_by_ranges(opened, served, tmp_path) -> None:
     import zipfile
 
     buffer = io.BytesIO()
@@ -323,12 +336,12 @@ def test_zip_sdist_by_ranges(served, tmp_path) -> None:
         archive.writestr('zz-1.0/PKG-INFO', 'Metadata-Version: 1.1\nName: zz\nVersion: 1.0\n')
         archive.writestr('zz-1.0/zz.egg-info/requires.txt', 'decorator\n')
     hostile_index.project(served, 'zz', [('zz-1.0.zip', buffer.getvalue())])
-    index = Index(served.index)
+    index = opened(served.index)
     assert index.metadata(index.files('zz')[0]).requires_dist == ('decorator',)
     assert served.sent('/files/zz-1.0.zip') < 200_000  # its end only
 
 
-def test_pep_658_metadata_file_checked_against_its_hash(served) -> None:
+def test_pep_658_metadata_file_checked_against_its_hash(opened, served) -> None:
     import hashlib
 
     good = b'Metadata-Version: 2.1\nName: m\nVersion: 1.0\nRequires-Dist: six\n\n'
@@ -336,10 +349,10 @@ def test_pep_658_metadata_file_checked_against_its_hash(served) -> None:
     served.page('m', f'<a href="/files/m-1.0.tar.gz" data-core-metadata="sha256={digest}">'
                 'm-1.0.tar.gz</a>')
     served.add('/files/m-1.0.tar.gz.metadata', Route(good))
-    index = Index(served.index)
+    index = opened(served.index)
     assert index.metadata(index.files('m')[0]).requires_dist == ('six',)
     served.add('/files/m-1.0.tar.gz.metadata', Route(good.replace(b'six', b'evil')))
-    index = Index(served.index)
+    index = opened(served.index)
     with pytest.raises(bounds.Refused, match='does not have the sha256 hash'):
         index.metadata(index.files('m')[0])
 

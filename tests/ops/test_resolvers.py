@@ -227,11 +227,11 @@ def test_uv_settings_error_names_the_release(world, tmp_path) -> None:
     """Metadata uv cannot read (written here past the checks that refuse
     it) is found from uv's own settings error, by its line: that release
     is refused, rather than the run ending on uv's error."""
-    from openstack_requirements.ops.resolvers import index, static
+    from openstack_requirements.ops.resolvers import pages, static
 
     good = static.Metadata('ok', '1.0', ('beta',), provides_extras=('x',))
     bad = static.Metadata('sd', '2.0', ('beta>=1.0.*',))
-    files = [index.dist_file(f'{m.name}-{m.version}.tar.gz', 'u', m.name)
+    files = [pages.dist_file(f'{m.name}-{m.version}.tar.gz', 'u', m.name)
              for m in (good, bad)]
     offered = [(f, m) for f, m in zip(files, (good, bad), strict=True) if f]
     how = options(world)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from openstack_requirements.ops.resolvers import store as store_module
-from openstack_requirements.ops.resolvers.index import dist_file
+from openstack_requirements.ops.resolvers.pages import dist_file
 from openstack_requirements.ops.resolvers.static import Metadata
 from openstack_requirements.ops.resolvers.store import Store
 

@@ -34,7 +34,8 @@ from openstack_requirements.ops.resolvers.bounds import (
     Refused,
     TimedOut,
 )
-from openstack_requirements.ops.resolvers.index import DistFile, Index
+from openstack_requirements.ops.resolvers.index import Index
+from openstack_requirements.ops.resolvers.pages import DistFile
 from openstack_requirements.ops.resolvers.store import Store
 
 #: How many releases of a package to read the metadata of when the

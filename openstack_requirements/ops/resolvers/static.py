@@ -28,7 +28,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from openstack_requirements.model.versions import parse_version as _version
-from openstack_requirements.ops.resolvers import archive, bounds
+from openstack_requirements.ops.resolvers import archive, bounds, zipped
 from openstack_requirements.ops.resolvers.bounds import (
     Limits,
     MetadataError,
@@ -36,7 +36,7 @@ from openstack_requirements.ops.resolvers.bounds import (
 )
 
 if TYPE_CHECKING:
-    from openstack_requirements.ops.resolvers.index import DistFile
+    from openstack_requirements.ops.resolvers.pages import DistFile
 
 __all__ = ['MetadataError', 'Refused']
 
@@ -276,20 +276,20 @@ def read_sdist(stream: IO[bytes] | Readable, filename: str,
     return found.result(filename)
 
 
-def read_zip_sdist(read_at: archive.ReadAt, size: int, filename: str,
+def read_zip_sdist(read_at: zipped.ReadAt, size: int, filename: str,
                    limits: Limits) -> Metadata:
     """The metadata of a zip sdist, read by ``read_at(offset, length)``
     through its central directory."""
     tail_size = min(size, 65536 + 22)
-    zipped = archive.Zip(read_at, size, read_at(size - tail_size, tail_size),
+    opened = zipped.Zip(read_at, size, read_at(size - tail_size, tail_size),
                          limits, filename)
     found = _Found(limits)
-    for entry in zipped.entries:
+    for entry in opened.entries:
         if _top_member(entry.name, 'PKG-INFO'):
             found.pkg_info = from_headers(archive.scan_member(
-                zipped.member(entry), limits, filename))
+                opened.member(entry), limits, filename))
         elif _egg_requires(entry.name):
-            found.requires = archive.read_text(zipped.member(entry),
+            found.requires = archive.read_text(opened.member(entry),
                                                limits.fields, filename)
         elif _egg_info_dir(entry.name):
             found.egg_info = True

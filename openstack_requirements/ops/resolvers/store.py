@@ -30,7 +30,7 @@ from packaging.utils import canonicalize_name
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model.versions import parse_version
 from openstack_requirements.ops.resolvers.bounds import MetadataError
-from openstack_requirements.ops.resolvers.index import DistFile
+from openstack_requirements.ops.resolvers.pages import DistFile
 from openstack_requirements.ops.resolvers.static import Metadata
 
 #: The store's format; an older or newer file is started again.

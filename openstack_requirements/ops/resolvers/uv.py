@@ -51,6 +51,7 @@ from openstack_requirements.ops.resolvers.base import (
     clean_environment,
 )
 from openstack_requirements.ops.resolvers.index import Index
+from openstack_requirements.ops.resolvers.pages import DistFile
 from openstack_requirements.ops.resolvers.sdists import Sdists, release
 from openstack_requirements.ops.resolvers.store import Store
 
@@ -426,6 +427,7 @@ class UvResolver(Resolver):
             finally:
                 self._run = None
                 run.name_pool.shutdown(wait=True, cancel_futures=True)
+                run.index.close()
                 run.store.save()
                 if progress is not None:
                     for line in run.report():
@@ -501,8 +503,8 @@ class UvResolver(Resolver):
 
 
 def _unreadable(explanation: str, settings: Path, options: ResolverOptions,
-                offered: Sequence[tuple[static.DistFile, static.Metadata]]
-                ) -> tuple[static.DistFile, str] | None:
+                offered: Sequence[tuple[DistFile, static.Metadata]]
+                ) -> tuple[DistFile, str] | None:
     """The release whose table of the settings file uv could not read,
     and uv's reason, if that is why it failed."""
     found = _SETTINGS_ERROR.search(explanation)

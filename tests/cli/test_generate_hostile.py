@@ -149,13 +149,20 @@ def test_a_local_file_linked_from_a_remote_page_is_never_used(
     assert 'a file link on a remote page is not followed' in result.stderr
 
 
-def test_a_slow_drip_ends_the_run_at_the_timeout(run_app, env, served) -> None:
-    served.page('slow', 'x' * 10000, drip=0.5)
-    reqs = resolver_index.write_requirements(env / 'global.txt', ['slow'])
+def timed(run_app, env: Path, index_url: str, name: str, timeout: int):
+    """generate-constraints of ``name`` under ``--timeout``; it must end
+    within a few seconds of it."""
+    reqs = resolver_index.write_requirements(env / 'global.txt', [name])
     start = time.monotonic()
     result = run_app('generate-constraints', '-r', str(reqs), '-p', '3.12',
-                     '--index-url', served.index, '--timeout', '3')
-    assert time.monotonic() - start < 8
+                     '--index-url', index_url, '--timeout', str(timeout))
+    assert time.monotonic() - start < timeout + 6
+    return result
+
+
+def test_a_slow_drip_ends_the_run_at_the_timeout(run_app, env, served) -> None:
+    served.page('slow', 'x' * 10000, drip=0.5)
+    result = timed(run_app, env, served.index, 'slow', 3)
     assert (result.code, result.stderr) == (1, (
         f'slow: {served.index}/slow/: timed out: the run may take 3 s (--timeout)\n'))
 
@@ -165,11 +172,7 @@ def test_the_timeout_ends_uv_too(run_app, env, served) -> None:
     ahead): the run's deadline ends it, in one line."""
     wheels(served, env / 'w', ('top', '1.0', ('slowdep',)))
     served.page('slowdep', 'x' * 1000, drip=1)
-    reqs = resolver_index.write_requirements(env / 'global.txt', ['top'])
-    start = time.monotonic()
-    result = run_app('generate-constraints', '-r', str(reqs), '-p', '3.12',
-                     '--index-url', served.index, '--timeout', '4')
-    assert time.monotonic() - start < 10
+    result = timed(run_app, env, served.index, 'top', 4)
     assert (result.code, result.stderr.splitlines()[-1]) == (
         1, 'uv: Python 3.12: timed out: the whole run may take 4 s (--timeout)')
 

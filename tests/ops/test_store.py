@@ -20,12 +20,18 @@ def sdist(origin: str = 'http://a.test/simple', digest: str | None = 'sha256=' +
     return found
 
 
+def kept(path, *entries) -> Store:
+    """A store with ``entries`` (file, metadata) saved, as read back."""
+    store = Store(path)
+    for file, metadata in entries:
+        store.put(file, metadata)
+    store.save()
+    return Store(path)
+
+
 def test_kept_by_source_url_and_hash(tmp_path) -> None:
     path = tmp_path / 'store.json'
-    first = Store(path)
-    first.put(sdist(), CLEAN)
-    first.save()
-    again = Store(path)
+    again = kept(path, (sdist(), CLEAN))
     assert again.get(sdist()) == CLEAN
     # the same URL served with other content: read again
     assert again.get(sdist(digest='sha256=' + 'b' * 64)) is None
@@ -49,11 +55,8 @@ def test_bad_entries_are_dropped_when_read_back(tmp_path) -> None:
     resolver could not read, is not kept (written by hand here: a store
     of an older version, or edited)."""
     path = tmp_path / 'store.json'
-    good = Store(path)
-    good.put(sdist(), CLEAN)
-    good.put(sdist(url='http://a.test/files/q-1.0.tar.gz', name='q',
-                   digest='sha256=' + 'c' * 64), Metadata('q', '1.0'))
-    good.save()
+    kept(path, (sdist(), CLEAN), (sdist(url='http://a.test/files/q-1.0.tar.gz', name='q',
+                                        digest='sha256=' + 'c' * 64), Metadata('q', '1.0')))
     data = json.loads(path.read_text())
     entries = data['sources']['http://a.test/simple']['metadata']
     for key, entry in entries.items():
@@ -80,10 +83,7 @@ def test_an_older_format_is_started_again(tmp_path) -> None:
 
 def test_a_refused_file_is_forgotten(tmp_path) -> None:
     path = tmp_path / 'store.json'
-    kept = Store(path)
-    kept.put(sdist(), CLEAN)
-    kept.save()
-    again = Store(path)
+    again = kept(path, (sdist(), CLEAN))
     again.forget(sdist())
     again.save()
     assert Store(path).get(sdist()) is None

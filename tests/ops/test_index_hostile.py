@@ -367,3 +367,42 @@ def test_toml_strings_are_toml() -> None:
 def test_sizes_held(tmp_path: Path) -> None:
     """The bombs here are small: what is tested is the limits."""
     assert SMALL.inflated < 8 << 20 and SMALL.member < 1 << 20
+
+
+def test_through_an_http_proxy(opened, served, monkeypatch) -> None:
+    """The environment's proxy is used (the request names the whole URL),
+    with its credentials."""
+    import base64
+    import http.server
+    import threading
+    import urllib.request
+
+    seen: list[tuple[str, str]] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            seen.append((self.path, self.headers.get('Proxy-Authorization', '')))
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open(self.path) as answer:
+                body = answer.read()
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/html')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        served.page('px', '<a href="/files/px-1.0.tar.gz">px-1.0.tar.gz</a>')
+        monkeypatch.setenv('http_proxy', f'http://me:s%40cret@127.0.0.1:{server.server_port}')
+        (found,) = opened(served.index).files('px')
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert found.url == f'{served.url}/files/px-1.0.tar.gz'
+    token = base64.b64encode(b'me:s@cret').decode()
+    assert seen == [(f'{served.index}/px/', f'Basic {token}')]

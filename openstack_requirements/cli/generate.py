@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,9 @@ class GenerateConstraints(base.Lister):
                             help='use no index, only --find-links')
         parser.add_argument('--timeout', type=float, default=900,
                             metavar='SECONDS',
-                            help='give up a resolution after this long '
-                                 '(default: %(default)g)')
+                            help='give up after this long: the whole run, '
+                                 'every read of the index and every '
+                                 'resolution (default: %(default)g)')
         parser.add_argument('--output', metavar='FILE',
                             help='write the constraints to FILE atomically, '
                                  'keeping its leading comment block')
@@ -124,7 +126,8 @@ class GenerateConstraints(base.Lister):
             dry_run=dry_run,
             pin_installers=parsed_args.pin_installers,
             order=parsed_args.order)
-        result = generate.generate(request, progress=self.warn)
+        with _terminate_as_interrupt():
+            result = generate.generate(request, progress=self.warn)
         if parsed_args.check and result.diff:
             self.exit_code = 1
         if result.differences is None:
@@ -142,3 +145,31 @@ class GenerateConstraints(base.Lister):
         if self._text_only:
             return 0
         return super().produce_output(parsed_args, column_names, data)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, as Ctrl-C raises KeyboardInterrupt."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the run as Ctrl-C does: what it started (reads, uv) is
+    stopped and its scratch directory removed; then exit status 143."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # cleaning up: once
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except _Terminated:
+        raise SystemExit(128 + signal.SIGTERM) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -221,3 +221,25 @@ def test_uv_resolves_for_a_patch_release(tmp_path) -> None:
         assert target.python == '3.11'
         got[spec] = uv.resolve(reqs, target, options(wheels))['patchy'].version
     assert got == {'3.11': '1.0', '3.11.4': '1.0', '3.11.7': '2.0'}
+
+
+def test_uv_settings_error_names_the_release(world, tmp_path) -> None:
+    """Metadata uv cannot read (written here past the checks that refuse
+    it) is found from uv's own settings error, by its line: that release
+    is refused, rather than the run ending on uv's error."""
+    from openstack_requirements.ops.resolvers import pages, static
+
+    good = static.Metadata('ok', '1.0', ('beta',), provides_extras=('x',))
+    bad = static.Metadata('sd', '2.0', ('beta>=1.0.*',))
+    files = [pages.dist_file(f'{m.name}-{m.version}.tar.gz', 'u', m.name)
+             for m in (good, bad)]
+    offered = [(f, m) for f, m in zip(files, (good, bad), strict=True) if f]
+    how = options(world)
+    settings = tmp_path / 'uv-3.12-0.toml'
+    settings.write_text(uv_driver.config(how, [good, bad]))
+    reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
+    done = subprocess.run(uv_driver.command(reqs, resolvers.Target('3.12'), how, settings),
+                          capture_output=True, text=True, env=uv_driver.environment(how))
+    assert done.returncode
+    assert uv_driver._unreadable(done.stderr, settings, how, offered) == (
+        files[1], 'Operator >= cannot be used with a wildcard version specifier')

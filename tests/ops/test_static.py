@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from openstack_requirements.ops.resolvers import static
+from openstack_requirements.ops.resolvers import pages, static
 
 
 @pytest.mark.parametrize('text, source', [
@@ -96,14 +96,14 @@ def test_zip_sdist() -> None:
     ('pbr-7.1.3.exe', 'pbr', None),
 ])
 def test_dist_file_names(filename, name, expected) -> None:
-    found = static.dist_file(filename, 'u', name)
+    found = pages.dist_file(filename, 'u', name)
     got = None if found is None else (found.version, found.wheel_tags and set(found.wheel_tags))
     assert got == expected
 
 
 def test_read_ahead_candidates() -> None:
-    def file(filename: str, rp: str | None = None) -> static.DistFile:
-        found = static.dist_file(filename, filename, 'p', requires_python=rp)
+    def file(filename: str, rp: str | None = None) -> pages.DistFile:
+        found = pages.dist_file(filename, filename, 'p', requires_python=rp)
         assert found is not None
         return found
 

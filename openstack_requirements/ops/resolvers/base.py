@@ -41,6 +41,14 @@ class ResolutionError(RequirementsError):
         return f'{self}:\n{body}'
 
 
+class RunTimedOut(ResolutionError):
+    """The run's deadline passed (or it was interrupted) while the
+    resolver ran: one line."""
+
+    def render(self) -> str:
+        return f'{self.resolver}: Python {self.python}: {self.explanation}'
+
+
 @dataclasses.dataclass(frozen=True)
 class Target:
     """One Python to resolve for: its ``X.Y`` version and, when given, the
@@ -60,8 +68,12 @@ class ResolverOptions:
     index_url: str | None = None
     find_links: tuple[str, ...] = ()
     no_index: bool = False
-    #: Seconds one resolution may take (network and all); None: no limit.
+    #: Seconds the whole run may take (every read of the index and every
+    #: resolution); None: no limit.
     timeout: float | None = None
+    #: When the run must end (a ``time.monotonic()`` value; set from
+    #: ``timeout`` when the run starts, see :meth:`started`).
+    deadline: float | None = None
     #: Let the resolver build an sdist whose metadata it cannot read
     #: otherwise (runs the sdist's build backend).
     allow_build: bool = False
@@ -70,6 +82,18 @@ class ResolverOptions:
     #: Names likely among the pins (the last resolution's), whose index
     #: pages a resolver may read ahead.
     hints: tuple[str, ...] = ()
+
+    def started(self) -> ResolverOptions:
+        """These options with the run's deadline set, if not yet."""
+        if self.deadline is not None or self.timeout is None:
+            return self
+        return dataclasses.replace(self, deadline=time.monotonic() + self.timeout)
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (None: no limit)."""
+        if self.deadline is None:
+            return self.timeout
+        return self.deadline - time.monotonic()
 
     def index_arguments(self, index_url: bool = True) -> list[str]:
         """The index options as pip and uv spell them (``--index-url``
@@ -142,7 +166,8 @@ Progress = Callable[[str], None]
 
 class Resolver(abc.ABC):
     """A way to resolve a requirements file for one Python, installing
-    nothing. Stateless; one instance may resolve several targets at once."""
+    nothing. One instance serves one run (:func:`load` makes a new one); it
+    may resolve several targets at once."""
 
     #: The plugin name.
     name: str = ''
@@ -154,6 +179,12 @@ class Resolver(abc.ABC):
     #: alone first and fills it, and the others run in parallel on a warm
     #: cache rather than all waiting on each other's cache locks.
     shares_cache: bool = False
+
+    def __init__(self) -> None:
+        #: The resolver processes running (ended by :meth:`cancel`).
+        self._children: set[subprocess.Popen[str]] = set()
+        self._children_lock = threading.Lock()
+        self._cancelled = False
 
     @abc.abstractmethod
     def resolve(self, requirements: Path, target: Target,
@@ -185,23 +216,61 @@ class Resolver(abc.ABC):
     def run(self, argv: Sequence[str], target: Target, options: ResolverOptions,
             env: Mapping[str, str], cwd: Path | None = None
             ) -> subprocess.CompletedProcess[str]:
-        """Run the resolver process; a failure or a timeout becomes a
-        :class:`ResolutionError` carrying the resolver's explanation."""
+        """Run the resolver process within the run's deadline; a failure or
+        a timeout becomes a :class:`ResolutionError` carrying the
+        resolver's explanation. :meth:`cancel` ends it at once."""
+        left = options.remaining()
+        if self._cancelled or (left is not None and left <= 0):
+            raise self._timed_out(target, options)
         try:
-            done = subprocess.run(
-                list(argv), capture_output=True, text=True, env=dict(env),
-                timeout=options.timeout, stdin=subprocess.DEVNULL, cwd=cwd)
-        except subprocess.TimeoutExpired:
-            raise ResolutionError(
-                target.python, self.name,
-                f'timed out after {options.timeout:g} s') from None
+            process = subprocess.Popen(
+                list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, env=dict(env), stdin=subprocess.DEVNULL, cwd=cwd,
+                start_new_session=True)
         except OSError as err:
             raise ResolutionError(target.python, self.name,
                                   f'cannot run {argv[0]}: {err}') from None
+        with self._children_lock:
+            self._children.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=left)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            process.communicate()
+            raise self._timed_out(target, options) from None
+        except BaseException:
+            _kill(process)
+            process.communicate()
+            raise
+        finally:
+            with self._children_lock:
+                self._children.discard(process)
+        if self._cancelled:
+            raise self._timed_out(target, options)
+        done = subprocess.CompletedProcess(list(argv), process.returncode,
+                                           stdout, stderr)
         if done.returncode:
             raise ResolutionError(target.python, self.name,
                                   self.explain(done.stdout, done.stderr))
         return done
+
+    def _timed_out(self, target: Target, options: ResolverOptions
+                   ) -> ResolutionError:
+        if self._cancelled:
+            return RunTimedOut(target.python, self.name, 'interrupted')
+        return RunTimedOut(
+            target.python, self.name,
+            f'timed out: the whole run may take {options.timeout or 0:g} s '
+            '(--timeout)')
+
+    def cancel(self) -> None:
+        """Stop the run now (interrupted): end the resolver processes
+        running, start no other."""
+        self._cancelled = True
+        with self._children_lock:
+            running = list(self._children)
+        for process in running:
+            _kill(process)
 
     def explain(self, stdout: str, stderr: str) -> str:
         """The part of the resolver's output that explains a failure."""
@@ -239,27 +308,51 @@ def resolve_all(resolver: Resolver, requirements: Path,
         return pins
 
     ordered = sorted(targets, key=lambda t: python_key(t.python))
+    options = options.started()
+    resolver._cancelled = False  # a new run
     waves = [ordered]
     if resolver.shares_cache and len(ordered) > 1:
         waves = [ordered[:1], ordered[1:]]
     results: dict[str, dict[str, Pin]] = {}
     failures: list[ResolutionError] = []
-    with resolver.session(options, say, requirements, ordered), \
-            ThreadPoolExecutor(max_workers=max(1, len(ordered))) as pool:
-        for wave in waves:
-            futures = [(t, pool.submit(one, t)) for t in wave]
-            for target, future in futures:
-                try:
-                    results[target.python] = future.result()
-                except ResolutionError as err:
-                    failures.append(err)
-        if not failures:
-            results = resolver.finish(results)
+    with resolver.session(options, say, requirements, ordered):
+        pool = ThreadPoolExecutor(max_workers=max(1, len(ordered)))
+        try:
+            for wave in waves:
+                futures = [(t, pool.submit(one, t)) for t in wave]
+                for target, future in futures:
+                    try:
+                        results[target.python] = future.result()
+                    except ResolutionError as err:
+                        failures.append(err)
+            if not failures:
+                results = resolver.finish(results)
+        except BaseException:
+            # Interrupted (a signal) or another error: stop the others
+            # now, rather than wait for them.
+            resolver.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    timed_out = [f for f in failures if isinstance(f, RunTimedOut)]
+    if timed_out:  # the run's deadline: all the others end so too
+        raise timed_out[0]
     if len(failures) == 1:
         raise failures[0]
     if failures:
         raise ResolutionErrors(failures)
     return results
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    """End a resolver process and what it started (its own session)."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        with contextlib.suppress(OSError):
+            process.kill()
 
 
 class ResolutionErrors(RequirementsError):

@@ -10,12 +10,17 @@ this module writes for the run (:func:`config`).
 
 No sdist is built to learn its dependencies: uv is given them
 (``dependency-metadata``), read from the sdist's ``PKG-INFO`` or from the
-index (:mod:`.static`); and uv runs with an interpreter that cannot build
-(an empty environment, no build isolation), so a build it still tries
-fails at once, before any code of the sdist runs. Such a failure names the
-release: its metadata is read and the resolution runs again. With
-``allow_build`` uv is still given what was read, and builds the rest as
-it would by itself.
+index (:mod:`.sdists`), and kept from the releases that could not be read
+(a constraint); and uv runs with an interpreter that cannot build (an
+empty environment, no build isolation), so a build it still tries fails at
+once, before any code of the sdist runs. Such a failure names the release:
+its metadata is read and the resolution runs again. With ``allow_build``
+uv is still given what was read, and builds the rest as it would by
+itself.
+
+The run has one deadline (``--timeout``), for the reads of the index and
+for uv alike; uv's temporary files (its build locks) go to the run's
+scratch directory, removed at the end, interrupted or not.
 """
 
 from __future__ import annotations
@@ -24,20 +29,19 @@ import contextlib
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin
-from openstack_requirements.ops.resolvers import static
+from openstack_requirements.ops.resolvers import bounds, static
 from openstack_requirements.ops.resolvers.base import (
     Progress,
     ResolutionError,
@@ -46,6 +50,10 @@ from openstack_requirements.ops.resolvers.base import (
     Target,
     clean_environment,
 )
+from openstack_requirements.ops.resolvers.index import Index
+from openstack_requirements.ops.resolvers.pages import DistFile
+from openstack_requirements.ops.resolvers.sdists import Sdists, release
+from openstack_requirements.ops.resolvers.store import Store
 
 #: The user's uv variables that are kept: where the cache is.
 _KEEP = ('UV_CACHE_DIR',)
@@ -56,18 +64,10 @@ _DROP = ('UV_', 'VIRTUAL_ENV', 'CONDA_PREFIX', 'PYTHONPATH', 'PYTHONHOME',
 #: The index uv uses when none is given.
 PYPI = 'https://pypi.org/simple'
 
-#: How many releases of a package to read the metadata of when uv asks
-#: for one: it and the next older ones it may backtrack to.
-PREFETCH = 8
-#: How many of a package's newest sdist-only releases to read ahead, and
-#: how many when they are big (see :data:`static.BIG_SDIST`).
-AHEAD = 3
-AHEAD_BIG = 12
-#: Bytes of an sdist read ahead at most (its PKG-INFO is most often in
-#: the first few kilobytes of the archive).
-BUDGET = 1 << 20
 #: Resolutions tried for one Python before giving up learning.
 MAX_ATTEMPTS = 60
+#: Where uv says it could not read its settings file.
+_SETTINGS_ERROR = re.compile(r'TOML parse error at line (\d+)')
 
 _FIND_LOCK = threading.Lock()
 
@@ -141,11 +141,19 @@ def command(requirements: Path, target: Target, options: ResolverOptions,
     return argv
 
 
-def environment(options: ResolverOptions) -> dict[str, str]:
+def environment(options: ResolverOptions, scratch: Path | None = None
+                ) -> dict[str, str]:
+    """uv's environment; with ``scratch``, its temporary files (build
+    locks) go there."""
     extra = {'UV_NO_CONFIG': '1', 'UV_PYTHON_DOWNLOADS': 'never',
              'PYTHONNOUSERSITE': '1'}
-    if options.timeout:
-        extra['UV_HTTP_TIMEOUT'] = str(max(1, int(options.timeout)))
+    left = options.remaining()
+    if left is not None:
+        extra['UV_HTTP_TIMEOUT'] = str(max(1, int(left)))
+    if scratch is not None:
+        temporary = scratch / 'tmp'
+        temporary.mkdir(mode=0o700, exist_ok=True)
+        extra['TMPDIR'] = str(temporary)
     return clean_environment(_DROP, keep=_KEEP, **extra)
 
 
@@ -170,9 +178,10 @@ def parse_pins(output: str, python: str, resolver: str = 'uv'
 
 
 def parse_pylock(text: str, python: str, resolver: str = 'uv'
-                 ) -> tuple[dict[str, Pin], dict[str, str]]:
+                 ) -> tuple[dict[str, Pin], dict[str, tuple[str, str | None]]]:
     """The pins of a ``pylock.toml`` (``--format pylock.toml``) and, by
-    canonical name, the URL of one of each pin's wheels."""
+    canonical name, the URL of one of each pin's wheels and its sha256
+    (None: not given)."""
     try:
         import tomllib
         data = tomllib.loads(text)
@@ -183,7 +192,7 @@ def parse_pylock(text: str, python: str, resolver: str = 'uv'
         raise ResolutionError(python, resolver,
                               f'unreadable pylock.toml: {err}') from None
     pins: dict[str, Pin] = {}
-    wheels: dict[str, str] = {}
+    wheels: dict[str, tuple[str, str | None]] = {}
     for package in data.get('packages', ()):
         name, version = package.get('name'), package.get('version')
         if not name or not version:
@@ -193,7 +202,9 @@ def parse_pylock(text: str, python: str, resolver: str = 'uv'
         pins[pin.key] = pin
         for wheel in package.get('wheels', ()):
             if wheel.get('url'):
-                wheels[pin.key] = str(wheel['url'])
+                digest = (wheel.get('hashes') or {}).get('sha256')
+                wheels[pin.key] = (str(wheel['url']),
+                                   f'sha256={digest}' if digest else None)
                 break
     return pins, wheels
 
@@ -203,9 +214,11 @@ def cache_dir(options: ResolverOptions) -> Path | None:
     default)."""
     if os.environ.get('UV_CACHE_DIR'):
         return Path(os.environ['UV_CACHE_DIR'])
+    left = options.remaining()
     try:
         done = subprocess.run([uv_binary(), 'cache', 'dir', '--no-config'],
-                              capture_output=True, text=True, timeout=30,
+                              capture_output=True, text=True,
+                              timeout=30 if left is None else min(30, max(1, left)),
                               env=environment(options))
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -228,62 +241,73 @@ def directory_size(place: Path | None) -> int:
 
 class _Run:
     """What the resolutions of one run share: a scratch directory, the
-    start time, the metadata learnt, the interpreters uv may use."""
+    deadline, the index and what was read of it, the interpreters uv may
+    use."""
 
     def __init__(self, options: ResolverOptions, scratch: Path,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None,
+                 targets: Sequence[Target] = ()) -> None:
         self.options = options
         self.scratch = scratch
         self.progress = progress
-        self.start = time.time()
+        self.deadline = bounds.Deadline(options.deadline, seconds=options.timeout)
         self.cache = cache_dir(options)
         self.size_before = (directory_size(self.cache)
                             if options.cache_report else 0)
-        self.store = static.Store(
+        self.store = Store(
             self.cache / 'openstack-requirements' / 'sdist-metadata.json'
             if self.cache is not None else None)
-        self.index = static.Index(
-            None if options.no_index else options.index_url or PYPI,
-            options.find_links, timeout=max(30.0, options.timeout or 0))
+        keep = (frozenset().union(*(static.target_tags(t.python) for t in targets))
+                if targets else None)
+        self.index = Index(None if options.no_index else options.index_url or PYPI,
+                           options.find_links, self.deadline, keep)
+        self.sdists = Sdists(self.index, self.store, progress)
         self.lock = threading.Lock()
-        self.learning: dict[str, threading.Lock] = {}
         self.pythons: dict[str, str] = {}
         #: (name, version) -> where its metadata came from, for the pins
         #: resolved from it.
         self.used: dict[tuple[str, str], str] = {}
-        self.learnt = 0
         #: (key, version) -> the metadata Name of a wheel, being read.
         self.names: dict[tuple[str, str], Future[str | None]] = {}
         self.name_pool = ThreadPoolExecutor(16)
 
-    def spell(self, pins: dict[str, Pin], wheels: dict[str, str]) -> None:
+    def cancel(self) -> None:
+        self.deadline.cancel()
+        for future in list(self.names.values()):
+            future.cancel()
+
+    def spell(self, pins: dict[str, Pin],
+              wheels: dict[str, tuple[str, str | None]]) -> None:
         """Read, in the background, how each pin's metadata spells its
         name (from one of its wheels; kept in the store)."""
+        identity = self.index.identity
         for key, pin in pins.items():
-            url = wheels.get(key)
-            if pin.exact_name or url is None:
+            wheel = wheels.get(key)
+            if pin.exact_name or wheel is None:
                 continue
+            url, digest = wheel
             with self.lock:
                 if (key, pin.version) in self.names:
                     continue
-                known = self.store.name(url)
+                known = self.store.name(identity, url, digest)
                 future: Future[str | None]
                 if known is not None:
                     future = Future()
                     future.set_result(known)
                 else:
-                    future = self.name_pool.submit(self._read_name, url)
+                    future = self.name_pool.submit(self._read_name, url, digest)
                 self.names[(key, pin.version)] = future
 
-    def _read_name(self, url: str) -> str | None:
+    def _read_name(self, url: str, digest: str | None) -> str | None:
         name = self.index.wheel_name(url)
         if name is not None:
-            self.store.put_name(url, name)
+            self.store.put_name(self.index.identity, url, digest, name)
         return name
 
     def spelt(self, pin: Pin) -> Pin:
         future = self.names.get((pin.key, pin.version))
-        name = future.result() if future is not None else None
+        name = (future.result() if future is not None and not future.cancelled()
+                else None)
         if name is None or canonicalize_name(name) != pin.key:
             return pin
         return Pin(name, pin.version)
@@ -299,12 +323,20 @@ class _Run:
             if base in self.pythons:
                 return self.pythons[base]
             place = self.scratch / f'python-{len(self.pythons)}'
-            done = subprocess.run(
-                [uv_binary(), 'venv', '--no-config', '--no-project',
-                 '--no-python-downloads', '--quiet', '--python', base,
-                 str(place)],
-                capture_output=True, text=True, cwd=self.scratch,
-                env=environment(self.options), stdin=subprocess.DEVNULL)
+            left = self.options.remaining()
+            try:
+                done = subprocess.run(
+                    [uv_binary(), 'venv', '--no-config', '--no-project',
+                     '--no-python-downloads', '--quiet', '--python', base,
+                     str(place)],
+                    capture_output=True, text=True, cwd=self.scratch,
+                    env=environment(self.options, self.scratch),
+                    stdin=subprocess.DEVNULL,
+                    timeout=None if left is None else max(1, left))
+            except subprocess.TimeoutExpired:
+                raise bounds.TimedOut(f'timed out: the run may take '
+                                      f'{self.options.timeout or 0:g} s '
+                                      '(--timeout)', package='uv venv') from None
             if done.returncode:
                 raise RequirementsError(
                     f'uv venv: cannot make an environment from {base}: '
@@ -312,109 +344,6 @@ class _Run:
             found = str(place / 'bin' / 'python')
             self.pythons[base] = found
             return found
-
-    def learn(self, name: str, version: str, target: Target) -> bool:
-        """Read the metadata of ``name==version``, which uv wanted to
-        build, and of the releases it may backtrack to; whether anything
-        new was learnt."""
-        key = canonicalize_name(name)
-        with self.lock:
-            lock = self.learning.setdefault(key, threading.Lock())
-        with lock:
-            files = self.index.files(key)
-            try:
-                wanted = Version(version)
-            except InvalidVersion:
-                raise ResolutionError(target.python, 'uv',
-                                      f'{name}: bad version {version}') from None
-            exact = [f for f in files if f.is_sdist and _same(f.version, wanted)]
-            if not exact:
-                return False
-            tags = static.target_tags(target.python)
-            chosen = [exact[0]] + [
-                f for v, f in static.sdist_only_versions(files, tags)
-                if v < wanted][:PREFETCH - 1]
-            todo = [f for f in chosen if self.store.get(f.url) is None]
-            if not todo:
-                return False
-
-            def read(file: static.DistFile) -> tuple[static.DistFile,
-                                                      static.Metadata | None,
-                                                      str]:
-                try:
-                    return file, self.index.metadata(file), ''
-                except static.MetadataError as err:
-                    return file, None, str(err)
-
-            with ThreadPoolExecutor(min(8, len(todo))) as pool:
-                results = list(pool.map(read, todo))
-            learnt = False
-            for file, metadata, error in results:
-                if metadata is not None:
-                    self.store.put(file.url, metadata)
-                    learnt = True
-                elif file is exact[0]:
-                    raise ResolutionError(
-                        target.python, 'uv',
-                        f'{name}=={version} has only an sdist, whose '
-                        f'dependencies cannot be read without building it '
-                        f'({error}); --allow-build builds it (bindep.txt '
-                        'lists the system packages builds need)')
-            with self.lock:
-                self.learnt += sum(1 for _, m, _ in results if m is not None)
-            return learnt
-
-    def read_ahead(self, names: Iterable[str],
-                   targets: Sequence[Target]) -> None:
-        """Before uv runs: read the index pages of ``names`` (those an
-        earlier run with this cache read, only when they have sdist-only
-        releases), and the metadata of their latest
-        releases that have an sdist and no wheel for some target, so uv
-        is given them rather than downloading and unpacking the sdists
-        (or trying to build them, one resolution each)."""
-        # Names read by an earlier run are read again only if they offer
-        # sdist-only releases (a newer one may have come); the others were
-        # all wheels then, and a package seldom stops publishing wheels.
-        names = set(names)
-        todo = sorted((names - self.store.scanned())
-                      | (names & self.store.sdist_names()))
-        if not todo:
-            return
-        tags = [(static.target_tags(t.python), t.release or f'{t.python}.0')
-                for t in targets]
-        start = time.monotonic()
-
-        def read(file: static.DistFile) -> None:
-            try:
-                self.store.put(file.url, self.index.metadata(file, BUDGET))
-            except static.MetadataError:
-                pass  # read when uv asks for it
-
-        wanted: list[static.DistFile] = []
-        # Each page's sdists are read as soon as it is in, while the other
-        # pages still come.
-        with ThreadPoolExecutor(16) as readers:
-            def page(name: str) -> tuple[str, list[static.DistFile]]:
-                try:
-                    found = self.index.files(name)
-                except static.MetadataError:
-                    return name, []
-                for file in static.read_ahead_candidates(found, tags, AHEAD,
-                                                         AHEAD_BIG):
-                    if self.store.get(file.url) is None:
-                        with self.lock:
-                            wanted.append(file)
-                        readers.submit(read, file)
-                return name, found
-
-            with ThreadPoolExecutor(16) as pool:
-                pages = list(pool.map(page, todo))
-        self.store.mark_scanned(name for name, found in pages if found)
-        if self.progress is not None:
-            self.progress(
-                f'read {len(pages)} index pages and the metadata of '
-                f'{len(wanted)} sdist-only releases in '
-                f'{time.monotonic() - start:.1f} s')
 
     def report(self) -> list[str]:
         lines = []
@@ -425,6 +354,13 @@ class _Run:
             lines += [f'  {name}=={version} ({source})' for (name, version),
                       source in sorted(self.used.items(),
                                        key=lambda i: canonicalize_name(i[0][0]))]
+        refused = self.sdists.refused()
+        if refused:
+            lines.append('refused: never handed to uv, what the index served '
+                         f'could not be read ({len(refused)}):')
+            lines += [f'  {name}=={version}: ' + (f'{url}: ' if url else '')
+                      + reason for (name, version), (url, reason)
+                      in sorted(refused.items())]
         if self.options.cache_report:
             after = directory_size(self.cache)
             lines.append(
@@ -447,13 +383,6 @@ def _names(requirements: Path | None, hints: Iterable[str]) -> set[str]:
     return names
 
 
-def _same(text: str, version: Version) -> bool:
-    try:
-        return Version(text) == version
-    except InvalidVersion:
-        return False
-
-
 class UvResolver(Resolver):
     name = 'uv'
     description = 'uv pip compile per Python version; no interpreter needed'
@@ -463,11 +392,18 @@ class UvResolver(Resolver):
     shares_cache = True
 
     def __init__(self) -> None:
+        super().__init__()
         self._run: _Run | None = None
 
     def prepare(self, target: Target) -> Target:
         uv_binary()
         return target
+
+    def cancel(self) -> None:
+        super().cancel()
+        run = self._run
+        if run is not None:
+            run.cancel()
 
     @contextlib.contextmanager
     def session(self, options: ResolverOptions,
@@ -476,17 +412,22 @@ class UvResolver(Resolver):
                 targets: Sequence[Target] = ()) -> Iterator[None]:
         from openstack_requirements.ops import files
 
+        options = options.started()
         with files.scratch_directory('osr-uv-') as scratch:
-            run = _Run(options, scratch, progress)
+            run = _Run(options, scratch, progress, targets)
             self._run = run
             try:
                 if targets:
-                    run.read_ahead(_names(requirements, options.hints),
-                                   targets)
+                    run.sdists.read_ahead(_names(requirements, options.hints),
+                                          _names(requirements, ()), targets)
                 yield
+            except BaseException:
+                run.cancel()
+                raise
             finally:
                 self._run = None
-                run.name_pool.shutdown(wait=True)
+                run.name_pool.shutdown(wait=True, cancel_futures=True)
+                run.index.close()
                 run.store.save()
                 if progress is not None:
                     for line in run.report():
@@ -496,25 +437,36 @@ class UvResolver(Resolver):
                 options: ResolverOptions) -> dict[str, Pin]:
         run = self._run
         if run is None:
+            options = options.started()
             with self.session(options):
                 return self.resolve(requirements, target, options)
         from openstack_requirements.ops import files
 
         python = run.python_for(target)
         for attempt in range(MAX_ATTEMPTS):
-            metadata = run.store.entries()
+            offered = run.sdists.metadata_for(target.python)
+            metadata = [m for _, m in offered]
             settings = files.write_scratch(
                 run.scratch, f'uv-{target.python}-{attempt}.toml',
                 config(options, metadata))
             argv = command(requirements.resolve(), target, options, settings,
                            python) + ['--format', 'pylock.toml']
+            refused = run.sdists.constraints()
+            if refused:
+                argv += ['--constraint', str(files.write_scratch(
+                    run.scratch, f'refused-{target.python}-{attempt}.txt', refused))]
             try:
-                done = self.run(argv, target, options, environment(options),
-                                cwd=run.scratch)
+                done = self.run(argv, target, options,
+                                environment(options, run.scratch), cwd=run.scratch)
             except ResolutionError as err:
+                unread = _unreadable(err.explanation, settings, options, offered)
+                if unread is not None:  # uv could not read what it was told
+                    run.sdists.refuse(unread[0], bounds.Refused(
+                        f'uv cannot read its metadata ({unread[1]})'))
+                    continue
                 failure = static.build_failure(err.explanation)
                 if (failure is None or options.allow_build
-                        or not run.learn(*failure, target)):
+                        or not run.sdists.learn(*failure, target)):
                     if failure is not None and not options.allow_build:
                         raise ResolutionError(
                             target.python, self.name,
@@ -524,9 +476,9 @@ class UvResolver(Resolver):
                     raise
                 continue
             pins, wheels = parse_pylock(done.stdout, target.python, self.name)
-            known = {(m.key, m.version): m for m in metadata}
+            known = {release(m.name, m.version): m for m in metadata}
             for key, pin in pins.items():
-                found = known.get((key, pin.version))
+                found = known.get(release(key, pin.version))
                 if found is not None:
                     pins[key] = Pin(found.name, pin.version)
                     with run.lock:
@@ -548,3 +500,29 @@ class UvResolver(Resolver):
         # uv warns that the target Python is not installed: true and moot.
         return '\n'.join(line for line in (stderr or stdout).splitlines()
                          if 'will be used to build dependencies' not in line)
+
+
+def _unreadable(explanation: str, settings: Path, options: ResolverOptions,
+                offered: Sequence[tuple[DistFile, static.Metadata]]
+                ) -> tuple[DistFile, str] | None:
+    """The release whose table of the settings file uv could not read,
+    and uv's reason, if that is why it failed."""
+    found = _SETTINGS_ERROR.search(explanation)
+    if found is None or settings.name not in explanation:
+        return None
+    line = int(found.group(1))
+    parts = [config(options, ())] + [m.toml() for _, m in offered]
+    start = 1
+    owner = None
+    for index, part in enumerate(parts):
+        if start > line:
+            break
+        owner = index
+        start += part.count('\n') + 1
+    if not owner:
+        return None
+    # after the position: the snippet (lines with a "|"), then the reason
+    after = explanation[found.end():].splitlines()[1:]
+    reason = next((text.strip() for text in after
+                   if text.strip() and '|' not in text), 'a settings error')
+    return offered[owner - 1][0], reason[:200]

@@ -1,0 +1,482 @@
+"""A resolution's package sources: the index and the find-links places.
+
+:class:`Index` lists a project's files (PEP 503 HTML or PEP 691 JSON
+pages; a find-links directory, HTML file or URL), reads an sdist's
+metadata (:mod:`.static`) and a wheel's ``Name``, through the bounded
+client of :mod:`.http`. Sources are read as pip reads them: a local
+index (``--index-url file:///srv/simple`` or a path) is a tree of
+directories each holding an ``index.html``; a find-links directory
+offers its files and the links of its HTML files.
+
+A local file is read only from a source the user named as local: a
+``file:`` link on a page served over HTTP is never followed, and the
+release it names is refused (a resolver following it would read a file
+of this machine).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import stat
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from openstack_requirements.ops.resolvers import archive, http, pages, ranges, static, zipped
+from openstack_requirements.ops.resolvers.bounds import (
+    Deadline,
+    Limits,
+    MetadataError,
+    Refused,
+    TimedOut,
+)
+from openstack_requirements.ops.resolvers.pages import DistFile, Page, dist_file, parse_page
+
+#: How much of an sdist is read for its PKG-INFO before asking the index.
+FIRST_READ = 1 << 20
+
+
+def file_path(url: str) -> str:
+    return urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
+
+
+def open_local(path: str, url: str) -> int:
+    """A descriptor of the regular file ``path`` (a FIFO, a device or a
+    directory is refused: it could be read for ever)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+    except OSError as err:
+        raise MetadataError(err.strerror or str(err), url) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise Refused('not a regular file', url)
+    return fd
+
+
+def read_local(path: str, url: str, limit: int) -> bytes:
+    fd = open_local(path, url)
+    with os.fdopen(fd, 'rb') as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(f'larger than {limit} bytes', url)
+    return data
+
+
+def _local_place(location: str) -> str | None:
+    """The path of a local source (a path or a ``file:`` URL), else None."""
+    if location.startswith('file:'):
+        return file_path(location)
+    if '://' in location:
+        return None
+    return location
+
+
+class Index:
+    """Reads pages, metadata files and sdists of one resolution's
+    package sources (an index URL and find-links places), within the
+    run's :class:`Deadline`."""
+
+    def __init__(self, index_url: str | None, find_links: Iterable[str] = (),
+                 deadline: Deadline | None = None,
+                 keep: frozenset[str] | None = None) -> None:
+        self.deadline = deadline or Deadline(None)
+        self.limits = self.deadline.limits
+        self.index_url = index_url.rstrip('/') if index_url else None
+        self.local_index = (_local_place(self.index_url)
+                            if self.index_url else None)
+        self.find_links = tuple(find_links)
+        #: The wheel tags of the run's targets: other wheels are dropped.
+        self.keep = keep
+        self.http = http.Client(self.deadline)
+        self._lock = threading.Lock()
+        self._pages: dict[str, list[DistFile]] = {}
+        self._links: dict[str, Page] = {}
+        self._held = 0
+        self._held_lock = threading.Lock()
+        #: ``(project, version)`` -> why a link to it was refused.
+        self.refused: dict[tuple[str, str], str] = {}
+        #: file: URLs listed by a local source.
+        self._local_urls: set[str] = set()
+
+    def close(self) -> None:
+        """Close the connections kept alive."""
+        self.http.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def bytes_read(self) -> int:
+        return self.http.bytes_read
+
+    @property
+    def identity(self) -> str:
+        """The sources, as a key: what one run's resolution sees."""
+        return json.dumps([self.index_url, *self.find_links])
+
+    def files(self, name: str) -> list[DistFile]:
+        """Every file of project ``name`` (read once per run)."""
+        key = canonicalize_name(name)
+        with self._lock:
+            if key in self._pages:
+                return self._pages[key]
+        page = Page()
+        quota = _Quota(self)
+        try:
+            for place in self.find_links:
+                found = self._find_links(place, key)
+                page.files += found.files
+                page.refused += found.refused
+            if self.index_url:
+                found = self._index_page(key, quota)
+                page.files += found.files
+                page.refused += found.refused
+        except BaseException:
+            quota.give(quota.taken)
+            raise
+        unique = list({f.url: f for f in page.files}.values())
+        with self._lock:
+            if key in self._pages:
+                quota.give(quota.taken)
+                return self._pages[key]
+            quota.give(max(0, quota.taken - len(unique)))
+            for project, version, reason in page.refused:
+                self.refused.setdefault((project, version), reason)
+            self._local_urls.update(f.bare_url for f in unique if f.local)
+            self._pages[key] = unique
+        return unique
+
+    def pages(self) -> dict[str, list[DistFile]]:
+        with self._lock:
+            return dict(self._pages)
+
+    def take(self, count: int) -> None:
+        """Hold ``count`` more files; refused past the run's limit."""
+        with self._held_lock:
+            if self._held + count > self.limits.run_files:
+                raise Refused(f'more than {self.limits.run_files} files listed '
+                              'in all')
+            self._held += count
+
+    def give(self, count: int) -> None:
+        with self._held_lock:
+            self._held -= count
+
+    def _index_page(self, key: str, quota: Any = None) -> Page:
+        assert self.index_url is not None
+        url = f'{self.index_url}/{key}/'
+        try:
+            if self.local_index is not None:
+                place = Path(self.local_index) / key
+                page = place / 'index.html'
+                url = page.as_uri()
+                if not place.is_dir() or not page.exists():
+                    return Page()
+                body = read_local(str(page), url, self.limits.page)
+                return parse_page(body, 'text/html', url, key, self.index_url,
+                                  True, self.limits, self.keep, quota)
+            with self.http.fetch(url, {
+                    'Accept': 'application/vnd.pypi.simple.v1+json, '
+                              'text/html;q=0.1',
+                    'Accept-Encoding': 'gzip'}) as (status, headers, body, final):
+                if status == 404:
+                    return Page()
+                if status != 200:
+                    raise MetadataError(f'HTTP {status}', final)
+                return parse_page(body, headers.get('content-type', ''), final,
+                                  key, self.index_url, False, self.limits,
+                                  self.keep, quota)
+        except MetadataError as err:
+            raise err.about(key, url) from None
+
+    def _find_links(self, place: str, key: str) -> Page:
+        """The files of ``key`` a find-links place offers (as pip: a
+        directory's files and the links of its HTML files; an HTML file's
+        links; a URL's page)."""
+        path = _local_place(place)
+        if path is None:
+            return self._filtered(self._links_page(place), key)
+        found = Page()
+        if os.path.isdir(path):
+            for entry in sorted(Path(path).iterdir()):
+                if entry.suffix.lower() in ('.html', '.htm'):
+                    sub = self._filtered(self._links_page(entry.as_uri()), key)
+                    found.files += sub.files
+                    found.refused += sub.refused
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                file = dist_file(entry.name, entry.resolve().as_uri(), key,
+                                 origin=place, local=True,
+                                 hash=f'stat={info.st_size}:{info.st_mtime_ns}')
+                if file is not None:
+                    found.files.append(file)
+        elif os.path.isfile(path):
+            if path.lower().endswith(('.html', '.htm')):
+                return self._filtered(self._links_page(Path(path).as_uri()), key)
+            file = dist_file(os.path.basename(path), Path(path).resolve().as_uri(),
+                             key, origin=place, local=True)
+            if file is not None:
+                found.files.append(file)
+        return found
+
+    def _links_page(self, url: str) -> Page:
+        """Every link of a find-links page (read once per run), for every
+        project: filtered by :meth:`_filtered`."""
+        with self._lock:
+            if url in self._links:
+                return self._links[url]
+        page = Page()
+        try:
+            if url.startswith('file:'):
+                body = read_local(file_path(url), url, self.limits.page)
+                page = pages.all_links(body, url, True, self.limits, self.take)
+            else:
+                with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (
+                        status, _, body, final):
+                    if status == 200:
+                        page = pages.all_links(body, final, False, self.limits, self.take)
+        except MetadataError:
+            page = Page()  # as pip: a find-links place it cannot read is skipped
+        with self._lock:
+            self._links[url] = page
+        return page
+
+    def _filtered(self, page: Page, key: str) -> Page:
+        files = [dataclasses.replace(f, project=key) for f in page.files
+                 if pages.project_of(f.filename) == key]
+        if self.keep is not None:
+            files = [f for f in files
+                     if f.wheel_tags is None or f.wheel_tags & self.keep]
+        return Page(files, [r for r in page.refused if r[0] == key])
+
+    # -- metadata ---------------------------------------------------------------
+
+    def metadata(self, file: DistFile, budget: int | None = None
+                 ) -> static.Metadata:
+        """The metadata of an sdist, checked against the file
+        (:func:`static.checked`): its ``.metadata`` file if the index
+        offers one, the index's JSON API if it describes that release,
+        else the sdist's own files (reading no more than ``budget`` bytes
+        of it, if given)."""
+        package = f'{file.project}=={file.version}'
+        try:
+            found = self._metadata(file, budget)
+            return static.checked(found, file.project, file.version)
+        except MetadataError as err:
+            raise err.about(package, file.bare_url) from None
+
+    def _metadata(self, file: DistFile, budget: int | None) -> static.Metadata:
+        url = file.bare_url
+        if url.startswith('file:'):
+            if not file.local:
+                raise Refused('a local file named by a remote source: not read')
+            return self._local_sdist(file)
+        if urllib.parse.urlsplit(url).scheme not in ('http', 'https'):
+            raise Refused('not an http(s) URL: not read')
+        if file.core_metadata:
+            return self._metadata_file(file)
+        # The sdist's own PKG-INFO first (it names the release as
+        # installed), if it comes within the first megabyte; else the
+        # index's JSON API; else the whole sdist (unless ``budget``).
+        first = FIRST_READ if budget is None else min(budget, FIRST_READ)
+        found: static.Metadata | None = None
+        try:
+            found = self._remote_sdist(file, first)
+        except ranges.Spent:
+            pass
+        if found is not None and found.source != static.UNDECLARED:
+            return found
+        from_json = self._json_api(file)
+        if from_json is not None:
+            if found is not None:  # its name as the sdist spells it
+                from_json = dataclasses.replace(from_json, name=found.name)
+            return from_json
+        if found is not None:
+            return found
+        if budget is not None and budget <= first:
+            raise ranges.Spent(f'no PKG-INFO in the first {budget} bytes')
+        return self._remote_sdist(file, None)
+
+    def _local_sdist(self, file: DistFile) -> static.Metadata:
+        url = file.bare_url
+        fd = open_local(file_path(url), url)
+        with os.fdopen(fd, 'rb') as handle:
+            if file.filename.endswith('.zip'):
+                size = os.fstat(handle.fileno()).st_size
+
+                def read_at(offset: int, length: int) -> bytes:
+                    self.deadline.check(url)
+                    return os.pread(handle.fileno(), length, offset)
+
+                return static.read_zip_sdist(read_at, size, file.filename,
+                                             self.limits)
+            limit = self.limits.archive
+
+            def read(size: int) -> bytes:
+                self.deadline.check(url)
+                if handle.tell() > limit:
+                    raise Refused(f'larger than {limit} bytes')
+                return handle.read(size)
+
+            return static.read_sdist(_Reader(read), file.filename, self.limits)
+
+    def _remote_sdist(self, file: DistFile, budget: int | None) -> static.Metadata:
+        url = file.bare_url
+        if file.filename.endswith('.zip'):
+            remote = ranges.RemoteFile(self.http, url, self.limits.archive)
+            remote.tail(65536 + 22)  # kept: read_at serves it
+            assert remote.size is not None
+            return static.read_zip_sdist(remote.read_at, remote.size,
+                                         file.filename, self.limits)
+        with ranges.RemoteStream(self.http, url, budget, self.limits.archive) as raw:
+            return static.read_sdist(_Reader(raw.read), file.filename, self.limits)
+
+    def _metadata_file(self, file: DistFile) -> static.Metadata:
+        """A PEP 658 ``.metadata`` file, its hash checked if given."""
+        url = file.bare_url + '.metadata'
+        algorithm, _, expected = (file.metadata_hash or '').partition('=')
+        digest = hashlib.new(algorithm) if expected else None
+        scanner = archive.HeaderScanner(self.limits, url)
+        size = 0
+        with self.http.open(url, {'Accept-Encoding': 'identity'}) as answer:
+            if answer.status != 200:
+                raise MetadataError(f'HTTP {answer.status}', url)
+            while True:
+                piece = answer.read1()
+                if not piece:
+                    break
+                size += len(piece)
+                if size > self.limits.member:
+                    raise Refused(f'larger than {self.limits.member} bytes', url)
+                if digest is not None:
+                    digest.update(piece)
+                scanner.feed(piece)
+                if scanner.done and digest is None:
+                    break
+        scanner.close()
+        if digest is not None and digest.hexdigest() != expected:
+            raise Refused(f'its content does not have the {algorithm} hash '
+                          'the index gives', url)
+        return static.from_headers(scanner, static.INDEX_METADATA)
+
+    def _json_api(self, file: DistFile) -> static.Metadata | None:
+        """The index's JSON API (``/pypi/NAME/json``), when its ``info``
+        is that very release and lists its dependencies."""
+        if (not self.index_url or not self.index_url.endswith('/simple')
+                or self.local_index is not None or file.origin != self.index_url):
+            return None
+        base = self.index_url[:-len('/simple')]
+        url = f'{base}/pypi/{file.project}/json'
+        try:
+            with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (
+                    status, _, body, final):
+                if status != 200:
+                    return None
+                return static.json_info(pages.load_json(body, self.limits, final),
+                                        file.version)
+        except TimedOut:
+            raise
+        except MetadataError:  # the JSON API is a help, not the file
+            return None
+
+    def wheel_name(self, url: str) -> str | None:
+        """The ``Name`` field of a wheel's metadata, reading as little
+        of the wheel as the server lets: its zip directory and then the
+        one member, by range requests (None: not read)."""
+        bare = url.split('#', 1)[0]
+        try:
+            if bare.startswith('file:'):
+                if not self._may_read(bare):
+                    return None
+                return self._local_wheel_name(bare)
+            remote = ranges.RemoteFile(self.http, bare, self.limits.archive)
+            tail = remote.tail(65536 + 22)
+            assert remote.size is not None
+            return _wheel_name(remote.read_at, remote.size, tail, self.limits, bare)
+        except MetadataError:
+            return None
+
+    def _may_read(self, url: str) -> bool:
+        """Whether a local file may be read: listed by a local source, or
+        inside a local place the user named."""
+        if url in self._local_urls:
+            return True
+        path = os.path.realpath(file_path(url))
+        for place in (self.local_index, *map(_local_place, self.find_links)):
+            if place is None:
+                continue
+            root = os.path.realpath(place)
+            if os.path.isfile(root):
+                root = os.path.dirname(root)
+            if path.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+        return False
+
+    def _local_wheel_name(self, url: str) -> str | None:
+        fd = open_local(file_path(url), url)
+        with os.fdopen(fd, 'rb') as handle:
+            size = os.fstat(handle.fileno()).st_size
+            tail_size = min(size, 65536 + 22)
+
+            def read_at(offset: int, length: int) -> bytes:
+                return os.pread(handle.fileno(), length, offset)
+
+            return _wheel_name(read_at, size, read_at(size - tail_size, tail_size),
+                               self.limits, url)
+
+
+class _Quota:
+    """The files one page holds of the run's limit."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.taken = 0
+
+    def __call__(self, count: int) -> None:
+        self.index.take(count)
+        self.taken += count
+
+    def give(self, count: int) -> None:
+        self.index.give(count)
+        self.taken -= count
+
+
+class _Reader:
+    """A ``read(size)`` function as the file object :func:`static.read_sdist`
+    reads."""
+
+    def __init__(self, read: Any) -> None:
+        self.read = read
+
+
+def _wheel_name(read_at: zipped.ReadAt, size: int, tail: bytes,
+                limits: Limits, url: str) -> str | None:
+    opened = zipped.Zip(read_at, size, tail, limits, url)
+    members = [e for e in opened.entries if _wheel_metadata_member(e.name)]
+    if len(members) != 1:
+        return None
+    scanner = archive.scan_member(opened.member(members[0]), limits, url)
+    name = scanner.get('name')
+    return name.strip() if name else None
+
+
+def _wheel_metadata_member(member: str) -> bool:
+    parts = member.split('/')
+    return (len(parts) == 2 and parts[0].endswith('.dist-info')
+            and parts[1] == 'METADATA')
+
+

@@ -1,0 +1,304 @@
+"""What one run learns of sdist-only releases, and tells the resolver.
+
+Before the resolver runs, the index pages of the packages likely needed
+are read and the newest sdist-only releases read ahead
+(:meth:`Sdists.read_ahead`); when the resolver still wants to build one,
+it and the older releases it may backtrack to are read
+(:meth:`Sdists.learn`). Each resolution is then told, for its Python:
+
+* the metadata of the releases that have an sdist and no wheel for it,
+  read from *this run's* sources (:meth:`Sdists.metadata_for`: never an
+  entry another index served, never over a wheel);
+* the releases refused (:meth:`Sdists.constraints`): served over a limit,
+  malformed, naming another project, or linked from a remote page to a
+  local file. The resolver is kept from them (``name!=version``), so it
+  never downloads or unpacks what could not be read; stderr names each.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from openstack_requirements.model.versions import parse_version
+from openstack_requirements.ops.resolvers import static
+from openstack_requirements.ops.resolvers.base import Progress, Target
+from openstack_requirements.ops.resolvers.bounds import (
+    MetadataError,
+    Refused,
+    TimedOut,
+)
+from openstack_requirements.ops.resolvers.index import Index
+from openstack_requirements.ops.resolvers.pages import DistFile
+from openstack_requirements.ops.resolvers.store import Store
+
+#: How many releases of a package to read the metadata of when the
+#: resolver asks for one: it and the next older ones it may backtrack to.
+PREFETCH = 8
+#: How many of a package's newest sdist-only releases to read ahead, and
+#: how many when they are big (see :data:`static.BIG_SDIST`).
+AHEAD = 3
+AHEAD_BIG = 12
+#: Bytes of an sdist read ahead at most (its PKG-INFO is most often in
+#: the first few kilobytes of the archive).
+BUDGET = 1 << 20
+
+Release = tuple[str, str]  # (canonical name, normalized version)
+
+
+_Error = TypeVar('_Error', bound=MetadataError)
+
+
+def _kept(err: _Error) -> _Error:
+    """An error to keep for later, without the frames it was raised
+    through (they hold what was being read: pages, files)."""
+    err.__context__ = None
+    return err.with_traceback(None)
+
+
+def release(name: str, version: str) -> Release:
+    parsed = parse_version(version)
+    return canonicalize_name(name), str(parsed) if parsed else version
+
+
+class Sdists:
+    """The sdist-only releases of one run: read, refused, offered."""
+
+    def __init__(self, index: Index, store: Store,
+                 progress: Progress | None = None) -> None:
+        self.index, self.store, self.progress = index, store, progress
+        self.deadline = index.deadline
+        self.lock = threading.Lock()
+        self._learning: dict[str, threading.Lock] = {}
+        #: Releases refused: -> (URL, reason).
+        self._refused: dict[Release, tuple[str, str]] = {}
+        #: Releases the resolver wanted to build.
+        self.wanted: set[Release] = set()
+        #: Per Python, the releases whose metadata it was given.
+        self.offered: dict[str, set[Release]] = {}
+        self._sdist_only: dict[tuple[str, str], list[tuple[Version, DistFile]]] = {}
+        self.learnt = 0
+        #: The first timeout met by a read (said when the run stops).
+        self.timed_out: TimedOut | None = None
+
+    @property
+    def origins(self) -> list[str]:
+        return [o for o in (self.index.index_url, *self.index.find_links) if o]
+
+    # -- refusing -----------------------------------------------------------------
+
+    def refuse(self, file: DistFile, err: MetadataError) -> None:
+        self.store.refuse(file, err.reason)
+        with self.lock:
+            self._refused.setdefault(release(file.project, file.version),
+                                     (file.bare_url, err.reason))
+
+    def _known_refused(self, file: DistFile) -> bool:
+        """Whether ``file`` is refused: this run, or by an earlier one
+        (the same file, by its hash)."""
+        which = release(file.project, file.version)
+        if which in self.refused():
+            return True
+        reason = self.store.refusal(file)
+        if reason is None:
+            return False
+        with self.lock:
+            self._refused.setdefault(which, (file.bare_url, reason))
+        return True
+
+    def refused(self) -> dict[Release, tuple[str, str]]:
+        """Every release refused so far, with where and why."""
+        with self.lock:
+            found = dict(self._refused)
+        for (name, version), reason in self.index.refused.items():
+            found.setdefault(release(name, version), ('', reason))
+        return found
+
+    def constraints(self) -> str:
+        """A constraints file keeping the resolver from the refused
+        releases."""
+        return ''.join(f'{name}!={version}\n'
+                       for name, version in sorted(self.refused()))
+
+    # -- reading --------------------------------------------------------------------
+
+    def _read(self, file: DistFile, budget: int | None) -> MetadataError | None:
+        """Read ``file``'s metadata into the store; the error, if any (a
+        refused file is refused)."""
+        try:
+            self.store.put(file, self.index.metadata(file, budget))
+            return None
+        except Refused as err:
+            self.refuse(file, err)
+            return _kept(err)
+        except TimedOut as err:
+            with self.lock:
+                self.timed_out = self.timed_out or _kept(err)
+            return err
+        except MetadataError as err:
+            return _kept(err)
+
+    def read_ahead(self, names: Iterable[str], required: Iterable[str],
+                   targets: Sequence[Target]) -> None:
+        """Before the resolver runs: read the index pages of ``names``
+        (those an earlier run with this cache read, only when they have
+        sdist-only releases), and the metadata of their latest releases
+        that have an sdist and no wheel for some target. A page of a
+        ``required`` package that is refused stops the run (the
+        resolver would read it too)."""
+        # Names read by an earlier run are read again only if they offer
+        # sdist-only releases (a newer one may have come); the others were
+        # all wheels then, and a package seldom stops publishing wheels.
+        names = set(names)
+        required = {canonicalize_name(n) for n in required}
+        identity = self.index.identity
+        todo = sorted((names - self.store.scanned(identity))
+                      | (names & self.store.sdist_names(self.origins)))
+        if not todo:
+            return
+        tags = [(static.target_tags(t.python), t.release or f'{t.python}.0')
+                for t in targets]
+        start = time.monotonic()
+        wanted: list[DistFile] = []
+        stops: list[MetadataError] = []
+
+        def page(name: str) -> tuple[str, list[DistFile]]:
+            try:
+                found = self.index.files(name)
+            except TimedOut as err:
+                with self.lock:
+                    self.timed_out = self.timed_out or _kept(err)
+                return name, []
+            except Refused as err:
+                if name in required:
+                    with self.lock:
+                        stops.append(_kept(err))
+                return name, []
+            except MetadataError:
+                return name, []
+            for file in static.read_ahead_candidates(found, tags, AHEAD, AHEAD_BIG):
+                if self.store.get(file) is None and not self._known_refused(file):
+                    with self.lock:
+                        wanted.append(file)
+                    readers.submit(self._read, file, BUDGET)
+            return name, found
+
+        # Each page's sdists are read as soon as it is in, while the other
+        # pages still come.
+        readers = ThreadPoolExecutor(16)
+        pages = ThreadPoolExecutor(16)
+        try:
+            found_pages = list(pages.map(page, todo))
+        except BaseException:
+            self.deadline.cancel()
+            raise
+        finally:
+            pages.shutdown(wait=True)
+            readers.shutdown(wait=True)
+        if self.timed_out is not None:
+            raise self.timed_out
+        if stops:
+            raise sorted(stops, key=str)[0]
+        self.store.mark_scanned(identity, (n for n, f in found_pages if f))
+        if self.progress is not None:
+            self.progress(
+                f'read {len(found_pages)} index pages and the metadata of '
+                f'{len(wanted)} sdist-only releases in '
+                f'{time.monotonic() - start:.1f} s')
+
+    def learn(self, name: str, version: str, target: Target) -> bool:
+        """Read the metadata of ``name==version``, which the resolver
+        wanted to build, and of the releases it may backtrack to; whether
+        the next resolution will be told more (its metadata, or that it
+        is refused). Raises a one-line error if it cannot be read."""
+        key = canonicalize_name(name)
+        label = f'{name}=={version}'
+        try:
+            wanted_version = Version(version)
+        except InvalidVersion:
+            raise MetadataError(f'a bad version {version[:100]!r}',
+                                package=name) from None
+        wanted = release(key, version)
+        with self.lock:
+            lock = self._learning.setdefault(key, threading.Lock())
+        with lock:
+            try:
+                files = self.index.files(key)
+            except MetadataError as err:
+                raise err.about(label) from None
+            exact = sorted((f for f in files if f.is_sdist
+                            and parse_version(f.version) == wanted_version),
+                           key=lambda f: (not f.filename.endswith('.tar.gz'),
+                                          f.filename))
+            if not exact:
+                return False
+            tags = static.target_tags(target.python)
+            chosen = [exact[0]] + [
+                f for v, f in static.sdist_only_versions(files, tags)
+                if v < wanted_version][:PREFETCH - 1]
+            todo = [f for f in chosen if self.store.get(f) is None
+                    and not self._known_refused(f)]
+            errors: dict[str, MetadataError | None] = {}
+            if todo:
+                with ThreadPoolExecutor(min(8, len(todo))) as pool:
+                    for file, error in zip(todo, pool.map(
+                            lambda f: self._read(f, None), todo), strict=True):
+                        errors[file.url] = error
+                with self.lock:
+                    self.learnt += sum(1 for e in errors.values() if e is None)
+            if self.timed_out is not None:
+                raise self.timed_out
+            with self.lock:
+                before = wanted in self.wanted
+                self.wanted.add(wanted)
+                offered = wanted in self.offered.get(target.python, set())
+            if wanted in self.refused():
+                return not before
+            if self.store.get(exact[0]) is not None:
+                return not offered
+            error = errors.get(exact[0].url)
+            reason = error.reason if error else 'not read'
+            raise MetadataError(
+                f'{reason}; it has only an sdist, whose dependencies cannot be '
+                'read without building it: --allow-build builds it '
+                '(bindep.txt lists the system packages builds need)',
+                exact[0].bare_url, label)
+
+    # -- telling the resolver ---------------------------------------------------------
+
+    def metadata_for(self, python: str) -> list[tuple[DistFile, static.Metadata]]:
+        """What the resolution for ``python`` is told: the releases of the
+        pages read this run that have an sdist and no wheel for it (or
+        that it wanted to build), whose metadata was read from this run's
+        sources; never a refused one."""
+        tags = static.target_tags(python)
+        refused = self.refused()
+        found: dict[Release, tuple[DistFile, static.Metadata]] = {}
+        with self.lock:
+            wanted = set(self.wanted)
+        for key, files in sorted(self.index.pages().items()):
+            cache_key = (python, key)
+            only = self._sdist_only.get(cache_key)
+            if only is None:
+                only = self._sdist_only[cache_key] = static.sdist_only_versions(
+                    files, tags)
+            candidates = list(only)
+            for file in files:
+                if file.is_sdist and release(key, file.version) in wanted:
+                    candidates.append((Version('0'), file))
+            for _, file in candidates:
+                which = release(key, file.version)
+                if which in found or which in refused:
+                    continue
+                metadata = self.store.get(file)
+                if metadata is not None:
+                    found[which] = (file, metadata)
+        with self.lock:
+            self.offered.setdefault(python, set()).update(found)
+        return [found[r] for r in sorted(found)]

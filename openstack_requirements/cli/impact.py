@@ -7,6 +7,9 @@ from typing import Any
 
 from openstack_requirements.cli import base
 
+#: Seconds the releases a constraint change pins may take to be read.
+TIMEOUT = 60
+
 
 class Impact(base.Lister):
     """Report what a change to the governance data does to every project.
@@ -119,10 +122,13 @@ class Impact(base.Lister):
             return None
 
         def make() -> Any:
-            from openstack_requirements.ops.resolvers import static
+            import time
+
+            from openstack_requirements.ops.resolvers import bounds, index
             from openstack_requirements.ops.resolvers.uv import PYPI
 
-            return static.Index(args.index_url or PYPI, timeout=60)
+            deadline = bounds.Deadline(time.monotonic() + TIMEOUT, seconds=TIMEOUT)
+            return index.Index(args.index_url or PYPI, deadline=deadline)
 
         return make
 

@@ -57,7 +57,7 @@ from openstack_requirements.ops.impact_rows import Kind, Report, Row
 from openstack_requirements.ops.project import Project
 
 if TYPE_CHECKING:
-    from openstack_requirements.ops.resolvers.static import Index
+    from openstack_requirements.ops.resolvers.index import Index
 
 # -- what changed ---------------------------------------------------------------
 

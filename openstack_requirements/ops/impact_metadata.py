@@ -15,16 +15,13 @@ not have. Only the changed releases are read: one page and one metadata
 file each.
 
 The reading goes through the resolvers' index reader
-(:class:`~openstack_requirements.ops.resolvers.static.Index`), its public
-``files`` and ``metadata`` only.
+(:class:`~openstack_requirements.ops.resolvers.index.Index`), its public
+``files``, ``metadata`` and ``wheel_metadata`` only.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import struct
-import zipfile
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -41,7 +38,8 @@ from openstack_requirements.ops import data, usage
 
 if TYPE_CHECKING:
     from openstack_requirements.ops.impact_data import Snapshot
-    from openstack_requirements.ops.resolvers.static import Index, Metadata
+    from openstack_requirements.ops.resolvers.index import Index
+    from openstack_requirements.ops.resolvers.static import Metadata
 
 #: How many releases are read at once.
 WORKERS = 8
@@ -168,8 +166,6 @@ def _read(index: Index, release: Release) -> tuple[Metadata | None, str]:
     """The release's metadata, or why there is none: the index's metadata
     file of a wheel, else a wheel's own ``METADATA`` (its zip directory
     and that member, by range requests), else an sdist's ``PKG-INFO``."""
-    from openstack_requirements.ops.resolvers import static
-
     want = parse_version(release.version)
     try:
         files = [f for f in index.files(release.name)
@@ -183,15 +179,9 @@ def _read(index: Index, release: Release) -> tuple[Metadata | None, str]:
         for file in files:
             if file.is_sdist:
                 return index.metadata(file), ''
-            # static.Index has no public reader of a wheel's METADATA (the
-            # index reader being rewritten will): its own, as wheel_name uses
-            try:
-                text = index._wheel_metadata(file.url.split('#', 1)[0])
-            except (RequirementsError, zipfile.BadZipFile, zlib.error,
-                    ValueError, OSError, struct.error):
-                text = None
-            if text is not None:
-                return static.parse_core_metadata(text, WHEEL_METADATA), ''
+            metadata = index.wheel_metadata(file.url)
+            if metadata is not None:
+                return metadata, ''
         return None, 'no metadata in its wheels, and no sdist'
     except RequirementsError as err:
         return None, str(err)

@@ -79,6 +79,10 @@ def _local_place(location: str) -> str | None:
     return location
 
 
+#: Where a wheel's requirements were read from.
+WHEEL_METADATA = "the wheel's METADATA"
+
+
 class Index:
     """Reads pages, metadata files and sdists of one resolution's
     package sources (an index URL and find-links places), within the
@@ -394,19 +398,37 @@ class Index:
             return None
 
     def wheel_name(self, url: str) -> str | None:
-        """The ``Name`` field of a wheel's metadata, reading as little
-        of the wheel as the server lets: its zip directory and then the
-        one member, by range requests (None: not read)."""
+        """The ``Name`` field of a wheel's metadata (None: not read)."""
+        headers = self._wheel_headers(url)
+        name = headers.get('name') if headers is not None else None
+        return name.strip() if name else None
+
+    def wheel_metadata(self, url: str) -> static.Metadata | None:
+        """A wheel's own ``.dist-info/METADATA`` (None: not read), as
+        bounded as every other read."""
+        headers = self._wheel_headers(url)
+        if headers is None:
+            return None
+        try:
+            return static.from_headers(headers, WHEEL_METADATA)
+        except MetadataError:
+            return None
+
+    def _wheel_headers(self, url: str) -> archive.HeaderScanner | None:
+        """The headers of a wheel's metadata, reading as little of the
+        wheel as the server lets: its zip directory and then the one
+        member, by range requests (None: not read)."""
         bare = url.split('#', 1)[0]
         try:
             if bare.startswith('file:'):
                 if not self._may_read(bare):
                     return None
-                return self._local_wheel_name(bare)
+                return self._local_wheel_headers(bare)
             remote = ranges.RemoteFile(self.http, bare, self.limits.archive)
             tail = remote.tail(65536 + 22)
             assert remote.size is not None
-            return _wheel_name(remote.read_at, remote.size, tail, self.limits, bare)
+            return _wheel_headers(remote.read_at, remote.size, tail, self.limits,
+                                  bare)
         except MetadataError:
             return None
 
@@ -426,7 +448,7 @@ class Index:
                 return True
         return False
 
-    def _local_wheel_name(self, url: str) -> str | None:
+    def _local_wheel_headers(self, url: str) -> archive.HeaderScanner | None:
         fd = open_local(file_path(url), url)
         with os.fdopen(fd, 'rb') as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -435,8 +457,9 @@ class Index:
             def read_at(offset: int, length: int) -> bytes:
                 return os.pread(handle.fileno(), length, offset)
 
-            return _wheel_name(read_at, size, read_at(size - tail_size, tail_size),
-                               self.limits, url)
+            return _wheel_headers(read_at, size,
+                                  read_at(size - tail_size, tail_size),
+                                  self.limits, url)
 
 
 class _Quota:
@@ -463,15 +486,13 @@ class _Reader:
         self.read = read
 
 
-def _wheel_name(read_at: zipped.ReadAt, size: int, tail: bytes,
-                limits: Limits, url: str) -> str | None:
+def _wheel_headers(read_at: zipped.ReadAt, size: int, tail: bytes,
+                   limits: Limits, url: str) -> archive.HeaderScanner | None:
     opened = zipped.Zip(read_at, size, tail, limits, url)
     members = [e for e in opened.entries if _wheel_metadata_member(e.name)]
     if len(members) != 1:
         return None
-    scanner = archive.scan_member(opened.member(members[0]), limits, url)
-    name = scanner.get('name')
-    return name.strip() if name else None
+    return archive.scan_member(opened.member(members[0]), limits, url)
 
 
 def _wheel_metadata_member(member: str) -> bool:

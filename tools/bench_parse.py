@@ -34,9 +34,12 @@ import json, sys, time
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line
 try:
-    from openstack_requirements.model.parsing import clear_caches
-except ImportError:  # a --baseline tree from before the model was split
-    from openstack_requirements.model.requirement import clear_caches
+    from openstack_requirements.cache import clear_all as clear_caches
+except ImportError:  # a --baseline tree from before the one cache helper
+    try:
+        from openstack_requirements.model.parsing import clear_caches
+    except ImportError:  # or from before the model was split
+        from openstack_requirements.model.requirement import clear_caches
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
 def run(render):
     clear_caches()  # each run starts cold, as one run of a command does

@@ -41,7 +41,6 @@ from openstack_requirements.model.requirement import (
     Requirement,
     parse_marker,
 )
-from openstack_requirements.model.specifiers import clear_caches as _clear_specifier_caches
 
 # pip: a comment starts at a '#' at the start of the line or after blanks.
 _COMMENT_RE = re.compile(r'(?:^|\s)#')
@@ -50,13 +49,6 @@ _EGG_RE = re.compile(r'[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)')
 _WHEEL_RE = re.compile(r'/([A-Za-z0-9][A-Za-z0-9._]*?)-[^/-]+(?:-[^/]*)?\.whl$')
 # A line needs pip's joining when it holds one of these (or a backslash).
 _SPECIAL_RE = re.compile('[' + LINE_BREAKS + BOM + ']')
-
-
-def clear_caches() -> None:
-    """Forget every parsed marker and version key (for benchmarks that
-    read the same lines more than once)."""
-    parse_marker.cache_clear()
-    _clear_specifier_caches()
 
 
 def split_comment(text: str) -> tuple[str, str]:

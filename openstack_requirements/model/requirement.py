@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 from typing import Any
 
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
+from openstack_requirements.cache import bounded
 from openstack_requirements.model.lines import BOM, count_physical
 from openstack_requirements.model.specifiers import (
     render_specifier,
@@ -39,7 +39,7 @@ class Kind(enum.Enum):
     OPTION = 'option'
 
 
-@functools.lru_cache(maxsize=8192)
+@bounded()
 def parse_marker(text: str) -> Marker:
     """A parsed marker; a file repeats a few markers many times."""
     return Marker(text)

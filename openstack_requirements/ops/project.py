@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from openstack_requirements.cache import Table
 from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import Kind, Line, parse_line, split_logical
 from openstack_requirements.ops.files import inside, read_text, within
@@ -121,14 +122,7 @@ class DependencyFile:
 # Keyed by all a parse depends on: the text, pbr's form, and whether it is
 # a file's first line (where a byte-order mark is skipped), so a line reads
 # the same whatever was read before it.
-_LINE_CACHE: dict[tuple[str, bool, bool], Line] = {}
-_LINE_CACHE_SIZE = 200_000
-
-
-def clear_caches() -> None:
-    """Forget every line parsed (for benchmarks and tests that read the
-    same lines as a first run does)."""
-    _LINE_CACHE.clear()
+_LINE_CACHE: Table[tuple[str, bool, bool], Line] = Table(200_000)
 
 
 def _parse(text: str, *, path: str, lineno: int, newline: str,
@@ -139,8 +133,7 @@ def _parse(text: str, *, path: str, lineno: int, newline: str,
     if line is None:
         line = parse_line(text, path=path, lineno=lineno, newline=newline,
                           pbr=pbr)
-        if len(_LINE_CACHE) < _LINE_CACHE_SIZE:
-            _LINE_CACHE[key] = line
+        _LINE_CACHE.put(key, line)
         return line
     if line.lineno == lineno and line.newline == newline:
         return line

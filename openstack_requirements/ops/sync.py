@@ -51,6 +51,7 @@ from packaging.specifiers import Specifier, SpecifierSet
 from packaging.utils import canonicalize_name, canonicalize_version
 from packaging.version import Version
 
+from openstack_requirements.cache import Table
 from openstack_requirements.errors import FileError, ParseError, RequirementsError
 from openstack_requirements.model import (
     Kind,
@@ -205,10 +206,9 @@ class ProjectSync:
 _AS_STATED = ('==', '===', '~=')
 
 # Comparing and rendering specifiers dominate a large sync: each distinct
-# text is done once, in caches that stop growing at _CACHED entries.
-_CACHED = 65536
-_CANONICAL: dict[str, tuple[str, str]] = {}
-_RENDERED: dict[str, str] = {}
+# text is done once.
+_CANONICAL: Table[str, tuple[str, str]] = Table()
+_RENDERED: Table[str, str] = Table()
 
 
 def _version(spec: Specifier) -> Version | None:
@@ -299,8 +299,7 @@ def _canonical(spec: Specifier) -> tuple[str, str]:
     if key is None:
         key = (spec.operator, canonicalize_version(
             spec.version, strip_trailing_zero=spec.operator != '~='))
-        if len(_CANONICAL) < _CACHED:
-            _CANONICAL[text] = key
+        _CANONICAL.put(text, key)
     return key
 
 
@@ -363,15 +362,7 @@ _SEP_RE = re.compile(r'\s*[;:]\s*')
 # two texts (a line's requirement is its text read with the style's pbr
 # form; a line the sync made may spell its marker as the global line does,
 # hence the marker text), how they pair, the policy and the style.
-# (At most _CACHED pairs, as the specifier caches.)
-_SYNCED: dict[tuple[object, ...], Synced] = {}
-
-
-def clear_caches() -> None:
-    """Forget every specifier, rendering and line pair computed."""
-    _CANONICAL.clear()
-    _RENDERED.clear()
-    _SYNCED.clear()
+_SYNCED: Table[tuple[object, ...], Synced] = Table()
 
 
 def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
@@ -387,8 +378,7 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     synced = _SYNCED.get(key)
     if synced is None:
         synced = _sync_line(base, paired, global_line, policy, style, alone)
-        if len(_SYNCED) < _CACHED:
-            _SYNCED[key] = synced
+        _SYNCED.put(key, synced)
     if not synced.changed:
         if synced.line is base:
             return synced
@@ -496,8 +486,7 @@ def _rendered(specifier: SpecifierSet) -> str:
     found = _RENDERED.get(text)
     if found is None:
         found = render_specifier(specifier)
-        if len(_RENDERED) < _CACHED:
-            _RENDERED[text] = found
+        _RENDERED.put(text, found)
     return found
 
 

@@ -179,7 +179,8 @@ def selected_projects(command: _Base, args: argparse.Namespace,
     without a checkout is a warning, unless ``quiet``."""
 
     from openstack_requirements.errors import FileError
-    from openstack_requirements.ops import data, usage
+    from openstack_requirements.ops import data
+    from openstack_requirements.ops.reports import usage
 
     projects_file = args.projects_file
     if args.root and not projects_file:

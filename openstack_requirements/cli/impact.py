@@ -59,7 +59,8 @@ class Impact(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, impact, sync
+        from openstack_requirements.ops import data, sync
+        from openstack_requirements.ops.reports import impact
 
         args = parsed_args
         source = str(data.place(args.source))

@@ -37,8 +37,9 @@ class Unused(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, unused
+        from openstack_requirements.ops import data
         from openstack_requirements.ops.files import read_requirements
+        from openstack_requirements.ops.reports import unused
 
         global_path = data.locate(data.GLOBAL, parsed_args.global_requirements,
                                   source=parsed_args.source, required=True)

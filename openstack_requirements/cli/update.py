@@ -134,7 +134,7 @@ class UpdateRequirements(base.Lister):
 
     def _commit(self, roots: list[str], global_list: Any, policy: Any,
                 args: argparse.Namespace, progress: Any) -> list[tuple[str, ...]]:
-        from openstack_requirements.ops import commit
+        from openstack_requirements.ops.sync import commit
 
         outcomes = commit.commit_projects(
             roots, global_list, policy, args.soft_update, branch=args.branch,

@@ -42,7 +42,8 @@ class ValidateProjects(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, zuul
+        from openstack_requirements.ops import data
+        from openstack_requirements.ops.reports import zuul
 
         projects = data.locate(data.PROJECTS, parsed_args.projects,
                                required=True)

@@ -37,7 +37,7 @@ class WhatBroke(base.Lister):
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        from openstack_requirements.ops import whatbroke
+        from openstack_requirements.ops.reports import whatbroke
 
         parser = super().get_parser(prog_name)
         parser.add_argument(
@@ -73,8 +73,9 @@ class WhatBroke(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, whatbroke
+        from openstack_requirements.ops import data
         from openstack_requirements.ops.files import read_requirements
+        from openstack_requirements.ops.reports import whatbroke
 
         global_path = data.locate(data.GLOBAL, parsed_args.global_requirements,
                                   source=parsed_args.source, required=True)

@@ -32,7 +32,7 @@ class WhoUses(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import usage
+        from openstack_requirements.ops.reports import usage
 
         args = parsed_args
         found = base.selected_projects(self, args, args.source).found

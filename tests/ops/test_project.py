@@ -9,8 +9,8 @@ import pytest
 
 from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import canonical
-from openstack_requirements.ops import project as project_ops
 from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.project import tree as project_ops
 from tests.conftest import TREES
 
 SETUP_CFG = """[metadata]

@@ -26,10 +26,10 @@ from packaging.version import InvalidVersion, Version
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import Line, parse_line
 from openstack_requirements.model.versions import CAPS, lower_bound, normal_marker
-from openstack_requirements.ops import sync
-from openstack_requirements.ops.checks import contract
+from openstack_requirements.ops.checks import project as contract
 from openstack_requirements.ops.checks.context import Context, python3_only
 from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.sync import run as sync
 from tests.conftest import CORPUS_LINES, DATA
 from tests.helpers import PINS, contradictions
 

@@ -13,9 +13,9 @@ from packaging.specifiers import SpecifierSet
 
 from openstack_requirements.model import parse_line
 from openstack_requirements.model.versions import lower_bound, normal_marker
-from openstack_requirements.ops import sync
 from openstack_requirements.ops.checks.context import python3_only
 from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.sync import run as sync
 from tests.conftest import DATA, TREES, AppResult, nearest_data
 from tests.helpers import contradictions, copy_tree
 

@@ -9,7 +9,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import unused
+from openstack_requirements.ops.reports import unused
 from tests.conftest import DATA, TREES
 
 DATA_2026 = DATA / 'openstack-2026-08-22'

@@ -8,7 +8,7 @@ Every dependency source of each is read as update-requirements reads it
 (requirements files, ``setup.cfg`` extras, ``pyproject.toml``
 dependencies, optional dependencies and dependency groups): the files it
 governs (impact), or every such file of the tree (who-uses,
-:mod:`~openstack_requirements.ops.tree`). Lines are matched by canonical
+:mod:`~openstack_requirements.ops.project.walk`). Lines are matched by canonical
 name, so ``oslo.config``, ``oslo_config`` and ``Oslo-Config`` are one
 package.
 """
@@ -30,7 +30,7 @@ from openstack_requirements.ops.project import (
     find_listed_projects,
     read_project,
 )
-from openstack_requirements.ops.tree import read_tree
+from openstack_requirements.ops.project.walk import read_tree
 
 
 @dataclasses.dataclass(frozen=True)

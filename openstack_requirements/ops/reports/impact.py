@@ -41,9 +41,10 @@ from openstack_requirements.model import (
     split_logical,
 )
 from openstack_requirements.model.versions import normal_marker
-from openstack_requirements.ops import data, git, sync, usage
+from openstack_requirements.ops import data, git, sync
 from openstack_requirements.ops.files import read_text
 from openstack_requirements.ops.project import Project
+from openstack_requirements.ops.reports import usage
 
 COLUMNS = ('Kind', 'Package', 'Project', 'File', 'Line', 'Old', 'New',
            'Detail')

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.ops.files import within
-from openstack_requirements.ops.project import (
+from openstack_requirements.ops.project.tree import (
     DependencyFile,
     Project,
     PyprojectToml,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import lint
+from openstack_requirements.ops.checks import lint
 from openstack_requirements.ops.project import find_listed_projects, read_project
 
 

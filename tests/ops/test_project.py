@@ -9,8 +9,7 @@ import pytest
 
 from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import canonical
-from openstack_requirements.ops.project import read_project
-from openstack_requirements.ops.project import tree as project_ops
+from openstack_requirements.ops.project import read_project, sources
 from tests.conftest import TREES
 
 SETUP_CFG = """[metadata]
@@ -162,9 +161,9 @@ def test_pyproject_positions_come_from_the_table(
 
 
 def test_a_cached_line_read_again_elsewhere_is_that_line_moved() -> None:
-    # project._parse rebuilds a remembered line field by field: a field
+    # sources.read_line rebuilds a remembered line field by field: a field
     # added to Line must be carried over too
     text = 'oslo.config>=9.0.0 # Apache-2.0'
-    first = project_ops._parse(text, path='a.txt', lineno=1, newline='\n')
-    again = project_ops._parse(text, path='b.txt', lineno=7, newline='\r\n')
+    first = sources.read_line(text, path='a.txt', lineno=1, newline='\n')
+    again = sources.read_line(text, path='b.txt', lineno=7, newline='\r\n')
     assert again == dataclasses.replace(first, lineno=7, newline='\r\n')

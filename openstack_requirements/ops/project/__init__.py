@@ -7,10 +7,7 @@ concept.
 
 from openstack_requirements.ops.project.pyproject import PyprojectToml
 from openstack_requirements.ops.project.requirements_txt import RequirementsTxt
-from openstack_requirements.ops.project.selection import (
-    find_listed_projects,
-    read_projects_list,
-)
+from openstack_requirements.ops.project.selection import find_listed_projects, read_projects_list
 from openstack_requirements.ops.project.setup_cfg import SETUP_CFG_SECTIONS, SetupCfg
 from openstack_requirements.ops.project.sources import DependencyFile, Source
 from openstack_requirements.ops.project.tree import (

@@ -25,11 +25,7 @@ from packaging.utils import canonicalize_name
 from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.model import Line, render_specifier
 from openstack_requirements.model.versions import normal_marker
-from openstack_requirements.ops.project import (
-    Project,
-    find_listed_projects,
-    read_project,
-)
+from openstack_requirements.ops.project import Project, find_listed_projects, read_project
 from openstack_requirements.ops.project.walk import read_tree
 
 

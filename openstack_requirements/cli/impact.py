@@ -66,7 +66,7 @@ class Impact(base.Lister):
         source = str(data.place(args.source))
         proposed = impact.Snapshot.from_directory(source)
         before = impact.Snapshot.base(args.base, source)
-        selection = base.selected_projects(self, args, source, quiet=True)
+        selection = base.selected_projects(args, source)
         report = impact.impact(
             before, proposed, selection.found, selection.missing,
             args.include, frozenset() if args.hacking else frozenset({'hacking'}),

@@ -7,7 +7,7 @@ concept.
 
 from openstack_requirements.ops.project.pyproject import PyprojectToml
 from openstack_requirements.ops.project.requirements_txt import RequirementsTxt
-from openstack_requirements.ops.project.selection import find_listed_projects, read_projects_list
+from openstack_requirements.ops.project.selection import Selection, read_projects_list, select
 from openstack_requirements.ops.project.setup_cfg import SETUP_CFG_SECTIONS, SetupCfg
 from openstack_requirements.ops.project.sources import DependencyFile, Source
 from openstack_requirements.ops.project.tree import (
@@ -26,6 +26,6 @@ from openstack_requirements.ops.project.tree import (
 __all__ = [
     'GOVERNED', 'SETUP_CFG_SECTIONS', 'SUBDIRS', 'TOOL_TABLE', 'TOP_PATTERNS',
     'DependencyFile', 'Project', 'PyprojectToml', 'RequirementsTxt', 'SetupCfg',
-    'Source', 'check_pattern', 'check_tree', 'find_listed_projects',
+    'Selection', 'Source', 'check_pattern', 'check_tree', 'select',
     'project_includes', 'read_project', 'read_projects_list', 'requirement_paths',
 ]

@@ -31,8 +31,6 @@ class GenerateConstraints(base.Lister):
     Progress goes to stderr; -v adds the size of the resolver's cache.
     """
 
-    _text_only = False
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         from openstack_requirements.ops import data
 
@@ -129,17 +127,10 @@ class GenerateConstraints(base.Lister):
         if parsed_args.check and result.diff:
             self.exit_code = 1
         if result.differences is None:
+            # the file itself (or its diff; nothing when --output has it)
             if parsed_args.diff:
-                self.app.stdout.write(result.diff)
-            elif not parsed_args.output:
-                self.app.stdout.write(result.text)
-            self._text_only = True
+                self.text = result.diff
+            else:
+                self.text = '' if parsed_args.output else result.text
             return (), ()
         return COLUMNS, [d.row() for d in result.differences]
-
-    def produce_output(self, parsed_args: argparse.Namespace,
-                       column_names: Sequence[str],
-                       data: Iterable[Sequence[Any]]) -> int:
-        if self._text_only:
-            return 0
-        return super().produce_output(parsed_args, column_names, data)

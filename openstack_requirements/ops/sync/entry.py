@@ -78,21 +78,23 @@ def entry_rows(label: str, entry: EntrySync) -> list[Row]:
         assert req is not None
         name = req.name or ''
         if synced.old is None:
-            rows.append(Row(label, name, '', synced.line.text, ADDED))
+            rows.append(Row(label, name, '', synced.line.text, ADDED,
+                            synced.line.lineno))
             continue
         if not synced.changed:
             continue
+        lineno = synced.old.lineno
         rows.append(Row(label, name, synced.old.text, synced.line.text,
-                        synced.reason))
+                        synced.reason, lineno))
         excluded = synced.merge.excluded_minimum
         if excluded is not None:
             written = synced.merge.written_minimum
             rows.append(Row(label, name, str(excluded),
                             str(written) if written else '',
-                            EXCLUDED_MINIMUM))
+                            EXCLUDED_MINIMUM, lineno))
     for line in entry.removed:
         name = line.requirement.name or ''  # type: ignore[union-attr]
-        rows.append(Row(label, name, line.text, '', REMOVED))
+        rows.append(Row(label, name, line.text, '', REMOVED, line.lineno))
     return rows
 
 

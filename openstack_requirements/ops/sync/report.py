@@ -21,13 +21,16 @@ EXCLUDED_MINIMUM = 'minimum excluded by the global list: raise it'
 
 @dataclasses.dataclass(frozen=True)
 class Row:
-    """One line of the report."""
+    """One line of the report, about one line of a project's file."""
 
     file: str
     package: str
     old: str
     new: str
     reason: str
+    #: The number of the project line it is about (for a marker variant
+    #: added, the line it was made from): not a column of the report.
+    line: int
 
     def as_tuple(self) -> tuple[str, str, str, str, str]:
         return (self.file, self.package, self.old, self.new, self.reason)

@@ -101,7 +101,7 @@ def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
                     _column(place.text, line.lineno, name),
                     f"'{name}' is not in {global_list.described}"))
                 out.rows.append(Row(place.label, name, line.text, '',
-                                    UNKNOWN))
+                                    UNKNOWN, line.lineno))
             continue
         groups.setdefault(entry, []).append(index)
     return groups

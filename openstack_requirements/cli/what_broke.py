@@ -88,7 +88,7 @@ class WhatBroke(base.Lister):
         names = whatbroke.package_names(global_reqs, upper)
         pinned = whatbroke.pins(upper)
 
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = datetime.datetime.now(datetime.UTC)
         since = now - datetime.timedelta(days=parsed_args.since)
         self.warn(f'Looking for releases since {since:%Y-%m-%d %H:%M} UTC '
                   f'of {len(names)} packages on {parsed_args.index_url}')
@@ -113,7 +113,7 @@ class WhatBroke(base.Lister):
         if report.failures:
             self.exit_code = 1
         rows = [(r.package, r.version,
-                 r.released.astimezone(datetime.timezone.utc)
+                 r.released.astimezone(datetime.UTC)
                  .strftime('%Y-%m-%dT%H:%M:%SZ'),
                  pinned.get(r.package, ''))
                 for r in report.releases]

@@ -337,10 +337,7 @@ class BuildBackend(Check):
 
 
 def _load_toml(text: str) -> dict[str, Any]:
-    """A TOML document as plain data (tomllib where there is one: fast)."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomlkit
-        return tomlkit.parse(text).unwrap()
+    """A TOML document as plain data."""
+    import tomllib
+
     return tomllib.loads(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -105,10 +106,7 @@ class PyprojectToml(DependencyFile):
         each edit replaces one string (no insertion or removal); checked
         by reading the result back. ``None`` when this does not apply."""
         import copy
-        try:
-            import tomllib
-        except ImportError:  # Python 3.10
-            return None
+
         if self._data is None:
             return None
         expected = copy.deepcopy(self._data)
@@ -147,17 +145,11 @@ class PyprojectToml(DependencyFile):
 
 def load_toml(text: str, path: Path) -> Any:
     """The document as plain data: read with the standard library's fast
-    reader when there is one; tomlkit (which edits) reports errors."""
+    reader; tomlkit (which edits) reports errors."""
     try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        tomllib = None  # type: ignore[assignment]
-    if tomllib is not None:
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            pass
-    return _parse_toml(text, path)
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return _parse_toml(text, path)
 
 
 def _parse_toml(text: str, path: Path) -> Any:
@@ -177,11 +169,7 @@ def _parse_toml(text: str, path: Path) -> Any:
 
 def _toml_error_line(text: str) -> int:
     """Where the standard library's reader stops on ``text`` (1 when it
-    does not, or is not there)."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        return 1
+    does not)."""
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -39,6 +39,7 @@ from openstack_requirements.model.requirement import (
     Line,
     Option,
     Requirement,
+    UrlStyle,
     parse_marker,
 )
 
@@ -169,9 +170,7 @@ def _parse_full(body: str, start: int, pbr: bool,
         parsed = _PackagingRequirement(body)
     except InvalidRequirement as err:
         raise diagnose(body, err, start) from None
-    url_style = ''
-    if parsed.url:
-        url_style = 'pep508'
+    url_style: UrlStyle = 'pep508' if parsed.url else ''
     if parsed.marker is not None:
         after = body.find(parsed.url) + len(parsed.url) if parsed.url else 0
         marker_text = body[body.index(';', after) + 1:].strip()

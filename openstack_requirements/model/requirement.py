@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Any
+from typing import Any, Literal
 
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
@@ -28,6 +28,11 @@ from openstack_requirements.model.specifiers import (
     render_specifier,
     render_specifier_text,
 )
+
+#: How a requirement names a URL: ``'pep508'`` for ``name @ url``;
+#: ``'legacy'`` for a bare URL or path (with ``#egg=name``); ``''`` for a
+#: plain requirement.
+UrlStyle = Literal['', 'pep508', 'legacy']
 
 
 class Kind(enum.Enum):
@@ -85,9 +90,7 @@ class Requirement:
     specifier: _LazySpecifier = _LazySpecifier()
     marker_text: str = ''
     url: str = ''
-    #: ``'pep508'`` for ``name @ url``; ``'legacy'`` for a bare URL or path
-    #: (with ``#egg=name``); ``''`` for a plain requirement.
-    url_style: str = ''
+    url_style: UrlStyle = ''
     editable: bool = False
     options: tuple[str, ...] = ()
 

@@ -9,6 +9,7 @@ import dataclasses
 import importlib
 import inspect
 import json
+import re
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -203,3 +204,18 @@ def test_a_lister_prints_text_one_way(name: str) -> None:
         methods = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
         assert 'produce_output' not in methods, cls.name
         assert 'self.app.stdout' not in ast.unparse(cls), cls.name
+
+
+def test_the_contributor_recipes_name_real_files() -> None:
+    """Every file or directory a recipe of doc/source/contributor/ names
+    exists (``ops/...`` is under openstack_requirements/)."""
+    named = set()
+    for page in (ROOT / 'doc' / 'source' / 'contributor').glob('*.rst'):
+        for literal in re.findall(r'``([^`\s]+)``', page.read_text(encoding='utf-8')):
+            if '/' in literal and re.fullmatch(r'[\w./-]+', literal):
+                named.add(literal)
+    assert len(named) > 20
+    missing = [name for name in sorted(named)
+               if 'NAME' not in name and not name.startswith('ops/constraints/resolvers')
+               and not any((place / name).exists() for place in (ROOT, PACKAGE))]
+    assert missing == []

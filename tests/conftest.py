@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from openstack_requirements import cache
 from tests.indexserver import PROXY_VARIABLES, Index, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +67,13 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv('PIP_CONFIG_FILE', os.devnull)
     monkeypatch.setenv('UV_NO_CONFIG', '1')
+
+
+@pytest.fixture(autouse=True)
+def _cold_caches() -> None:
+    """Each test starts with every in-memory cache empty, as one run of a
+    command does: what an earlier test read cannot change its result."""
+    cache.clear_all()
 
 
 class AppResult:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 PROXY_VARIABLES = ('http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY',
                    'all_proxy', 'ALL_PROXY')
-NOW = datetime.datetime.now(datetime.timezone.utc)
+NOW = datetime.datetime.now(datetime.UTC)
 
 
 def stamp(days_ago: float) -> str:

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from openstack_requirements.errors import ParseError, RequirementsError
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import constraints, files, normalize, sync
+from openstack_requirements.ops import constraints, files, sync
 from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.sync import normalize
 from tests.conftest import CORPUS_LINES, DATA, TREES
 
 EXAMPLES = int(os.environ.get('OSR_FUZZ_EXAMPLES', '40'))

@@ -203,7 +203,7 @@ def _one_change(base: Path, place: Path, kind: str,
 
 def _gate_seconds(base: Path, proposed: Path, listed: Path, src: Path) -> float:
     """The gate part of impact, in process: best of :data:`REPEAT`."""
-    from openstack_requirements.ops import impact, usage
+    from openstack_requirements.ops.reports import impact, usage
 
     before = impact.Snapshot.from_directory(base)
     after = impact.Snapshot.from_directory(proposed)

@@ -9,10 +9,16 @@
    with one of three minimums) synced by ours in one invocation; the
    reference on the first few of them, one process per tree as it must be
    run.
+
+``--baseline DIR`` (a source tree of an earlier commit: ``git archive REV |
+tar -x -C DIR``) adds ours from that tree, taking turns with ours, on the
+200 trees and on each corpus tree: a change must not make the sync slower.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import random
 import resource
 import shutil
@@ -68,11 +74,12 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed(command: list[str]) -> tuple[float, float]:
+def _timed(command: list[str], env: dict[str, str] | None = None
+           ) -> tuple[float, float]:
     """Wall-clock and CPU seconds of one run of ``command``."""
     cpu = _cpu()
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if done.returncode:
         raise RuntimeError(f'{command[0]} failed:\n{done.stderr[-2000:]}')
@@ -137,15 +144,68 @@ def _generate(count: int, place: Path, data: Path) -> list[Path]:
     return roots
 
 
-def _compile() -> None:
+def _compile(tree: Path = ROOT) -> None:
     """Byte-compile the package, as an installed one is: tox sets
     PYTHONDONTWRITEBYTECODE, which would make every run of ours compile
     its modules anew while the reference's are compiled at install."""
     import compileall
-    compileall.compile_dir(str(ROOT / 'openstack_requirements'), quiet=1)
+    compileall.compile_dir(str(tree / 'openstack_requirements'), quiet=1)
+
+
+_FROM_TREE = [sys.executable, '-c',
+              'import sys; from openstack_requirements.cli.app import '
+              'update_requirements as m; sys.exit(m())']
+
+
+def _side_by_side(baseline: Path, work: Path, batch: list[Path],
+                  data: Path) -> list[tuple[str, ...]]:
+    """Ours and ours from ``baseline``, taking turns (ours first in even
+    rounds): each corpus tree, and the 200-tree batch; the best of each."""
+    _compile(baseline)
+    env = {**os.environ, 'PYTHONPATH': str(baseline)}
+    ours = _ours_command()
+    cases = [(tree.name, [tree], ['--exact', '--soft-update', '--source',
+                                  str(nearest_data(tree))])
+             for tree in sorted(TREES.iterdir())]
+    cases.append((f'{BATCH} generated trees, one run', batch,
+                  ['--soft-update', '--source', str(data)]))
+    rows: list[tuple[str, ...]] = []
+    for label, trees, options in cases:
+        best: dict[str, tuple[float, float]] = {}
+        for round_ in range(3):
+            turns = ('ours', 'baseline') if round_ % 2 == 0 else ('baseline', 'ours')
+            for who in turns:
+                copies = []
+                for n, tree in enumerate(trees):
+                    copy = work / 'side' / who / f'{n:03d}'
+                    _copy(tree, copy)
+                    copies.append(str(copy))
+                command = ours if who == 'ours' else _FROM_TREE
+                wall, cpu = _timed([*command, *options, *copies],
+                                   env if who == 'baseline' else None)
+                old = best.get(who)
+                best[who] = (wall, cpu) if old is None else (min(old[0], wall),
+                                                             min(old[1], cpu))
+        mine, theirs = best['ours'], best['baseline']
+        rows.append((label, f'{mine[0]:.3f}', f'{theirs[0]:.3f}',
+                     f'{theirs[0] / mine[0]:.2f}x', f'{mine[1]:.3f}',
+                     f'{theirs[1]:.3f}', f'{theirs[1] / mine[1]:.2f}x'))
+    return rows
+
+
+def _print(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for row in [head, *rows]:
+        print('  '.join(cell.ljust(w) for cell, w in zip(row, widths,
+                                                        strict=True)))
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog='bench.py update')
+    parser.add_argument('--baseline', type=Path,
+                        help='also ours from this source tree, taking turns '
+                             'with ours; give it as --baseline=DIR to tools/bench.py')
+    args, _ = parser.parse_known_args(argv)  # other topics take other options
     _compile()
     ours = _ours_command()
     ref_script = reference.script('update-requirements')
@@ -180,17 +240,23 @@ def main(argv: list[str]) -> int:
                   sum(r[1] for r in runs) / len(runs) * BATCH)
         rows.append((f'{BATCH} generated trees, one run',
                      *_cells(mine, theirs)))
+        if args.baseline is not None:
+            # the batch above is synced now: the same trees made anew
+            fresh = _generate(BATCH, work / 'batch-side', data)
+            side = _side_by_side(args.baseline.resolve(), work, fresh, data)
 
-    head = ('sync', 'ours wall', 'ref wall', 'wall x', 'ours cpu',
-            'ref cpu', 'cpu x')
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    for row in [head, *rows]:
-        print('  '.join(cell.ljust(w) for cell, w in zip(row, widths,
-                                                        strict=True)))
+    _print(('sync', 'ours wall', 'ref wall', 'wall x', 'ours cpu',
+            'ref cpu', 'cpu x'), rows)
     print(f'(seconds; per tree the best of {REPEAT} runs, each a fresh '
           'process on a fresh copy; the reference takes one tree a run, so '
           f'its {BATCH}-tree figures are {BATCH} x the mean of '
           f'{REFERENCE_SAMPLE} runs)')
+    if args.baseline is not None:
+        print()
+        _print(('sync', 'ours wall', 'baseline wall', 'wall x', 'ours cpu',
+                'baseline cpu', 'cpu x'), side)
+        print('(seconds, best of 3 each, ours and the baseline taking turns; '
+              'x > 1: ours faster)')
     return 0
 
 

@@ -157,42 +157,54 @@ def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
         **kwargs)
 
 
-def add_projects(parser: argparse.ArgumentParser,
-                 tree_help: str = 'a project tree',
-                 list_help: str = ('projects.txt: every listed project found '
-                                   'under --root (default with --root: '
-                                   'projects.txt of the data)')) -> None:
-    """PROJECT_DIR..., --projects FILE and --root DIR."""
+def add_projects(parser: argparse.ArgumentParser, *,
+                 trees: str | None = 'a project tree',
+                 list_help: str = 'a projects.txt: its projects found under --root',
+                 list_positional: bool = False, root_required: bool = False) -> None:
+    """The one project selection: PROJECT_DIR... (project trees; ``trees``
+    is their help, ``None`` for a command without them), ``--projects
+    FILE`` (a projects list; a positional PROJECTS instead with
+    ``list_positional``) and ``--root DIR`` (repeatable; ``root_required``
+    for a report that a wrong default would mislead). Read them with
+    :func:`selected_projects`."""
+    if trees is not None:
+        parser.add_argument('projects', metavar='PROJECT_DIR', nargs='*', help=trees)
+    if list_positional:
+        parser.add_argument('projects_file', metavar='PROJECTS', nargs='?',
+                            help=list_help)
+    else:
+        parser.add_argument('--projects', dest='projects_file', metavar='FILE',
+                            help=list_help)
     parser.add_argument(
-        'projects', metavar='PROJECT_DIR', nargs='*', help=tree_help)
-    parser.add_argument(
-        '--projects', dest='projects_file', metavar='FILE', help=list_help)
-    parser.add_argument(
-        '--root', metavar='DIR',
-        help='directory holding the checkouts of --projects, as '
-             'ORG/NAME or NAME')
+        '--root', metavar='DIR', action='append', default=[],
+        required=root_required,
+        help='a directory holding the checkouts of the listed projects, as '
+             'ORG/NAME or NAME (repeat for several'
+             + ('' if root_required else '; default: beside the checkout '
+                'holding the list, as Zuul and devstack lay them out') + ')')
 
 
-def selected_projects(command: _Base, args: argparse.Namespace,
-                      source: str | None, quiet: bool = False) -> Any:
-    """The projects to read (a ``usage.Selection``); a listed project
-    without a checkout is a warning, unless ``quiet``."""
-
+def selected_projects(args: argparse.Namespace, source: str | None = None,
+                      beside: Any = None, always_list: bool = False,
+                      confined: bool = True) -> Any:
+    """The projects of :func:`add_projects`' options (an
+    ``ops.project.selection.Selection``): the trees named, and the
+    projects of the list, which is projects.txt of ``source`` (or beside
+    ``beside``) when --root is given without one, or when the command
+    reads a list in any case (``always_list``)."""
     from openstack_requirements.errors import FileError
-    from openstack_requirements.ops import data, usage
+    from openstack_requirements.ops import data
+    from openstack_requirements.ops.project import selection
 
+    trees = getattr(args, 'projects', None) or []
     projects_file = args.projects_file
-    if args.root and not projects_file:
-        projects_file = str(data.locate(data.PROJECTS, source=source,
-                                        required=True))
-    if not args.projects and not args.root:
-        raise FileError('no project given: name a PROJECT_DIR or use '
-                        '--root DIR (and --projects FILE)')
-    selection = usage.select(args.projects, projects_file, args.root)
-    if selection.missing and not quiet:
-        command.warn(f'{len(selection.missing)} projects of {projects_file} '
-                     f'have no checkout under {args.root}')
-    return selection
+    if projects_file is None and (args.root or always_list):
+        projects_file = data.locate(data.PROJECTS, source=source, beside=beside,
+                                    required=True)
+    if not trees and projects_file is None:
+        raise FileError('no project given: name a PROJECT_DIR, or a '
+                        'projects list with --projects FILE or --root DIR')
+    return selection.select(trees, projects_file, args.root, confined=confined)
 
 
 def upper_constraints(source: str | None) -> Any:

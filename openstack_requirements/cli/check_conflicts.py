@@ -54,8 +54,8 @@ class CheckConflicts(CheckCommand):
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
 
         from openstack_requirements.ops import data, resolvers
-        from openstack_requirements.ops.checks.conflicts import ResolverSetup
         from openstack_requirements.ops.checks.context import Context, DataFile
+        from openstack_requirements.ops.checks.resolver import ResolverSetup
 
         upper = data.locate(data.UPPER, parsed_args.upper, required=True)
         assert upper is not None

@@ -13,6 +13,7 @@ from openstack_requirements.cli import base
 if TYPE_CHECKING:
     from openstack_requirements.ops.checks.base import Check
     from openstack_requirements.ops.checks.context import Context
+    from openstack_requirements.ops.findings import Severity
 
 
 class CheckCommand(base.Lister):
@@ -82,7 +83,7 @@ class CheckCommand(base.Lister):
         return checks.COLUMNS, [f.row() for f in findings]
 
 
-def summary(command: str | None, counts: Counter[str], ran: int,
+def summary(command: str | None, counts: Counter[Severity], ran: int,
             skipped: Sequence[str] = ()) -> str:
     def plural(n: int, word: str) -> str:
         return f'{n} {word}{"" if n == 1 else "s"}'

@@ -32,8 +32,6 @@ class GenerateConstraints(base.Lister):
     Progress goes to stderr; -v adds the size of the resolver's cache.
     """
 
-    _text_only = False
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         from openstack_requirements.ops import data
 
@@ -100,7 +98,8 @@ class GenerateConstraints(base.Lister):
 
     def take_action(self, parsed_args: argparse.Namespace
                     ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
-        from openstack_requirements.ops import data, generate, resolvers
+        from openstack_requirements.ops import data, resolvers
+        from openstack_requirements.ops.constraints import generate
 
         dry_run = parsed_args.diff or parsed_args.check
         if dry_run and not parsed_args.output:
@@ -131,20 +130,13 @@ class GenerateConstraints(base.Lister):
         if parsed_args.check and result.diff:
             self.exit_code = 1
         if result.differences is None:
+            # the file itself (or its diff; nothing when --output has it)
             if parsed_args.diff:
-                self.app.stdout.write(result.diff)
-            elif not parsed_args.output:
-                self.app.stdout.write(result.text)
-            self._text_only = True
+                self.text = result.diff
+            else:
+                self.text = '' if parsed_args.output else result.text
             return (), ()
         return COLUMNS, [d.row() for d in result.differences]
-
-    def produce_output(self, parsed_args: argparse.Namespace,
-                       column_names: Sequence[str],
-                       data: Iterable[Sequence[Any]]) -> int:
-        if self._text_only:
-            return 0
-        return super().produce_output(parsed_args, column_names, data)
 
 
 class _Terminated(KeyboardInterrupt):

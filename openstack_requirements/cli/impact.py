@@ -86,7 +86,8 @@ class Impact(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, git, impact, impact_rows, sync
+        from openstack_requirements.ops import data, git, sync
+        from openstack_requirements.ops.reports import impact, impact_rows
 
         args = parsed_args
         source = str(data.place(args.source))
@@ -98,7 +99,7 @@ class Impact(base.Lister):
                 else f'{commit[:12]} (where HEAD left {ref})')
         else:
             before = impact.Snapshot.base(args.base or 'HEAD', source)
-        selection = base.selected_projects(self, args, source, quiet=True)
+        selection = base.selected_projects(args, source)
         report = impact.impact(
             before, proposed, selection.found, selection.missing,
             args.include, frozenset() if args.hacking else frozenset({'hacking'}),
@@ -140,7 +141,7 @@ class Impact(base.Lister):
         if distributions is None:
             return []
         from openstack_requirements.ops.checks import distro
-        from openstack_requirements.ops.impact_rows import Kind, Row
+        from openstack_requirements.ops.reports.impact_rows import Kind, Row
 
         findings = list(distro.on_change(before.global_text, proposed.global_text,
                                          distributions))

@@ -35,7 +35,8 @@ class Lint(base.Lister):
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
         from openstack_requirements.model import RequirementsFile
-        from openstack_requirements.ops import data, lint
+        from openstack_requirements.ops import data
+        from openstack_requirements.ops.checks import lint
         from openstack_requirements.ops.files import Change, Changeset, read_text
 
         path = data.locate(data.GLOBAL, parsed_args.path,

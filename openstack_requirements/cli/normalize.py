@@ -30,7 +30,7 @@ class NormalizeRequirements(base.Command):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:
-        from openstack_requirements.ops import normalize
+        from openstack_requirements.ops.sync import normalize
 
         change = normalize.normalize_file(parsed_args.path)
         if parsed_args.diff:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from openstack_requirements.errors import RequirementsError
 
 if TYPE_CHECKING:
-    from openstack_requirements.ops.requirements_check import JobResult
+    from openstack_requirements.ops.checks.job import JobResult
 
 PROG = 'project-requirements-change.py'
 
@@ -53,7 +53,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
 
 def report(result: JobResult) -> list[str]:
     """The job's log: what was checked, each finding, the verdict."""
-    from openstack_requirements.ops.requirements_check import DOCS_URL
+    from openstack_requirements.ops.checks.job import DOCS_URL
 
     mode = 'strict' if result.strict else 'lenient: duplicates allowed'
     lines = [
@@ -86,7 +86,8 @@ def main(argv: Sequence[str] | None = None, *, default_reqs: Path | None = None,
          prog: str = PROG, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """Run the job; ``default_reqs`` is the checkout holding the script."""
-    from openstack_requirements.ops import data, requirements_check
+    from openstack_requirements.ops import data
+    from openstack_requirements.ops.checks import job as requirements_check
 
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = build_parser(prog).parse_args(argv)

@@ -23,12 +23,9 @@ class Unused(base.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--root', metavar='DIR', required=True,
-            help='directory holding the project checkouts')
-        parser.add_argument(
-            '--projects', metavar='FILE',
-            help='the list of projects (default: projects.txt of --source)')
+        base.add_projects(
+            parser, trees=None, root_required=True,
+            list_help='the list of projects (default: projects.txt of --source)')
         parser.add_argument(
             '--global-requirements', metavar='FILE',
             help='global requirements file (default: '
@@ -37,17 +34,16 @@ class Unused(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, unused
+        from openstack_requirements.ops import data
         from openstack_requirements.ops.files import read_requirements
+        from openstack_requirements.ops.reports import unused
 
         global_path = data.locate(data.GLOBAL, parsed_args.global_requirements,
                                   source=parsed_args.source, required=True)
-        projects = data.locate(data.PROJECTS, parsed_args.projects,
-                               source=parsed_args.source, beside=global_path,
-                               required=True)
-        assert global_path is not None and projects is not None
-        report = unused.find_unused(read_requirements(global_path), projects,
-                                    parsed_args.root)
+        assert global_path is not None
+        selection = base.selected_projects(parsed_args, parsed_args.source,
+                                           beside=global_path, always_list=True)
+        report = unused.find_unused(read_requirements(global_path), selection)
         rows: list[tuple[str, str, str]] = []
         for package in report.unused:
             rows.append(('unused package', package.name,
@@ -55,7 +51,7 @@ class Unused(base.Lister):
                          f'{package.section}'.rstrip()))
         for name in report.missing:
             rows.append(('missing project', name,
-                         f'no checkout under {parsed_args.root}'))
+                         f'no checkout under {selection.where}'))
         for name, reason in report.unreadable:
             rows.append(('unreadable project', name, reason))
         self.warn(f'{report.read} projects read, {len(report.missing)} '

@@ -16,24 +16,20 @@ class UpdateRequirements(base.Lister):
     the files the gate governs (requirements.txt, test-requirements.txt,
     doc/requirements.txt, setup.cfg extras, pyproject.toml dependencies;
     others with --include); comments, order, options and formatting are
-    kept. By
-    default (merge) a global pin or ~= is taken as it stands; otherwise
-    exclusions and caps come from the global list and a project keeps a
-    higher minimum it chose, as it wrote it (one the global list excludes
-    stays beside the exclusion, and is reported); --exact takes the global
-    specifiers as they are. Markers come from the global list, but a
-    project's Python version marker stays where the global line has none.
-    A package neither in the global list nor in the excluded list is an
-    error (nothing is written) unless --soft-update. hacking is synced
-    only with -H.
+    kept. By default a changed line follows the merge policy (the user
+    guide's "The merge policy": a project keeps a higher minimum it
+    chose, and its Python version marker where the global line has none);
+    --exact takes the global specifiers as they are. A package neither in
+    the global list nor in the excluded list is an error (nothing is
+    written) unless --soft-update. hacking is synced only with -H.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         base.add_projects(
-            parser, tree_help='project tree to sync',
+            parser, trees='project tree to sync',
             list_help='projects.txt: sync every listed project found under '
-                      '--root')
+                      '--root (default with --root: projects.txt of --source)')
         base.add_include(parser)
         base.add_source(parser)
         parser.add_argument(
@@ -72,24 +68,16 @@ class UpdateRequirements(base.Lister):
     def take_action(self, parsed_args: argparse.Namespace
                     ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
         from openstack_requirements.errors import FileError
-        from openstack_requirements.ops import project, sync
+        from openstack_requirements.ops import sync
 
         args = parsed_args
-        if bool(args.projects_file) != bool(args.root):
-            raise FileError('--projects and --root go together')
-        roots: list[str] = list(args.projects)
+        selection = base.selected_projects(args, args.source)
+        roots = [str(path) for _, path in selection.found]
         rows: list[tuple[str, ...]] = []
-        if args.projects_file:
-            found, missing = project.find_listed_projects(
-                args.projects_file, args.root)
-            roots.extend(str(path) for _, path in found)
-            for name in missing:
-                self.warn(f'{args.projects_file}: {name}: not found under '
-                          f'{args.root}')
-                rows.append((name, '', '', '', 'project not found'))
-        if not roots and not args.projects_file:
-            raise FileError('no project given: name a PROJECT_DIR or use '
-                            '--projects FILE --root DIR')
+        for name in selection.missing:
+            self.warn(f'{selection.projects_file}: {name}: not found under '
+                      f'{selection.where}')
+            rows.append((name, '', '', '', 'project not found'))
 
         global_list = sync.load_global(args.source)
         if not args.hacking:
@@ -134,7 +122,7 @@ class UpdateRequirements(base.Lister):
 
     def _commit(self, roots: list[str], global_list: Any, policy: Any,
                 args: argparse.Namespace, progress: Any) -> list[tuple[str, ...]]:
-        from openstack_requirements.ops import commit
+        from openstack_requirements.ops.sync import commit
 
         outcomes = commit.commit_projects(
             roots, global_list, policy, args.soft_update, branch=args.branch,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from openstack_requirements.cli import base
@@ -23,15 +22,8 @@ class ValidateProjects(base.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'projects', metavar='PROJECTS', nargs='?',
-            help='projects.txt (default: the shipped one)')
-        parser.add_argument(
-            '--root', metavar='DIR', action='append', default=[],
-            help="directory holding the projects' checkouts, as ORG/NAME "
-                 'or NAME (repeat for several; default: beside the '
-                 'checkout holding PROJECTS, as Zuul and devstack lay '
-                 'them out)')
+        base.add_projects(parser, trees=None, list_positional=True,
+                          list_help='projects.txt (default: the shipped one)')
         parser.add_argument(
             '--project-config', metavar='DIR',
             help="a project-config checkout (its zuul.d/projects.yaml is "
@@ -42,14 +34,12 @@ class ValidateProjects(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, zuul
+        from openstack_requirements.ops.reports import zuul
 
-        projects = data.locate(data.PROJECTS, parsed_args.projects,
-                               required=True)
-        assert projects is not None
-        roots = [Path(r) for r in parsed_args.root] or None
-        results = zuul.validate(projects, roots=roots,
-                                project_config=parsed_args.project_config)
+        # only the checkouts' Zuul files are read: a symlinked one is followed
+        selection = base.selected_projects(parsed_args, always_list=True,
+                                           confined=False)
+        results = zuul.validate(selection, project_config=parsed_args.project_config)
         counts = Counter(r.status for r in results)
         failed = sum(counts[s] for s in zuul.PROBLEMS)
         self.warn(f'{self.cmd_name}: {len(results)} projects, {counts[zuul.OK]} '

@@ -37,7 +37,7 @@ class WhatBroke(base.Lister):
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        from openstack_requirements.ops import whatbroke
+        from openstack_requirements.ops.reports import whatbroke
 
         parser = super().get_parser(prog_name)
         parser.add_argument(
@@ -73,8 +73,9 @@ class WhatBroke(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import data, whatbroke
+        from openstack_requirements.ops import data
         from openstack_requirements.ops.files import read_requirements
+        from openstack_requirements.ops.reports import whatbroke
 
         global_path = data.locate(data.GLOBAL, parsed_args.global_requirements,
                                   source=parsed_args.source, required=True)
@@ -87,7 +88,7 @@ class WhatBroke(base.Lister):
         names = whatbroke.package_names(global_reqs, upper)
         pinned = whatbroke.pins(upper)
 
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = datetime.datetime.now(datetime.UTC)
         since = now - datetime.timedelta(days=parsed_args.since)
         self.warn(f'Looking for releases since {since:%Y-%m-%d %H:%M} UTC '
                   f'of {len(names)} packages on {parsed_args.index_url}')
@@ -112,7 +113,7 @@ class WhatBroke(base.Lister):
         if report.failures:
             self.exit_code = 1
         rows = [(r.package, r.version,
-                 r.released.astimezone(datetime.timezone.utc)
+                 r.released.astimezone(datetime.UTC)
                  .strftime('%Y-%m-%dT%H:%M:%SZ'),
                  pinned.get(r.package, ''))
                 for r in report.releases]

@@ -32,10 +32,15 @@ class WhoUses(base.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
-        from openstack_requirements.ops import usage
+        from openstack_requirements.ops.reports import usage
 
         args = parsed_args
-        found = base.selected_projects(self, args, args.source).found
+        selection = base.selected_projects(args, args.source)
+        if selection.missing:
+            self.warn(f'{len(selection.missing)} projects of '
+                      f'{selection.projects_file} have no checkout under '
+                      f'{selection.where}')
+        found = selection.found
         upper = base.upper_constraints(args.source)
         rows, index = usage.who_uses(args.name, found, upper)
         for _name, err in index.unreadable:

@@ -39,9 +39,9 @@ from openstack_requirements.model.requirement import (
     Line,
     Option,
     Requirement,
+    UrlStyle,
     parse_marker,
 )
-from openstack_requirements.model.specifiers import clear_caches as _clear_specifier_caches
 
 # pip: a comment starts at a '#' at the start of the line or after blanks.
 _COMMENT_RE = re.compile(r'(?:^|\s)#')
@@ -50,13 +50,6 @@ _EGG_RE = re.compile(r'[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)')
 _WHEEL_RE = re.compile(r'/([A-Za-z0-9][A-Za-z0-9._]*?)-[^/-]+(?:-[^/]*)?\.whl$')
 # A line needs pip's joining when it holds one of these (or a backslash).
 _SPECIAL_RE = re.compile('[' + LINE_BREAKS + BOM + ']')
-
-
-def clear_caches() -> None:
-    """Forget every parsed marker and version key (for benchmarks that
-    read the same lines more than once)."""
-    parse_marker.cache_clear()
-    _clear_specifier_caches()
 
 
 def split_comment(text: str) -> tuple[str, str]:
@@ -177,9 +170,7 @@ def _parse_full(body: str, start: int, pbr: bool,
         parsed = _PackagingRequirement(body)
     except InvalidRequirement as err:
         raise diagnose(body, err, start) from None
-    url_style = ''
-    if parsed.url:
-        url_style = 'pep508'
+    url_style: UrlStyle = 'pep508' if parsed.url else ''
     if parsed.marker is not None:
         after = body.find(parsed.url) + len(parsed.url) if parsed.url else 0
         marker_text = body[body.index(';', after) + 1:].strip()

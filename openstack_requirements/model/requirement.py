@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
-from typing import Any
+from typing import Any, Literal
 
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
+from openstack_requirements.cache import bounded
 from openstack_requirements.model.lines import BOM, count_physical
 from openstack_requirements.model.specifiers import (
     render_specifier,
     render_specifier_text,
 )
+
+#: How a requirement names a URL: ``'pep508'`` for ``name @ url``;
+#: ``'legacy'`` for a bare URL or path (with ``#egg=name``); ``''`` for a
+#: plain requirement.
+UrlStyle = Literal['', 'pep508', 'legacy']
 
 
 class Kind(enum.Enum):
@@ -39,7 +44,7 @@ class Kind(enum.Enum):
     OPTION = 'option'
 
 
-@functools.lru_cache(maxsize=8192)
+@bounded()
 def parse_marker(text: str) -> Marker:
     """A parsed marker; a file repeats a few markers many times."""
     return Marker(text)
@@ -85,9 +90,7 @@ class Requirement:
     specifier: _LazySpecifier = _LazySpecifier()
     marker_text: str = ''
     url: str = ''
-    #: ``'pep508'`` for ``name @ url``; ``'legacy'`` for a bare URL or path
-    #: (with ``#egg=name``); ``''`` for a plain requirement.
-    url_style: str = ''
+    url_style: UrlStyle = ''
     editable: bool = False
     options: tuple[str, ...] = ()
 

@@ -8,10 +8,10 @@ building a :class:`SpecifierSet`.
 
 from __future__ import annotations
 
-import functools
-
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import Version
+
+from openstack_requirements.cache import bounded
 
 OPERATORS = ('===', '~=', '==', '!=', '<=', '>=', '<', '>')
 
@@ -23,7 +23,7 @@ def _spec_key(spec: Specifier) -> tuple[int, Version, str, str]:
     return _key_of(spec.operator, spec.version)
 
 
-@functools.lru_cache(maxsize=4096)
+@bounded()
 def _key_of(operator: str, text: str) -> tuple[int, Version, str, str]:
     try:
         version = Version(text[:-2] if text.endswith('.*') else text)
@@ -43,7 +43,7 @@ def render_specifier(specifier: SpecifierSet) -> str:
     return ','.join(str(s) for s in dict.fromkeys(sorted_specifiers(specifier)))
 
 
-@functools.lru_cache(maxsize=8192)
+@bounded()
 def render_specifier_text(text: str) -> str | None:
     """:func:`render_specifier` of ``SpecifierSet(text)`` without building
     it, for text the parser took (each item an operator and a valid
@@ -64,9 +64,3 @@ def render_specifier_text(text: str) -> str | None:
         return None
     return ','.join(key[3] + key[2] for key in sorted(keys))
 
-
-
-def clear_caches() -> None:
-    """Forget every version key and rendered specifier text."""
-    _key_of.cache_clear()
-    render_specifier_text.cache_clear()

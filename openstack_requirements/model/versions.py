@@ -12,12 +12,13 @@ compatible release (``~=``) implies one. :data:`STATED_LOWER` and
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 from packaging.markers import Marker
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import Version
+
+from openstack_requirements.cache import bounded
 
 #: Operators that state a lower bound.
 STATED_LOWER = ('>=', '>')
@@ -28,10 +29,8 @@ LOWER = STATED_LOWER + IMPLIED_LOWER
 #: Operators that cap versions from above.
 CAPS = ('<', '<=')
 
-_CACHE = 65536
 
-
-@functools.lru_cache(maxsize=_CACHE)
+@bounded()
 def parse_version(text: str) -> Version | None:
     """``text`` as a version (a ``.*`` suffix dropped); ``None`` when it is
     none (legacy text, or a number Python will not read)."""
@@ -52,7 +51,7 @@ def has_lower_bound(specifier: Iterable[Specifier]) -> bool:
     return any(s.operator in LOWER for s in specifier)
 
 
-@functools.lru_cache(maxsize=_CACHE)
+@bounded()
 def _implied(text: str) -> Specifier | None:
     try:
         return Specifier('>=' + text)
@@ -86,7 +85,7 @@ def as_set(items: Iterable[Specifier]) -> SpecifierSet:
     return SpecifierSet(','.join(str(s) for s in items))
 
 
-@functools.lru_cache(maxsize=_CACHE)
+@bounded()
 def normal_marker(text: str) -> str:
     """A marker in packaging's normal spelling (spaces, double quotes), to
     compare markers by meaning; ``''`` for none. A marker that does not

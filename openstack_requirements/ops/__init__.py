@@ -1,17 +1,20 @@
-"""Operations: reading projects, syncing, checks, constraints, resolvers."""
+"""Operations, grouped by the job a user runs; the plumbing they share on top.
 
+Plumbing: :mod:`.files` (reading, and the one atomic writer), :mod:`.data`
+(where the governance data files are), :mod:`.git`, :mod:`.findings` (the
+one finding type). Jobs:
 
-def clear_caches() -> None:
-    """Forget what every in-memory cache of the model and the operations
-    holds (parsed lines, markers, versions, synced pairs): the next run
-    starts cold. A cache never changes a result (each is keyed by all its
-    result depends on), only how long it takes."""
-    from openstack_requirements.model import parsing, versions
-    from openstack_requirements.ops import project, sync
+* :mod:`.project`: a project tree's dependency files, read losslessly,
+  and the one way commands select projects;
+* :mod:`.sync`: update-requirements (the merge policy, one line, one
+  entry, one source, a whole run; committing; normalizing a file);
+* :mod:`.constraints`: upper constraints (pins, generating them; the
+  resolvers);
+* :mod:`.checks`: the check plugins and their runner (project, data,
+  guidelines, resolver, distro, lint, the Zuul job);
+* :mod:`.reports`: what reads many projects or the data to report on it
+  (impact, usage, unused, what-broke, Zuul configurations);
+* :mod:`.distro`: what the distributions package.
 
-    parsing.clear_caches()
-    for cached in (versions.parse_version, versions._implied,
-                   versions.normal_marker):
-        cached.cache_clear()
-    project.clear_caches()
-    sync.clear_caches()
+Imports go one way: the model <- the plumbing <- the jobs <- the cli.
+"""

@@ -4,11 +4,14 @@ a check's finding, a lint problem, a line that stops a sync."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Final, Literal
 
-ERROR = 'error'
-WARNING = 'warning'
-INFO = 'info'
-SEVERITIES = (ERROR, WARNING, INFO)
+#: How bad a finding is.
+Severity = Literal['error', 'warning', 'info']
+ERROR: Final = 'error'
+WARNING: Final = 'warning'
+INFO: Final = 'info'
+SEVERITIES: tuple[Severity, ...] = (ERROR, WARNING, INFO)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,7 +20,7 @@ class Finding:
     bad it is, and where (file, line, and column when known)."""
 
     check: str
-    severity: str
+    severity: Severity
     file: str
     line: int | None
     package: str

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from openstack_requirements.errors import ParseError
-from openstack_requirements.ops.checks.conflicts import XFail, read_xfails
+from openstack_requirements.ops.checks.resolver import XFail, read_xfails
 from tests import resolver_index
 
 # resolver tests: all but test_read_xfails run uv or pip

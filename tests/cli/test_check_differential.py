@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements.ops.checks.constraints import UNPINNED
+from openstack_requirements.ops.checks.data import UNPINNED
 from tests.conftest import DATA, TREES, nearest_data
 
 # differential tests: the reference tools, installed from the registry

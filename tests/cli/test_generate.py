@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from openstack_requirements.ops.generate import shipped_header
+from openstack_requirements.ops.constraints.generate import shipped_header
 from tests import resolver_index
 from tests.helpers import interpreter
 

@@ -296,7 +296,7 @@ def test_kind_choices_are_the_row_kinds() -> None:
     """--kind offers every Kind (the cli leaves ops unimported at start)."""
     from openstack_requirements.cli.app import RequirementsApp
     from openstack_requirements.cli.impact import Impact
-    from openstack_requirements.ops.impact_rows import Kind
+    from openstack_requirements.ops.reports.impact_rows import Kind
 
     parser = Impact(RequirementsApp(), None, cmd_name='impact').get_parser('impact')
     [kind] = [a for a in parser._actions if '--kind' in a.option_strings]

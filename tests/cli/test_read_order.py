@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements import ops
+from openstack_requirements import cache
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.project import read_project
 from tests.conftest import DATA, TREES
@@ -29,7 +29,7 @@ def test_a_line_reads_the_same_whatever_was_read_before(tmp_path: Path) -> None:
     (second / 'requirements.txt').write_text(f'six>=1.10.0\n{BOM}pbr>=2.0.0\n')
 
     def verdicts(order: list[Path]) -> dict[str, str]:
-        ops.clear_caches()
+        cache.clear_all()
         found = {}
         for root in order:
             try:
@@ -97,7 +97,7 @@ def test_multi_project_update_in_every_order(run_app, tmp_path: Path,
     seen = None
     for order in orders(names):
         make_trees(work)
-        ops.clear_caches()  # each order starts cold, as one run does
+        cache.clear_all()  # each order starts cold, as one run does
         argv = ['update-requirements', '--source', str(DATA_2026), '-f', 'json',
                 *(str(work / name) for name in order)]
         result = run_app(*argv, *(['--soft-update'] if soft else []))
@@ -119,7 +119,7 @@ def test_check_requirements_project_by_project_in_every_order(
     names = [p.name for p in make_trees(work)]
     seen = None
     for order in orders(names):
-        ops.clear_caches()
+        cache.clear_all()
         verdicts = {}
         for name in order:  # one process, caches warm from the projects before
             result = run_app('check-requirements', str(work / name), '--source',

@@ -165,8 +165,8 @@ def test_branch_and_change_id(run_app, source: Path, root: Path,
 
 
 def test_change_id_comes_from_the_content(tmp_path: Path) -> None:
-    from openstack_requirements.ops.commit import make_change_id
     from openstack_requirements.ops.files import Change, Changeset
+    from openstack_requirements.ops.sync.commit import make_change_id
 
     def one(parent: str, new: str) -> str:
         changes = Changeset([Change(str(tmp_path / 'requirements.txt'),

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements.ops.checks import base, contract
+from openstack_requirements.ops.checks import base
+from openstack_requirements.ops.checks import project as contract
 from openstack_requirements.ops.checks.context import Context
 from openstack_requirements.ops.project import read_project
 

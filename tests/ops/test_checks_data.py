@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements.ops.checks import base, constraints, guidelines
+from openstack_requirements.ops.checks import base, data, guidelines
 from openstack_requirements.ops.checks.context import Context
 
 
@@ -29,7 +29,7 @@ def test_constraint_format(context) -> None:
     # a comment header made the 2017 and 2021 reference fail
     ctx = context(upper='# generated\n\nfoo===1.2.5\nbar==2.1\nbaz>=1\n'
                         "qux===1;python_version=='3.10'\n")
-    assert run(constraints.ConstraintFormat(), ctx) == [
+    assert run(data.ConstraintFormat(), ctx) == [
         ('upper-constraints.txt', 4, 'bar', 'not an exact === pin: bar==2.1'),
         ('upper-constraints.txt', 5, 'baz', 'not an exact === pin: baz>=1')]
 
@@ -45,14 +45,14 @@ def test_constraint_format(context) -> None:
 ])
 def test_constraint_matches_global(context, global_line: str, pin: str, ok: bool) -> None:
     ctx = context(global_reqs=global_line + '\n', upper=pin + '\n')
-    assert (run(constraints.ConstraintMatchesGlobal(), ctx) == []) is ok
+    assert (run(data.ConstraintMatchesGlobal(), ctx) == []) is ok
 
 
 def test_constraint_matches_the_entry_for_its_markers(context) -> None:
     ctx = context(global_reqs="foo<2;python_version=='3.10'\nfoo;python_version=='3.11'\n",
                   upper="foo===1.5;python_version=='3.10'\nfoo===2.5;python_version=='3.11'\n"
                         "foo===2.5;python_version=='3.10'\n")
-    assert run(constraints.ConstraintMatchesGlobal(), ctx) == [
+    assert run(data.ConstraintMatchesGlobal(), ctx) == [
         ('upper-constraints.txt', 3, 'foo',
          '2.5 does not satisfy the global list: <2')]
 
@@ -60,7 +60,7 @@ def test_constraint_matches_the_entry_for_its_markers(context) -> None:
 def test_no_global_lower_bounds(context) -> None:
     ctx = context(global_reqs='cffi!=1.1.2\nother>=1,!=1.1.0\nthird>1\n'
                               "other>=2;python_version=='3.10'\n")
-    assert [m for *_, m in run(constraints.NoGlobalLowerBounds(), ctx)] == [
+    assert [m for *_, m in run(data.NoGlobalLowerBounds(), ctx)] == [
         'lower bound >=1 in the global list', 'lower bound >1 in the global list',
         'lower bound >=2 in the global list']
 
@@ -68,7 +68,7 @@ def test_no_global_lower_bounds(context) -> None:
 def test_global_canonical_shows_the_diff(context) -> None:
     ctx = context(global_reqs='## section:general\n\nfoo<2,>=1 # MIT\nbar  # BSD\n'
                               "baz; python_version == '3.10'  # MIT\n")
-    assert run(constraints.GlobalCanonical(), ctx) == [
+    assert run(data.GlobalCanonical(), ctx) == [
         ('global-requirements.txt', 3, 'foo', '-foo<2,>=1 # MIT\n+foo>=1,<2  # MIT'),
         ('global-requirements.txt', 5, 'baz',
          "-baz; python_version == '3.10'  # MIT\n+baz;python_version == '3.10'  # MIT")]
@@ -78,7 +78,7 @@ def test_coverage(context) -> None:
     ctx = context(global_reqs='foo\nbar\nBaz\npip\nflake8\n',
                   upper='foo===1\nbaz===2\nhacking===1\n',
                   denylist='flake8\nhacking\n')
-    assert run(constraints.Coverage(), ctx) == [
+    assert run(data.Coverage(), ctx) == [
         ('global-requirements.txt', 2, 'bar',
          'in the global list but neither in upper-constraints.txt nor in denylist.txt'),
         ('upper-constraints.txt', 3, 'hacking', 'both pinned and in denylist.txt')]
@@ -87,17 +87,17 @@ def test_coverage(context) -> None:
 def test_parse_reports_bad_lines_and_others_go_on(context) -> None:
     ctx = context(global_reqs="foo;python_version=='3.10\nbar!!1\nbaz\n",
                   upper='baz===1\n')
-    findings = run(constraints.Parse(), ctx)
+    findings = run(data.Parse(), ctx)
     assert [(f, line) for f, line, *_ in findings] == [
         ('global-requirements.txt', 1), ('global-requirements.txt', 2)]
-    assert run(constraints.Coverage(), ctx) == []
+    assert run(data.Coverage(), ctx) == []
 
 
 def test_duplicate_lines(context) -> None:
     ctx = context(global_reqs="foo\nFoo!=1\nbar;python_version=='3.10'\n"
                               "bar;python_version=='3.11'\n",
                   upper='foo===1\nbar===1\nbar===1\n', denylist='x\nX\n')
-    assert run(constraints.DuplicateLines(), ctx) == [
+    assert run(data.DuplicateLines(), ctx) == [
         ('global-requirements.txt', 2, 'foo', 'listed more than once with the same markers'),
         ('upper-constraints.txt', 3, 'bar', 'listed more than once with the same markers'),
         ('denylist.txt', 2, 'x', 'listed more than once with the same markers')]

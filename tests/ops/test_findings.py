@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import lint, sync
+from openstack_requirements.ops import sync
+from openstack_requirements.ops.checks import lint
 from openstack_requirements.ops.findings import Finding
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openstack_requirements.ops.impact import Snapshot, compare
+from openstack_requirements.ops.reports.impact import Snapshot, compare
 from tests.conftest import DATA
 
 SHIPPED = Snapshot.from_directory(DATA / 'openstack-2026-08-22')

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements.ops import impact, requirements_check
 from openstack_requirements.ops.checks import base as checks
+from openstack_requirements.ops.checks import job as requirements_check
 from openstack_requirements.ops.checks.context import Context
-from openstack_requirements.ops.impact_rows import Kind
 from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.reports import impact
+from openstack_requirements.ops.reports.impact_rows import Kind
 from tests.conftest import TREES, nearest_data
 
 PAIRS = ['nova-2016-01-01', 'nova-2019-06-01', 'nova-2022-06-01',

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import lint
+from openstack_requirements.ops.checks import lint
 from tests.conftest import DATA, ROOT
 
 # OpenStack's list as published (the shipped one is this list, fixed)

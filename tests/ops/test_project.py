@@ -9,8 +9,7 @@ import pytest
 
 from openstack_requirements.errors import FileError, ParseError
 from openstack_requirements.model import canonical
-from openstack_requirements.ops import project as project_ops
-from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.project import read_project, sources
 from tests.conftest import TREES
 
 SETUP_CFG = """[metadata]
@@ -120,19 +119,65 @@ def test_repeated_lines_keep_their_own_numbers(tmp_path: Path) -> None:
         (1, '\n', 'pbr'), (2, '\n', None), (3, '\r\n', 'pbr'), (4, '', 'pbr')]
 
 
-def test_find_listed_projects(tmp_path: Path) -> None:
-    from openstack_requirements.ops.project import find_listed_projects
+def test_select_listed_projects(tmp_path: Path) -> None:
+    from openstack_requirements.ops.project import select
 
     (tmp_path / 'openstack' / 'nova').mkdir(parents=True)
     (tmp_path / 'oslo.db').mkdir()
     listed = tmp_path / 'projects.txt'
     listed.write_text('openstack/nova\n\n# note\nopenstack/oslo.db  # db\n'
                       'x/gone\n')
-    assert find_listed_projects(listed, tmp_path) == (
-        [('openstack/nova', tmp_path / 'openstack' / 'nova'),
-         ('openstack/oslo.db', tmp_path / 'oslo.db')], ['x/gone'])
+    selection = select(['here'], listed, [tmp_path])
+    assert selection.found == [
+        ('here', Path('here')),
+        ('openstack/nova', tmp_path / 'openstack' / 'nova'),
+        ('openstack/oslo.db', tmp_path / 'oslo.db')]
+    assert selection.missing == ['x/gone']
+    assert selection.where == str(tmp_path)
     with pytest.raises(FileError, match='no such directory'):
-        find_listed_projects(listed, tmp_path / 'nope')
+        select((), listed, [tmp_path / 'nope'])
+    with pytest.raises(FileError, match='--root goes with a projects list'):
+        select(['here'], None, [tmp_path])
+
+
+def test_select_roots_in_order_and_by_default_beside_the_list(tmp_path: Path) -> None:
+    """The first root holding a checkout wins; without a root, the
+    checkouts are beside the one holding the list (Zuul's
+    src/HOST/ORG/NAME, devstack's /opt/stack/NAME)."""
+    from openstack_requirements.ops.project import select
+
+    zuul = tmp_path / 'src' / 'opendev.org'
+    listed = zuul / 'openstack' / 'requirements' / 'projects.txt'
+    listed.parent.mkdir(parents=True)
+    listed.write_text('openstack/nova\nopenstack/oslo.db\nopenstack/gone\n')
+    (zuul / 'openstack' / 'nova').mkdir()
+    (zuul / 'openstack' / 'oslo.db').mkdir()
+    other = tmp_path / 'other'
+    (other / 'nova').mkdir(parents=True)
+    assert select((), listed).listed == [
+        ('openstack/nova', zuul / 'openstack' / 'nova'),
+        ('openstack/oslo.db', zuul / 'openstack' / 'oslo.db'),
+        ('openstack/gone', None)]
+    assert dict(select((), listed, [other, zuul]).found) == {
+        'openstack/nova': other / 'nova',
+        'openstack/oslo.db': zuul / 'openstack' / 'oslo.db'}
+    assert select((), listed, [other, other]).where == str(other)
+
+
+def test_select_refuses_a_checkout_outside_its_root(tmp_path: Path) -> None:
+    from openstack_requirements.ops.project import select
+
+    (tmp_path / 'elsewhere').mkdir()
+    root = tmp_path / 'root'
+    root.mkdir()
+    (root / 'nova').symlink_to(tmp_path / 'elsewhere')
+    listed = tmp_path / 'projects.txt'
+    listed.write_text('openstack/nova\n')
+    with pytest.raises(FileError, match='openstack/nova: resolves to .*, outside'):
+        select((), listed, [root])
+    # a command that only reads the checkout's Zuul files follows it
+    assert select((), listed, [root], confined=False).found == [
+        ('openstack/nova', root / 'nova')]
 
 
 @pytest.mark.parametrize('text, expected', [
@@ -162,9 +207,9 @@ def test_pyproject_positions_come_from_the_table(
 
 
 def test_a_cached_line_read_again_elsewhere_is_that_line_moved() -> None:
-    # project._parse rebuilds a remembered line field by field: a field
+    # sources.read_line rebuilds a remembered line field by field: a field
     # added to Line must be carried over too
     text = 'oslo.config>=9.0.0 # Apache-2.0'
-    first = project_ops._parse(text, path='a.txt', lineno=1, newline='\n')
-    again = project_ops._parse(text, path='b.txt', lineno=7, newline='\r\n')
+    first = sources.read_line(text, path='a.txt', lineno=1, newline='\n')
+    again = sources.read_line(text, path='b.txt', lineno=7, newline='\r\n')
     assert again == dataclasses.replace(first, lineno=7, newline='\r\n')

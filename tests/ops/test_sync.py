@@ -118,6 +118,24 @@ def test_out_of_sync_variants_are_gathered_in_global_order() -> None:
     assert {r.reason for r in rows} == {'specifiers'}
 
 
+def test_each_row_names_its_project_line() -> None:
+    """A changed line's row (and its advice row), a variant removed, an
+    unknown package: their own line; a variant added: the line it was
+    made from."""
+    project = ("# top\nfoo>=1.0;python_version<'3'\nfoo>=1.2;python_version>='3'\n"
+               '\nunknown>=1\nmox>=0.1\ntwo<1\nbar>=2.1\n')
+    _, rows, _ = sync_text(project, GLOBAL_LIST, MERGE)
+    assert [(r.package, r.reason, r.line) for r in rows] == [
+        ('unknown', UNKNOWN, 5),  # found before any entry is synced
+        ('foo', 'specifiers, markers', 2), ('foo', REMOVED, 3),
+        ('mox', 'specifiers', 6),
+        ('two', 'specifiers, markers', 7), ('two', ADDED, 7),
+        ('bar', 'specifiers', 8), ('bar', EXCLUDED_MINIMUM, 8)]
+    assert [r.as_tuple() for r in rows][1] == (
+        'requirements.txt', 'foo', "foo>=1.0;python_version<'3'",
+        'foo>=1.0,!=1.5,<3  # MIT', 'specifiers, markers')
+
+
 def test_more_project_variants_than_global_lines() -> None:
     project = "foo>=1.0;python_version<'3'\nfoo>=1.2;python_version>='3'\n"
     new, rows, _ = sync_text(project, GLOBAL_LIST, MERGE)

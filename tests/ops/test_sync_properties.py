@@ -27,9 +27,12 @@ from openstack_requirements.errors import ParseError
 from openstack_requirements.model import Line, parse_line
 from openstack_requirements.model.versions import CAPS, lower_bound, normal_marker
 from openstack_requirements.ops import sync
-from openstack_requirements.ops.checks import contract
+from openstack_requirements.ops.checks import project as contract
 from openstack_requirements.ops.checks.context import Context, python3_only
 from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.sync import line as one_line
+from openstack_requirements.ops.sync import policy as merge_policy
+from openstack_requirements.ops.sync import source
 from tests.conftest import CORPUS_LINES, DATA
 from tests.helpers import PINS, contradictions
 
@@ -49,7 +52,7 @@ def corpus() -> list[Line]:
             line = parse_line(text, lineno=number)
         except ParseError:
             continue
-        if sync._syncable(line):
+        if source._syncable(line):
             found.append(line)
     return found
 
@@ -85,11 +88,11 @@ def merge_holds(line: Line, gline: Line, synced: Line) -> None:
         s.operator in CAPS and not s.contains(ours.version, prereleases=True)
         for s in theirs.specifier)
     if ours is not None and not capped and (
-            stated is None or sync._stricter(ours, stated)):
+            stated is None or merge_policy._stricter(ours, stated)):
         assert str(written) == str(ours), (line.text, gline.text, synced.text)
     for spec in theirs.specifier:
         if spec.operator in ('>=', '>') or (
-                written is not None and sync._below(spec, written)):
+                written is not None and merge_policy._below(spec, written)):
             continue
         assert spec in set(new.specifier), (line.text, gline.text, synced.text)
 
@@ -99,8 +102,8 @@ def read_back(line: Line) -> None:
     assert again is not None and line.requirement is not None
     assert again.key == line.requirement.key, line.text
     assert sync.entry_key(parse_line(line.text)) == sync.entry_key(line)
-    assert sync._same_specifiers(again.specifier, line.requirement.specifier,
-                                 sync.Policy.EXACT), line.text
+    assert merge_policy.equal_specifiers(again.specifier, line.requirement.specifier,
+                                         sync.Policy.EXACT), line.text
     assert (normal_marker(again.marker_text)
             == normal_marker(line.requirement.marker_text)), line.text
     assert again.extras == line.requirement.extras, line.text
@@ -139,7 +142,7 @@ def test_every_corpus_line_with_every_global_entry(
         assert first.line.comment == (line.comment or gline.comment)
         if line.comment:
             assert first.line.text.endswith(
-                line.text[sync._comment_start(line):])
+                line.text[one_line._comment_start(line):])
         if first.line.text not in read:
             read.add(first.line.text)
             read_back(first.line)
@@ -205,7 +208,7 @@ def test_lines_in_policy_are_untouched(data_name: str) -> None:
         if key in global_list.excluded:
             continue
         for gline in global_list.lines[key]:
-            body = gline.text[:sync._comment_start(gline)] \
+            body = gline.text[:one_line._comment_start(gline)] \
                 if gline.comment else gline.text
             texts = [(body, list(sync.Policy))] + [
                 (text, [sync.Policy.MERGE])

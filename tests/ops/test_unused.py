@@ -9,7 +9,8 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import unused
+from openstack_requirements.ops.project import select
+from openstack_requirements.ops.reports import unused
 from tests.conftest import DATA, TREES
 
 DATA_2026 = DATA / 'openstack-2026-08-22'
@@ -31,7 +32,7 @@ def unused_names(report: unused.Report) -> set[str]:
 
 
 def test_shipped_list_against_two_real_projects(checkouts: Path) -> None:
-    report = unused.find_unused(SHIPPED, DATA_2026 / 'projects.txt', checkouts)
+    report = unused.find_unused(SHIPPED, select((), DATA_2026 / 'projects.txt', [checkouts]))
     listed = [line.strip() for line in (DATA_2026 / 'projects.txt').read_text().splitlines()
               if line.strip()]
     assert report.read == 2
@@ -54,10 +55,10 @@ def test_a_project_taken_away_leaves_its_packages_unused(
         checkouts: Path, tmp_path: Path) -> None:
     projects = tmp_path / 'projects.txt'
     projects.write_text('openstack/nova\nopenstack/oslo.messaging\n')
-    before = unused.find_unused(SHIPPED, projects, checkouts)
+    before = unused.find_unused(SHIPPED, select((), projects, [checkouts]))
     assert before.missing == []
     shutil.rmtree(checkouts / 'oslo.messaging')
-    after = unused.find_unused(SHIPPED, projects, checkouts)
+    after = unused.find_unused(SHIPPED, select((), projects, [checkouts]))
     assert after.missing == ['openstack/oslo.messaging']
     gone = unused_names(after) - unused_names(before)
     assert {'confluent-kafka', 'kombu'} <= gone
@@ -78,7 +79,7 @@ def test_planted_use_in_setup_cfg_and_an_unreadable_checkout(
     two = tmp_path / 'two'
     two.mkdir()
     (two / 'requirements.txt').write_text('gamma>=\n')
-    report = unused.find_unused(global_reqs, projects, tmp_path)
+    report = unused.find_unused(global_reqs, select((), projects, [tmp_path]))
     assert [(p.name, p.section, p.line) for p in report.unused] == [
         ('gamma', 'general', 5), ('delta', 'testing', 9)]
     assert report.missing == ['org/three']

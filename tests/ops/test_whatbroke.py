@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import whatbroke
+from openstack_requirements.ops.reports import whatbroke
 from tests.indexserver import NOW, Index, document, stamp
 
 

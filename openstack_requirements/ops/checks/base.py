@@ -13,7 +13,7 @@ import abc
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.findings import (  # noqa: F401 - the checks' API
@@ -22,6 +22,7 @@ from openstack_requirements.ops.findings import (  # noqa: F401 - the checks' AP
     SEVERITIES,
     WARNING,
     Finding,
+    Severity,
 )
 
 if TYPE_CHECKING:
@@ -32,10 +33,11 @@ NAMESPACE = 'openstack_requirements.checks'
 
 
 #: Scopes: a consuming project's tree, or the governance data itself.
-PROJECT = 'project'
-DATA = 'data'
+PROJECT: Final = 'project'
+DATA: Final = 'data'
 #: Checks that need a resolver (co-installability of the pinned set).
-RESOLVER = 'resolver'
+RESOLVER: Final = 'resolver'
+Scope = Literal['project', 'data', 'resolver']
 
 
 COLUMNS = ('Check', 'Severity', 'File', 'Line', 'Package', 'Message')
@@ -46,15 +48,15 @@ class Check(abc.ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
-    scope: ClassVar[str] = PROJECT
-    severity: ClassVar[str] = ERROR
+    scope: ClassVar[Scope] = PROJECT
+    severity: ClassVar[Severity] = ERROR
     #: ``False`` for a rule of another era, run only when selected.
     default: ClassVar[bool] = True
     #: The data files the rule reads (``global_reqs``, ``upper``,
     #: ``denylist``): a run that chose it fails when one is missing.
     needs: ClassVar[tuple[str, ...]] = ()
     #: Further scopes whose commands run the check too.
-    also: ClassVar[tuple[str, ...]] = ()
+    also: ClassVar[tuple[Scope, ...]] = ()
     #: For a check off by default: the command-line option (its ``dest``)
     #: whose value turns it on, the input it needs being given.
     switch: ClassVar[str] = ''
@@ -64,7 +66,7 @@ class Check(abc.ABC):
         """Yield the findings of this rule over ``context``."""
 
     def finding(self, file: str, line: int | None, package: str | None,
-                message: str, severity: str | None = None) -> Finding:
+                message: str, severity: Severity | None = None) -> Finding:
         return Finding(self.name, severity or self.severity, file, line,
                        package or '', message)
 

@@ -11,11 +11,11 @@ compared as a number, in turn.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from packaging.version import Version
 
+from openstack_requirements.cache import bounded
 from openstack_requirements.model.versions import parse_version
 
 
@@ -80,7 +80,7 @@ def _part_key(text: str) -> _Key:
     return tuple(key)
 
 
-@functools.lru_cache(maxsize=65536)
+@bounded()
 def sort_key(version: str) -> tuple[int, _Key, _Key]:
     """A key under which versions sort as dpkg sorts them."""
     epoch, upstream, revision = split(version)
@@ -97,7 +97,7 @@ def compare(a: str, b: str) -> int:
 _RELEASE = re.compile(r'\d+(?:\.\d+)*')
 
 
-@functools.lru_cache(maxsize=65536)
+@bounded()
 def python_version(version: str) -> Version | None:
     """The upstream part of a Debian version as a Python version, or
     ``None`` when it reads as none.

@@ -22,7 +22,7 @@ from openstack_requirements.model import Line
 from openstack_requirements.model.versions import lower_bound, parse_version
 from openstack_requirements.ops.distro.debian import python_version
 from openstack_requirements.ops.distro.releases import Distributions, Found, Release
-from openstack_requirements.ops.usage import pinned_versions
+from openstack_requirements.ops.reports.usage import pinned_versions
 
 COLUMNS = ('Package', 'Release', 'Debian package', 'Debian version',
            'Upstream', 'Minimum', 'Constraint', 'Status')

@@ -2,7 +2,7 @@
 change touches, with the data before and after the change.
 
 The job's checks (the plugins ``check-requirements`` runs, as
-:mod:`~openstack_requirements.ops.requirements_check` loads and weighs
+:mod:`~openstack_requirements.ops.checks.job` loads and weighs
 them: an ``upper-constraint`` error is advice there) run with the rules of
 the change's branch (strict or not, the spelling rule, pyproject.toml on
 master), once against each version of the data, on the project's files as
@@ -28,16 +28,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openstack_requirements.errors import FileError
-from openstack_requirements.ops import data, requirements_check
+from openstack_requirements.ops import data
 from openstack_requirements.ops.checks import base as checks_base
+from openstack_requirements.ops.checks import job as requirements_check
 from openstack_requirements.ops.checks.context import Context, DataFile
-from openstack_requirements.ops.impact_rows import Kind
 from openstack_requirements.ops.project import DependencyFile, Project
+from openstack_requirements.ops.reports.impact_rows import Kind
 
 if TYPE_CHECKING:
     from openstack_requirements.model import Line
     from openstack_requirements.ops.checks.base import Check, Finding
-    from openstack_requirements.ops.impact_data import Snapshot
+    from openstack_requirements.ops.reports.impact_data import Snapshot
 
 
 @dataclasses.dataclass(frozen=True)

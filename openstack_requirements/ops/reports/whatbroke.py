@@ -113,8 +113,8 @@ def _parse_time(text: str) -> datetime.datetime:
     that is not a time or not one UTC can hold, e.g. 9999-12-31T23:00-05:00)."""
     when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
     if when.tzinfo is None:  # the older ``upload_time`` field is UTC
-        return when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc)
+        return when.replace(tzinfo=datetime.UTC)
+    return when.astimezone(datetime.UTC)
 
 
 def releases_since(document: Mapping[str, Any], package: str,

@@ -1,4 +1,4 @@
-"""Upper constraints: merge per-Python resolutions, order, compare, edit.
+"""Pins: what resolvers give, merged across Pythons into constraint lines.
 
 A *resolution* is what one resolver run gives for one Python version: a
 mapping from canonical name to :class:`Pin`. :func:`merge` turns several of
@@ -12,13 +12,11 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
-from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import ParseError, RequirementsError
-from openstack_requirements.model import Kind, Line, RequirementsFile, parse_line
+from openstack_requirements.model import parse_line
 from openstack_requirements.model.versions import version_key
 
 _PYTHON_RE = re.compile(r'^(\d+)\.(\d+)$')
@@ -50,8 +48,6 @@ def python_key(label: str) -> tuple[int, int]:
         raise RequirementsError(f'{label!r} is not a Python version (X.Y)')
     return int(match.group(1)), int(match.group(2))
 
-
-# -- markers ----------------------------------------------------------------
 
 def python_marker(applies: Iterable[str], pythons: Sequence[str]) -> str:
     """The shortest ``python_version`` marker true for each Python in
@@ -95,8 +91,6 @@ def python_marker(applies: Iterable[str], pythons: Sequence[str]) -> str:
         candidates.append(f"python_version!='{left_out[0]}'")
     return min(candidates, key=lambda c: (c.count('python_version'), len(c)))
 
-
-# -- merging ----------------------------------------------------------------
 
 #: What ``pip freeze`` leaves out and so what constraints never pin: the
 #: installers themselves (the reference and the real upper-constraints
@@ -175,159 +169,8 @@ def render(lines: Iterable[str], header: str = '') -> str:
     return header + ''.join(line + '\n' for line in lines)
 
 
-# -- comparing --------------------------------------------------------------
-
-def per_python(constraints: RequirementsFile,
-               pythons: Sequence[str]) -> dict[str, dict[str, Pin]]:
-    """What a merged constraints file pins for each of ``pythons``:
-    ``{python: {key: Pin}}``, markers evaluated for that Python."""
-    result: dict[str, dict[str, Pin]] = {p: {} for p in pythons}
-    for line in constraints.lines:
-        requirement = line.requirement
-        if requirement is None or requirement.name is None:
-            continue
-        pins = [s for s in requirement.specifier
-                if s.operator in ('==', '===')]
-        if len(pins) != 1:
-            continue
-        pin = Pin(requirement.name, pins[0].version)
-        for python in pythons:
-            if requirement.marker_text and not _applies(
-                    requirement.marker_text, python):
-                continue
-            result[python][pin.key] = pin
-    return result
-
-
-def _applies(marker_text: str, python: str) -> bool:
-    return Marker(marker_text).evaluate(
-        {'python_version': python, 'python_full_version': python + '.0'})
-
-
-@dataclasses.dataclass(frozen=True)
-class Difference:
-    """How one package changed for some Pythons."""
-
-    package: str
-    pythons: tuple[str, ...]
-    change: str  # added, removed, upgraded, downgraded, changed
-    old: str
-    new: str
-
-    def row(self) -> tuple[str, str, str, str, str]:
-        return (self.package, ' '.join(self.pythons), self.change, self.old,
-                self.new)
-
-
-def compare(old: Mapping[str, Resolution], new: Mapping[str, Resolution]
-            ) -> list[Difference]:
-    """Per package, per Python, what changed from ``old`` to ``new``;
-    Pythons with the same change share one :class:`Difference`."""
-    pythons = sorted(set(old) | set(new), key=python_key)
-    keys = sorted({k for r in (*old.values(), *new.values()) for k in r})
-    differences = []
-    for key in keys:
-        groups: dict[tuple[str, str], list[str]] = {}
-        name = key
-        for python in pythons:
-            before = old.get(python, {}).get(key)
-            after = new.get(python, {}).get(key)
-            if before is not None:
-                name = before.name
-            if after is not None and after.exact_name:
-                name = after.name
-            if before is None and after is None:
-                continue
-            b = before.version if before else ''
-            a = after.version if after else ''
-            if b != a:
-                groups.setdefault((b, a), []).append(python)
-        for (b, a), group in groups.items():
-            differences.append(Difference(name, tuple(group), _change(b, a),
-                                          b, a))
-    return differences
-
-
-def _change(old: str, new: str) -> str:
-    if not old:
-        return 'added'
-    if not new:
-        return 'removed'
-    before, after = version_key(old), version_key(new)
-    if before[0] or after[0]:
-        return 'changed'
-    return 'upgraded' if after > before else 'downgraded'
-
-
-# -- editing ----------------------------------------------------------------
-
-def parse_replacement(text: str) -> Line:
-    """A replacement line given on the command line, validated."""
-    text = text.strip()
-    line = parse_line(text, path='<replacement>')
-    if line.kind is not Kind.REQUIREMENT:
-        raise ParseError('expected a requirement, not '
-                         + ('a comment' if line.kind is Kind.COMMENT
-                            else 'a pip option'),
-                         path='<replacement>', source=text)
-    return line
-
-
-def _matches(line: Line, key: str) -> bool:
-    requirement = line.requirement
-    if requirement is None:
-        return False
-    if requirement.key is not None:
-        return requirement.key == key
-    # An unnamed local path (``-e /opt/stack/oslo.db``): its directory.
-    url = requirement.url.split('#', 1)[0].rstrip('/')
-    if url.startswith('file://'):
-        url = url[len('file://'):]
-    base = Path(url).name
-    return bool(base) and canonicalize_name(base) == key
-
-
-def edit(constraints: RequirementsFile, name: str,
-         replacement: str | None) -> RequirementsFile:
-    """``constraints`` with every line of ``name`` replaced by
-    ``replacement`` at the place of the first, appended when ``name`` is
-    absent, or removed when ``replacement`` is empty. Other lines are the
-    same objects, so they are written back byte for byte."""
-    key = canonicalize_name(name)
-    new_line = parse_replacement(replacement) if replacement else None
-    if (new_line is not None and new_line.key is not None
-            and new_line.key != key):
-        raise RequirementsError(
-            f'the replacement {replacement!r} is for {new_line.key}, '
-            f'not {name}')
-    lines = list(constraints.lines)
-    newline = next((ln.newline for ln in lines if ln.newline), '\n')
-    result: list[Line] = []
-    placed = False
-    for line in lines:
-        if _matches(line, key):
-            if new_line is not None and not placed:
-                # the last line keeps its missing newline
-                ending = line.newline if line is lines[-1] else (
-                    line.newline or newline)
-                result.append(dataclasses.replace(
-                    new_line, newline=ending, lineno=line.lineno))
-            placed = True
-            continue
-        result.append(line)
-    if new_line is not None and not placed:
-        if result and not result[-1].newline:
-            result[-1] = dataclasses.replace(result[-1], newline=newline)
-        result.append(dataclasses.replace(new_line, newline=newline))
-    return RequirementsFile(result, constraints.path)
-
-
-def contains(constraints: RequirementsFile, name: str) -> bool:
-    key = canonicalize_name(name)
-    return any(_matches(line, key) for line in constraints.lines)
-
-
-# -- generating -------------------------------------------------------------
+# What generate-constraints is given: a version map, a denylist, the
+# names as a requirements text spells them.
 
 def parse_version_map(entries: Iterable[str], pythons: Iterable[str]
                       ) -> dict[str, str]:

@@ -17,13 +17,11 @@ from pathlib import Path
 
 from openstack_requirements.errors import FileError, RequirementsError
 from openstack_requirements.ops.files import within
-from openstack_requirements.ops.project import (
-    DependencyFile,
-    Project,
-    PyprojectToml,
-    RequirementsTxt,
-    SetupCfg,
-)
+from openstack_requirements.ops.project.pyproject import PyprojectToml
+from openstack_requirements.ops.project.requirements_txt import RequirementsTxt
+from openstack_requirements.ops.project.setup_cfg import SetupCfg
+from openstack_requirements.ops.project.sources import DependencyFile
+from openstack_requirements.ops.project.tree import Project
 
 #: Directories never looked into.
 SKIPPED = frozenset({'.git', '.hg', '.svn', '.tox', '.nox', 'node_modules'})

@@ -11,7 +11,7 @@ import dataclasses
 import enum
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What a row reports."""
 
     #: A package the change touches, in one data file.

@@ -34,10 +34,11 @@ from packaging.utils import canonicalize_name
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model import Line
 from openstack_requirements.model.versions import marker_environment, parse_version
-from openstack_requirements.ops import data, usage
+from openstack_requirements.ops import data
+from openstack_requirements.ops.reports import usage
 
 if TYPE_CHECKING:
-    from openstack_requirements.ops.impact_data import Snapshot
+    from openstack_requirements.ops.reports.impact_data import Snapshot
     from openstack_requirements.ops.resolvers.index import Index
     from openstack_requirements.ops.resolvers.static import Metadata
 

@@ -17,14 +17,14 @@ fate:
   not);
 * ``uses``: the line declares the package and nothing happens to it.
 
-Beside them, the gate (:mod:`~openstack_requirements.ops.impact_gate`):
+Beside them, the gate (:mod:`~openstack_requirements.ops.reports.impact_gate`):
 each check of the requirements-check job a project newly fails is a
 ``break`` row (a package removed from the global list fails
 ``in-global``, an exclusion the global list dropped ``exclusions``...),
 each it newly passes a ``fix``, whatever a sync would do later. And
 each release a constraint change pins anew, read from the package index,
 is held against the other pins
-(:mod:`~openstack_requirements.ops.impact_metadata`): a pin it excludes is
+(:mod:`~openstack_requirements.ops.reports.impact_metadata`): a pin it excludes is
 a ``break`` row of the constraint.
 
 Nothing is written.
@@ -51,10 +51,11 @@ from openstack_requirements.model import (
     split_logical,
 )
 from openstack_requirements.model.versions import normal_marker
-from openstack_requirements.ops import data, impact_gate, impact_metadata, sync, usage
-from openstack_requirements.ops.impact_data import Snapshot
-from openstack_requirements.ops.impact_rows import Kind, Report, Row
+from openstack_requirements.ops import data, sync
 from openstack_requirements.ops.project import Project
+from openstack_requirements.ops.reports import impact_gate, impact_metadata, usage
+from openstack_requirements.ops.reports.impact_data import Snapshot
+from openstack_requirements.ops.reports.impact_rows import Kind, Report, Row
 
 if TYPE_CHECKING:
     from openstack_requirements.ops.resolvers.index import Index

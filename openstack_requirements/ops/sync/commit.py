@@ -18,6 +18,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Final, Literal
 
 from openstack_requirements.errors import ParseError, RequirementsError
 from openstack_requirements.model import parse_line, render_specifier
@@ -27,8 +28,12 @@ from openstack_requirements.ops.project import read_project
 
 SUBJECT = 'Updated from global requirements'
 
-COMMITTED, UNCHANGED, REFUSED, FAILED = (
-    'committed', 'unchanged', 'refused', 'failed')
+#: What happened in one project.
+Status = Literal['committed', 'unchanged', 'refused', 'failed']
+COMMITTED: Final = 'committed'
+UNCHANGED: Final = 'unchanged'
+REFUSED: Final = 'refused'
+FAILED: Final = 'failed'
 
 
 @dataclasses.dataclass
@@ -36,7 +41,7 @@ class Outcome:
     """What happened in one project."""
 
     root: Path
-    status: str
+    status: Status
     #: The commit id, or why nothing was committed.
     detail: str = ''
     rows: list[sync.Row] = dataclasses.field(default_factory=list)

@@ -20,7 +20,7 @@ from typing import Any
 
 from openstack_requirements.errors import FileError, ParseError, RequirementsError
 from openstack_requirements.ops.files import read_text
-from openstack_requirements.ops.project import read_projects_list
+from openstack_requirements.ops.project.selection import Selection
 
 TEMPLATE = 'check-requirements'
 JOB = 'requirements-check'
@@ -157,51 +157,25 @@ def project_config_file(path: str | os.PathLike[str]) -> Path:
     return place
 
 
-def checkout_of(project: str, roots: Iterable[Path]) -> Path | None:
-    """The checkout of ``org/name`` under one of ``roots``: as ORG/NAME,
-    else as NAME."""
-    for root in roots:
-        for candidate in (root / project, root / project.rsplit('/', 1)[-1]):
-            if candidate.is_dir():
-                return candidate
-    return None
-
-
-def default_roots(projects_file: str | os.PathLike[str]) -> list[Path]:
-    """Where the other checkouts are when no root is given: beside the
-    checkout holding ``projects_file``, as Zuul (``src/HOST/ORG/NAME``)
-    and devstack (``/opt/stack/NAME``) lay them out."""
-    siblings = Path(projects_file).resolve().parent.parent
-    return [siblings.parent, siblings]
-
-
-def validate(projects_file: str | os.PathLike[str], *,
-             roots: list[Path] | None = None,
+def validate(selection: Selection, *,
              project_config: str | os.PathLike[str] | None = None,
              ) -> list[Result]:
-    """One result per project listed in ``projects_file``.
+    """One result per project of the list ``selection`` read.
 
-    With ``roots`` (default: :func:`default_roots`), each project's own
-    Zuul configuration is read from its checkout; with ``project_config``,
-    project-config's stanzas count too. A project passes when either
-    runs the check."""
-    names = read_projects_list(projects_file)
-    if roots is None:
-        roots = default_roots(projects_file)
-    for root in roots:
-        if not root.is_dir():
-            raise FileError(f'{root}: no such directory')
+    Each project's own Zuul configuration is read from its checkout (if
+    found); with ``project_config``, project-config's stanzas count too. A
+    project passes when either runs the check."""
     central: list[dict[str, Any]] = []
     central_label = ''
     if project_config is not None:
         path = project_config_file(project_config)
         central = list(stanzas(load(path)))
         central_label = str(path)
-    where = ' or '.join(str(r) for r in dict.fromkeys(roots))
-    return [_one(name, roots, where, central, central_label) for name in names]
+    return [_one(name, checkout, selection.where, central, central_label)
+            for name, checkout in selection.listed]
 
 
-def _one(project: str, roots: list[Path], where: str,
+def _one(project: str, checkout: Path | None, where: str,
          central: list[dict[str, Any]], central_label: str) -> Result:
     if project in EXEMPT:
         return Result(project, EXEMPTED, '', 'exempt from the requirements contract')
@@ -211,7 +185,6 @@ def _one(project: str, roots: list[Path], where: str,
     # only a stanza naming it says project-config configures it
     if any(not str(s.get('name')).startswith('^') for s in applying):
         read.append(central_label)
-    checkout = checkout_of(project, roots)
     files = in_repo_files(checkout) if checkout is not None else []
     for path in files:
         try:

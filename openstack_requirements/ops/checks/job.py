@@ -111,7 +111,7 @@ def project_checks(ignored: tuple[str, ...] = ()) -> list[Check]:
 def _registered_in_checkout() -> list[Check]:
     from openstack_requirements.ops.checks import base
 
-    setup_cfg = Path(__file__).resolve().parents[2] / 'setup.cfg'
+    setup_cfg = Path(__file__).resolve().parents[3] / 'setup.cfg'
     if not setup_cfg.is_file():
         raise RequirementsError(
             'no check plugins found: install openstack-requirements')

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from pathlib import Path
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model import RequirementsFile
-from openstack_requirements.ops import lint
-from openstack_requirements.ops.project import find_listed_projects, read_project
+from openstack_requirements.ops.checks import lint
+from openstack_requirements.ops.project import read_project
+from openstack_requirements.ops.project.selection import Selection
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,10 +57,10 @@ def sections(global_reqs: RequirementsFile) -> dict[int, str]:
     return where
 
 
-def find_unused(global_reqs: RequirementsFile,
-                projects_file: str | os.PathLike[str],
-                root: str | os.PathLike[str]) -> Report:
-    found, missing = find_listed_projects(projects_file, Path(root))
+def find_unused(global_reqs: RequirementsFile, selection: Selection) -> Report:
+    """The packages of ``global_reqs`` no project of ``selection``
+    declares."""
+    found, missing = selection.found, selection.missing
     used: set[str] = set()
     unreadable: list[tuple[str, str]] = []
     for name, path in found:

@@ -1,14 +1,13 @@
 """Which project lines declare a package: who-uses, and the index impact
 reads.
 
-Projects are the directories named on the command line and the checkouts
-of a ``projects.txt`` found under a root (the lookup update-requirements
-uses, :func:`~openstack_requirements.ops.project.find_listed_projects`).
+Projects are those of the one project selection
+(:mod:`~openstack_requirements.ops.project.selection`).
 Every dependency source of each is read as update-requirements reads it
 (requirements files, ``setup.cfg`` extras, ``pyproject.toml``
 dependencies, optional dependencies and dependency groups): the files it
 governs (impact), or every such file of the tree (who-uses,
-:mod:`~openstack_requirements.ops.tree`). Lines are matched by canonical
+:mod:`~openstack_requirements.ops.project.walk`). Lines are matched by canonical
 name, so ``oslo.config``, ``oslo_config`` and ``Oslo-Config`` are one
 package.
 """
@@ -16,21 +15,16 @@ package.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from openstack_requirements.errors import FileError, RequirementsError
+from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model import Line, render_specifier
 from openstack_requirements.model.versions import normal_marker
-from openstack_requirements.ops.project import (
-    Project,
-    find_listed_projects,
-    read_project,
-)
-from openstack_requirements.ops.tree import read_tree
+from openstack_requirements.ops.project import Project, read_project
+from openstack_requirements.ops.project.walk import read_tree
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,31 +41,6 @@ class Use:
     def key(self) -> str:
         assert self.line.key is not None
         return self.line.key
-
-
-@dataclasses.dataclass
-class Selection:
-    """The projects a run looks at."""
-
-    #: ``(name, directory)`` of each project found.
-    found: list[tuple[str, Path]]
-    #: ``org/name`` of the listed projects without a checkout.
-    missing: list[str]
-
-
-def select(directories: Iterable[str | os.PathLike[str]] = (),
-           projects_file: str | os.PathLike[str] | None = None,
-           root: str | os.PathLike[str] | None = None) -> Selection:
-    """The project directories named, then those of ``projects_file``
-    found under ``root`` (as ``org/name`` or ``name``)."""
-    found = [(str(d), Path(d)) for d in directories]
-    missing: list[str] = []
-    if projects_file is not None or root is not None:
-        if projects_file is None or root is None:
-            raise FileError('--projects and --root go together')
-        listed, missing = find_listed_projects(projects_file, root)
-        found.extend(listed)
-    return Selection(found, missing)
 
 
 @dataclasses.dataclass

@@ -24,13 +24,13 @@ from openstack_requirements.ops.checks.base import (
     LineCheck,
     repeated,
 )
-from openstack_requirements.ops.checks.constraints import UNPINNED
 from openstack_requirements.ops.checks.context import (
     Context,
     is_local,
     marker_text,
     python3_only,
 )
+from openstack_requirements.ops.checks.data import UNPINNED
 
 
 class InGlobal(LineCheck):
@@ -363,10 +363,7 @@ class BuildBackend(Check):
 
 
 def _load_toml(text: str) -> dict[str, Any]:
-    """A TOML document as plain data (tomllib where there is one: fast)."""
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomlkit
-        return tomlkit.parse(text).unwrap()
+    """A TOML document as plain data."""
+    import tomllib
+
     return tomllib.loads(text)

@@ -78,7 +78,7 @@ def test_raise_a_minimum(run_app, base: Path, proposed: Path, root: Path) -> Non
          'oslo.config>=9.5.0,!=4.3.0,!=4.4.0 # Apache-2.0'),
         ('sync', 'openstack/oslo.messaging',
          'oslo.config>=9.5.0,!=4.3.0,!=4.4.0 # Apache-2.0'),
-        ('sync', 'openstack/capped', 'oslo_config>=9.5.0,!=4.3.0,!=4.4.0')]
+        ('sync', 'openstack/capped', 'oslo.config>=9.5.0,!=4.3.0,!=4.4.0')]
     assert list(result.json()[0]) == ['Kind', 'Package', 'Project', 'File',
                                       'Line', 'Old', 'New', 'Detail']
     assert (f'{base} -> {proposed}: 1 packages changed; 3 projects touched, '

@@ -232,15 +232,15 @@ def test_synthetic_agrees_and_reference_defects(
     ours = (roots['ours'] / 'requirements.txt').read_text()
     assert ours == (
         '# project header\n'
-        'routes>=2.0  # MIT\n'
+        'Routes>=2.0  # MIT\n'
         'oslo.db[mysql,fixture]>1.4.1  # our own note\n'
         '-e git+https://opendev.org/x/y#egg=y\n'
         "foo>1;python_version=='2.7'\n"
         "foo<2;python_version>='3.0'  # BSD\n"
         'bar>=1.0  # Apache-2.0 really\n')
     # The reference: adds its header; renames routes to the global
-    # spelling (the project chose its spelling, and pip treats them alike);
-    # and overwrites the project's comments with the global ones (losing
+    # spelling (as ours does: the job compares names as written since
+    # 2025); and overwrites the project's comments with the global ones (losing
     # "our own note" and a licence the project knows better). It also
     # re-sorts the extras; ours changes only the specifier and markers.
     assert ref.startswith(HEADER)

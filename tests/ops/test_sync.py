@@ -77,18 +77,32 @@ def test_merge_leaves_a_higher_minimum_with_vacuous_exclusions() -> None:
     assert sync_text(project, GLOBAL_LIST, MERGE) == (project, [], [])
 
 
-def test_extras_spelling_and_comment_are_the_projects() -> None:
-    # oslo.db[...] and oslo_db are two entries: each is synced, none dropped
+def test_extras_and_comment_are_the_projects_spelling_the_global_list_s() -> None:
+    # oslo.db[...] and oslo_db are two entries: each is synced, none
+    # dropped; a name is respelt as the global list spells it (the job
+    # compares names as written)
     project = ('oslo.db[mysql,fixture]>1.3  # mine\n'
                'routes>=1.0\n'
                'oslo_db\n')
     new, rows, _ = sync_text(project, GLOBAL_LIST, EXACT)
     assert new == ('oslo.db[mysql,fixture]>1.4.1  # mine\n'
-                   'routes>=2.0\n'
-                   'oslo_db>1.4.1  # Apache-2.0\n')
+                   'Routes>=2.0\n'
+                   'oslo.db>1.4.1  # Apache-2.0\n')
     assert [(r.package, r.reason) for r in rows] == [
-        ('oslo.db', 'specifiers'), ('routes', 'specifiers'),
-        ('oslo_db', 'specifiers')]
+        ('oslo.db', 'specifiers'), ('Routes', 'specifiers, spelling'),
+        ('oslo.db', 'specifiers, spelling')]
+    again, rows, _ = sync_text(new, GLOBAL_LIST, EXACT)
+    assert (again, rows) == (new, [])
+
+
+def test_a_name_spelt_otherwise_is_respelt_only() -> None:
+    """In policy but spelt otherwise: only the name changes, and the
+    check of the job's spelling rule passes the result."""
+    project = 'routes>=2.0  # mine\n'
+    new, rows, _ = sync_text(project, GLOBAL_LIST, MERGE)
+    assert new == 'Routes>=2.0  # mine\n'
+    assert [(r.package, r.reason, r.line) for r in rows] == [
+        ('Routes', 'spelling', 1)]
 
 
 def test_marker_variants_go_where_the_first_line_stood() -> None:
@@ -268,7 +282,7 @@ def test_extras_lines_are_entries_of_their_own() -> None:
     # only the specifier and the marker change (a marker the checks
     # refuse without a global one goes)
     ('  Sphinx >= 2.0.0  ;sys_platform!="win32"   # x\n',
-     '  Sphinx >=2.0.0,!=2.1.0   # x\n'),
+     '  sphinx >=2.0.0,!=2.1.0   # x\n'),  # spelt as the global list
     ('sphinx[a,B] ;sys_platform!="win32"  # x\n', 'sphinx[a,B] !=2.1.0  # x\n'),
     # a Python version marker the checks accept stays, as written
     ('sphinx>=2.0 ; python_version>"3"  # x\n',
@@ -314,7 +328,7 @@ zvm;sys_platform!='win32'  # Apache-2.0
     ('requests>=2.25.0;python_version>="3.12"\n',
      'requests>=2.32.0;python_version>="3.12"  # Apache-2.0\n'),
     ("importlib_metadata>=1.7.0;python_version<'3.8'  # mine\n",
-     "importlib_metadata>=4.0;python_version<'3.8'  # mine\n"),
+     "importlib-metadata>=4.0;python_version<'3.8'  # mine\n"),
     # a marker the checks refuse without a global one goes
     ("requests>=2.33;sys_platform=='win32'\n", 'requests>=2.33  # Apache-2.0\n'),
     # the global line's marker wins over the project's

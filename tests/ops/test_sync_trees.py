@@ -22,7 +22,7 @@ from tests.helpers import contradictions, copy_tree
 
 GLOBAL = """\
 pbr>=2.0  # Apache-2.0
-zvmcloudconnector;sys_platform!='win32'  # Apache 2.0 License
+zVMCloudConnector;sys_platform!='win32'  # Apache 2.0 License
 oslo.vmware>=3.6.0,!=3.7.0  # Apache-2.0
 pytest!=8.0.0
 sphinx>=2.0,!=2.1.0  # BSD

@@ -56,16 +56,21 @@ class Synced:
     #: What changed: the specifiers, the markers (``changed`` is either).
     specifiers_changed: bool = False
     markers_changed: bool = False
+    #: The name respelt as the global list spells it.
+    name_changed: bool = False
 
     @property
     def reason(self) -> str:
         """The ``Reason`` column of the row of a changed line."""
         parts = [part for part, changed in (
             ('specifiers', self.specifiers_changed),
-            ('markers', self.markers_changed)) if changed]
+            ('markers', self.markers_changed),
+            ('spelling', self.name_changed)) if changed]
         return ', '.join(parts) or 'spelling'
 
 
+# The name as written at the start of a requirement line.
+_NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
 # The name and extras, as written, that start a requirement line.
 _HEAD_RE = re.compile(r'\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?')
 _SEP_RE = re.compile(r'\s*[;:]\s*')
@@ -102,7 +107,8 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
         line = Line(line.text, base.newline, base.lineno, line.kind,
                     line.requirement, None, line.comment)
     return Synced(line, base if paired else None, True, synced.merge,
-                  synced.specifiers_changed, synced.markers_changed)
+                  synced.specifiers_changed, synced.markers_changed,
+                  synced.name_changed)
 
 
 def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
@@ -119,7 +125,9 @@ def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
         marker_text = old.marker_text
     same_markers = (normal_marker(old.marker_text)
                     == normal_marker(marker_text))
-    if paired and same_specifiers and same_markers:
+    # the job compares names as written (since 2025): the global spelling
+    same_name = old.name == greq.name
+    if paired and same_specifiers and same_markers and same_name:
         return Synced(base, base, False, merged)
     if same_specifiers:  # in policy already: the project's text stays
         specifier = old.specifier
@@ -127,7 +135,8 @@ def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
         specifier = greq.specifier
     else:
         specifier = as_set(merged.specifiers)
-    target = old.replace(specifier=specifier, marker_text=marker_text)
+    target = old.replace(name=greq.name, specifier=specifier,
+                         marker_text=marker_text)
     if paired and base.comment:
         comment = base.comment
         tail = (base.text[_comment_start(base):] if '\n' not in base.text
@@ -140,7 +149,7 @@ def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
     line = Line(text, base.newline, base.lineno, Kind.REQUIREMENT, target,
                 None, comment)
     return Synced(line, base if paired else None, True, merged,
-                  not same_specifiers, not same_markers)
+                  not same_specifiers, not same_markers, not same_name)
 
 
 def _own_marker_kept(project: str, global_: str) -> bool:
@@ -191,7 +200,12 @@ def _edited_text(base: Line, target: Requirement, style: Style, tail: str,
             marker = (lead.group(0) if lead else sep) + target.marker_text
         else:
             marker = sep + target.marker_text
-    return core[:head.end()] + spec + marker + tail
+    start = core[:head.end()]
+    if target.name and target.name != old.name:
+        name = _NAME_RE.match(start)
+        assert name is not None
+        start = start[:name.start(1)] + target.name + start[name.end(1):]
+    return start + spec + marker + tail
 
 
 # Rendering specifiers is much of a large sync: each distinct text once.

@@ -9,7 +9,7 @@ from pathlib import Path
 from packaging.specifiers import Specifier
 
 from openstack_requirements.errors import RequirementsError
-from openstack_requirements.ops import resolvers
+from openstack_requirements.ops.constraints import resolvers
 
 PYENV = Path('/root/.pyenv/versions')
 #: Operators that pin a version or imply a lower bound.

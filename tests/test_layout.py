@@ -21,8 +21,6 @@ from openstack_requirements.ops.checks import base, context
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / 'openstack_requirements'
-#: Being rewritten by another change; joins the layout's rules then.
-NOT_YET = PACKAGE / 'ops' / 'resolvers'
 #: The shared plumbing at the top of ops/, and at most this many modules.
 PLUMBING = {'files', 'data', 'git', 'findings'}
 MAX_PLUMBING = 5
@@ -177,8 +175,7 @@ def test_no_cli_module_imports_the_operations_at_import_time() -> None:
 
 def test_modules_stay_small() -> None:
     large = {str(path.relative_to(ROOT)): n for path in PACKAGE.rglob('*.py')
-             if NOT_YET not in path.parents
-             and (n := len(path.read_text(encoding='utf-8').splitlines())) > MAX_LINES}
+             if (n := len(path.read_text(encoding='utf-8').splitlines())) > MAX_LINES}
     assert large == {}
 
 
@@ -187,8 +184,7 @@ def test_the_top_of_ops_is_plumbing_only() -> None:
     top = {path.stem for path in ops.glob('*.py') if path.stem != '__init__'}
     assert top <= PLUMBING and len(top) <= MAX_PLUMBING
     jobs = {path.name for path in ops.iterdir() if (path / '__init__.py').is_file()}
-    assert jobs == {'project', 'sync', 'constraints', 'checks', 'reports', 'distro',
-                    'resolvers'}
+    assert jobs == {'project', 'sync', 'constraints', 'checks', 'reports', 'distro'}
 
 
 @pytest.mark.parametrize('name', [n for n in modules('openstack_requirements.cli')
@@ -216,6 +212,6 @@ def test_the_contributor_recipes_name_real_files() -> None:
                 named.add(literal)
     assert len(named) > 20
     missing = [name for name in sorted(named)
-               if 'NAME' not in name and not name.startswith('ops/constraints/resolvers')
+               if 'NAME' not in name
                and not any((place / name).exists() for place in (ROOT, PACKAGE))]
     assert missing == []

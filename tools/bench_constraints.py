@@ -123,7 +123,7 @@ def _timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
 
 def _size(place: Path) -> float:
     """Megabytes under ``place``."""
-    from openstack_requirements.ops.resolvers.uv import directory_size
+    from openstack_requirements.ops.constraints.resolvers.uv import directory_size
 
     return directory_size(place) / 1e6
 
@@ -148,7 +148,7 @@ def _ours(requirements: Path, pythons: Sequence[str], cache: Path,
 
 
 def _bare_uv(requirements: Path, python: str, cache: Path) -> float:
-    from openstack_requirements.ops.resolvers.uv import uv_binary  # thread-safe
+    from openstack_requirements.ops.constraints.resolvers.uv import uv_binary  # thread-safe
 
     argv = [uv_binary(), 'pip', 'compile', str(requirements),
             '--python-version', python, '--no-header', '--no-annotate',
@@ -293,7 +293,7 @@ def main(argv: list[str]) -> int:
             else:
                 subset = fewer
             interpreter = shutil.which(args.reference_python) or args.reference_python
-            from openstack_requirements.ops.resolvers.base import interpreter_release
+            from openstack_requirements.ops.constraints.resolvers.base import interpreter_release
             version = interpreter_release(interpreter)
             size = sum(1 for _ in subset.read_text().splitlines())
             sub = f'{"subset" if args.reference_subset else "g-r less 6"} {size} reqs, py{version}'

@@ -74,8 +74,8 @@ def _child(argv: list[str]) -> int:
 def _reader(argv: list[str]) -> int:
     """``reader wheel-name URL`` or ``reader sdist INDEX NAME``: the index
     reader alone; prints what it read and the bytes downloaded."""
-    from openstack_requirements.ops.resolvers.bounds import MetadataError
-    from openstack_requirements.ops.resolvers.index import Index
+    from openstack_requirements.ops.constraints.metadata.bounds import MetadataError
+    from openstack_requirements.ops.constraints.metadata.index import Index
 
     if argv[0] == 'wheel-name':
         index = Index(None)

@@ -53,9 +53,10 @@ class CheckConflicts(CheckCommand):
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
 
-        from openstack_requirements.ops import data, resolvers
+        from openstack_requirements.ops import data
         from openstack_requirements.ops.checks.context import Context, DataFile
         from openstack_requirements.ops.checks.resolver import ResolverSetup
+        from openstack_requirements.ops.constraints import resolvers
 
         upper = data.locate(data.UPPER, parsed_args.upper, required=True)
         assert upper is not None

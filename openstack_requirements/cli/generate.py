@@ -98,8 +98,8 @@ class GenerateConstraints(base.Lister):
 
     def take_action(self, parsed_args: argparse.Namespace
                     ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
-        from openstack_requirements.ops import data, resolvers
-        from openstack_requirements.ops.constraints import generate
+        from openstack_requirements.ops import data
+        from openstack_requirements.ops.constraints import generate, resolvers
 
         dry_run = parsed_args.diff or parsed_args.check
         if dry_run and not parsed_args.output:

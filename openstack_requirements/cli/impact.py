@@ -125,8 +125,8 @@ class Impact(base.Lister):
         def make() -> Any:
             import time
 
-            from openstack_requirements.ops.resolvers import bounds, index
-            from openstack_requirements.ops.resolvers.uv import PYPI
+            from openstack_requirements.ops.constraints.metadata import bounds, index
+            from openstack_requirements.ops.constraints.resolvers.uv import PYPI
 
             deadline = bounds.Deadline(time.monotonic() + TIMEOUT, seconds=TIMEOUT)
             return index.Index(args.index_url or PYPI, deadline=deadline)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements.ops.resolvers import bounds
+from openstack_requirements.ops.constraints.metadata import bounds
 from tests import bombs, hostile_index, resolver_index
 from tests.hostile_index import Route
 from tests.ops.test_index_hostile import SMALL

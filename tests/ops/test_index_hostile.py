@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements.ops.resolvers import bounds, static
-from openstack_requirements.ops.resolvers import index as index_module
-from openstack_requirements.ops.resolvers.index import Index
+from openstack_requirements.ops.constraints.metadata import bounds, static
+from openstack_requirements.ops.constraints.metadata import index as index_module
+from openstack_requirements.ops.constraints.metadata.index import Index
 from tests import bombs, hostile_index
 from tests.hostile_index import Route
 

@@ -11,8 +11,8 @@ import pytest
 from stevedore import extension
 
 from openstack_requirements.errors import RequirementsError
-from openstack_requirements.ops import resolvers
 from openstack_requirements.ops.checks import base as checks
+from openstack_requirements.ops.constraints import resolvers
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from openstack_requirements.errors import RequirementsError
-from openstack_requirements.ops import constraints, resolvers
-from openstack_requirements.ops.resolvers import uv as uv_driver
+from openstack_requirements.ops import constraints
+from openstack_requirements.ops.constraints import resolvers
+from openstack_requirements.ops.constraints.resolvers import uv as uv_driver
 from tests import resolver_index
 from tests.helpers import interpreter
 
@@ -85,7 +86,7 @@ def test_resolver_isolated_from_user_configuration(monkeypatch) -> None:
     env = uv_driver.environment(resolvers.ResolverOptions())
     assert 'UV_INDEX_URL' not in env and env['UV_CACHE_DIR'] == '/somewhere'
     assert env['UV_NO_CONFIG'] == '1' and env['UV_PYTHON_DOWNLOADS'] == 'never'
-    from openstack_requirements.ops.resolvers import pip as pip_driver
+    from openstack_requirements.ops.constraints.resolvers import pip as pip_driver
     env = pip_driver.environment()
     assert 'PIP_FIND_LINKS' not in env and env['PIP_CONFIG_FILE'] == os.devnull
 
@@ -120,7 +121,7 @@ def test_merged_constraints_reproduce_each_resolution(world, tmp_path) -> None:
         if found is None:
             continue
         report = tmp_path / f'report-{python}.json'
-        from openstack_requirements.ops.resolvers import pip as pip_driver
+        from openstack_requirements.ops.constraints.resolvers import pip as pip_driver
         argv = pip_driver.command(loose, resolvers.Target(python, found),
                                   options(world), report)
         subprocess.run([*argv, '-c', str(merged)], capture_output=True, text=True,
@@ -227,7 +228,7 @@ def test_uv_settings_error_names_the_release(world, tmp_path) -> None:
     """Metadata uv cannot read (written here past the checks that refuse
     it) is found from uv's own settings error, by its line: that release
     is refused, rather than the run ending on uv's error."""
-    from openstack_requirements.ops.resolvers import pages, static
+    from openstack_requirements.ops.constraints.metadata import pages, static
 
     good = static.Metadata('ok', '1.0', ('beta',), provides_extras=('x',))
     bad = static.Metadata('sd', '2.0', ('beta>=1.0.*',))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from openstack_requirements.errors import RequirementsError
-from openstack_requirements.ops import resolvers
-from openstack_requirements.ops.resolvers import pip as pip_driver
+from openstack_requirements.ops.constraints import resolvers
+from openstack_requirements.ops.constraints.resolvers import pip as pip_driver
 from tests import resolver_index
 
 RUNNING = f'{sys.version_info[0]}.{sys.version_info[1]}'

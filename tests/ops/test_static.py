@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from openstack_requirements.ops.resolvers import pages, static
+from openstack_requirements.ops.constraints.metadata import pages, static
 
 
 @pytest.mark.parametrize('text, source', [

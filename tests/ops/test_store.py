@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from openstack_requirements.ops.resolvers import store as store_module
-from openstack_requirements.ops.resolvers.pages import dist_file
-from openstack_requirements.ops.resolvers.static import Metadata
-from openstack_requirements.ops.resolvers.store import Store
+from openstack_requirements.ops.constraints.metadata import store as store_module
+from openstack_requirements.ops.constraints.metadata.pages import dist_file
+from openstack_requirements.ops.constraints.metadata.static import Metadata
+from openstack_requirements.ops.constraints.metadata.store import Store
 
 URL = 'http://a.test/files/p-1.0.tar.gz'
 CLEAN = Metadata('p', '1.0', ('six',))

@@ -88,7 +88,7 @@ class CoInstallable(Check):
     needs = ('upper',)
 
     def check(self, context: Context) -> Iterable[Finding]:
-        from openstack_requirements.ops import resolvers
+        from openstack_requirements.ops.constraints import resolvers
 
         setup = context.resolver_setup
         if context.upper is None or not isinstance(setup, ResolverSetup):

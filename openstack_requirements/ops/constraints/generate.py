@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops import constraints, data, files
-from openstack_requirements.ops.resolvers.base import Progress, ResolverOptions
+from openstack_requirements.ops.constraints.resolvers.base import Progress, ResolverOptions
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +72,7 @@ def header_for(existing: str | None) -> str:
 def targets_of(pythons: Sequence[str]) -> list:
     """The ``-p`` values as resolver targets; a Python given twice is an
     error."""
-    from openstack_requirements.ops import resolvers
+    from openstack_requirements.ops.constraints import resolvers
 
     targets = [resolvers.target_for(p) for p in pythons]
     seen: dict[str, str] = {}
@@ -87,7 +87,7 @@ def targets_of(pythons: Sequence[str]) -> list:
 
 def generate(request: Request, progress: Progress | None = None) -> Generated:
     from openstack_requirements.model import RequirementsFile
-    from openstack_requirements.ops import resolvers
+    from openstack_requirements.ops.constraints import resolvers
 
     requirements_text = files.read_text(request.requirements)
     excluded = constraints.denylist_names(request.denylist)

@@ -58,7 +58,7 @@ from openstack_requirements.ops.reports.impact_data import Snapshot
 from openstack_requirements.ops.reports.impact_rows import Kind, Report, Row
 
 if TYPE_CHECKING:
-    from openstack_requirements.ops.resolvers.index import Index
+    from openstack_requirements.ops.constraints.metadata.index import Index
 
 # -- what changed ---------------------------------------------------------------
 

@@ -15,7 +15,7 @@ not have. Only the changed releases are read: one page and one metadata
 file each.
 
 The reading goes through the resolvers' index reader
-(:class:`~openstack_requirements.ops.resolvers.index.Index`), its public
+(:class:`~openstack_requirements.ops.constraints.metadata.index.Index`), its public
 ``files``, ``metadata`` and ``wheel_metadata`` only.
 """
 
@@ -38,9 +38,9 @@ from openstack_requirements.ops import data
 from openstack_requirements.ops.reports import usage
 
 if TYPE_CHECKING:
+    from openstack_requirements.ops.constraints.metadata.index import Index
+    from openstack_requirements.ops.constraints.metadata.static import Metadata
     from openstack_requirements.ops.reports.impact_data import Snapshot
-    from openstack_requirements.ops.resolvers.index import Index
-    from openstack_requirements.ops.resolvers.static import Metadata
 
 #: How many releases are read at once.
 WORKERS = 8

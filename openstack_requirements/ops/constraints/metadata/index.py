@@ -20,7 +20,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import stat
 import threading
 import urllib.parse
 import urllib.request
@@ -30,53 +29,36 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from openstack_requirements.ops.resolvers import archive, http, pages, ranges, static, zipped
-from openstack_requirements.ops.resolvers.bounds import (
+from openstack_requirements.ops.constraints.metadata import (
+    archive,
+    http,
+    pages,
+    ranges,
+    static,
+    zipped,
+)
+from openstack_requirements.ops.constraints.metadata.bounds import (
     Deadline,
     Limits,
     MetadataError,
     Refused,
     TimedOut,
 )
-from openstack_requirements.ops.resolvers.pages import DistFile, Page, dist_file, parse_page
+from openstack_requirements.ops.constraints.metadata.local import (
+    file_path,
+    local_place,
+    open_local,
+    read_local,
+)
+from openstack_requirements.ops.constraints.metadata.pages import (
+    DistFile,
+    Page,
+    dist_file,
+    parse_page,
+)
 
 #: How much of an sdist is read for its PKG-INFO before asking the index.
 FIRST_READ = 1 << 20
-
-
-def file_path(url: str) -> str:
-    return urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
-
-
-def open_local(path: str, url: str) -> int:
-    """A descriptor of the regular file ``path`` (a FIFO, a device or a
-    directory is refused: it could be read for ever)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
-    except OSError as err:
-        raise MetadataError(err.strerror or str(err), url) from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise Refused('not a regular file', url)
-    return fd
-
-
-def read_local(path: str, url: str, limit: int) -> bytes:
-    fd = open_local(path, url)
-    with os.fdopen(fd, 'rb') as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise Refused(f'larger than {limit} bytes', url)
-    return data
-
-
-def _local_place(location: str) -> str | None:
-    """The path of a local source (a path or a ``file:`` URL), else None."""
-    if location.startswith('file:'):
-        return file_path(location)
-    if '://' in location:
-        return None
-    return location
 
 
 #: Where a wheel's requirements were read from.
@@ -94,7 +76,7 @@ class Index:
         self.deadline = deadline or Deadline(None)
         self.limits = self.deadline.limits
         self.index_url = index_url.rstrip('/') if index_url else None
-        self.local_index = (_local_place(self.index_url)
+        self.local_index = (local_place(self.index_url)
                             if self.index_url else None)
         self.find_links = tuple(find_links)
         #: The wheel tags of the run's targets: other wheels are dropped.
@@ -208,7 +190,7 @@ class Index:
         """The files of ``key`` a find-links place offers (as pip: a
         directory's files and the links of its HTML files; an HTML file's
         links; a URL's page)."""
-        path = _local_place(place)
+        path = local_place(place)
         if path is None:
             return self._filtered(self._links_page(place), key)
         found = Page()
@@ -438,7 +420,7 @@ class Index:
         if url in self._local_urls:
             return True
         path = os.path.realpath(file_path(url))
-        for place in (self.local_index, *map(_local_place, self.find_links)):
+        for place in (self.local_index, *map(local_place, self.find_links)):
             if place is None:
                 continue
             root = os.path.realpath(place)

@@ -29,9 +29,9 @@ from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.model.versions import parse_version
-from openstack_requirements.ops.resolvers.bounds import MetadataError
-from openstack_requirements.ops.resolvers.pages import DistFile
-from openstack_requirements.ops.resolvers.static import Metadata
+from openstack_requirements.ops.constraints.metadata.bounds import MetadataError
+from openstack_requirements.ops.constraints.metadata.pages import DistFile
+from openstack_requirements.ops.constraints.metadata.static import Metadata
 
 #: The store's format; an older or newer file is started again.
 #: 1: metadata by file URL. 2: by source, URL and hash, with the project.

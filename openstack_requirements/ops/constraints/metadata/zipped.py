@@ -12,8 +12,8 @@ import dataclasses
 import struct
 from collections.abc import Callable, Iterator
 
-from openstack_requirements.ops.resolvers.archive import Decoder, Member, pull
-from openstack_requirements.ops.resolvers.bounds import Limits, Refused
+from openstack_requirements.ops.constraints.metadata.archive import Decoder, Member, pull
+from openstack_requirements.ops.constraints.metadata.bounds import Limits, Refused
 
 ReadAt = Callable[[int, int], bytes]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from openstack_requirements.ops.resolvers.bounds import MetadataError, Refused
-from openstack_requirements.ops.resolvers.http import (
+from openstack_requirements.ops.constraints.metadata.bounds import MetadataError, Refused
+from openstack_requirements.ops.constraints.metadata.http import (
     PIECE,
     Client,
     Response,

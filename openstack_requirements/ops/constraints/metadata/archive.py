@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from openstack_requirements.ops.resolvers.bounds import Limits, Refused
+from openstack_requirements.ops.constraints.metadata.bounds import Limits, Refused
 
 #: The metadata fields kept (lower case); the others are skipped.
 KEPT_FIELDS = frozenset({'metadata-version', 'name', 'version', 'requires-dist',

@@ -27,16 +27,16 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.model.versions import parse_version
-from openstack_requirements.ops.resolvers import static
-from openstack_requirements.ops.resolvers.base import Progress, Target
-from openstack_requirements.ops.resolvers.bounds import (
+from openstack_requirements.ops.constraints.metadata import static
+from openstack_requirements.ops.constraints.metadata.bounds import (
     MetadataError,
     Refused,
     TimedOut,
 )
-from openstack_requirements.ops.resolvers.index import Index
-from openstack_requirements.ops.resolvers.pages import DistFile
-from openstack_requirements.ops.resolvers.store import Store
+from openstack_requirements.ops.constraints.metadata.index import Index
+from openstack_requirements.ops.constraints.metadata.pages import DistFile
+from openstack_requirements.ops.constraints.metadata.store import Store
+from openstack_requirements.ops.constraints.resolvers.base import Progress, Target
 
 #: How many releases of a package to read the metadata of when the
 #: resolver asks for one: it and the next older ones it may backtrack to.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin
-from openstack_requirements.ops.resolvers.base import (
+from openstack_requirements.ops.constraints.resolvers.base import (
     ResolutionError,
     Resolver,
     ResolverOptions,

@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from openstack_requirements.ops.resolvers.bounds import (
+from openstack_requirements.ops.constraints.metadata.bounds import (
     Deadline,
     MetadataError,
     Refused,

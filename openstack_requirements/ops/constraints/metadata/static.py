@@ -28,15 +28,15 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from openstack_requirements.model.versions import parse_version as _version
-from openstack_requirements.ops.resolvers import archive, bounds, zipped
-from openstack_requirements.ops.resolvers.bounds import (
+from openstack_requirements.ops.constraints.metadata import archive, bounds, zipped
+from openstack_requirements.ops.constraints.metadata.bounds import (
     Limits,
     MetadataError,
     Refused,
 )
 
 if TYPE_CHECKING:
-    from openstack_requirements.ops.resolvers.pages import DistFile
+    from openstack_requirements.ops.constraints.metadata.pages import DistFile
 
 __all__ = ['MetadataError', 'Refused']
 

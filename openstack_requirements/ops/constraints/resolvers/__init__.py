@@ -5,7 +5,7 @@ Drivers are stevedore plugins in the ``openstack_requirements.resolvers``
 namespace (``uv``, ``pip``); see :mod:`.base` for the interface.
 """
 
-from openstack_requirements.ops.resolvers.base import (
+from openstack_requirements.ops.constraints.resolvers.base import (
     NAMESPACE,
     ResolutionError,
     Resolver,

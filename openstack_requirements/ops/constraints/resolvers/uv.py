@@ -26,70 +26,38 @@ scratch directory, removed at the end, interrupted or not.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin
-from openstack_requirements.ops.resolvers import bounds, static
-from openstack_requirements.ops.resolvers.base import (
+from openstack_requirements.ops.constraints.metadata import bounds, static
+from openstack_requirements.ops.constraints.metadata.pages import DistFile
+from openstack_requirements.ops.constraints.metadata.sdists import release
+from openstack_requirements.ops.constraints.resolvers.base import (
     Progress,
     ResolutionError,
     Resolver,
     ResolverOptions,
     Target,
-    clean_environment,
 )
-from openstack_requirements.ops.resolvers.index import Index
-from openstack_requirements.ops.resolvers.pages import DistFile
-from openstack_requirements.ops.resolvers.sdists import Sdists, release
-from openstack_requirements.ops.resolvers.store import Store
-
-#: The user's uv variables that are kept: where the cache is.
-_KEEP = ('UV_CACHE_DIR',)
-#: Other variables that would steer uv or the interpreter it runs.
-_DROP = ('UV_', 'VIRTUAL_ENV', 'CONDA_PREFIX', 'PYTHONPATH', 'PYTHONHOME',
-         'PYTHONUSERBASE', 'PYTHONSTARTUP')
-
-#: The index uv uses when none is given.
-PYPI = 'https://pypi.org/simple'
+from openstack_requirements.ops.constraints.resolvers.uv_env import (  # noqa: F401
+    PYPI,
+    cache_dir,
+    directory_size,
+    environment,
+    uv_binary,
+)
+from openstack_requirements.ops.constraints.resolvers.uv_session import UvSession
 
 #: Resolutions tried for one Python before giving up learning.
 MAX_ATTEMPTS = 60
 #: Where uv says it could not read its settings file.
 _SETTINGS_ERROR = re.compile(r'TOML parse error at line (\d+)')
-
-_FIND_LOCK = threading.Lock()
-
-
-def uv_binary() -> str:
-    """The uv executable. Found once, under a lock: finding it reads
-    sysconfig, which is not thread-safe, and resolutions run in threads."""
-    with _FIND_LOCK:
-        return _find_uv_binary()
-
-
-@functools.lru_cache(maxsize=1)
-def _find_uv_binary() -> str:
-    try:
-        from uv import find_uv_bin
-    except ImportError:  # pragma: no cover - uv is a dependency
-        raise RequirementsError(
-            'the uv resolver needs the uv package (pip install uv)') from None
-    try:
-        return str(find_uv_bin())
-    except FileNotFoundError as err:  # pragma: no cover
-        raise RequirementsError(f'uv: {err}') from None
 
 
 def config(options: ResolverOptions,
@@ -139,22 +107,6 @@ def command(requirements: Path, target: Target, options: ResolverOptions,
     if not options.allow_build:
         argv.append('--no-build-isolation')
     return argv
-
-
-def environment(options: ResolverOptions, scratch: Path | None = None
-                ) -> dict[str, str]:
-    """uv's environment; with ``scratch``, its temporary files (build
-    locks) go there."""
-    extra = {'UV_NO_CONFIG': '1', 'UV_PYTHON_DOWNLOADS': 'never',
-             'PYTHONNOUSERSITE': '1'}
-    left = options.remaining()
-    if left is not None:
-        extra['UV_HTTP_TIMEOUT'] = str(max(1, int(left)))
-    if scratch is not None:
-        temporary = scratch / 'tmp'
-        temporary.mkdir(mode=0o700, exist_ok=True)
-        extra['TMPDIR'] = str(temporary)
-    return clean_environment(_DROP, keep=_KEEP, **extra)
 
 
 def parse_pins(output: str, python: str, resolver: str = 'uv'
@@ -209,167 +161,6 @@ def parse_pylock(text: str, python: str, resolver: str = 'uv'
     return pins, wheels
 
 
-def cache_dir(options: ResolverOptions) -> Path | None:
-    """uv's cache directory for these runs (``UV_CACHE_DIR`` or uv's
-    default)."""
-    if os.environ.get('UV_CACHE_DIR'):
-        return Path(os.environ['UV_CACHE_DIR'])
-    left = options.remaining()
-    try:
-        done = subprocess.run([uv_binary(), 'cache', 'dir', '--no-config'],
-                              capture_output=True, text=True,
-                              timeout=30 if left is None else min(30, max(1, left)),
-                              env=environment(options))
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    found = done.stdout.strip()
-    return Path(found) if done.returncode == 0 and found else None
-
-
-def directory_size(place: Path | None) -> int:
-    if place is None:
-        return 0
-    total = 0
-    for root, _, names in os.walk(place):
-        for name in names:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                continue
-    return total
-
-
-class _Run:
-    """What the resolutions of one run share: a scratch directory, the
-    deadline, the index and what was read of it, the interpreters uv may
-    use."""
-
-    def __init__(self, options: ResolverOptions, scratch: Path,
-                 progress: Progress | None,
-                 targets: Sequence[Target] = ()) -> None:
-        self.options = options
-        self.scratch = scratch
-        self.progress = progress
-        self.deadline = bounds.Deadline(options.deadline, seconds=options.timeout)
-        self.cache = cache_dir(options)
-        self.size_before = (directory_size(self.cache)
-                            if options.cache_report else 0)
-        self.store = Store(
-            self.cache / 'openstack-requirements' / 'sdist-metadata.json'
-            if self.cache is not None else None)
-        keep = (frozenset().union(*(static.target_tags(t.python) for t in targets))
-                if targets else None)
-        self.index = Index(None if options.no_index else options.index_url or PYPI,
-                           options.find_links, self.deadline, keep)
-        self.sdists = Sdists(self.index, self.store, progress)
-        self.lock = threading.Lock()
-        self.pythons: dict[str, str] = {}
-        #: (name, version) -> where its metadata came from, for the pins
-        #: resolved from it.
-        self.used: dict[tuple[str, str], str] = {}
-        #: (key, version) -> the metadata Name of a wheel, being read.
-        self.names: dict[tuple[str, str], Future[str | None]] = {}
-        self.name_pool = ThreadPoolExecutor(16)
-
-    def cancel(self) -> None:
-        self.deadline.cancel()
-        for future in list(self.names.values()):
-            future.cancel()
-
-    def spell(self, pins: dict[str, Pin],
-              wheels: dict[str, tuple[str, str | None]]) -> None:
-        """Read, in the background, how each pin's metadata spells its
-        name (from one of its wheels; kept in the store)."""
-        identity = self.index.identity
-        for key, pin in pins.items():
-            wheel = wheels.get(key)
-            if pin.exact_name or wheel is None:
-                continue
-            url, digest = wheel
-            with self.lock:
-                if (key, pin.version) in self.names:
-                    continue
-                known = self.store.name(identity, url, digest)
-                future: Future[str | None]
-                if known is not None:
-                    future = Future()
-                    future.set_result(known)
-                else:
-                    future = self.name_pool.submit(self._read_name, url, digest)
-                self.names[(key, pin.version)] = future
-
-    def _read_name(self, url: str, digest: str | None) -> str | None:
-        name = self.index.wheel_name(url)
-        if name is not None:
-            self.store.put_name(self.index.identity, url, digest, name)
-        return name
-
-    def spelt(self, pin: Pin) -> Pin:
-        future = self.names.get((pin.key, pin.version))
-        name = (future.result() if future is not None and not future.cancelled()
-                else None)
-        if name is None or canonicalize_name(name) != pin.key:
-            return pin
-        return Pin(name, pin.version)
-
-    def python_for(self, target: Target) -> str:
-        """The interpreter uv runs with: the target's or the one running
-        this; without ``allow_build``, an empty environment made from it
-        (nothing there can build)."""
-        base = target.interpreter or os.path.realpath(sys.executable)
-        if self.options.allow_build:
-            return base
-        with self.lock:
-            if base in self.pythons:
-                return self.pythons[base]
-            place = self.scratch / f'python-{len(self.pythons)}'
-            left = self.options.remaining()
-            try:
-                done = subprocess.run(
-                    [uv_binary(), 'venv', '--no-config', '--no-project',
-                     '--no-python-downloads', '--quiet', '--python', base,
-                     str(place)],
-                    capture_output=True, text=True, cwd=self.scratch,
-                    env=environment(self.options, self.scratch),
-                    stdin=subprocess.DEVNULL,
-                    timeout=None if left is None else max(1, left))
-            except subprocess.TimeoutExpired:
-                raise bounds.TimedOut(f'timed out: the run may take '
-                                      f'{self.options.timeout or 0:g} s '
-                                      '(--timeout)', package='uv venv') from None
-            if done.returncode:
-                raise RequirementsError(
-                    f'uv venv: cannot make an environment from {base}: '
-                    f'{done.stderr.strip()}')
-            found = str(place / 'bin' / 'python')
-            self.pythons[base] = found
-            return found
-
-    def report(self) -> list[str]:
-        lines = []
-        if self.used:
-            lines.append(
-                'resolved without building, from metadata read in the '
-                f'sdist or the index ({len(self.used)}):')
-            lines += [f'  {name}=={version} ({source})' for (name, version),
-                      source in sorted(self.used.items(),
-                                       key=lambda i: canonicalize_name(i[0][0]))]
-        refused = self.sdists.refused()
-        if refused:
-            lines.append('refused: never handed to uv, what the index served '
-                         f'could not be read ({len(refused)}):')
-            lines += [f'  {name}=={version}: ' + (f'{url}: ' if url else '')
-                      + reason for (name, version), (url, reason)
-                      in sorted(refused.items())]
-        if self.options.cache_report:
-            after = directory_size(self.cache)
-            lines.append(
-                f'uv cache {self.cache}: {after / 1e6:.1f} MB, '
-                f'{(after - self.size_before) / 1e6:+.1f} MB this run; '
-                f'{self.index.bytes_read / 1e6:.1f} MB read for metadata')
-        return lines
-
-
 def _names(requirements: Path | None, hints: Iterable[str]) -> set[str]:
     """The canonical names of ``requirements`` and ``hints``."""
     names: set[str] = {canonicalize_name(n) for n in hints}
@@ -393,7 +184,7 @@ class UvResolver(Resolver):
 
     def __init__(self) -> None:
         super().__init__()
-        self._run: _Run | None = None
+        self._run: UvSession | None = None
 
     def prepare(self, target: Target) -> Target:
         uv_binary()
@@ -414,7 +205,7 @@ class UvResolver(Resolver):
 
         options = options.started()
         with files.scratch_directory('osr-uv-') as scratch:
-            run = _Run(options, scratch, progress, targets)
+            run = UvSession(options, scratch, progress, targets)
             self._run = run
             try:
                 if targets:

@@ -11,7 +11,6 @@ read a file of this machine.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import html.parser
 import json
 import re
@@ -21,9 +20,10 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from openstack_requirements.cache import bounded
 from openstack_requirements.model.versions import parse_version as _version
-from openstack_requirements.ops.resolvers import bounds
-from openstack_requirements.ops.resolvers.bounds import Limits, Refused
+from openstack_requirements.ops.constraints.metadata import bounds
+from openstack_requirements.ops.constraints.metadata.bounds import Limits, Refused
 
 _SDIST_SUFFIXES = ('.tar.gz', '.tgz', '.tar.bz2', '.tar.xz', '.zip', '.tar')
 _HASH = re.compile(r'^(sha256|sha384|sha512|sha224|sha1|md5)=([0-9a-f]{32,128})$')
@@ -63,7 +63,7 @@ class DistFile:
         return self.url.split('#', 1)[0]
 
 
-@functools.lru_cache(maxsize=4096)
+@bounded(4096)
 def _canonical(name: str) -> str:
     return canonicalize_name(name)
 

@@ -1,0 +1,166 @@
+"""The state one uv run shares across its resolutions (one per Python):
+a scratch directory, the deadline, the index and what was read of it, the
+interpreters uv may use. Made by :meth:`.uv.UvResolver.session`, passed
+along, never kept on the class."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from openstack_requirements.errors import RequirementsError
+from openstack_requirements.ops.constraints import Pin
+from openstack_requirements.ops.constraints.metadata import bounds, static
+from openstack_requirements.ops.constraints.metadata.index import Index
+from openstack_requirements.ops.constraints.metadata.sdists import Sdists
+from openstack_requirements.ops.constraints.metadata.store import Store
+from openstack_requirements.ops.constraints.resolvers.base import (
+    Progress,
+    ResolverOptions,
+    Target,
+)
+from openstack_requirements.ops.constraints.resolvers.uv_env import (
+    PYPI,
+    cache_dir,
+    directory_size,
+    environment,
+    uv_binary,
+)
+
+
+class UvSession:
+    """What the resolutions of one run share: a scratch directory, the
+    deadline, the index and what was read of it, the interpreters uv may
+    use."""
+
+    def __init__(self, options: ResolverOptions, scratch: Path,
+                 progress: Progress | None,
+                 targets: Sequence[Target] = ()) -> None:
+        self.options = options
+        self.scratch = scratch
+        self.progress = progress
+        self.deadline = bounds.Deadline(options.deadline, seconds=options.timeout)
+        self.cache = cache_dir(options)
+        self.size_before = (directory_size(self.cache)
+                            if options.cache_report else 0)
+        self.store = Store(
+            self.cache / 'openstack-requirements' / 'sdist-metadata.json'
+            if self.cache is not None else None)
+        keep = (frozenset().union(*(static.target_tags(t.python) for t in targets))
+                if targets else None)
+        self.index = Index(None if options.no_index else options.index_url or PYPI,
+                           options.find_links, self.deadline, keep)
+        self.sdists = Sdists(self.index, self.store, progress)
+        self.lock = threading.Lock()
+        self.pythons: dict[str, str] = {}
+        #: (name, version) -> where its metadata came from, for the pins
+        #: resolved from it.
+        self.used: dict[tuple[str, str], str] = {}
+        #: (key, version) -> the metadata Name of a wheel, being read.
+        self.names: dict[tuple[str, str], Future[str | None]] = {}
+        self.name_pool = ThreadPoolExecutor(16)
+
+    def cancel(self) -> None:
+        self.deadline.cancel()
+        for future in list(self.names.values()):
+            future.cancel()
+
+    def spell(self, pins: dict[str, Pin],
+              wheels: dict[str, tuple[str, str | None]]) -> None:
+        """Read, in the background, how each pin's metadata spells its
+        name (from one of its wheels; kept in the store)."""
+        identity = self.index.identity
+        for key, pin in pins.items():
+            wheel = wheels.get(key)
+            if pin.exact_name or wheel is None:
+                continue
+            url, digest = wheel
+            with self.lock:
+                if (key, pin.version) in self.names:
+                    continue
+                known = self.store.name(identity, url, digest)
+                future: Future[str | None]
+                if known is not None:
+                    future = Future()
+                    future.set_result(known)
+                else:
+                    future = self.name_pool.submit(self._read_name, url, digest)
+                self.names[(key, pin.version)] = future
+
+    def _read_name(self, url: str, digest: str | None) -> str | None:
+        name = self.index.wheel_name(url)
+        if name is not None:
+            self.store.put_name(self.index.identity, url, digest, name)
+        return name
+
+    def spelt(self, pin: Pin) -> Pin:
+        future = self.names.get((pin.key, pin.version))
+        name = (future.result() if future is not None and not future.cancelled()
+                else None)
+        if name is None or canonicalize_name(name) != pin.key:
+            return pin
+        return Pin(name, pin.version)
+
+    def python_for(self, target: Target) -> str:
+        """The interpreter uv runs with: the target's or the one running
+        this; without ``allow_build``, an empty environment made from it
+        (nothing there can build)."""
+        base = target.interpreter or os.path.realpath(sys.executable)
+        if self.options.allow_build:
+            return base
+        with self.lock:
+            if base in self.pythons:
+                return self.pythons[base]
+            place = self.scratch / f'python-{len(self.pythons)}'
+            left = self.options.remaining()
+            try:
+                done = subprocess.run(
+                    [uv_binary(), 'venv', '--no-config', '--no-project',
+                     '--no-python-downloads', '--quiet', '--python', base,
+                     str(place)],
+                    capture_output=True, text=True, cwd=self.scratch,
+                    env=environment(self.options, self.scratch),
+                    stdin=subprocess.DEVNULL,
+                    timeout=None if left is None else max(1, left))
+            except subprocess.TimeoutExpired:
+                raise bounds.TimedOut(f'timed out: the run may take '
+                                      f'{self.options.timeout or 0:g} s '
+                                      '(--timeout)', package='uv venv') from None
+            if done.returncode:
+                raise RequirementsError(
+                    f'uv venv: cannot make an environment from {base}: '
+                    f'{done.stderr.strip()}')
+            found = str(place / 'bin' / 'python')
+            self.pythons[base] = found
+            return found
+
+    def report(self) -> list[str]:
+        lines = []
+        if self.used:
+            lines.append(
+                'resolved without building, from metadata read in the '
+                f'sdist or the index ({len(self.used)}):')
+            lines += [f'  {name}=={version} ({source})' for (name, version),
+                      source in sorted(self.used.items(),
+                                       key=lambda i: canonicalize_name(i[0][0]))]
+        refused = self.sdists.refused()
+        if refused:
+            lines.append('refused: never handed to uv, what the index served '
+                         f'could not be read ({len(refused)}):')
+            lines += [f'  {name}=={version}: ' + (f'{url}: ' if url else '')
+                      + reason for (name, version), (url, reason)
+                      in sorted(refused.items())]
+        if self.options.cache_report:
+            after = directory_size(self.cache)
+            lines.append(
+                f'uv cache {self.cache}: {after / 1e6:.1f} MB, '
+                f'{(after - self.size_before) / 1e6:+.1f} MB this run; '
+                f'{self.index.bytes_read / 1e6:.1f} MB read for metadata')
+        return lines

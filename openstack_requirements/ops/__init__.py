@@ -9,9 +9,8 @@ one finding type). Jobs:
 * :mod:`.sync`: update-requirements (the merge policy, one line, one
   entry, one source, a whole run; committing; normalizing a file);
 * :mod:`.constraints`: upper constraints (pins, comparing and editing
-  them, generating them);
-* :mod:`.resolvers`: the resolver plugins generate-constraints and
-  check-conflicts run (to move under :mod:`.constraints`);
+  them, generating them; the resolver plugins in ``resolvers/``, the
+  bounded reading of a package index in ``metadata/``);
 * :mod:`.checks`: the check plugins and their runner (project, data,
   guidelines, resolver, distro, lint, the Zuul job);
 * :mod:`.reports`: what reads many projects or the data to report on it

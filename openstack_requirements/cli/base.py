@@ -81,7 +81,7 @@ class Lister(_Base, lister.Lister):
         if self.text is not None:
             self.app.stdout.write(self.text)
             return 0
-        return super().produce_output(  # type: ignore[no-any-return]
+        return super().produce_output(
             parsed_args, column_names, data)
 
 

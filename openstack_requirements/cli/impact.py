@@ -126,7 +126,7 @@ class Impact(base.Lister):
             import time
 
             from openstack_requirements.ops.constraints.metadata import bounds, index
-            from openstack_requirements.ops.constraints.resolvers.uv import PYPI
+            from openstack_requirements.ops.constraints.resolvers.uv_env import PYPI
 
             deadline = bounds.Deadline(time.monotonic() + TIMEOUT, seconds=TIMEOUT)
             return index.Index(args.index_url or PYPI, deadline=deadline)

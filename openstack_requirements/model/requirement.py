@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
@@ -61,7 +61,7 @@ class _LazySpecifier:
 
     def __get__(self, obj: object, owner: type | None = None) -> SpecifierSet:
         if obj is None:
-            return _NO_SPECIFIER  # the field's default
+            return cast(SpecifierSet, _NO_SPECIFIER)  # the field's default
         value = obj.__dict__[self._slot]
         if isinstance(value, str):
             value = obj.__dict__[self._slot] = SpecifierSet(value)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from openstack_requirements.errors import FileError
-from openstack_requirements.model import RequirementsFile
+from openstack_requirements.model import RequirementsFile as RequirementsFile
 
 #: What marks a temporary of this writer: ``.NAME.osr-tmp.PID.RANDOM``.
 TEMP_MARK = '.osr-tmp.'

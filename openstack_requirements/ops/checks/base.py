@@ -16,13 +16,25 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, 
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from openstack_requirements.errors import RequirementsError
-from openstack_requirements.ops.findings import (  # noqa: F401 - the checks' API
-    ERROR,
-    INFO,
-    SEVERITIES,
-    WARNING,
-    Finding,
-    Severity,
+
+# the checks' API, exported again
+from openstack_requirements.ops.findings import (
+    ERROR as ERROR,
+)
+from openstack_requirements.ops.findings import (
+    INFO as INFO,
+)
+from openstack_requirements.ops.findings import (
+    SEVERITIES as SEVERITIES,
+)
+from openstack_requirements.ops.findings import (
+    WARNING as WARNING,
+)
+from openstack_requirements.ops.findings import (
+    Finding as Finding,
+)
+from openstack_requirements.ops.findings import (
+    Severity as Severity,
 )
 
 if TYPE_CHECKING:

@@ -122,7 +122,7 @@ class Context:
         found = {key: data.locate(name, given.get(key),  # type: ignore[arg-type]
                                   source=place, required=key == 'global_reqs')
                  for key, name in names.items()}
-        loaded = {k: DataFile.read(v) if v is not None else None  # type: ignore[arg-type]
+        loaded = {k: DataFile.read(v) if v is not None else None
                   for k, v in found.items()}
         rest.setdefault('place', place)
         return cls(**loaded, **rest)  # type: ignore[arg-type]

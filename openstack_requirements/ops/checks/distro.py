@@ -94,7 +94,7 @@ def _raised(bound: Specifier, old: Specifier | None) -> bool:
     def rank(spec: Specifier) -> tuple[object, bool]:
         return parse_version(spec.version), spec.operator == '>'
 
-    return rank(bound) > rank(old)  # type: ignore[operator]
+    return rank(bound) > rank(old)
 
 
 def on_change(base_global: str, proposed_global: str,

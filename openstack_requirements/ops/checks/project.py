@@ -171,7 +171,7 @@ class LineCount(Check):
 
     def check(self, context: Context) -> Iterable[Finding]:
         for source in context.sources():
-            groups: dict[tuple[str, str], list] = {}
+            groups: dict[tuple[str, str], list[Any]] = {}
             seen: set[tuple[object, ...]] = set()
             for line in context.governed(source):
                 req = line.requirement

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops import constraints, data, files
@@ -69,7 +70,7 @@ def header_for(existing: str | None) -> str:
     return kept if kept.strip() else shipped_header()
 
 
-def targets_of(pythons: Sequence[str]) -> list:
+def targets_of(pythons: Sequence[str]) -> list[Any]:
     """The ``-p`` values as resolver targets; a Python given twice is an
     error."""
     from openstack_requirements.ops.constraints import resolvers

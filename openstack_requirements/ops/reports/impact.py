@@ -54,7 +54,7 @@ from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import data, sync
 from openstack_requirements.ops.project import Project
 from openstack_requirements.ops.reports import impact_gate, impact_metadata, usage
-from openstack_requirements.ops.reports.impact_data import Snapshot
+from openstack_requirements.ops.reports.impact_data import Snapshot as Snapshot
 from openstack_requirements.ops.reports.impact_rows import Kind, Report, Row
 
 if TYPE_CHECKING:
@@ -116,12 +116,12 @@ def _meaning(line: Line) -> tuple[str, str, frozenset[str], str]:
 
 
 def _spellings(lines: list[Line]) -> list[str]:
-    return [line.requirement.name or '' for line in lines  # type: ignore[union-attr]
+    return [line.requirement.name or '' for line in lines
             if line.requirement is not None]
 
 
 def _text(lines: list[Line]) -> str:
-    return ' / '.join(line.requirement.render() for line in lines  # type: ignore[union-attr]
+    return ' / '.join(line.requirement.render() for line in lines
                       if line.requirement is not None)
 
 

@@ -76,7 +76,7 @@ class HeaderScanner:
             return
         self._line += piece
         line = self._line
-        if line[:1] in (b' ', b'\t'):
+        if line and line[0] in (0x20, 0x09):  # a continuation line
             if not self._keeping:
                 self._skip()
         elif b':' in line[:256]:
@@ -100,7 +100,7 @@ class HeaderScanner:
         if not line:
             self.done = True
             return
-        if line[:1] in (b' ', b'\t'):  # a continuation line
+        if line and line[0] in (0x20, 0x09):  # a continuation line  # a continuation line
             if self._keeping and self.fields:
                 self._keep(len(line))
                 name, text = self.fields[-1]

@@ -253,7 +253,7 @@ class Client:
             made = _HttpConnection(via.netloc.rpartition('@')[2])
             target = urllib.parse.urlunsplit(parts._replace(fragment=''))
             extra = _proxy_auth(via)
-        made.deadline = self.deadline  # type: ignore[attr-defined]
+        made.deadline = self.deadline
         connections[key] = made
         with self._lock:
             self._open.add(made)

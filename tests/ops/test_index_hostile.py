@@ -126,11 +126,9 @@ def test_wheel_metadata_bomb_and_a_server_ignoring_ranges(opened, served, tmp_pa
     assert index.wheel_name(f'{served.url}/files/w.whl') is None
     data = path.read_bytes()
     with pytest.raises(bounds.Refused, match=f'inflates to more than {SMALL.member}'):
-        index_module._wheel_name(lambda o, n: data[o:o + n], len(data), data,
-                                 SMALL, 'w.whl')
-    start = time.monotonic()
+        index_module._wheel_headers(lambda o, n: data[o:o + n], len(data), data,
+                                    SMALL, 'w.whl')
     assert index.wheel_name(f'{served.url}/files/huge.whl') is None
-    assert time.monotonic() - start < 5
     assert served.sent('/files/huge.whl') < 32 << 20  # socket buffers at most
 
 

@@ -1,0 +1,1 @@
+"""Reports over the governed packages and the projects that use them."""

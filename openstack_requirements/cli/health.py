@@ -47,6 +47,12 @@ class Health(base.Lister):
         parser.add_argument('--no-licences', dest='licences', action='store_false',
                             help='do not read the pinned releases\' metadata '
                                  'for their licences')
+        parser.add_argument(
+            '--max-age', type=float, default=600, metavar='SECONDS',
+            help='reuse the pages an earlier report read within this long '
+                 '(kept under $XDG_CACHE_HOME/openstack-requirements; 0: '
+                 'read every page; default: %(default)g, as PyPI lets its '
+                 'pages be cached)')
         parser.add_argument('--timeout', type=float, default=300,
                             metavar='SECONDS',
                             help='give up after this long (default: '
@@ -57,7 +63,7 @@ class Health(base.Lister):
         from openstack_requirements.ops import data, usage
         from openstack_requirements.ops.checks.base import COLUMNS
         from openstack_requirements.ops.files import read_requirements
-        from openstack_requirements.ops.reports import health, osv
+        from openstack_requirements.ops.reports import health, osv, pagecache
         from openstack_requirements.ops.resolvers import bounds, index, uv
 
         global_path = data.locate(data.GLOBAL, source=parsed_args.source,
@@ -81,8 +87,11 @@ class Health(base.Lister):
                                   if line.key])
         deadline = bounds.Deadline(time.monotonic() + parsed_args.timeout,
                                    seconds=parsed_args.timeout)
-        with index.Index(parsed_args.index_url or uv.PYPI, deadline=deadline) as reader:
-            packages = health.check(request, reader)
+        index_url = parsed_args.index_url or uv.PYPI
+        cache = pagecache.PageCache(pagecache.default_path(), index_url,
+                                    parsed_args.max_age)
+        with index.Index(index_url, deadline=deadline) as reader:
+            packages = health.check(request, reader, cache)
         found_rows = [f for p in packages for f in p.findings]
         if any(f.severity == health.ERROR for f in found_rows):
             self.exit_code = 1

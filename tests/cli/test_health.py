@@ -46,6 +46,7 @@ missing===1.0
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for var in PROXY_VARIABLES:
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
     (tmp_path / 'global-requirements.txt').write_text(GLOBAL)
     (tmp_path / 'upper-constraints.txt').write_text(UPPER)
     with health_index.serve() as index:
@@ -122,6 +123,19 @@ def test_each_page_read_once(world: Any, run_app: Callable[..., Any]) -> None:
         'licensed', 'htmlonly', 'missing')}
     # the only other request: the one metadata file the index offers
     assert sum(world.requests.values()) == len(pages) + 1
+
+
+def test_pages_kept_for_max_age(world: Any, run_app: Callable[..., Any]) -> None:
+    first = run_app('health', '--source', str(world.source), '--index-url',
+                    world.url, '-f', 'json', '--no-licences')
+    read = sum(world.requests.values())
+    again = run_app('health', '--source', str(world.source), '--index-url',
+                    world.url, '-f', 'json', '--no-licences')
+    assert again.json() == first.json()
+    assert sum(world.requests.values()) == read  # no page read again
+    run_app('health', '--source', str(world.source), '--index-url',
+            world.url, '-f', 'json', '--no-licences', '--max-age', '0')
+    assert sum(world.requests.values()) == 2 * read
 
 
 def test_pythons_and_all(world: Any, run_app: Callable[..., Any]) -> None:

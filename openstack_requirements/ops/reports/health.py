@@ -15,7 +15,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -27,6 +27,7 @@ from openstack_requirements.ops import findings
 from openstack_requirements.ops.findings import ERROR, INFO, WARNING, Finding
 from openstack_requirements.ops.reports import licences
 from openstack_requirements.ops.reports.osv import Vulnerability
+from openstack_requirements.ops.reports.pagecache import PageCache
 from openstack_requirements.ops.resolvers import index as index_module
 from openstack_requirements.ops.resolvers.bounds import MetadataError, TimedOut
 from openstack_requirements.ops.resolvers.pages import DistFile
@@ -88,18 +89,21 @@ def governed(lines: Sequence[Line]) -> list[Line]:
 
 
 def check(request: Request, index: index_module.Index,
-          progress: Callable[[str], None] | None = None) -> list[Facts]:
+          cache: PageCache | None = None) -> list[Facts]:
     """Every governed package's facts and findings, in the global list's
-    order."""
+    order (pages read within ``cache``'s age are not read again)."""
     packages = [_facts(line, request) for line in governed(request.global_lines)]
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
-        futures = [pool.submit(_examine, facts, request, index) for facts in packages]
+        futures = [pool.submit(_examine, facts, request, index, cache)
+                   for facts in packages]
         try:
             for future in futures:
                 future.result()
         except BaseException:
             index.deadline.cancel()
             raise
+    if cache is not None:
+        cache.save()
     return packages
 
 
@@ -167,13 +171,18 @@ class _Releases:
         return []
 
 
-def _examine(facts: Facts, request: Request, index: index_module.Index) -> None:
+def _examine(facts: Facts, request: Request, index: index_module.Index,
+             cache: PageCache | None) -> None:
     def add(check: str, severity: str, message: str) -> None:
         facts.findings.append(Finding(check, severity, request.global_file,
                                       facts.line.lineno, facts.name, message))
 
     try:
-        files = index.files(facts.key)
+        files = cache.get(facts.key) if cache is not None else None
+        if files is None:
+            files = index.files(facts.key)
+            if cache is not None:
+                cache.put(facts.key, files)
     except TimedOut:
         raise
     except MetadataError as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html.parser
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -225,7 +226,11 @@ class _Page(html.parser.HTMLParser):
             self.text[where.split('#', 1)[1]] += data
 
 
-def test_html_page(world: Any, run_app: Callable[..., Any]) -> None:
+def test_html_page(world: Any, run_app: Callable[..., Any],
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # the page shows the process's command line
+    monkeypatch.setattr(sys, 'argv', ['/usr/bin/openstack-requirements',
+                                      'health', '-f', 'html'])
     result = run_app('health', '--source', str(world.source), '--index-url',
                      world.url, '-f', 'html')
     page = _Page()
@@ -237,7 +242,7 @@ def test_html_page(world: Any, run_app: Callable[..., Any]) -> None:
     for (kind, cells), row in zip(page.rows, as_json, strict=True):
         assert kind == row['Severity']
         assert cells[4] == row['Package'] and cells[5] == row['Message']
-    assert 'health' in page.text['command']
+    assert page.text['command'] == 'openstack-requirements health -f html'
     assert page.text['date'][:2] == '20'
     # self-contained: nothing the page would fetch
     assert 'src=' not in result.stdout and 'href=' not in result.stdout

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TOPICS = ('parse', 'update', 'constraints', 'checks', 'impact', 'distro', 'index')
+TOPICS = ('parse', 'update', 'constraints', 'checks', 'impact', 'distro', 'index',
+          'health')
 
 
 def main(argv: list[str]) -> int:

@@ -32,9 +32,12 @@ class HeaderScanner:
     license is skipped without being held), and the scan ends at the first
     empty line, as :mod:`email`'s header parser ends it."""
 
-    def __init__(self, limits: Limits, what: str = 'metadata') -> None:
+    def __init__(self, limits: Limits, what: str = 'metadata',
+                 kept: frozenset[str] = KEPT_FIELDS) -> None:
         self.limits = limits
         self.what = what
+        #: The fields kept (lower case).
+        self.kept = kept
         #: ``(name in lower case, value)``, in order.
         self.fields: list[tuple[str, str]] = []
         self.done = False
@@ -82,7 +85,7 @@ class HeaderScanner:
         elif b':' in line[:256]:
             name = bytes(line[:line.index(b':')]).strip().lower().decode(
                 'ascii', 'replace')
-            if name not in KEPT_FIELDS:
+            if name not in self.kept:
                 self._skip()
         elif len(line) > 256:  # not a header line: the headers end here
             self.done = True
@@ -111,7 +114,7 @@ class HeaderScanner:
             self.done = True
             return
         name = name_part.strip().lower().decode('ascii', 'replace')
-        self._keeping = name in KEPT_FIELDS
+        self._keeping = name in self.kept
         if self._keeping:
             self._keep(len(line))
             self.fields.append((name, value.strip().decode('utf-8', 'replace')))

@@ -332,11 +332,18 @@ class Index:
             return static.read_sdist(_Reader(raw.read), file.filename, self.limits)
 
     def _metadata_file(self, file: DistFile) -> static.Metadata:
-        """A PEP 658 ``.metadata`` file, its hash checked if given."""
+        return static.from_headers(self.metadata_headers(file),
+                                   static.INDEX_METADATA)
+
+    def metadata_headers(self, file: DistFile,
+                         kept: frozenset[str] = archive.KEPT_FIELDS
+                         ) -> archive.HeaderScanner:
+        """The ``kept`` header fields of a PEP 658 ``.metadata`` file,
+        its hash checked if given."""
         url = file.bare_url + '.metadata'
         algorithm, _, expected = (file.metadata_hash or '').partition('=')
         digest = hashlib.new(algorithm) if expected else None
-        scanner = archive.HeaderScanner(self.limits, url)
+        scanner = archive.HeaderScanner(self.limits, url, kept)
         size = 0
         with self.http.open(url, {'Accept-Encoding': 'identity'}) as answer:
             if answer.status != 200:
@@ -357,7 +364,7 @@ class Index:
         if digest is not None and digest.hexdigest() != expected:
             raise Refused(f'its content does not have the {algorithm} hash '
                           'the index gives', url)
-        return static.from_headers(scanner, static.INDEX_METADATA)
+        return scanner
 
     def _json_api(self, file: DistFile) -> static.Metadata | None:
         """The index's JSON API (``/pypi/NAME/json``), when its ``info``

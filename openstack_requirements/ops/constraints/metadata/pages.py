@@ -53,6 +53,10 @@ class DistFile:
     metadata_hash: str | None = None
     #: Listed by a local source: may be read from this machine.
     local: bool = False
+    #: Why it was yanked, if the index says (PEP 592).
+    yanked_reason: str | None = None
+    #: When it was uploaded, as the index gives it (PEP 700; JSON only).
+    upload_time: str | None = None
 
     @property
     def is_sdist(self) -> bool:
@@ -174,6 +178,7 @@ class _Anchors(html.parser.HTMLParser):
             href, None,
             requires_python=found.get('data-requires-python') or None,
             yanked='data-yanked' in found,
+            yanked_reason=found.get('data-yanked') or None,
             core_metadata=bool(metadata) and metadata != 'false',
             metadata_hash=_hash(metadata))
 
@@ -232,10 +237,14 @@ def parse_page(body: bytes, content_type: str, url: str, name: str,
                 metadata_hash = _hash(f'sha256={metadata["sha256"]}')
             size = item.get('size')
             python = item.get('requires-python')
+            yanked = item.get('yanked')
+            uploaded = item.get('upload-time')
             collector.add(
                 href, filename, hash=digest,
                 requires_python=python if isinstance(python, str) and python else None,
-                yanked=bool(item.get('yanked')),
+                yanked=bool(yanked),
+                yanked_reason=yanked[:500] if isinstance(yanked, str) and yanked else None,
+                upload_time=uploaded[:40] if isinstance(uploaded, str) else None,
                 size=size if type(size) is int else None,
                 core_metadata=bool(metadata), metadata_hash=metadata_hash)
         return collector.page

@@ -46,10 +46,12 @@ _CACHES: list[_Clearable] = []
 def bounded(maxsize: int = MAXSIZE) -> Callable[[_F], _F]:
     """Decorate a function of hashable values: each result kept, at most
     ``maxsize`` of them (the least recently used goes first)."""
+
     def decorate(function: _F) -> _F:
         cached = functools.lru_cache(maxsize=maxsize)(function)
         _CACHES.append(_LruCache(cached))
         return cached  # type: ignore[return-value]
+
     return decorate
 
 

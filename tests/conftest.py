@@ -33,6 +33,7 @@ def nearest_data(tree: Path) -> Path:
 
     def distance(date: str) -> int:
         from datetime import date as d
+
         return abs((d.fromisoformat(date) - d.fromisoformat(tree_date)).days)
 
     return DATA / f'openstack-{min(dates, key=distance)}'
@@ -44,8 +45,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (``tests/resolver_index.py``), built once per run."""
     from tests import resolver_index
 
-    return resolver_index.make_index(tmp_path_factory.mktemp('index'),
-                                     resolver_index.WORLD)
+    return resolver_index.make_index(tmp_path_factory.mktemp('index'), resolver_index.WORLD)
 
 
 @pytest.fixture
@@ -86,8 +86,7 @@ class AppResult:
         return json.loads(self.stdout)
 
     def __repr__(self) -> str:
-        return (f'AppResult(code={self.code}, stdout={self.stdout!r}, '
-                f'stderr={self.stderr!r})')
+        return f'AppResult(code={self.code}, stdout={self.stdout!r}, stderr={self.stderr!r})'
 
 
 @pytest.fixture
@@ -101,6 +100,7 @@ def run_app() -> Callable[..., AppResult]:
         app.stdout, app.stderr = out, err
         # cliff logs through handlers bound to the real streams; reset them.
         import logging
+
         root = logging.getLogger('')
         handlers = list(root.handlers)
         try:

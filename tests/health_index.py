@@ -26,10 +26,20 @@ class Project:
         self.name, self.html_only = name, html_only
         self.releases: dict[str, dict[str, Any]] = {}
 
-    def release(self, version: str, age: float = 30, yanked: bool | str = False,
-                python: str | None = None, metadata: str | None = None) -> Project:
-        self.releases[version] = {'age': age, 'yanked': yanked,
-                                  'python': python, 'metadata': metadata}
+    def release(
+        self,
+        version: str,
+        age: float = 30,
+        yanked: bool | str = False,
+        python: str | None = None,
+        metadata: str | None = None,
+    ) -> Project:
+        self.releases[version] = {
+            'age': age,
+            'yanked': yanked,
+            'python': python,
+            'metadata': metadata,
+        }
         return self
 
     def filename(self, version: str) -> str:
@@ -51,8 +61,9 @@ class Project:
                 digest = hashlib.sha256(options['metadata'].encode()).hexdigest()
                 entry['core-metadata'] = {'sha256': digest}
             files.append(entry)
-        return json.dumps({'meta': {'api-version': '1.1'}, 'name': self.name,
-                           'files': files}).encode()
+        return json.dumps(
+            {'meta': {'api-version': '1.1'}, 'name': self.name, 'files': files}
+        ).encode()
 
     def html_page(self) -> bytes:
         links = []
@@ -63,10 +74,11 @@ class Project:
             if options['yanked']:
                 reason = options['yanked'] if isinstance(options['yanked'], str) else ''
                 extra += f' data-yanked="{html.escape(reason)}"'
-            links.append(f'<a href="../../files/{self.filename(version)}"{extra}>'
-                         f'{self.filename(version)}</a>')
-        return ('<!DOCTYPE html><html><body>' + '\n'.join(links)
-                + '</body></html>').encode()
+            links.append(
+                f'<a href="../../files/{self.filename(version)}"{extra}>'
+                f'{self.filename(version)}</a>'
+            )
+        return ('<!DOCTYPE html><html><body>' + '\n'.join(links) + '</body></html>').encode()
 
 
 class Index:
@@ -89,8 +101,10 @@ class Index:
         if len(parts) == 2 and parts[0] == 'files' and parts[1].endswith('.metadata'):
             for project in self.projects.values():
                 for version, options in project.releases.items():
-                    if (project.filename(version) + '.metadata' == parts[1]
-                            and options['metadata'] is not None):
+                    if (
+                        project.filename(version) + '.metadata' == parts[1]
+                        and options['metadata'] is not None
+                    ):
                         return 200, 'text/plain', options['metadata'].encode()
         return 404, 'text/plain', b'not found'
 

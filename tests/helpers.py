@@ -58,6 +58,8 @@ def edit(path: Path, old: str, new: str) -> None:
 def git(repo: Path, *args: str) -> str:
     """Run git in ``repo`` as a test identity; its output."""
     return subprocess.run(
-        ['git', '-C', str(repo), '-c', 'user.name=T', '-c',
-         'user.email=t@example.org', *args],
-        check=True, capture_output=True, text=True).stdout
+        ['git', '-C', str(repo), '-c', 'user.name=T', '-c', 'user.email=t@example.org', *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout

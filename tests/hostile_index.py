@@ -25,8 +25,16 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-PROXY_VARIABLES = ('http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY',
-                   'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY')
+PROXY_VARIABLES = (
+    'http_proxy',
+    'HTTP_PROXY',
+    'https_proxy',
+    'HTTPS_PROXY',
+    'all_proxy',
+    'ALL_PROXY',
+    'no_proxy',
+    'NO_PROXY',
+)
 
 
 @dataclasses.dataclass
@@ -105,15 +113,14 @@ class Hostile:
     def page(self, name: str, html: str | bytes, **kwargs: object) -> None:
         body = html.encode() if isinstance(html, str) else html
         self.routes[f'/simple/{canonicalize_name(name)}/'] = Route(
-            body, headers={'Content-Type': 'text/html'}, **kwargs)  # type: ignore[arg-type]
+            body, headers={'Content-Type': 'text/html'}, **kwargs
+        )  # type: ignore[arg-type]
 
     def sent(self, path: str, ours: bool | None = None) -> int:
-        return sum(r.sent for r in self.log if r.path == path
-                   and (ours is None or r.ours == ours))
+        return sum(r.sent for r in self.log if r.path == path and (ours is None or r.ours == ours))
 
     def asked(self, path: str, ours: bool | None = None) -> int:
-        return sum(1 for r in self.log if r.path == path
-                   and (ours is None or r.ours == ours))
+        return sum(1 for r in self.log if r.path == path and (ours is None or r.ours == ours))
 
 
 def links(files: Iterable[tuple[str, bytes | Path]], prefix: str = '/files/') -> str:
@@ -133,8 +140,9 @@ def links(files: Iterable[tuple[str, bytes | Path]], prefix: str = '/files/') ->
     return '<html><body>\n' + '\n'.join(out) + '\n</body></html>\n'
 
 
-def project(index: Hostile, name: str, files: Iterable[tuple[str, bytes | Path]],
-            ranges: bool = True) -> None:
+def project(
+    index: Hostile, name: str, files: Iterable[tuple[str, bytes | Path]], ranges: bool = True
+) -> None:
     """Publish ``files`` under /files/ and their page under /simple/NAME/."""
     files = list(files)
     for filename, data in files:
@@ -145,16 +153,18 @@ def project(index: Hostile, name: str, files: Iterable[tuple[str, bytes | Path]]
     index.page(name, links(files))
 
 
-def wheel_bytes(directory: Path, name: str, version: str,
-                requires: Iterable[str] = ()) -> tuple[str, bytes]:
+def wheel_bytes(
+    directory: Path, name: str, version: str, requires: Iterable[str] = ()
+) -> tuple[str, bytes]:
     from tests import resolver_index
 
     path = resolver_index.make_wheel(directory, name, version, requires=requires)
     return path.name, path.read_bytes()
 
 
-def sdist_bytes(directory: Path, name: str, version: str,
-                requires: Iterable[str] = (), **kwargs: object) -> tuple[str, bytes]:
+def sdist_bytes(
+    directory: Path, name: str, version: str, requires: Iterable[str] = (), **kwargs: object
+) -> tuple[str, bytes]:
     from tests import resolver_index
 
     path = resolver_index.make_sdist(directory, name, version, requires, **kwargs)  # type: ignore[arg-type]
@@ -162,8 +172,10 @@ def sdist_bytes(directory: Path, name: str, version: str,
 
 
 def gzipped(html: str) -> Route:
-    return Route(gzip.compress(html.encode()),
-                 headers={'Content-Type': 'text/html', 'Content-Encoding': 'gzip'})
+    return Route(
+        gzip.compress(html.encode()),
+        headers={'Content-Type': 'text/html', 'Content-Encoding': 'gzip'},
+    )
 
 
 _RANGE = re.compile(r'bytes=(\d*)-(\d*)$')
@@ -188,8 +200,11 @@ def serve() -> Iterator[Hostile]:
 
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
             agent = self.headers.get('User-Agent', '')
-            record = Request(self.path, agent.startswith('openstack-requirements'),
-                             {k.lower(): v for k, v in self.headers.items()})
+            record = Request(
+                self.path,
+                agent.startswith('openstack-requirements'),
+                {k.lower(): v for k, v in self.headers.items()},
+            )
             state.log.append(record)
             route = state.routes.get(self.path.split('?', 1)[0])
             try:
@@ -212,8 +227,12 @@ def serve() -> Iterator[Hostile]:
                 else:
                     start, end = max(size - int(last or 0), 0), size
                 if start >= size:
-                    self._send(416, {'Content-Range': f'bytes */{size}',
-                                     'Content-Length': '0'}, [], record)
+                    self._send(
+                        416,
+                        {'Content-Range': f'bytes */{size}', 'Content-Length': '0'},
+                        [],
+                        record,
+                    )
                     return
                 status = 206
                 headers['Content-Range'] = f'bytes {start}-{end - 1}/{size}'
@@ -222,8 +241,7 @@ def serve() -> Iterator[Hostile]:
             else:
                 headers['Connection'] = 'close'
                 self.close_connection = True
-            pieces: Iterable[bytes] = route.read(start, end if end is not None
-                                                 else 1 << 62)
+            pieces: Iterable[bytes] = route.read(start, end if end is not None else 1 << 62)
             if route.cut is not None:
                 pieces = _cut(pieces, route.cut)
                 self.close_connection = True
@@ -232,8 +250,9 @@ def serve() -> Iterator[Hostile]:
                 return
             self._send(status, headers, pieces, record)
 
-        def _send(self, status: int, headers: dict[str, str],
-                  pieces: Iterable[bytes], record: Request) -> None:
+        def _send(
+            self, status: int, headers: dict[str, str], pieces: Iterable[bytes], record: Request
+        ) -> None:
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
@@ -245,8 +264,14 @@ def serve() -> Iterator[Hostile]:
                 self.wfile.write(piece)
                 record.sent += len(piece)
 
-        def _drip(self, status: int, headers: dict[str, str],
-                  pieces: Iterable[bytes], route: Route, record: Request) -> None:
+        def _drip(
+            self,
+            status: int,
+            headers: dict[str, str],
+            pieces: Iterable[bytes],
+            route: Route,
+            record: Request,
+        ) -> None:
             if route.drip_headers:
                 head = f'HTTP/1.1 {status} OK\r\n'.encode()
                 for key, value in headers.items():
@@ -264,7 +289,7 @@ def serve() -> Iterator[Hostile]:
                     if state.stop.wait(route.drip):
                         self.close_connection = True
                         return
-                    self.wfile.write(piece[byte:byte + 1])
+                    self.wfile.write(piece[byte : byte + 1])
                     self.wfile.flush()
                     record.sent += 1
             self.close_connection = True
@@ -279,8 +304,9 @@ def serve() -> Iterator[Hostile]:
             pass  # a client that gave up: expected here
 
     server = Server(('127.0.0.1', 0), Handler)
-    thread = threading.Thread(target=server.serve_forever,
-                              kwargs={'poll_interval': 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True
+    )
     thread.start()
     state.url = f'http://127.0.0.1:{server.server_address[1]}'
     try:
@@ -301,12 +327,14 @@ def _cut(pieces: Iterable[bytes], count: int) -> Iterator[bytes]:
 
 def zeros(total: int, block: int = 1 << 20) -> Callable[[], Iterator[bytes]]:
     """A body of ``total`` zero bytes, streamed."""
+
     def pieces() -> Iterator[bytes]:
         chunk = bytes(block)
         left = total
         while left > 0:
-            yield chunk[:min(block, left)]
+            yield chunk[: min(block, left)]
             left -= block
+
     return pieces
 
 

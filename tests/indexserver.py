@@ -9,8 +9,14 @@ import json
 import threading
 from collections.abc import Iterator
 
-PROXY_VARIABLES = ('http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY',
-                   'all_proxy', 'ALL_PROXY')
+PROXY_VARIABLES = (
+    'http_proxy',
+    'HTTP_PROXY',
+    'https_proxy',
+    'HTTPS_PROXY',
+    'all_proxy',
+    'ALL_PROXY',
+)
 NOW = datetime.datetime.now(datetime.UTC)
 
 
@@ -27,8 +33,9 @@ def document(**releases: list[float | tuple[float, bool]]) -> dict:
         entries = []
         for item in files:
             age, yanked = item if isinstance(item, tuple) else (item, False)
-            entries.append({'packagetype': 'sdist', 'yanked': yanked,
-                            'upload_time_iso_8601': stamp(age)})
+            entries.append(
+                {'packagetype': 'sdist', 'yanked': yanked, 'upload_time_iso_8601': stamp(age)}
+            )
         out['releases'][version.replace('_', '.').lstrip('v')] = entries
     return out
 
@@ -47,8 +54,7 @@ class Index:
     def add(self, name: str, doc: object) -> None:
         self.routes[f'/pypi/{name}/json'] = (200, json.dumps(doc).encode())
 
-    def raw(self, name: str, status: int, body: bytes,
-            length: str | None = None) -> None:
+    def raw(self, name: str, status: int, body: bytes, length: str | None = None) -> None:
         """``body`` as it is; ``length``: the Content-Length to announce."""
         self.routes[f'/pypi/{name}/json'] = (status, body)
         if length is not None:
@@ -91,8 +97,7 @@ def serve() -> Iterator[Index]:
             try:
                 self.send_response(status)
                 self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length',
-                                 state.lengths.get(self.path, str(len(body))))
+                self.send_header('Content-Length', state.lengths.get(self.path, str(len(body))))
                 self.end_headers()
                 self.wfile.write(body)
             except OSError:  # the client gave up
@@ -121,7 +126,7 @@ def serve() -> Iterator[Index]:
                 block = b'x' * 65536
                 sent = 1
                 while sent < size - 1 and not state.release.is_set():
-                    piece = block[:size - 1 - sent]
+                    piece = block[: size - 1 - sent]
                     self.wfile.write(piece)
                     sent += len(piece)
                 self.wfile.write(b'"')
@@ -133,8 +138,9 @@ def serve() -> Iterator[Index]:
 
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever,
-                              kwargs={'poll_interval': 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True
+    )
     thread.start()
     state.url = f'http://127.0.0.1:{server.server_address[1]}/pypi'
     try:

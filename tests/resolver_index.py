@@ -36,9 +36,13 @@ def _record_hash(data: bytes) -> str:
     return 'sha256=' + base64.urlsafe_b64encode(digest).rstrip(b'=').decode()
 
 
-def make_wheel(directory: str | Path, name: str, version: str,
-               requires_python: str | None = None,
-               requires: Iterable[str] = ()) -> Path:
+def make_wheel(
+    directory: str | Path,
+    name: str,
+    version: str,
+    requires_python: str | None = None,
+    requires: Iterable[str] = (),
+) -> Path:
     """Write ``name-version-py3-none-any.whl`` into ``directory``.
 
     ``requires`` are PEP 508 lines (``'dep>=1; python_version < "3.12"'``),
@@ -49,18 +53,21 @@ def make_wheel(directory: str | Path, name: str, version: str,
     directory.mkdir(parents=True, exist_ok=True)
     dist = _dist_name(name)
     info = f'{dist}-{version}.dist-info'
-    metadata = ['Metadata-Version: 2.1', f'Name: {name}',
-                f'Version: {version}']
+    metadata = ['Metadata-Version: 2.1', f'Name: {name}', f'Version: {version}']
     if requires_python:
         metadata.append(f'Requires-Python: {requires_python}')
     metadata.extend(f'Requires-Dist: {r}' for r in requires)
     files = {
         f'{info}/METADATA': '\n'.join(metadata) + '\n\n',
-        f'{info}/WHEEL': ('Wheel-Version: 1.0\nGenerator: resolver_index\n'
-                          'Root-Is-Purelib: true\nTag: py3-none-any\n\n'),
+        f'{info}/WHEEL': (
+            'Wheel-Version: 1.0\nGenerator: resolver_index\n'
+            'Root-Is-Purelib: true\nTag: py3-none-any\n\n'
+        ),
     }
-    record = [f'{path},{_record_hash(text.encode())},{len(text.encode())}'
-              for path, text in files.items()]
+    record = [
+        f'{path},{_record_hash(text.encode())},{len(text.encode())}'
+        for path, text in files.items()
+    ]
     record.append(f'{info}/RECORD,,')
     files[f'{info}/RECORD'] = '\n'.join(record) + '\n'
     path = directory / f'{dist}-{version}-py3-none-any.whl'
@@ -75,10 +82,16 @@ def make_wheel(directory: str | Path, name: str, version: str,
 MISSING_HEADER = 'fatal error: systemd/sd-journal.h: No such file or directory'
 
 
-def make_sdist(directory: str | Path, name: str, version: str,
-               requires: Iterable[str] = (), requires_python: str | None = None,
-               metadata_version: str = '2.1', egg_info: bool = False,
-               ran: Path | None = None) -> Path:
+def make_sdist(
+    directory: str | Path,
+    name: str,
+    version: str,
+    requires: Iterable[str] = (),
+    requires_python: str | None = None,
+    metadata_version: str = '2.1',
+    egg_info: bool = False,
+    ran: Path | None = None,
+) -> Path:
     """Write ``name-version.tar.gz``: an sdist whose build always fails
     (its setup.py exits with a missing-header error, after touching
     ``ran`` if given) and whose dependencies are declared in its
@@ -90,8 +103,7 @@ def make_sdist(directory: str | Path, name: str, version: str,
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     base = f'{_dist_name(name)}-{version}'
-    info = [f'Metadata-Version: {metadata_version}', f'Name: {name}',
-            f'Version: {version}']
+    info = [f'Metadata-Version: {metadata_version}', f'Name: {name}', f'Version: {version}']
     if requires_python:
         info.append(f'Requires-Python: {requires_python}')
     if not egg_info:
@@ -99,8 +111,8 @@ def make_sdist(directory: str | Path, name: str, version: str,
     members = {f'{base}/PKG-INFO': '\n'.join(info) + '\n\n'}
     touch = f'open({str(ran)!r}, "w").close()\n' if ran else ''
     members[f'{base}/setup.py'] = (
-        'import sys\n' + touch +
-        f'sys.exit("src/journal.c:1:10: {MISSING_HEADER}")\n')
+        'import sys\n' + touch + f'sys.exit("src/journal.c:1:10: {MISSING_HEADER}")\n'
+    )
     if egg_info:
         egg = f'{base}/{_dist_name(name)}.egg-info'
         members[f'{egg}/PKG-INFO'] = members[f'{base}/PKG-INFO']
@@ -146,9 +158,20 @@ def write_requirements(path: str | Path, lines: Iterable[str]) -> Path:
 #: Deny.Me 1.0     1.0      1.0      1.0
 #: ====== ======== ======== ======== ========
 WORLD: tuple[Spec, ...] = (
-    ('top', '1.0', '>=3.10', ('alpha', 'beta', 'gamma; python_version < "3.12"',
-                             'delta', 'eps<2; python_version == "3.11"',
-                             'eps; python_version != "3.11"', 'Deny.Me')),
+    (
+        'top',
+        '1.0',
+        '>=3.10',
+        (
+            'alpha',
+            'beta',
+            'gamma; python_version < "3.12"',
+            'delta',
+            'eps<2; python_version == "3.11"',
+            'eps; python_version != "3.11"',
+            'Deny.Me',
+        ),
+    ),
     ('alpha', '1.0', None, ()),
     ('alpha', '2.0', '>=3.11', ()),
     ('alpha', '3.0', '>=3.13', ()),
@@ -165,22 +188,47 @@ WORLD: tuple[Spec, ...] = (
 
 #: What WORLD resolves to from ``top``, per Python.
 EXPECTED: Mapping[str, Mapping[str, str]] = {
-    '3.10': {'top': '1.0', 'alpha': '1.0', 'beta': '1.0', 'gamma': '1.0',
-             'delta': '1.9', 'eps': '2.0', 'deny-me': '1.0'},
-    '3.11': {'top': '1.0', 'alpha': '2.0', 'beta': '1.0', 'gamma': '1.0',
-             'delta': '1.9', 'eps': '1.0', 'deny-me': '1.0'},
-    '3.12': {'top': '1.0', 'alpha': '2.0', 'beta': '1.0', 'delta': '1.10',
-             'eps': '2.0', 'deny-me': '1.0'},
-    '3.13': {'top': '1.0', 'alpha': '3.0', 'beta': '1.0', 'delta': '1.10',
-             'eps': '2.0', 'deny-me': '1.0'},
+    '3.10': {
+        'top': '1.0',
+        'alpha': '1.0',
+        'beta': '1.0',
+        'gamma': '1.0',
+        'delta': '1.9',
+        'eps': '2.0',
+        'deny-me': '1.0',
+    },
+    '3.11': {
+        'top': '1.0',
+        'alpha': '2.0',
+        'beta': '1.0',
+        'gamma': '1.0',
+        'delta': '1.9',
+        'eps': '1.0',
+        'deny-me': '1.0',
+    },
+    '3.12': {
+        'top': '1.0',
+        'alpha': '2.0',
+        'beta': '1.0',
+        'delta': '1.10',
+        'eps': '2.0',
+        'deny-me': '1.0',
+    },
+    '3.13': {
+        'top': '1.0',
+        'alpha': '3.0',
+        'beta': '1.0',
+        'delta': '1.10',
+        'eps': '2.0',
+        'deny-me': '1.0',
+    },
 }
 
 
 class SimpleIndex:
     """A PEP 503 simple index of a wheel directory, served on 127.0.0.1."""
 
-    def __init__(self, wheels: str | Path, root: Path,
-                 core_metadata: bool = False) -> None:
+    def __init__(self, wheels: str | Path, root: Path, core_metadata: bool = False) -> None:
         self.wheels = Path(wheels)
         self.root = root
         #: Whether each wheel's METADATA is served beside it (PEP 658).
@@ -214,10 +262,10 @@ class SimpleIndex:
                 f'<a href="../../files/{w}#sha256='
                 f'{hashlib.sha256((files / w).read_bytes()).hexdigest()}"'
                 f'{self._metadata_file(files / w)}>{w}</a>\n'
-                for w in wheel_names)
+                for w in wheel_names
+            )
             (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
             os.utime(page / 'index.html', (later, later))
-
 
     def _metadata_file(self, path: Path) -> str:
         """With :attr:`core_metadata`, write a wheel's METADATA beside it as
@@ -225,16 +273,14 @@ class SimpleIndex:
         if not self.core_metadata or path.suffix != '.whl':
             return ''
         with zipfile.ZipFile(path) as archive:
-            member = next(n for n in archive.namelist()
-                          if n.endswith('.dist-info/METADATA'))
+            member = next(n for n in archive.namelist() if n.endswith('.dist-info/METADATA'))
             data = archive.read(member)
         Path(f'{path}.metadata').write_bytes(data)
         return f' data-core-metadata="sha256={hashlib.sha256(data).hexdigest()}"'
 
 
 @contextlib.contextmanager
-def serve_simple_index(wheels: str | Path,
-                       core_metadata: bool = False) -> Iterator[SimpleIndex]:
+def serve_simple_index(wheels: str | Path, core_metadata: bool = False) -> Iterator[SimpleIndex]:
     """The wheels of ``wheels`` as a simple index on 127.0.0.1 (with
     ``core_metadata``, each wheel's METADATA beside it, PEP 658); pages are
     sent with ``Cache-Control: max-age=0`` so a cache revalidates them."""
@@ -247,8 +293,9 @@ def serve_simple_index(wheels: str | Path,
 
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
             agent = self.headers.get('User-Agent', '')
-            (index.ours if agent.startswith('openstack-requirements')
-             else index.requests).append(self.path)
+            (index.ours if agent.startswith('openstack-requirements') else index.requests).append(
+                self.path
+            )
             super().do_GET()
 
         def end_headers(self) -> None:

@@ -17,7 +17,8 @@ PACKAGE = ROOT / 'openstack_requirements'
 
 def test_clear_all_empties_every_cache(tmp_path: Path) -> None:
     (tmp_path / 'requirements.txt').write_text(
-        "pbr>=1.0  # Apache-2.0\nsix>=1.0;python_version>='3.8'\n")
+        "pbr>=1.0  # Apache-2.0\nsix>=1.0;python_version>='3.8'\n"
+    )
     sync_project(read_project(tmp_path), load_global(DATA / 'openstack-2026-08-22'))
     parse_version('1.0')
     normal_marker("python_version>='3.8'")
@@ -65,9 +66,11 @@ def test_every_cache_of_the_package_is_made_by_the_helper() -> None:
     of the process)."""
     made_elsewhere = re.compile(
         r'lru_cache|functools\.cache\b|@cache\b|^_[A-Z_]*CACHE[A-Z_]*\s*[:=]\s*(dict|\{)',
-        re.MULTILINE)
+        re.MULTILINE,
+    )
     offenders = [
-        str(path.relative_to(ROOT)) for path in sorted(PACKAGE.rglob('*.py'))
-        if path != PACKAGE / 'cache.py'
-        and made_elsewhere.search(path.read_text(encoding='utf-8'))]
+        str(path.relative_to(ROOT))
+        for path in sorted(PACKAGE.rglob('*.py'))
+        if path != PACKAGE / 'cache.py' and made_elsewhere.search(path.read_text(encoding='utf-8'))
+    ]
     assert offenders == []

@@ -24,9 +24,21 @@ def test_sphinx_builds_without_warnings_with_every_command(tmp_path: Path) -> No
 
     out = tmp_path / 'html'
     warnings = tmp_path / 'warnings.txt'
-    code = build_main(['-W', '--keep-going', '-q', '-b', 'html',
-                       '-w', str(warnings), '-d', str(tmp_path / 'doctrees'),
-                       str(DOC), str(out)])
+    code = build_main(
+        [
+            '-W',
+            '--keep-going',
+            '-q',
+            '-b',
+            'html',
+            '-w',
+            str(warnings),
+            '-d',
+            str(tmp_path / 'doctrees'),
+            str(DOC),
+            str(out),
+        ]
+    )
     assert code == 0, warnings.read_text()
     assert warnings.read_text() == ''
     reference = (out / 'reference' / 'commands.html').read_text()
@@ -37,16 +49,17 @@ def test_sphinx_builds_without_warnings_with_every_command(tmp_path: Path) -> No
 
 def test_job_examples_name_real_commands() -> None:
     """Every command in a copy-paste example exists."""
-    console = {line.split('=', 1)[0].strip()
-               for line in (ROOT / 'setup.cfg').read_text().splitlines()
-               if '= openstack_requirements.cli.app:' in line}
+    console = {
+        line.split('=', 1)[0].strip()
+        for line in (ROOT / 'setup.cfg').read_text().splitlines()
+        if '= openstack_requirements.cli.app:' in line
+    }
     commands = registered() | {'complete', 'help'}
     text = (DOC / 'user' / 'jobs.rst').read_text()
     text += (ROOT / 'README.rst').read_text()
     seen = 0
     for line in text.splitlines():
-        words = (shlex.split(line.strip().rstrip('\\'))
-                 if line.startswith('    ') else [])
+        words = shlex.split(line.strip().rstrip('\\')) if line.startswith('    ') else []
         if not words:
             continue
         if words[0] == 'openstack-requirements':

@@ -28,27 +28,78 @@ from openstack_requirements.ops.sync import normalize
 from tests.conftest import CORPUS_LINES, DATA, TREES
 
 EXAMPLES = int(os.environ.get('OSR_FUZZ_EXAMPLES', '40'))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 CORPUS = [line for line in CORPUS_LINES.read_text().splitlines() if line]
-TREE_LINES = sorted({line.strip() for tree in TREES.iterdir()
-                     for path in tree.rglob('*')
-                     if path.is_file() and path.suffix in ('.txt', '.cfg')
-                     for line in path.read_text().splitlines()
-                     if line.strip()})
-GLOBAL_TEXT = (DATA / 'openstack-2026-08-22'
-               / 'global-requirements.txt').read_text()
+TREE_LINES = sorted(
+    {
+        line.strip()
+        for tree in TREES.iterdir()
+        for path in tree.rglob('*')
+        if path.is_file() and path.suffix in ('.txt', '.cfg')
+        for line in path.read_text().splitlines()
+        if line.strip()
+    }
+)
+GLOBAL_TEXT = (DATA / 'openstack-2026-08-22' / 'global-requirements.txt').read_text()
 GLOBAL = sync.GlobalList.from_texts(GLOBAL_TEXT)
 
 #: What breaks parsers: pip's line breaks, controls, quoting, huge numbers.
-NASTY = ['\n', '\r', '\r\n', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e',
-         '\x85', '\u2028', '\u2029', '\ufeff', '\x00', '\x1f', '\t', ' ',
-         '\\', '\\\n', '"', "'", '#', ';', ':', ',', '[', ']', '(', ')',
-         '=', '==', '>=', '<', '!=', '~=', '===', '@', '*', '.', '-e ',
-         '-r ', '-c ', '--hash=sha256:', '; python_version', ' and ', 'é',
-         '9' * 5000, ' ' * 3000, ',' * 50]
+NASTY = [
+    '\n',
+    '\r',
+    '\r\n',
+    '\x0b',
+    '\x0c',
+    '\x1c',
+    '\x1d',
+    '\x1e',
+    '\x85',
+    '\u2028',
+    '\u2029',
+    '\ufeff',
+    '\x00',
+    '\x1f',
+    '\t',
+    ' ',
+    '\\',
+    '\\\n',
+    '"',
+    "'",
+    '#',
+    ';',
+    ':',
+    ',',
+    '[',
+    ']',
+    '(',
+    ')',
+    '=',
+    '==',
+    '>=',
+    '<',
+    '!=',
+    '~=',
+    '===',
+    '@',
+    '*',
+    '.',
+    '-e ',
+    '-r ',
+    '-c ',
+    '--hash=sha256:',
+    '; python_version',
+    ' and ',
+    'é',
+    '9' * 5000,
+    ' ' * 3000,
+    ',' * 50,
+]
 
 seeds = st.sampled_from(CORPUS + TREE_LINES)
 
@@ -62,7 +113,7 @@ def mutated(draw: st.DrawFn) -> str:
         if kind == 'insert':
             text = text[:at] + draw(st.sampled_from(NASTY)) + text[at:]
         elif kind == 'delete':
-            text = text[:at] + text[at + draw(st.integers(1, 5)):]
+            text = text[:at] + text[at + draw(st.integers(1, 5)) :]
         else:
             text = text[:at] + draw(seeds) + text[at:]
     return text
@@ -70,11 +121,13 @@ def mutated(draw: st.DrawFn) -> str:
 
 def lines_of(draw_lines: list[str], ending: str) -> str:
     return ''.join(line + '\n' for line in draw_lines[:-1]) + (
-        draw_lines[-1] + ending if draw_lines else '')
+        draw_lines[-1] + ending if draw_lines else ''
+    )
 
 
-texts = st.builds(lines_of, st.lists(mutated(), min_size=1, max_size=8),
-                  st.sampled_from(['\n', '', '\r\n']))
+texts = st.builds(
+    lines_of, st.lists(mutated(), min_size=1, max_size=8), st.sampled_from(['\n', '', '\r\n'])
+)
 
 
 def reads_back(path: Path) -> None:
@@ -111,17 +164,21 @@ def toml_string(text: str) -> str:
 
 
 @FUZZ
-@given(requirements=texts,
-       cfg=st.lists(mutated(), min_size=1, max_size=5),
-       toml=st.lists(mutated(), min_size=1, max_size=5),
-       cfg_ending=st.sampled_from(['\n', '']),
-       global_extra=st.lists(mutated(), max_size=3))
-def test_update(requirements: str, cfg: list[str], toml: list[str],
-                cfg_ending: str, global_extra: list[str]) -> None:
+@given(
+    requirements=texts,
+    cfg=st.lists(mutated(), min_size=1, max_size=5),
+    toml=st.lists(mutated(), min_size=1, max_size=5),
+    cfg_ending=st.sampled_from(['\n', '']),
+    global_extra=st.lists(mutated(), max_size=3),
+)
+def test_update(
+    requirements: str, cfg: list[str], toml: list[str], cfg_ending: str, global_extra: list[str]
+) -> None:
     global_list = GLOBAL
     if global_extra:
         global_list = sync.GlobalList.from_texts(
-            GLOBAL_TEXT + ''.join(line + '\n' for line in global_extra))
+            GLOBAL_TEXT + ''.join(line + '\n' for line in global_extra)
+        )
     with tempfile.TemporaryDirectory() as place:
         root = Path(place) / 'project'
         root.mkdir()
@@ -129,11 +186,15 @@ def test_update(requirements: str, cfg: list[str], toml: list[str],
         (root / 'setup.cfg').write_text(
             '[metadata]\nname = demo\n\n[extras]\ntest =\n'
             + ''.join(f'    {line}\n' for line in cfg).removesuffix('\n')
-            + cfg_ending, newline='')
+            + cfg_ending,
+            newline='',
+        )
         (root / 'pyproject.toml').write_text(
             '[project]\nname = "demo"\ndependencies = [\n'
             + ''.join(f'    {toml_string(line)},\n' for line in toml)
-            + ']\n', newline='')
+            + ']\n',
+            newline='',
+        )
         before = {p.name: p.read_bytes() for p in root.iterdir()}
         for policy in sync.Policy:
             try:
@@ -152,27 +213,25 @@ def test_update(requirements: str, cfg: list[str], toml: list[str],
 
 @FUZZ
 @given(text=texts, name=mutated(), replacement=st.one_of(st.none(), mutated()))
-def test_edit_constraints(text: str, name: str,
-                          replacement: str | None) -> None:
+def test_edit_constraints(text: str, name: str, replacement: str | None) -> None:
     with tempfile.TemporaryDirectory() as place:
         path = Path(place) / 'upper-constraints.txt'
         path.write_text(text, encoding='utf-8', newline='')
         try:
             current = RequirementsFile.parse(text, str(path))
             edited = constraints.edit(current, name, replacement)
-            files.Changeset([files.Change(str(path), text,
-                                          edited.render())]).write()
+            files.Changeset([files.Change(str(path), text, edited.render())]).write()
         except RequirementsError:
             assert path.read_bytes() == text.encode('utf-8')
             return
         reads_back(path)
 
 
-@pytest.mark.parametrize('text, column, digits', [
-    ('pbr>=' + '9' * 5000 + '\n', 6, 5000),
-    ('pbr<' + '1' * 4400 + '.0  # MIT\n', 5, 4400)])
-def test_huge_version_is_refused_and_the_file_kept(text: str, column: int,
-                                                   digits: int) -> None:
+@pytest.mark.parametrize(
+    'text, column, digits',
+    [('pbr>=' + '9' * 5000 + '\n', 6, 5000), ('pbr<' + '1' * 4400 + '.0  # MIT\n', 5, 4400)],
+)
+def test_huge_version_is_refused_and_the_file_kept(text: str, column: int, digits: int) -> None:
     """A number longer than Python reads (4300 digits at most, fewer if
     the interpreter is told so) is refused at its column; nothing written."""
     limit = min(sys.get_int_max_str_digits() or 4300, 4300)
@@ -181,8 +240,9 @@ def test_huge_version_is_refused_and_the_file_kept(text: str, column: int,
         path.write_text(text)
         with pytest.raises(ParseError) as info:
             normalize.save(normalize.normalize_file(path))
-        assert str(info.value) == (f'{path}:1:{column}: a number of {digits} '
-                                   f'digits (Python reads at most {limit})')
+        assert str(info.value) == (
+            f'{path}:1:{column}: a number of {digits} digits (Python reads at most {limit})'
+        )
         assert path.read_text() == text
 
 
@@ -191,6 +251,7 @@ def test_trees_sync_and_read_back(tree: str) -> None:
     """The real trees, synced by both policies, read back; a second sync
     by the same policy changes nothing."""
     import shutil
+
     with tempfile.TemporaryDirectory() as place:
         root = Path(place) / tree
         shutil.copytree(TREES / tree, root)

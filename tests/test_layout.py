@@ -44,26 +44,31 @@ def module_path(name: str) -> Path:
 
 # -- checks ----------------------------------------------------------------------
 
+
 def check_classes() -> dict[str, type[base.Check]]:
     """Every concrete Check subclass of ops/checks, by ``module:Class``."""
     found = {}
     for name in modules('openstack_requirements.ops.checks'):
         module = importlib.import_module(name)
         for cls_name, cls in vars(module).items():
-            if (inspect.isclass(cls) and issubclass(cls, base.Check)
-                    and cls.__module__ == name and not inspect.isabstract(cls)
-                    and 'name' in vars(cls)):
+            if (
+                inspect.isclass(cls)
+                and issubclass(cls, base.Check)
+                and cls.__module__ == name
+                and not inspect.isabstract(cls)
+                and 'name' in vars(cls)
+            ):
                 found[f'{name}:{cls_name}'] = cls
     return found
 
 
 def test_every_check_is_registered() -> None:
-    registered = {ep.value: ep.name for ep in
-                  entry_points(group=base.NAMESPACE)}
+    registered = {ep.value: ep.name for ep in entry_points(group=base.NAMESPACE)}
     classes = check_classes()
     assert sorted(set(classes) - set(registered)) == [], (
         'a Check subclass not in setup.cfg [entry_points] '
-        f'{base.NAMESPACE} (then reinstall: tox -e py3 --notest -r)')
+        f'{base.NAMESPACE} (then reinstall: tox -e py3 --notest -r)'
+    )
     assert sorted(set(registered) - set(classes)) == []
     assert {target: classes[target].name for target in registered} == registered
 
@@ -79,6 +84,7 @@ def test_every_need_is_a_data_file_the_context_provides() -> None:
 
 # -- imports ---------------------------------------------------------------------
 
+
 def imports(name: str, top_level_only: bool = False) -> set[str]:
     """The package modules ``name`` imports (``top_level_only``: at import
     time, leaving out function bodies and ``if TYPE_CHECKING``)."""
@@ -90,14 +96,19 @@ def imports(name: str, top_level_only: bool = False) -> set[str]:
         for child in ast.iter_child_nodes(node):
             if top_level_only and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            if top_level_only and isinstance(child, ast.If) and 'TYPE_CHECKING' in ast.unparse(
-                    child.test):
+            if (
+                top_level_only
+                and isinstance(child, ast.If)
+                and 'TYPE_CHECKING' in ast.unparse(child.test)
+            ):
                 continue
             if isinstance(child, ast.ImportFrom):
                 source = child.module or ''
                 if child.level:
-                    source = '.'.join(package.split('.')[:len(package.split('.')) - child.level
-                                                         + 1] + ([source] if source else []))
+                    source = '.'.join(
+                        package.split('.')[: len(package.split('.')) - child.level + 1]
+                        + ([source] if source else [])
+                    )
                 for alias in child.names:
                     candidate = f'{source}.{alias.name}'
                     found.add(candidate if module_path(candidate).exists() else source)
@@ -139,7 +150,7 @@ def test_no_import_cycle() -> None:
     def walk(name: str, path: list[str]) -> None:
         for target in sorted(graph.get(name, ())):
             if target in path:
-                cycles.append(path[path.index(target):] + [target])
+                cycles.append(path[path.index(target) :] + [target])
             elif target in graph and target not in done:
                 walk(target, [*path, target])
         done.add(name)
@@ -149,8 +160,7 @@ def test_no_import_cycle() -> None:
         if name not in done:
             walk(name, [name])
     # a package's __init__ importing its own modules is not a cycle
-    cycles = [c for c in cycles if not all(m.startswith(c[0]) or c[0].startswith(m)
-                                           for m in c)]
+    cycles = [c for c in cycles if not all(m.startswith(c[0]) or c[0].startswith(m) for m in c)]
     assert cycles == []
 
 
@@ -159,23 +169,30 @@ def test_no_cli_module_imports_the_operations_at_import_time() -> None:
     Every cli module imported, then the app's --help: no ops module is
     loaded (the time it takes is measured by tools/bench_parse.py)."""
     names = [n for n in modules('openstack_requirements.cli')]
-    code = (f'import importlib, sys\nfor name in {names!r}:\n'
-            '    importlib.import_module(name)\n'
-            'from openstack_requirements.cli.app import main\n'
-            'try:\n    main(["--help"])\nexcept SystemExit:\n    pass\n'
-            'import json\n'
-            'print(json.dumps(sorted(m for m in sys.modules '
-            'if m.startswith("openstack_requirements.ops"))))\n')
-    done = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                          check=True, cwd=ROOT)
+    code = (
+        f'import importlib, sys\nfor name in {names!r}:\n'
+        '    importlib.import_module(name)\n'
+        'from openstack_requirements.cli.app import main\n'
+        'try:\n    main(["--help"])\nexcept SystemExit:\n    pass\n'
+        'import json\n'
+        'print(json.dumps(sorted(m for m in sys.modules '
+        'if m.startswith("openstack_requirements.ops"))))\n'
+    )
+    done = subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     assert json.loads(done.stdout.splitlines()[-1]) == []
 
 
 # -- modules of one concept ------------------------------------------------------
 
+
 def test_modules_stay_small() -> None:
-    large = {str(path.relative_to(ROOT)): n for path in PACKAGE.rglob('*.py')
-             if (n := len(path.read_text(encoding='utf-8').splitlines())) > MAX_LINES}
+    large = {
+        str(path.relative_to(ROOT)): n
+        for path in PACKAGE.rglob('*.py')
+        if (n := len(path.read_text(encoding='utf-8').splitlines())) > MAX_LINES
+    }
     assert large == {}
 
 
@@ -187,8 +204,10 @@ def test_the_top_of_ops_is_plumbing_only() -> None:
     assert jobs == {'project', 'sync', 'constraints', 'checks', 'reports', 'distro'}
 
 
-@pytest.mark.parametrize('name', [n for n in modules('openstack_requirements.cli')
-                                  if n != 'openstack_requirements.cli.base'])
+@pytest.mark.parametrize(
+    'name',
+    [n for n in modules('openstack_requirements.cli') if n != 'openstack_requirements.cli.base'],
+)
 def test_a_lister_prints_text_one_way(name: str) -> None:
     """A list command that prints text (a diff, a file) sets ``self.text``
     (cli/base.py's Lister): no command writes to the app's stdout around
@@ -211,7 +230,9 @@ def test_the_contributor_recipes_name_real_files() -> None:
             if '/' in literal and re.fullmatch(r'[\w./-]+', literal):
                 named.add(literal)
     assert len(named) > 20
-    missing = [name for name in sorted(named)
-               if 'NAME' not in name
-               and not any((place / name).exists() for place in (ROOT, PACKAGE))]
+    missing = [
+        name
+        for name in sorted(named)
+        if 'NAME' not in name and not any((place / name).exists() for place in (ROOT, PACKAGE))
+    ]
     assert missing == []

@@ -48,10 +48,10 @@ def test_the_list_is_upstreams() -> None:
 
 def test_the_shipped_constraints_name_no_other_python() -> None:
     named = set()
-    for req in RequirementsFile.parse((ROOT / 'upper-constraints.txt').read_text()
-                                      ).requirements():
-        named.update(re.findall(r"python_version\s*[<>=!]+\s*['\"]([0-9.]+)['\"]",
-                                req.marker_text))
+    for req in RequirementsFile.parse((ROOT / 'upper-constraints.txt').read_text()).requirements():
+        named.update(
+            re.findall(r"python_version\s*[<>=!]+\s*['\"]([0-9.]+)['\"]", req.marker_text)
+        )
     assert named <= set(data.PYTHONS)
 
 
@@ -59,8 +59,7 @@ def test_our_tox_envs_follow_the_list() -> None:
     ours = tox_sections(ROOT / 'tox.ini')
     assert check_uc_pythons(ours) == list(data.PYTHONS)
     # each checks its own interpreter: no -p of its own
-    check_uc = next(ours[s]['commands'] for s in ours.sections()
-                    if s.endswith('-check-uc'))
+    check_uc = next(ours[s]['commands'] for s in ours.sections() if s.endswith('-check-uc'))
     assert re.findall(r'-p (\S+)', check_uc) == ['{env_python}']
     # generate gives no -p: the command's default is the list
     assert '-p' not in ours['testenv:generate']['commands'].split()
@@ -81,18 +80,23 @@ def test_the_help_names_the_default(run_app, command: str) -> None:
 
 
 @pytest.fixture
-def world(tmp_path_factory: pytest.TempPathFactory,
-          monkeypatch: pytest.MonkeyPatch) -> Path:
+def world(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-cache'))
-    return resolver_index.make_index(tmp_path_factory.mktemp('index'),
-                                     resolver_index.WORLD)
+    return resolver_index.make_index(tmp_path_factory.mktemp('index'), resolver_index.WORLD)
 
 
-def test_generate_without_p_resolves_for_the_list(run_app, world: Path,
-                                                   tmp_path: Path) -> None:
+def test_generate_without_p_resolves_for_the_list(run_app, world: Path, tmp_path: Path) -> None:
     reqs = resolver_index.write_requirements(tmp_path / 'global.txt', ['top'])
-    result = run_app('generate-constraints', '-r', str(reqs), '--find-links',
-                     str(world), '--no-index', '--order', 'name')
+    result = run_app(
+        'generate-constraints',
+        '-r',
+        str(reqs),
+        '--find-links',
+        str(world),
+        '--no-index',
+        '--order',
+        'name',
+    )
     assert result.code == 0, result.stderr
     for python in data.PYTHONS:
         assert f'Python {python}: ' in result.stderr
@@ -104,12 +108,12 @@ def test_generate_without_p_resolves_for_the_list(run_app, world: Path,
     assert not [line for line in lines if '3.10' in line]
 
 
-def test_check_conflicts_without_p_checks_the_list(run_app, world: Path,
-                                                   tmp_path: Path) -> None:
+def test_check_conflicts_without_p_checks_the_list(run_app, world: Path, tmp_path: Path) -> None:
     upper = tmp_path / 'upper-constraints.txt'
     # delta 1.10 needs Python 3.12: pinned for all, it fails for 3.11 only
     upper.write_text('delta===1.10\n')
-    result = run_app('check-conflicts', str(upper), '--find-links', str(world),
-                     '--no-index', '-f', 'json')
+    result = run_app(
+        'check-conflicts', str(upper), '--find-links', str(world), '--no-index', '-f', 'json'
+    )
     assert result.code == 1, result
     assert [row['Message'].split(':')[0] for row in result.json()] == ['Python 3.11']

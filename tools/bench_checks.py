@@ -25,8 +25,11 @@ TREES = ROOT / 'tests' / 'data' / 'trees'
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('PIP_', 'UV_')) and k != 'PYTHONDONTWRITEBYTECODE'}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(('PIP_', 'UV_')) and k != 'PYTHONDONTWRITEBYTECODE'
+    }
     return env
 
 
@@ -41,8 +44,9 @@ def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def _pair(ours: list[str], theirs: list[str], runs: int
-          ) -> tuple[tuple[float, float], tuple[float, float]]:
+def _pair(
+    ours: list[str], theirs: list[str], runs: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """Best wall and best CPU time of ``runs`` for each, interleaved so that
     a load spike on the machine hits both sides alike; one warm-up run
     each (.pyc files)."""
@@ -61,8 +65,7 @@ def _nearest(tree: Path) -> Path:
     from datetime import date
 
     day = date.fromisoformat(tree.name[-10:])
-    return min(DATA.iterdir(),
-               key=lambda p: abs((date.fromisoformat(p.name[-10:]) - day).days))
+    return min(DATA.iterdir(), key=lambda p: abs((date.fromisoformat(p.name[-10:]) - day).days))
 
 
 def _ours(name: str) -> str:
@@ -76,21 +79,35 @@ def cases() -> list[tuple[str, list[str], list[str]]]:
 
     ref = reference.python().parent
     data = DATA / 'openstack-2026-08-22'
-    files = [str(data / n) for n in ('global-requirements.txt',
-                                     'upper-constraints.txt', 'denylist.txt')]
-    rows = [('validate-constraints 2026',
-             [_ours('validate-constraints'), *files],
-             [str(ref / 'validate-constraints'), *files])]
+    files = [
+        str(data / n) for n in ('global-requirements.txt', 'upper-constraints.txt', 'denylist.txt')
+    ]
+    rows = [
+        (
+            'validate-constraints 2026',
+            [_ours('validate-constraints'), *files],
+            [str(ref / 'validate-constraints'), *files],
+        )
+    ]
     for tree in sorted(TREES.iterdir()):
         near = _nearest(tree)
-        deny = near / ('denylist.txt' if (near / 'denylist.txt').is_file()
-                       else 'blacklist.txt')
-        rows.append((
-            f'check-requirements {tree.name}',
-            [_ours('check-requirements'), str(tree), '--source', str(near)],
-            [str(ref / 'check-constraints'), str(tree),
-             '-u', str(near / 'upper-constraints.txt'),
-             '-g', str(near / 'global-requirements.txt'), '-b', str(deny)]))
+        deny = near / ('denylist.txt' if (near / 'denylist.txt').is_file() else 'blacklist.txt')
+        rows.append(
+            (
+                f'check-requirements {tree.name}',
+                [_ours('check-requirements'), str(tree), '--source', str(near)],
+                [
+                    str(ref / 'check-constraints'),
+                    str(tree),
+                    '-u',
+                    str(near / 'upper-constraints.txt'),
+                    '-g',
+                    str(near / 'global-requirements.txt'),
+                    '-b',
+                    str(deny),
+                ],
+            )
+        )
     return rows
 
 
@@ -103,12 +120,16 @@ def main(argv: list[str]) -> int:
         (wall, cpu), (ref_wall, ref_cpu) = _pair(ours, theirs, args.runs)
         rows.append((label, wall, ref_wall, cpu, ref_cpu))
     width = max(len(r[0]) for r in rows)
-    print(f'{"case":<{width}}  {"wall ours":>9}  {"wall 1.2.0":>10}  {"ratio":>6}'
-          f'  {"cpu ours":>8}  {"cpu 1.2.0":>9}  {"ratio":>6}')
+    print(
+        f'{"case":<{width}}  {"wall ours":>9}  {"wall 1.2.0":>10}  {"ratio":>6}'
+        f'  {"cpu ours":>8}  {"cpu 1.2.0":>9}  {"ratio":>6}'
+    )
     total = ('total', *(sum(r[i] for r in rows) for i in range(1, 5)))
     for label, wall, ref_wall, cpu, ref_cpu in [*rows, total]:
-        print(f'{label:<{width}}  {wall:9.3f}  {ref_wall:10.3f}  {ref_wall / wall:5.1f}x'
-              f'  {cpu:8.3f}  {ref_cpu:9.3f}  {ref_cpu / cpu:5.1f}x')
+        print(
+            f'{label:<{width}}  {wall:9.3f}  {ref_wall:10.3f}  {ref_wall / wall:5.1f}x'
+            f'  {cpu:8.3f}  {ref_cpu:9.3f}  {ref_cpu / cpu:5.1f}x'
+        )
     return 0
 
 

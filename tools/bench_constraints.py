@@ -45,31 +45,78 @@ sys.path.insert(0, str(ROOT))
 #: reference until it installed everything else): left out only for the
 #: bare uv and reference runs, which build sdists.
 NEEDS_SYSTEM_LIBRARIES = (
-    'systemd-python',                  # libsystemd-journal (pkg-config)
-    'libvirt-python', 'virtualbmc',    # libvirt (pkg-config)
-    'requests-kerberos',               # gssapi: krb5-config
-    'python-ldap', 'ldappool',         # OpenLDAP and SASL headers
+    'systemd-python',  # libsystemd-journal (pkg-config)
+    'libvirt-python',
+    'virtualbmc',  # libvirt (pkg-config)
+    'requests-kerberos',  # gssapi: krb5-config
+    'python-ldap',
+    'ldappool',  # OpenLDAP and SASL headers
 )
 
 #: A subset the reference installs in a few minutes (wheels on PyPI).
 REFERENCE_SUBSET = (
-    'pbr', 'oslo.config', 'oslo.i18n', 'oslo.utils', 'oslo.serialization',
-    'oslo.log', 'oslo.context', 'stevedore', 'cliff', 'keystoneauth1',
-    'python-keystoneclient', 'debtcollector', 'requests', 'PyYAML',
-    'WebOb', 'Routes', 'PasteDeploy', 'jsonschema', 'netaddr', 'iso8601',
-    'tenacity', 'prettytable', 'fixtures', 'testtools', 'Jinja2',
-    'oslo.messaging', 'oslo.db', 'oslo.policy', 'oslo.concurrency',
-    'oslo.middleware', 'oslo.service', 'oslo.cache', 'keystonemiddleware',
-    'python-novaclient', 'python-glanceclient', 'python-neutronclient',
-    'python-cinderclient', 'openstacksdk', 'osc-lib',
-    'python-openstackclient', 'SQLAlchemy', 'alembic', 'kombu', 'eventlet',
-    'futurist', 'tooz', 'castellan', 'jsonpatch', 'Babel', 'pecan', 'WSME',
-    'paramiko', 'cryptography', 'psutil', 'lxml', 'msgpack',
+    'pbr',
+    'oslo.config',
+    'oslo.i18n',
+    'oslo.utils',
+    'oslo.serialization',
+    'oslo.log',
+    'oslo.context',
+    'stevedore',
+    'cliff',
+    'keystoneauth1',
+    'python-keystoneclient',
+    'debtcollector',
+    'requests',
+    'PyYAML',
+    'WebOb',
+    'Routes',
+    'PasteDeploy',
+    'jsonschema',
+    'netaddr',
+    'iso8601',
+    'tenacity',
+    'prettytable',
+    'fixtures',
+    'testtools',
+    'Jinja2',
+    'oslo.messaging',
+    'oslo.db',
+    'oslo.policy',
+    'oslo.concurrency',
+    'oslo.middleware',
+    'oslo.service',
+    'oslo.cache',
+    'keystonemiddleware',
+    'python-novaclient',
+    'python-glanceclient',
+    'python-neutronclient',
+    'python-cinderclient',
+    'openstacksdk',
+    'osc-lib',
+    'python-openstackclient',
+    'SQLAlchemy',
+    'alembic',
+    'kombu',
+    'eventlet',
+    'futurist',
+    'tooz',
+    'castellan',
+    'jsonpatch',
+    'Babel',
+    'pecan',
+    'WSME',
+    'paramiko',
+    'cryptography',
+    'psutil',
+    'lxml',
+    'msgpack',
 )
 
 
-def _filtered(source: Path, target: Path, *, drop: Sequence[str] = (),
-              keep_only: Sequence[str] | None = None) -> Path:
+def _filtered(
+    source: Path, target: Path, *, drop: Sequence[str] = (), keep_only: Sequence[str] | None = None
+) -> Path:
     from packaging.utils import canonicalize_name
 
     from openstack_requirements.model import RequirementsFile
@@ -88,8 +135,11 @@ def _filtered(source: Path, target: Path, *, drop: Sequence[str] = (),
 
 
 def _env(cache: Path | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('PIP_', 'UV_')) and k != 'PYTHONPATH'}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(('PIP_', 'UV_')) and k != 'PYTHONPATH'
+    }
     env['PIP_CONFIG_FILE'] = os.devnull
     if 'PIP_CERT' in os.environ:  # a proxy's CA, needed to reach the registry
         env['PIP_CERT'] = os.environ['PIP_CERT']
@@ -110,13 +160,16 @@ class Failed(Exception):
 
 def _timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
     start = time.monotonic()
-    done = subprocess.run(list(argv), capture_output=True, text=True, env=env,
-                          cwd=tempfile.gettempdir())
+    done = subprocess.run(
+        list(argv), capture_output=True, text=True, env=env, cwd=tempfile.gettempdir()
+    )
     elapsed = time.monotonic() - start
     if done.returncode:
         lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        reason = next((line for line in lines if line.startswith('error:')),
-                      lines[-1] if lines else f'exit {done.returncode}')
+        reason = next(
+            (line for line in lines if line.startswith('error:')),
+            lines[-1] if lines else f'exit {done.returncode}',
+        )
         raise Failed(elapsed, reason)
     return elapsed, done.stderr
 
@@ -128,15 +181,26 @@ def _size(place: Path) -> float:
     return directory_size(place) / 1e6
 
 
-def _ours(requirements: Path, pythons: Sequence[str], cache: Path,
-          denylist: Path | None, tree: Path | None = None
-          ) -> tuple[float, str]:
+def _ours(
+    requirements: Path,
+    pythons: Sequence[str],
+    cache: Path,
+    denylist: Path | None,
+    tree: Path | None = None,
+) -> tuple[float, str]:
     """Ours; from the source tree ``tree`` (an earlier commit's) if
     given."""
     script = Path(sys.executable).parent / 'generate-constraints'
-    argv = ([str(script)] if script.exists() and tree is None else
-            [sys.executable, '-c', 'import sys; from openstack_requirements.cli'
-             '.app import generate_constraints as g; sys.exit(g())'])
+    argv = (
+        [str(script)]
+        if script.exists() and tree is None
+        else [
+            sys.executable,
+            '-c',
+            'import sys; from openstack_requirements.cli'
+            '.app import generate_constraints as g; sys.exit(g())',
+        ]
+    )
     for python in pythons:
         argv += ['-p', python]
     argv += ['-r', str(requirements)]
@@ -150,14 +214,23 @@ def _ours(requirements: Path, pythons: Sequence[str], cache: Path,
 def _bare_uv(requirements: Path, python: str, cache: Path) -> float:
     from openstack_requirements.ops.constraints.resolvers.uv import uv_binary  # thread-safe
 
-    argv = [uv_binary(), 'pip', 'compile', str(requirements),
-            '--python-version', python, '--no-header', '--no-annotate',
-            '--quiet', '--no-config', '--no-python-downloads']
+    argv = [
+        uv_binary(),
+        'pip',
+        'compile',
+        str(requirements),
+        '--python-version',
+        python,
+        '--no-header',
+        '--no-annotate',
+        '--quiet',
+        '--no-config',
+        '--no-python-downloads',
+    ]
     return _timed(argv, _env(cache))[0]
 
 
-def _bare_uv_parallel(requirements: Path, pythons: Sequence[str],
-                      cache: Path) -> float:
+def _bare_uv_parallel(requirements: Path, pythons: Sequence[str], cache: Path) -> float:
     start = time.monotonic()
     with ThreadPoolExecutor(len(pythons)) as pool:
         futures = [pool.submit(_bare_uv, requirements, p, cache) for p in pythons]
@@ -176,38 +249,44 @@ def _reference(requirements: Path, interpreter: str) -> float:
     from tools import reference
 
     script = reference.script('generate-constraints')
-    return _timed([str(script), '-p', interpreter, '-r', str(requirements)],
-                  _env())[0]
+    return _timed([str(script), '-p', interpreter, '-r', str(requirements)], _env())[0]
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog='bench_constraints',
-                                     description=__doc__.split('\n')[0])
-    parser.add_argument('-r', '--requirements', type=Path,
-                        default=ROOT / 'global-requirements.txt')
-    parser.add_argument('-b', '--denylist', type=Path,
-                        default=ROOT / 'denylist.txt')
+    parser = argparse.ArgumentParser(prog='bench_constraints', description=__doc__.split('\n')[0])
+    parser.add_argument(
+        '-r', '--requirements', type=Path, default=ROOT / 'global-requirements.txt'
+    )
+    parser.add_argument('-b', '--denylist', type=Path, default=ROOT / 'denylist.txt')
     parser.add_argument('--pythons', default='3.10,3.11,3.12,3.13')
-    parser.add_argument('--reference-python', default='python3.11',
-                        help='interpreter the reference installs with')
-    parser.add_argument('--repeat', type=int, default=1,
-                        help='rounds of ours and bare uv, taking turns')
-    parser.add_argument('--reference', action='store_true',
-                        help='also run the reference (minutes)')
-    parser.add_argument('--reference-only', action='store_true',
-                        help='only the side-by-side with the reference')
-    parser.add_argument('--reference-subset', action='store_true',
-                        help='run the reference on a small subset (a minute) '
-                             'instead of the list less the packages needing '
-                             'system libraries (minutes)')
-    parser.add_argument('--baseline', type=Path,
-                        help='also ours from this source tree (an earlier '
-                             'commit, e.g. git archive REV | tar -x -C DIR), '
-                             'taking turns with ours')
-    parser.add_argument('--warm', type=int, default=1,
-                        help='warm runs after each cold one')
-    parser.add_argument('--no-bare', action='store_true',
-                        help='leave bare uv out')
+    parser.add_argument(
+        '--reference-python', default='python3.11', help='interpreter the reference installs with'
+    )
+    parser.add_argument(
+        '--repeat', type=int, default=1, help='rounds of ours and bare uv, taking turns'
+    )
+    parser.add_argument(
+        '--reference', action='store_true', help='also run the reference (minutes)'
+    )
+    parser.add_argument(
+        '--reference-only', action='store_true', help='only the side-by-side with the reference'
+    )
+    parser.add_argument(
+        '--reference-subset',
+        action='store_true',
+        help='run the reference on a small subset (a minute) '
+        'instead of the list less the packages needing '
+        'system libraries (minutes)',
+    )
+    parser.add_argument(
+        '--baseline',
+        type=Path,
+        help='also ours from this source tree (an earlier '
+        'commit, e.g. git archive REV | tar -x -C DIR), '
+        'taking turns with ours',
+    )
+    parser.add_argument('--warm', type=int, default=1, help='warm runs after each cold one')
+    parser.add_argument('--no-bare', action='store_true', help='leave bare uv out')
     args, _ = parser.parse_known_args(argv)  # other topics take other options
     pythons = args.pythons.split(',')
     rows: dict[tuple[str, str], list[float]] = {}
@@ -215,14 +294,12 @@ def main(argv: list[str]) -> int:
 
     def row(what: str, inputs: str, seconds: float, extra: str = '') -> None:
         rows.setdefault((what, inputs), []).append(seconds)
-        print(f'  {what:<46} {inputs:<26} {seconds:8.1f} s {extra}',
-              file=sys.stderr)
+        print(f'  {what:<46} {inputs:<26} {seconds:8.1f} s {extra}', file=sys.stderr)
 
     with tempfile.TemporaryDirectory(prefix='bench-constraints-') as scratch:
         tmp = Path(scratch)
         full = _filtered(args.requirements, tmp / 'global.txt')
-        fewer = _filtered(args.requirements, tmp / 'global-less.txt',
-                          drop=NEEDS_SYSTEM_LIBRARIES)
+        fewer = _filtered(args.requirements, tmp / 'global-less.txt', drop=NEEDS_SYSTEM_LIBRARIES)
         count = sum(1 for _ in full.read_text().splitlines())
         label = f'g-r {count} reqs, py{"/".join(pythons)}'
         fewer_count = sum(1 for _ in fewer.read_text().splitlines())
@@ -234,76 +311,87 @@ def main(argv: list[str]) -> int:
                 bare = tmp / f'bare-cache-{round_}'
                 bare_fewer = tmp / f'bare-less-cache-{round_}'
 
-                def ours(state: str, cache: Path = cache,
-                         tree: Path | None = None) -> None:
+                def ours(state: str, cache: Path = cache, tree: Path | None = None) -> None:
                     if tree is not None:
                         cache = cache.with_name(cache.name + '-baseline')
                     who = 'ours' if tree is None else 'baseline'
                     before = _size(cache) if cache.exists() else 0.0
-                    seconds, stderr = _ours(full, pythons, cache, denylist,
-                                            tree)
+                    seconds, stderr = _ours(full, pythons, cache, denylist, tree)
                     grown = _size(cache) - before
-                    row(f'{who} generate-constraints, {state}', label, seconds,
-                        f'cache +{grown:.0f} MB')
-                    rows.setdefault((f'{who} cache growth MB, {state}', label),
-                                    []).append(grown)
+                    row(
+                        f'{who} generate-constraints, {state}',
+                        label,
+                        seconds,
+                        f'cache +{grown:.0f} MB',
+                    )
+                    rows.setdefault((f'{who} cache growth MB, {state}', label), []).append(grown)
                     if tree is not None:
                         return
-                    static = [line.strip() for line in stderr.splitlines()
-                              if line.startswith('  ') and '==' in line]
+                    static = [
+                        line.strip()
+                        for line in stderr.splitlines()
+                        if line.startswith('  ') and '==' in line
+                    ]
                     if static and state == 'cold':
-                        notes.append('resolved from static metadata: '
-                                     + ', '.join(static))
+                        notes.append('resolved from static metadata: ' + ', '.join(static))
 
-                def bare_uv(state: str, cache: Path = bare,
-                            fewer_cache: Path = bare_fewer) -> None:
+                def bare_uv(
+                    state: str, cache: Path = bare, fewer_cache: Path = bare_fewer
+                ) -> None:
                     before = _size(cache) if cache.exists() else 0.0
                     try:
                         seconds = _bare_uv_parallel(full, pythons, cache)
-                        row(f'bare uv pip compile x4 parallel, {state}', label,
-                            seconds, f'cache +{_size(cache) - before:.0f} MB')
+                        row(
+                            f'bare uv pip compile x4 parallel, {state}',
+                            label,
+                            seconds,
+                            f'cache +{_size(cache) - before:.0f} MB',
+                        )
                     except Failed as err:
-                        row(f'bare uv x4 parallel, {state}: FAILED', label,
-                            err.seconds)
-                        notes.append(f'bare uv on the whole list, {state}: '
-                                     f'{err.reason}')
+                        row(f'bare uv x4 parallel, {state}: FAILED', label, err.seconds)
+                        notes.append(f'bare uv on the whole list, {state}: {err.reason}')
                     before = _size(fewer_cache) if fewer_cache.exists() else 0.0
                     seconds = _bare_uv_parallel(fewer, pythons, fewer_cache)
-                    row(f'bare uv pip compile x4 parallel, {state}', fewer_label,
-                        seconds, f'cache +{_size(fewer_cache) - before:.0f} MB')
+                    row(
+                        f'bare uv pip compile x4 parallel, {state}',
+                        fewer_label,
+                        seconds,
+                        f'cache +{_size(fewer_cache) - before:.0f} MB',
+                    )
 
                 # Whoever goes first meets the registry's cold caches:
                 # the two take that turn in alternate rounds.
                 others = []
                 if args.baseline is not None:
+
                     def baseline(state: str) -> None:
                         ours(state, tree=args.baseline.resolve())
+
                     others.append(baseline)
                 if not args.no_bare:
                     others.append(bare_uv)
-                turns = ((*others, ours) if round_ % 2 else (ours, *others))
+                turns = (*others, ours) if round_ % 2 else (ours, *others)
                 for state in ('cold', *['warm'] * max(1, args.warm)):
                     for turn in turns:
                         turn(state)
 
         if args.reference or args.reference_only:
             if args.reference_subset:
-                subset = _filtered(args.requirements, tmp / 'subset.txt',
-                                   keep_only=REFERENCE_SUBSET)
+                subset = _filtered(
+                    args.requirements, tmp / 'subset.txt', keep_only=REFERENCE_SUBSET
+                )
             else:
                 subset = fewer
             interpreter = shutil.which(args.reference_python) or args.reference_python
             from openstack_requirements.ops.constraints.resolvers.base import interpreter_release
+
             version = interpreter_release(interpreter)
             size = sum(1 for _ in subset.read_text().splitlines())
             sub = f'{"subset" if args.reference_subset else "g-r less 6"} {size} reqs, py{version}'
-            row('reference 1.2.0 generate-constraints', sub,
-                _reference(subset, interpreter))
+            row('reference 1.2.0 generate-constraints', sub, _reference(subset, interpreter))
             small = tmp / 'ours-subset-cache'
-            row('ours generate-constraints, cold', sub,
-                _ours(subset, [version], small, None)[0])
-            row('ours generate-constraints, warm', sub,
-                _ours(subset, [version], small, None)[0])
+            row('ours generate-constraints, cold', sub, _ours(subset, [version], small, None)[0])
+            row('ours generate-constraints, warm', sub, _ours(subset, [version], small, None)[0])
 
     times = {key: min(runs) for key, runs in rows.items()}
     print(f'{"run":<46} {"input":<26} {"best":>8}  all runs')
@@ -316,21 +404,27 @@ def main(argv: list[str]) -> int:
         ours_warm = times[('ours generate-constraints, warm', label)]
         ours_cold = times[('ours generate-constraints, cold', label)]
         grown = times[('ours cache growth MB, cold', label)]
-        print(f'ours, whole list, 4 Pythons: cold {ours_cold:.1f} s (target <= 30), '
-              f'warm {ours_warm:.1f} s (target <= 3), cache +{grown:.0f} MB cold '
-              '(target <= 300)')
+        print(
+            f'ours, whole list, 4 Pythons: cold {ours_cold:.1f} s (target <= 30), '
+            f'warm {ours_warm:.1f} s (target <= 3), cache +{grown:.0f} MB cold '
+            '(target <= 300)'
+        )
         for inputs in (label, fewer_label):
             uv_warm = times.get(('bare uv pip compile x4 parallel, warm', inputs))
             uv_cold = times.get(('bare uv pip compile x4 parallel, cold', inputs))
             if uv_warm and uv_cold:
-                print(f'ours (whole list) / bare uv ({inputs}): cold '
-                      f'{ours_cold / uv_cold:.2f}x, warm {ours_warm / uv_warm:.2f}x')
+                print(
+                    f'ours (whole list) / bare uv ({inputs}): cold '
+                    f'{ours_cold / uv_cold:.2f}x, warm {ours_warm / uv_warm:.2f}x'
+                )
     if args.reference or args.reference_only:
         ref = times[('reference 1.2.0 generate-constraints', sub)]
-        print(f'reference / ours on {sub}: '
-              f'cold {ref / times[("ours generate-constraints, cold", sub)]:.1f}x, '
-              f'warm {ref / times[("ours generate-constraints, warm", sub)]:.1f}x '
-              '(target >= 20x)')
+        print(
+            f'reference / ours on {sub}: '
+            f'cold {ref / times[("ours generate-constraints, cold", sub)]:.1f}x, '
+            f'warm {ref / times[("ours generate-constraints, warm", sub)]:.1f}x '
+            '(target >= 20x)'
+        )
     return 0
 
 

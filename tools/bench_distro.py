@@ -40,8 +40,9 @@ def fetched_index() -> Path | None:
     if not os.access(helper, os.X_OK):
         return None
     CACHE.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([helper, 'download-file', URL, str(path)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [helper, 'download-file', URL, str(path)], capture_output=True, text=True, check=False
+    )
     return path if done.returncode == 0 and path.is_file() else None
 
 
@@ -50,8 +51,10 @@ def stages(index: Path, runs: int) -> list[tuple[str, float]]:
     best: list[tuple[str, float]] = []
     for _ in range(runs):
         found = _stages(index)
-        best = [(label, min(seconds, old)) for (label, seconds), (_, old)
-                in zip(found, best or found, strict=True)]
+        best = [
+            (label, min(seconds, old))
+            for (label, seconds), (_, old) in zip(found, best or found, strict=True)
+        ]
     return best
 
 
@@ -69,10 +72,14 @@ def _stages(index: Path) -> list[tuple[str, float]]:
     rows = status.rows(distributions, global_lines, upper, sorted(global_lines))
     compared = time.perf_counter()
     assert rows
-    return [(f'uncompress ({index.stat().st_size / 1e6:.1f} MB -> '
-             f'{len(data) / 1e6:.1f} MB)', uncompressed - start),
-            (f'read the index ({len(read)} packages)', parsed - uncompressed),
-            (f'compare ({len(rows)} packages)', compared - parsed)]
+    return [
+        (
+            f'uncompress ({index.stat().st_size / 1e6:.1f} MB -> {len(data) / 1e6:.1f} MB)',
+            uncompressed - start,
+        ),
+        (f'read the index ({len(read)} packages)', parsed - uncompressed),
+        (f'compare ({len(rows)} packages)', compared - parsed),
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -84,22 +91,33 @@ def main(argv: list[str]) -> int:
     if index is None:
         print('no Packages.xz: pass --index FILE (apt-helper cannot fetch one)')
         return 0
-    command = [_ours('openstack-requirements'), 'distro', '--source', str(DATA),
-               '--packages', f'trixie={index}', '-f', 'value']
+    command = [
+        _ours('openstack-requirements'),
+        'distro',
+        '--source',
+        str(DATA),
+        '--packages',
+        f'trixie={index}',
+        '-f',
+        'value',
+    ]
     env = _env()
     _time(command, env)  # warm-up (.pyc files, the page cache)
     wall = cpu = float('inf')
     for _ in range(args.runs):
         run_wall, run_cpu = _time(command, env)
         wall, cpu = min(wall, run_wall), min(cpu, run_cpu)
-    rows = [(f'distro, whole global list vs {index.name}', wall, cpu),
-            *((f'  {label}', seconds, float('nan'))
-              for label, seconds in stages(index, args.runs))]
+    rows = [
+        (f'distro, whole global list vs {index.name}', wall, cpu),
+        *((f'  {label}', seconds, float('nan')) for label, seconds in stages(index, args.runs)),
+    ]
     width = max(len(r[0]) for r in rows)
     print(f'{"case":<{width}}  {"wall":>6}  {"cpu":>6}')
     for label, seconds, used in rows:
-        print(f'{label:<{width}}  {seconds:6.3f}  '
-              + (f'{used:6.3f}' if used == used else f'{"":>6}'))
+        print(
+            f'{label:<{width}}  {seconds:6.3f}  '
+            + (f'{used:6.3f}' if used == used else f'{"":>6}')
+        )
     print(f'goal: {GOAL:.1f} s wall: {"met" if wall <= GOAL else "NOT met"}')
     return 0
 

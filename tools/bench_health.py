@@ -31,31 +31,40 @@ def _governed(path: Path) -> list[str]:
     from openstack_requirements.ops.files import read_requirements
     from openstack_requirements.ops.reports import health
 
-    return [line.text for line in health.governed(
-        read_requirements(path).requirement_lines())]
+    return [line.text for line in health.governed(read_requirements(path).requirement_lines())]
 
 
 def _timed(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
     return time.perf_counter() - start
 
 
 def _ours(source: Path, cache: Path, extra: list[str]) -> float:
     env = {**os.environ, 'XDG_CACHE_HOME': str(cache)}
-    return _timed([COMMAND, 'health', '--source', str(source), '-f', 'value',
-                   *extra], env)
+    return _timed([COMMAND, 'health', '--source', str(source), '-f', 'value', *extra], env)
 
 
 def _twenty(directory: Path, count: int) -> tuple[Path, list[str]]:
     lines = _governed(ROOT / 'global-requirements.txt')[:count]
-    names = [line.split('!', 1)[0].split('<', 1)[0].split('>', 1)[0].split(
-        '=', 1)[0].split(';', 1)[0].split()[0] for line in lines]
+    names = [
+        line.split('!', 1)[0]
+        .split('<', 1)[0]
+        .split('>', 1)[0]
+        .split('=', 1)[0]
+        .split(';', 1)[0]
+        .split()[0]
+        for line in lines
+    ]
     (directory / 'global-requirements.txt').write_text('\n'.join(lines) + '\n')
     keys = {n.lower().replace('_', '-') for n in names}
-    upper = [line for line in (ROOT / 'upper-constraints.txt').read_text().splitlines()
-             if line.split('===', 1)[0].lower().replace('_', '-') in keys]
+    upper = [
+        line
+        for line in (ROOT / 'upper-constraints.txt').read_text().splitlines()
+        if line.split('===', 1)[0].lower().replace('_', '-') in keys
+    ]
     (directory / 'upper-constraints.txt').write_text('\n'.join(upper) + '\n')
     return directory, names
 
@@ -72,16 +81,21 @@ def _upstream(reference: Path, directory: Path) -> float | None:
     stub.mkdir(exist_ok=True)
     (stub / 'beagle').write_text('#!/bin/sh\nexit 0\n')
     (stub / 'beagle').chmod(0o755)
-    env = {**os.environ, 'PATH': f'{stub}{os.pathsep}{os.environ["PATH"]}',
-           'VIRTUAL_ENV': sys.prefix}
+    env = {
+        **os.environ,
+        'PATH': f'{stub}{os.pathsep}{os.environ["PATH"]}',
+        'VIRTUAL_ENV': sys.prefix,
+    }
     return _timed(['bash', str(tools / 'get-health-report.sh')], env, directory)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog='bench health')
-    parser.add_argument('--reference', default=os.environ.get('OSR_REFERENCE_HEAD'),
-                        help='a checkout of openstack/requirements (as '
-                             '--reference=DIR through tools/bench.py)')
+    parser.add_argument(
+        '--reference',
+        default=os.environ.get('OSR_REFERENCE_HEAD'),
+        help='a checkout of openstack/requirements (as --reference=DIR through tools/bench.py)',
+    )
     parser.add_argument('--repeat', type=int, default=1)
     parser.add_argument('--count', type=int, default=20)
     args, _ = parser.parse_known_args(argv)
@@ -90,10 +104,10 @@ def main(argv: list[str]) -> int:
         place = Path(tmp)
         (place / 'small').mkdir()
         small, names = _twenty(place / 'small', args.count)
-        ours_small = min(_ours(small, place / f'c{n}', ['--max-age', '0'])
-                         for n in range(args.repeat))
-        theirs = (_upstream(Path(args.reference), small)
-                  if args.reference else None)
+        ours_small = min(
+            _ours(small, place / f'c{n}', ['--max-age', '0']) for n in range(args.repeat)
+        )
+        theirs = _upstream(Path(args.reference), small) if args.reference else None
         rows.append((f'{len(names)} packages, ours (cold)', ours_small))
         if theirs is None:
             rows.append((f'{len(names)} packages, upstream', None))

@@ -55,8 +55,11 @@ def _command() -> list[str]:
     script = Path(sys.executable).parent / 'openstack-requirements'
     if script.exists():
         return [str(script)]
-    return [sys.executable, '-c', 'import sys; from openstack_requirements'
-            '.cli.app import main; sys.exit(main())']
+    return [
+        sys.executable,
+        '-c',
+        'import sys; from openstack_requirements.cli.app import main; sys.exit(main())',
+    ]
 
 
 def _cap(roots: list[Path]) -> None:
@@ -126,7 +129,7 @@ def _add_specifier(line: str, spec: str, first: bool) -> str:
     requirement, semi, marker = body.partition(';')
     match = re.match(r'[A-Za-z0-9._-]+(\[[^\]]*\])?', requirement)
     assert match is not None
-    name, specs = requirement[:match.end()], requirement[match.end():]
+    name, specs = requirement[: match.end()], requirement[match.end() :]
     specs = ','.join(filter(None, [spec, specs] if first else [specs, spec]))
     return f'{name}{specs}{semi}{marker}{hash_}{comment}\n'
 
@@ -151,15 +154,21 @@ def _propose(base: Path, place: Path, used: list[str]) -> list[str]:
             name = next(picks)
         version = pinned(name)
         if kind == 'minimum':
-            _replace_line(global_path, name,
-                          lambda line, v=version: _add_specifier(line, f'>={v}', True))
+            _replace_line(
+                global_path, name, lambda line, v=version: _add_specifier(line, f'>={v}', True)
+            )
         elif kind == 'exclusion':
-            _replace_line(global_path, name,
-                          lambda line, v=version: _add_specifier(line, f'!={v}', False))
+            _replace_line(
+                global_path, name, lambda line, v=version: _add_specifier(line, f'!={v}', False)
+            )
         elif kind == 'bump':
-            _replace_line(upper_path, name, lambda line: re.sub(
-                r'===(\d+)', lambda m: f'==={int(m.group(1)) + 10}', line,
-                count=1))
+            _replace_line(
+                upper_path,
+                name,
+                lambda line: re.sub(
+                    r'===(\d+)', lambda m: f'==={int(m.group(1)) + 10}', line, count=1
+                ),
+            )
         elif kind == 'denylist':
             _replace_line(global_path, name, lambda line: '')
             _replace_line(upper_path, name, lambda line: '')
@@ -174,8 +183,7 @@ def _propose(base: Path, place: Path, used: list[str]) -> list[str]:
     return done
 
 
-def _one_change(base: Path, place: Path, kind: str,
-                used: list[str]) -> tuple[str, str, str]:
+def _one_change(base: Path, place: Path, kind: str, used: list[str]) -> tuple[str, str, str]:
     """A copy of ``base`` with one change of ``kind``: what it is, and the
     package and version it pins anew (``''`` for none)."""
     shutil.copytree(base, place)
@@ -184,19 +192,27 @@ def _one_change(base: Path, place: Path, kind: str,
     text = global_path.read_text()
     for name in used:
         if kind == 'clean-up':
-            match = re.search(rf'^{re.escape(name)}((?:,?!=[^,;\s]+)+)', text,
-                              re.MULTILINE | re.IGNORECASE)
+            match = re.search(
+                rf'^{re.escape(name)}((?:,?!=[^,;\s]+)+)', text, re.MULTILINE | re.IGNORECASE
+            )
             if match:
-                _replace_line(global_path, name, lambda line, m=match: line.replace(
-                    m.group(1), '', 1))
+                _replace_line(
+                    global_path, name, lambda line, m=match: line.replace(m.group(1), '', 1)
+                )
                 return f'clean-up: {match.group(0)} -> {name}', '', ''
         elif kind == 'bump':
-            found = re.search(rf'^{re.escape(name)}===(\d+)(\S*)',
-                              upper_path.read_text(), re.MULTILINE | re.IGNORECASE)
+            found = re.search(
+                rf'^{re.escape(name)}===(\d+)(\S*)',
+                upper_path.read_text(),
+                re.MULTILINE | re.IGNORECASE,
+            )
             if found:
                 version = f'{int(found.group(1)) + 1}{found.group(2)}'
-                _replace_line(upper_path, name, lambda line, v=version: re.sub(
-                    r'===\S+', f'==={v}', line, count=1))
+                _replace_line(
+                    upper_path,
+                    name,
+                    lambda line, v=version: re.sub(r'===\S+', f'==={v}', line, count=1),
+                )
                 return f'bump: {name} {version}', name, version
     raise LookupError(kind)
 
@@ -247,59 +263,93 @@ def main(argv: list[str]) -> int:
         print('changes: ' + '; '.join(changes))
         for count in COUNTS:
             listed = work / f'projects-{count}.txt'
-            listed.write_text(''.join(f'openstack/{root.name}\n'
-                                      for root in roots[:count]))
-            argv_ = [*command, 'impact', '--base', str(data), '--source',
-                     str(work / 'proposed'), '--projects', str(listed),
-                     '--root', str(work / 'src'), '-f', 'json', '--no-index']
+            listed.write_text(''.join(f'openstack/{root.name}\n' for root in roots[:count]))
+            argv_ = [
+                *command,
+                'impact',
+                '--base',
+                str(data),
+                '--source',
+                str(work / 'proposed'),
+                '--projects',
+                str(listed),
+                '--root',
+                str(work / 'src'),
+                '-f',
+                'json',
+                '--no-index',
+            ]
             runs = [_run(argv_) for _ in range(REPEAT)]
             wall = min(r[0] for r in runs)
             cpu = min(r[1] for r in runs)
             report = json.loads(runs[0][2])
             summary = runs[0][3].splitlines()[-1].split(': ', 1)[1]
-            rows.append((str(count), f'{wall:.3f}', f'{cpu:.3f}',
-                         f'{wall / count * 1000:.1f}', str(len(report)),
-                         summary))
+            rows.append(
+                (
+                    str(count),
+                    f'{wall:.3f}',
+                    f'{cpu:.3f}',
+                    f'{wall / count * 1000:.1f}',
+                    str(len(report)),
+                    summary,
+                )
+            )
         ones = []
         listed = work / 'projects-216.txt'
         for kind in ('clean-up', 'bump'):
             place = work / f'proposed-{kind}'
             what, name, version = _one_change(data, place, kind, used)
-            argv_ = [*command, 'impact', '--base', str(data), '--source',
-                     str(place), '--projects', str(listed), '--root',
-                     str(work / 'src'), '-f', 'json']
+            argv_ = [
+                *command,
+                'impact',
+                '--base',
+                str(data),
+                '--source',
+                str(place),
+                '--projects',
+                str(listed),
+                '--root',
+                str(work / 'src'),
+                '-f',
+                'json',
+            ]
             runs = [_run([*argv_, '--no-index']) for _ in range(REPEAT)]
             gate = _gate_seconds(data, place, listed, work / 'src')
             summary = runs[0][3].splitlines()[-1].split(': ', 1)[1]
-            ones.append((what, f'{min(r[0] for r in runs):.3f}', f'{gate:.3f}',
-                         '', summary))
+            ones.append((what, f'{min(r[0] for r in runs):.3f}', f'{gate:.3f}', '', summary))
             if not name:
                 continue
             # the same, its release read from an index on 127.0.0.1
             make_wheel(work / 'index', name, version, None, ('pbr>=2.0',))
             with serve_simple_index(work / 'index', core_metadata=True) as served:
-                runs = [_run([*argv_, '--index-url', served.url])
-                        for _ in range(REPEAT)]
+                runs = [_run([*argv_, '--index-url', served.url]) for _ in range(REPEAT)]
                 asked = len(served.ours) // REPEAT
             summary = runs[0][3].splitlines()[-1].split(': ', 1)[1]
-            ones.append((f'{what}, read from an index', f'{min(r[0] for r in runs):.3f}',
-                         f'{gate:.3f}', str(asked), summary))
+            ones.append(
+                (
+                    f'{what}, read from an index',
+                    f'{min(r[0] for r in runs):.3f}',
+                    f'{gate:.3f}',
+                    str(asked),
+                    summary,
+                )
+            )
     _table(('projects', 'wall s', 'cpu s', 'ms/project', 'rows', 'summary'), rows)
     print(f'(best of {REPEAT} runs, each a fresh process, -f json)')
     print()
-    _table(('216 projects, one package', 'wall s', 'gate s', 'requests',
-            'summary'), ones)
-    print(f'(wall: best of {REPEAT} runs, each a fresh process, --no-index '
-          'unless read from an index; gate: the gate part in process, best of '
-          'as many; requests: what one run asked the index)')
+    _table(('216 projects, one package', 'wall s', 'gate s', 'requests', 'summary'), ones)
+    print(
+        f'(wall: best of {REPEAT} runs, each a fresh process, --no-index '
+        'unless read from an index; gate: the gate part in process, best of '
+        'as many; requests: what one run asked the index)'
+    )
     return 0
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, *rows]:
-        print('  '.join(cell.ljust(w) for cell, w in zip(row, widths,
-                                                        strict=True)))
+        print('  '.join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 if __name__ == '__main__':

@@ -35,28 +35,37 @@ def make_index(directory: Path, count: int) -> list[str]:
 
     names = [f'bench-pkg-{n:04d}' for n in range(count)]
     for number, name in enumerate(names):
-        needs = [names[(number * 7 + k) % count] for k in (1, 2, 3)
-                 if (number * 7 + k) % count > number]
+        needs = [
+            names[(number * 7 + k) % count] for k in (1, 2, 3) if (number * 7 + k) % count > number
+        ]
         for minor in range(3):
             version = f'1.{minor}'
             if number % 10 == 0 and minor == 2:
                 resolver_index.make_sdist(directory, name, version, needs)
             else:
-                resolver_index.make_wheel(directory, name, version,
-                                          requires=needs)
+                resolver_index.make_wheel(directory, name, version, requires=needs)
     return names
 
 
-def run(tree: Path | None, index_url: str, requirements: Path,
-        cache: Path) -> tuple[float, int]:
-    argv = [sys.executable, '-c', 'import sys; from openstack_requirements.cli'
-            '.app import generate_constraints as g; sys.exit(g())',
-            '-r', str(requirements), '--index-url', index_url]
+def run(tree: Path | None, index_url: str, requirements: Path, cache: Path) -> tuple[float, int]:
+    argv = [
+        sys.executable,
+        '-c',
+        'import sys; from openstack_requirements.cli'
+        '.app import generate_constraints as g; sys.exit(g())',
+        '-r',
+        str(requirements),
+        '--index-url',
+        index_url,
+    ]
     for python in PYTHONS:
         argv += ['-p', python]
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('PIP_', 'UV_')) and k.lower() not in (
-               'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(('PIP_', 'UV_'))
+        and k.lower() not in ('http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')
+    }
     env['UV_CACHE_DIR'] = str(cache)
     if tree is not None:
         env['PYTHONPATH'] = str(tree)
@@ -65,14 +74,14 @@ def run(tree: Path | None, index_url: str, requirements: Path,
     elapsed = time.monotonic() - start
     if done.returncode:
         raise SystemExit(f'{"baseline" if tree else "ours"} failed:\n{done.stderr}')
-    return elapsed, sum(1 for line in done.stdout.splitlines()
-                        if '===' in line)
+    return elapsed, sum(1 for line in done.stdout.splitlines() if '===' in line)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog='bench_index')
-    parser.add_argument('--baseline', type=Path,
-                        help='a source tree to compare with (default: none)')
+    parser.add_argument(
+        '--baseline', type=Path, help='a source tree to compare with (default: none)'
+    )
     parser.add_argument('--packages', type=int, default=200)
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--warm', type=int, default=2)
@@ -97,12 +106,13 @@ def main(argv: list[str]) -> int:
                         seconds, count = run(tree, index.url, requirements, cache)
                         rows.setdefault((who, state), []).append(seconds)
                         pins[who] = count
-    print(f'{args.packages} projects, {len(PYTHONS)} Pythons, '
-          f'pins: {", ".join(f"{k} {v}" for k, v in pins.items())}')
+    print(
+        f'{args.packages} projects, {len(PYTHONS)} Pythons, '
+        f'pins: {", ".join(f"{k} {v}" for k, v in pins.items())}'
+    )
     print(f'{"run":<22} {"best s":>7}  all runs')
     for (who, state), runs in rows.items():
-        print(f'{who + ", " + state:<22} {min(runs):7.2f}  '
-              + ', '.join(f'{r:.2f}' for r in runs))
+        print(f'{who + ", " + state:<22} {min(runs):7.2f}  ' + ', '.join(f'{r:.2f}' for r in runs))
     if args.baseline is not None:
         for state in ('cold', 'warm'):
             ratio = min(rows[('ours', state)]) / min(rows[('baseline', state)])

@@ -29,7 +29,7 @@ REPEAT = 5
 
 # Each snippet reads the corpus, runs its loop REPEAT times and prints the
 # best time as JSON; all run as separate processes for a fair comparison.
-_OURS = '''
+_OURS = """
 import json, sys, time
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import canonical, parse_line
@@ -60,9 +60,9 @@ def run(render):
             canonical(line).text
         ok += 1
     return ok
-'''
+"""
 
-_PACKAGING = '''
+_PACKAGING = """
 import json, sys, time
 from packaging.requirements import InvalidRequirement, Requirement
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
@@ -81,11 +81,11 @@ def run(render):
             str(req)
         ok += 1
     return ok
-'''
+"""
 
 # The reference's parse_line, imported from its venv (1.2.0) or from a file
 # (HEAD, argv[3]); render is to_line with sorted specifiers.
-_REFERENCE = '''
+_REFERENCE = """
 import importlib.util, json, sys, time, warnings
 warnings.simplefilter('ignore')
 if len(sys.argv) > 3:
@@ -106,11 +106,11 @@ def run(render):
         except Exception:
             pass
     return ok
-'''
+"""
 
 
 # Appended to each snippet: best of argv[2] runs of its run(render), as JSON.
-_BEST_OF = '''
+_BEST_OF = """
 result = {}
 for name, render in (('parse', False), ('render', True)):
     best = None
@@ -119,20 +119,25 @@ for name, render in (('parse', False), ('render', True)):
         best = dt if best is None else min(best, dt)
     result[name] = (ok, best)
 print(json.dumps(result))
-'''
+"""
 
 
-def _run(python: str | Path, code: str, *extra: str, tree: Path | None = None
-         ) -> dict[str, tuple[int, float]]:
+def _run(
+    python: str | Path, code: str, *extra: str, tree: Path | None = None
+) -> dict[str, tuple[int, float]]:
     env = None if tree is None else {**os.environ, 'PYTHONPATH': str(tree)}
-    done = subprocess.run([str(python), '-c', code + _BEST_OF, str(CORPUS), str(REPEAT),
-                           *extra],
-                          capture_output=True, text=True, check=True, cwd='/', env=env)
+    done = subprocess.run(
+        [str(python), '-c', code + _BEST_OF, str(CORPUS), str(REPEAT), *extra],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd='/',
+        env=env,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _startup(command: list[str], runs: int = 15,
-             env: dict[str, str] | None = None) -> float:
+def _startup(command: list[str], runs: int = 15, env: dict[str, str] | None = None) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -141,8 +146,9 @@ def _startup(command: list[str], runs: int = 15,
     return statistics.median(times)
 
 
-def _ours_and_baseline(tree: Path | None) -> tuple[dict[str, tuple[int, float]],
-                                                    dict[str, tuple[int, float]] | None]:
+def _ours_and_baseline(
+    tree: Path | None,
+) -> tuple[dict[str, tuple[int, float]], dict[str, tuple[int, float]] | None]:
     """Ours, and ours from the source tree ``tree`` if given: two rounds
     taking turns, the best of each kept."""
     if tree is None:
@@ -151,27 +157,27 @@ def _ours_and_baseline(tree: Path | None) -> tuple[dict[str, tuple[int, float]],
     for round_ in range(2):
         turns = ('ours', 'baseline') if round_ % 2 == 0 else ('baseline', 'ours')
         for who in turns:
-            runs[who].append(_run(sys.executable, _OURS,
-                                  tree=tree if who == 'baseline' else None))
+            runs[who].append(_run(sys.executable, _OURS, tree=tree if who == 'baseline' else None))
 
     def best(results: list[dict[str, tuple[int, float]]]) -> dict[str, tuple[int, float]]:
-        return {name: min((r[name] for r in results), key=lambda x: x[1])
-                for name in results[0]}
+        return {name: min((r[name] for r in results), key=lambda x: x[1]) for name in results[0]}
 
     return best(runs['ours']), best(runs['baseline'])
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog='bench.py parse')
-    parser.add_argument('--baseline', type=Path,
-                        help='also ours from this source tree (an earlier commit, '
-                             'e.g. git archive REV | tar -x -C DIR), taking turns '
-                             'with ours; give it as --baseline=DIR to tools/bench.py')
+    parser.add_argument(
+        '--baseline',
+        type=Path,
+        help='also ours from this source tree (an earlier commit, '
+        'e.g. git archive REV | tar -x -C DIR), taking turns '
+        'with ours; give it as --baseline=DIR to tools/bench.py',
+    )
     args, _ = parser.parse_known_args(argv)  # other topics take other options
     total = len(CORPUS.read_text(encoding='utf-8').splitlines())
     head, head_from = reference.head_requirement()
-    ours, baseline = _ours_and_baseline(
-        None if args.baseline is None else args.baseline.resolve())
+    ours, baseline = _ours_and_baseline(None if args.baseline is None else args.baseline.resolve())
     bare = _run(sys.executable, _PACKAGING)
     ref = _run(reference.python(), _REFERENCE)
     rows = [
@@ -182,11 +188,15 @@ def main(argv: list[str]) -> int:
         try:
             at_head = _run(sys.executable, _REFERENCE, str(head))
         except subprocess.CalledProcessError as err:
-            print(f'reference HEAD ({head_from}) did not run: '
-                  + (err.stderr.strip().splitlines() or ['?'])[-1])
+            print(
+                f'reference HEAD ({head_from}) did not run: '
+                + (err.stderr.strip().splitlines() or ['?'])[-1]
+            )
         else:
-            rows += [('reference HEAD parse_line', at_head['parse']),
-                     ('reference HEAD + to_line', at_head['render'])]
+            rows += [
+                ('reference HEAD parse_line', at_head['parse']),
+                ('reference HEAD + to_line', at_head['render']),
+            ]
     else:
         print(f'reference HEAD: not measured: {head_from}')
     rows += [
@@ -194,8 +204,10 @@ def main(argv: list[str]) -> int:
         ('packaging Requirement() + str()', bare['render']),
     ]
     if baseline is not None:
-        rows += [('baseline: parse_line', baseline['parse']),
-                 ('baseline: parse_line + canonical render', baseline['render'])]
+        rows += [
+            ('baseline: parse_line', baseline['parse']),
+            ('baseline: parse_line + canonical render', baseline['render']),
+        ]
     rows += [
         ('ours: parse_line', ours['parse']),
         ('ours: parse_line + canonical render', ours['render']),
@@ -204,8 +216,7 @@ def main(argv: list[str]) -> int:
     base = dict(rows).get('reference HEAD parse_line', ref['parse'])
     ref_rate = total / base[1]
     print(f'corpus: {total} lines, best of {REPEAT} runs each')
-    print(f'{"implementation":40} {"ok lines":>9} {"seconds":>8} {"lines/s":>9} '
-          f'{"x ref":>6}')
+    print(f'{"implementation":40} {"ok lines":>9} {"seconds":>8} {"lines/s":>9} {"x ref":>6}')
     for name, (ok, seconds) in rows:
         rate = total / seconds
         print(f'{name:40} {ok:9d} {seconds:8.3f} {rate:9.0f} {rate / ref_rate:6.2f}')
@@ -213,17 +224,25 @@ def main(argv: list[str]) -> int:
     if script:
         median = _startup([script, '--help'])
         classic = _startup([str(Path(script).parent / 'normalize-requirements'), '--help'])
-        print(f'start-up, median of 15: openstack-requirements --help {median:.3f} s; '
-              f'normalize-requirements --help {classic:.3f} s (target < 0.15 s)')
+        print(
+            f'start-up, median of 15: openstack-requirements --help {median:.3f} s; '
+            f'normalize-requirements --help {classic:.3f} s (target < 0.15 s)'
+        )
     if args.baseline is not None:
         # the same way for both: python -c, the tree on PYTHONPATH or not
-        command = [sys.executable, '-c', 'import sys; from openstack_requirements.cli.app '
-                   'import main; sys.exit(main(["--help"]))']
+        command = [
+            sys.executable,
+            '-c',
+            'import sys; from openstack_requirements.cli.app '
+            'import main; sys.exit(main(["--help"]))',
+        ]
         env = {**os.environ, 'PYTHONPATH': str(args.baseline.resolve())}
         mine = min(_startup(command), _startup(command))
         theirs = min(_startup(command, env=env), _startup(command, env=env))
-        print(f'start-up, python -c main --help, median of 15 (best of 2): '
-              f'ours {mine:.3f} s, baseline {theirs:.3f} s')
+        print(
+            f'start-up, python -c main --help, median of 15 (best of 2): '
+            f'ours {mine:.3f} s, baseline {theirs:.3f} s'
+        )
     return 0
 
 

@@ -21,10 +21,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSERS = ('chromium', 'chromium-browser', 'google-chrome')
-FLAGS = ('--headless', '--no-sandbox', '--disable-gpu',
-         '--disable-background-networking', '--disable-component-update',
-         '--disable-default-apps', '--disable-sync', '--no-first-run',
-         '--hide-scrollbars', '--window-size=1400,900')
+FLAGS = (
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-default-apps',
+    '--disable-sync',
+    '--no-first-run',
+    '--hide-scrollbars',
+    '--window-size=1400,900',
+)
 
 
 def report(directory: Path) -> str:
@@ -33,10 +41,11 @@ def report(directory: Path) -> str:
     from tests import health_index
 
     (directory / 'global-requirements.txt').write_text(
-        'fresh  # MIT\nyanked  # MIT\nold  # MIT\nmajor  # BSD\n'
-        'stale!=0.5,>=1.0  # MIT\n')
+        'fresh  # MIT\nyanked  # MIT\nold  # MIT\nmajor  # BSD\nstale!=0.5,>=1.0  # MIT\n'
+    )
     (directory / 'upper-constraints.txt').write_text(
-        'fresh===2.0\nyanked===1.0\nold===1.0\nmajor===1.0\nstale===1.0\n')
+        'fresh===2.0\nyanked===1.0\nold===1.0\nmajor===1.0\nstale===1.0\n'
+    )
     os.environ['XDG_CACHE_HOME'] = str(directory / 'cache')
     with health_index.serve() as index:
         index.add(health_index.Project('fresh')).release('2.0', 10)
@@ -48,8 +57,16 @@ def report(directory: Path) -> str:
         app = RequirementsApp()
         with out.open('w') as handle:
             app.stdout = handle
-            argv = ['health', '--source', str(directory), '--index-url',
-                    index.url, '--all', '-f', 'html']
+            argv = [
+                'health',
+                '--source',
+                str(directory),
+                '--index-url',
+                index.url,
+                '--all',
+                '-f',
+                'html',
+            ]
             sys.argv = ['openstack-requirements', *argv]  # the page shows it
             app.run(argv)
     return str(out)
@@ -68,9 +85,13 @@ def main(argv: list[str]) -> int:
         page = report(Path(tmp))
         shutil.copy(page, target.with_suffix('.html'))
         target.unlink(missing_ok=True)
-        subprocess.run([browser, *FLAGS, f'--screenshot={target}',
-                        Path(page).as_uri()], check=False, timeout=120,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [browser, *FLAGS, f'--screenshot={target}', Path(page).as_uri()],
+            check=False,
+            timeout=120,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     if not target.is_file() or target.stat().st_size == 0:
         print(f'{browser} saved no screenshot', file=sys.stderr)
         return 1

@@ -29,13 +29,21 @@ def python() -> Path:
     if not marker.exists():
         venv.EnvBuilder(with_pip=True, clear=True).create(place)
         done = subprocess.run(
-            [str(interpreter), '-m', 'pip', 'install', '--quiet',
-             '--disable-pip-version-check',
-             f'openstack-requirements=={VERSION}', 'setuptools<70'],
-            capture_output=True, text=True)
+            [
+                str(interpreter),
+                '-m',
+                'pip',
+                'install',
+                '--quiet',
+                '--disable-pip-version-check',
+                f'openstack-requirements=={VERSION}',
+                'setuptools<70',
+            ],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
-            raise RuntimeError('cannot install the reference tools:\n'
-                               + done.stderr[-2000:])
+            raise RuntimeError('cannot install the reference tools:\n' + done.stderr[-2000:])
         marker.write_text(VERSION)
     return interpreter
 
@@ -60,27 +68,48 @@ def head_requirement() -> tuple[Path | None, str]:
         return path, f'OSR_REFERENCE_HEAD ({path})'
     cache = venv_dir().parent / 'reference-head'
     done = subprocess.run(
-        [sys.executable, '-m', 'pip', 'download', '--quiet', '--no-deps',
-         '--no-binary', ':all:', '--disable-pip-version-check',
-         '-d', str(cache), 'openstack-requirements'],
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            '-m',
+            'pip',
+            'download',
+            '--quiet',
+            '--no-deps',
+            '--no-binary',
+            ':all:',
+            '--disable-pip-version-check',
+            '-d',
+            str(cache),
+            'openstack-requirements',
+        ],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         return None, 'the package registry did not answer: ' + (
-            done.stderr.strip().splitlines() or ['?'])[-1]
-    newest = max(cache.glob('openstack_requirements-*.tar.gz'),
-                 key=lambda p: [int(x) for x in _version_of(p).split('.')
-                                if x.isdigit()])
+            done.stderr.strip().splitlines() or ['?']
+        )[-1]
+    newest = max(
+        cache.glob('openstack_requirements-*.tar.gz'),
+        key=lambda p: [int(x) for x in _version_of(p).split('.') if x.isdigit()],
+    )
     version = _version_of(newest)
     if version == VERSION:
-        return None, (f'the newest release on the package registry is '
-                      f'{VERSION}: no release holds HEAD (set '
-                      'OSR_REFERENCE_HEAD to a checkout of openstack/requirements)')
+        return None, (
+            f'the newest release on the package registry is '
+            f'{VERSION}: no release holds HEAD (set '
+            'OSR_REFERENCE_HEAD to a checkout of openstack/requirements)'
+        )
     target = cache / version / 'requirement.py'
     if not target.exists():
         import tarfile
+
         with tarfile.open(newest) as archive:
-            member = next(m for m in archive.getmembers() if m.name.endswith(
-                '/openstack_requirements/requirement.py'))
+            member = next(
+                m
+                for m in archive.getmembers()
+                if m.name.endswith('/openstack_requirements/requirement.py')
+            )
             source = archive.extractfile(member)
             assert source is not None
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +118,7 @@ def head_requirement() -> tuple[Path | None, str]:
 
 
 def _version_of(sdist: Path) -> str:
-    return sdist.name[len('openstack_requirements-'):-len('.tar.gz')]
+    return sdist.name[len('openstack_requirements-') : -len('.tar.gz')]
 
 
 def script(name: str) -> Path:

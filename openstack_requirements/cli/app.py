@@ -16,8 +16,7 @@ class ExactCommandManager(commandmanager.CommandManager):
     def find_command(self, argv: list[str]):  # type: ignore[no-untyped-def]
         if argv and argv[0] in self.commands:
             return (self.commands[argv[0]].load(), argv[0], argv[1:])
-        raise ValueError(f'unknown command {argv[0]!r}' if argv
-                         else 'no command given')
+        raise ValueError(f'unknown command {argv[0]!r}' if argv else 'no command given')
 
 
 class RequirementsApp(app.App):
@@ -41,13 +40,14 @@ class RequirementsApp(app.App):
         super().configure_logging()
         if not self.options.debug:
             import logging
+
             logging.getLogger('stevedore').setLevel(logging.WARNING)
 
     def interact(self) -> None:
         """No interactive shell: without a command, show the help."""
         self.stderr.write(
-            f'usage: {self.NAME} COMMAND [ARGS]; '
-            f'see "{self.NAME} --help" for the commands\n')
+            f'usage: {self.NAME} COMMAND [ARGS]; see "{self.NAME} --help" for the commands\n'
+        )
         raise SystemExit(2)
 
     def run_subcommand(self, argv: list[str]) -> int:
@@ -55,14 +55,15 @@ class RequirementsApp(app.App):
             near = self.get_fuzzy_matches(argv[0])
             hint = f' (did you mean {", ".join(near)}?)' if near else ''
             self.stderr.write(
-                f'{self.NAME}: {argv[0]!r} is not a command{hint}; '
-                f'see "{self.NAME} --help"\n')
+                f'{self.NAME}: {argv[0]!r} is not a command{hint}; see "{self.NAME} --help"\n'
+            )
             return 2
         return super().run_subcommand(argv)
 
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version('openstack-requirements')
     except PackageNotFoundError:  # not installed: running from a checkout
@@ -77,11 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _classic(name: str):  # type: ignore[no-untyped-def]
     """A console script that runs the app with one command."""
+
     def run() -> int:
         application = RequirementsApp()
         application.NAME = name
         application.classic_name = name
         return application.run([name, *sys.argv[1:]])
+
     run.__name__ = name.replace('-', '_')
     return run
 

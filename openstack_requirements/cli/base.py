@@ -49,8 +49,9 @@ class _Base:
         for the one providing the command (a fifth of the start-up time):
         every command here is the app's own."""
         parts = [self._epilog or '']
-        parts.extend(e for h in self._hooks
-                     if h.obj is not None and (e := h.obj.get_epilog()) is not None)
+        parts.extend(
+            e for h in self._hooks if h.obj is not None and (e := h.obj.get_epilog()) is not None
+        )
         return '\n\n'.join(parts)
 
     def warn(self, message: str) -> None:
@@ -76,34 +77,42 @@ class Lister(_Base, lister.Lister):
         self.text = None
         return super().run(parsed_args)
 
-    def produce_output(self, parsed_args: argparse.Namespace,
-                       column_names: Any, data: Any) -> int:
+    def produce_output(self, parsed_args: argparse.Namespace, column_names: Any, data: Any) -> int:
         if self.text is not None:
             self.app.stdout.write(self.text)
             return 0
-        return super().produce_output(
-            parsed_args, column_names, data)
+        return super().produce_output(parsed_args, column_names, data)
 
 
 class Flag(argparse.Action):
     """A store-true flag that refuses the flags of ``refuses`` (dest: flag)."""
 
-    def __init__(self, option_strings: list[str], dest: str,
-                 refuses: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        option_strings: list[str],
+        dest: str,
+        refuses: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(option_strings, dest, nargs=0, default=False, **kwargs)
         self.refuses = refuses or {}
 
-    def __call__(self, parser: argparse.ArgumentParser,
-                 namespace: argparse.Namespace, values: Any,
-                 option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         for dest, flag in self.refuses.items():
             if getattr(namespace, dest, False):
                 parser.error(f'{option_string} cannot be used with {flag}')
         setattr(namespace, self.dest, True)
 
 
-def add_write_mode(parser: argparse.ArgumentParser,
-                   write: tuple[str, ...] = (), write_help: str = '') -> None:
+def add_write_mode(
+    parser: argparse.ArgumentParser, write: tuple[str, ...] = (), write_help: str = ''
+) -> None:
     """``--diff`` and ``--check``, with one meaning in every command that
     writes (as black's): ``--diff`` prints the unified diff of the change,
     writes nothing and exits 0; ``--check`` writes nothing and exits 1 when
@@ -117,50 +126,78 @@ def add_write_mode(parser: argparse.ArgumentParser,
     dest = write[-1].lstrip('-').replace('-', '_') if write else ''
     refused = {dest: write[-1]} if write else {}
     parser.add_argument(
-        '--diff', '--dry-run', dest='diff', action=Flag, refuses=refused,
-        help='print a unified diff of the change and write nothing '
-             '(exit 0 unless with --check)')
+        '--diff',
+        '--dry-run',
+        dest='diff',
+        action=Flag,
+        refuses=refused,
+        help='print a unified diff of the change and write nothing (exit 0 unless with --check)',
+    )
     parser.add_argument(
-        '--check', action=Flag, refuses=refused,
-        help='write nothing; exit 1 when a change would be made')
+        '--check',
+        action=Flag,
+        refuses=refused,
+        help='write nothing; exit 1 when a change would be made',
+    )
     if write:
-        parser.add_argument(*write, dest=dest, action=Flag,
-                            refuses={'diff': '--diff', 'check': '--check'},
-                            help=write_help)
+        parser.add_argument(
+            *write,
+            dest=dest,
+            action=Flag,
+            refuses={'diff': '--diff', 'check': '--check'},
+            help=write_help,
+        )
 
 
 def add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        '--source', metavar='DIR', default=None,
+        '--source',
+        metavar='DIR',
+        default=None,
         help='directory holding global-requirements.txt and the '
-             'denylist (default: the working directory, else the '
-             'shipped data)')
+        'denylist (default: the working directory, else the '
+        'shipped data)',
+    )
 
 
 def add_include(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        '--include', metavar='PATTERN', action='append', default=[],
+        '--include',
+        metavar='PATTERN',
+        action='append',
+        default=[],
         help='also read the requirement files matching PATTERN (a glob '
-             'relative to the project, e.g. driver-requirements.txt; '
-             'repeat for more); by default only the files the gate governs '
-             'are read: requirements.txt, test-requirements.txt, '
-             'doc/requirements.txt, setup.cfg extras and pyproject.toml '
-             'dependencies, plus the patterns of the project\'s '
-             '[tool.openstack-requirements] include')
+        'relative to the project, e.g. driver-requirements.txt; '
+        'repeat for more); by default only the files the gate governs '
+        'are read: requirements.txt, test-requirements.txt, '
+        'doc/requirements.txt, setup.cfg extras and pyproject.toml '
+        "dependencies, plus the patterns of the project's "
+        '[tool.openstack-requirements] include',
+    )
 
 
 def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
     """-d/--denylist, and -b/--blacklist as older callers spell it."""
     parser.add_argument(
-        '-d', '-b', '--denylist', '--blacklist', dest='denylist', metavar='FILE',
+        '-d',
+        '-b',
+        '--denylist',
+        '--blacklist',
+        dest='denylist',
+        metavar='FILE',
         help='excluded-packages file (denylist.txt or blacklist.txt)',
-        **kwargs)
+        **kwargs,
+    )
 
 
-def add_projects(parser: argparse.ArgumentParser, *,
-                 trees: str | None = 'a project tree',
-                 list_help: str = 'a projects.txt: its projects found under --root',
-                 list_positional: bool = False, root_required: bool = False) -> None:
+def add_projects(
+    parser: argparse.ArgumentParser,
+    *,
+    trees: str | None = 'a project tree',
+    list_help: str = 'a projects.txt: its projects found under --root',
+    list_positional: bool = False,
+    root_required: bool = False,
+) -> None:
     """The one project selection: PROJECT_DIR... (project trees; ``trees``
     is their help, ``None`` for a command without them), ``--projects
     FILE`` (a projects list; a positional PROJECTS instead with
@@ -170,23 +207,34 @@ def add_projects(parser: argparse.ArgumentParser, *,
     if trees is not None:
         parser.add_argument('projects', metavar='PROJECT_DIR', nargs='*', help=trees)
     if list_positional:
-        parser.add_argument('projects_file', metavar='PROJECTS', nargs='?',
-                            help=list_help)
+        parser.add_argument('projects_file', metavar='PROJECTS', nargs='?', help=list_help)
     else:
-        parser.add_argument('--projects', dest='projects_file', metavar='FILE',
-                            help=list_help)
+        parser.add_argument('--projects', dest='projects_file', metavar='FILE', help=list_help)
     parser.add_argument(
-        '--root', metavar='DIR', action='append', default=[],
+        '--root',
+        metavar='DIR',
+        action='append',
+        default=[],
         required=root_required,
         help='a directory holding the checkouts of the listed projects, as '
-             'ORG/NAME or NAME (repeat for several'
-             + ('' if root_required else '; default: beside the checkout '
-                'holding the list, as Zuul and devstack lay them out') + ')')
+        'ORG/NAME or NAME (repeat for several'
+        + (
+            ''
+            if root_required
+            else '; default: beside the checkout '
+            'holding the list, as Zuul and devstack lay them out'
+        )
+        + ')',
+    )
 
 
-def selected_projects(args: argparse.Namespace, source: str | None = None,
-                      beside: Any = None, always_list: bool = False,
-                      confined: bool = True) -> Any:
+def selected_projects(
+    args: argparse.Namespace,
+    source: str | None = None,
+    beside: Any = None,
+    always_list: bool = False,
+    confined: bool = True,
+) -> Any:
     """The projects of :func:`add_projects`' options (an
     ``ops.project.selection.Selection``): the trees named, and the
     projects of the list, which is projects.txt of ``source`` (or beside
@@ -199,11 +247,12 @@ def selected_projects(args: argparse.Namespace, source: str | None = None,
     trees = getattr(args, 'projects', None) or []
     projects_file = args.projects_file
     if projects_file is None and (args.root or always_list):
-        projects_file = data.locate(data.PROJECTS, source=source, beside=beside,
-                                    required=True)
+        projects_file = data.locate(data.PROJECTS, source=source, beside=beside, required=True)
     if not trees and projects_file is None:
-        raise FileError('no project given: name a PROJECT_DIR, or a '
-                        'projects list with --projects FILE or --root DIR')
+        raise FileError(
+            'no project given: name a PROJECT_DIR, or a '
+            'projects list with --projects FILE or --root DIR'
+        )
     return selection.select(trees, projects_file, args.root, confined=confined)
 
 
@@ -243,15 +292,21 @@ def governance_data(source: str | None) -> tuple[Any, Any]:
 def add_packages(parser: argparse.ArgumentParser, many: bool = False) -> None:
     """--packages: Debian package indexes (``many``: several after one
     --packages, for a command without positional arguments)."""
-    extra: dict[str, Any] = {'nargs': '+', 'action': 'extend'} if many else {
-        'action': 'append'}
+    extra: dict[str, Any] = {'nargs': '+', 'action': 'extend'} if many else {'action': 'append'}
     parser.add_argument(
-        '--packages', metavar='FILE', default=[],
+        '--packages',
+        metavar='FILE',
+        default=[],
         help='a Debian Packages or Sources index (plain, .gz, .xz, .bz2, '
-             '.lz4 or .zst), RELEASE=FILE to name its release, or a '
-             'directory of apt lists; repeat for more. '
-             + ('Default: the apt lists of this machine (/var/lib/apt/lists)'
-                if many else 'Runs the distro-minimum check'), **extra)
+        '.lz4 or .zst), RELEASE=FILE to name its release, or a '
+        'directory of apt lists; repeat for more. '
+        + (
+            'Default: the apt lists of this machine (/var/lib/apt/lists)'
+            if many
+            else 'Runs the distro-minimum check'
+        ),
+        **extra,
+    )
 
 
 def distributions(args: argparse.Namespace) -> Any:

@@ -27,28 +27,43 @@ class CheckConflicts(CheckCommand):
         from openstack_requirements.ops import data
 
         parser = super().get_parser(prog_name)
-        parser.add_argument('upper', metavar='UPPER', nargs='?',
-                            help='upper-constraints.txt (default: shipped data)')
-        parser.add_argument('xfails_file', metavar='XFAILS', nargs='?',
-                            help='known conflicts, as --xfails (the 2023 '
-                                 'form: check-conflicts UPPER XFAILS)')
-        parser.add_argument('--xfails', metavar='FILE',
-                            help='known conflicts (default: '
-                                 'upper-constraints-xfails.txt beside UPPER)')
         parser.add_argument(
-            '-p', '--python', dest='pythons', action='append', default=[],
+            'upper',
+            metavar='UPPER',
+            nargs='?',
+            help='upper-constraints.txt (default: shipped data)',
+        )
+        parser.add_argument(
+            'xfails_file',
+            metavar='XFAILS',
+            nargs='?',
+            help='known conflicts, as --xfails (the 2023 form: check-conflicts UPPER XFAILS)',
+        )
+        parser.add_argument(
+            '--xfails',
+            metavar='FILE',
+            help='known conflicts (default: upper-constraints-xfails.txt beside UPPER)',
+        )
+        parser.add_argument(
+            '-p',
+            '--python',
+            dest='pythons',
+            action='append',
+            default=[],
             metavar='PY',
             help='a Python to resolve for: X.Y, an interpreter name or path '
-                 f'(repeat; default: {" ".join(data.PYTHONS)}, the shipped '
-                 'constraints\' Pythons)')
-        parser.add_argument('--resolver', default='uv', metavar='NAME',
-                            help='resolver driver (default: uv)')
+            f'(repeat; default: {" ".join(data.PYTHONS)}, the shipped '
+            "constraints' Pythons)",
+        )
+        parser.add_argument(
+            '--resolver', default='uv', metavar='NAME', help='resolver driver (default: uv)'
+        )
         parser.add_argument('--index-url', metavar='URL')
-        parser.add_argument('--find-links', action='append', default=[],
-                            metavar='DIR')
+        parser.add_argument('--find-links', action='append', default=[], metavar='DIR')
         parser.add_argument('--no-index', action='store_true')
-        parser.add_argument('--timeout', type=float, default=900,
-                            help='seconds per resolution (default: 900)')
+        parser.add_argument(
+            '--timeout', type=float, default=900, help='seconds per resolution (default: 900)'
+        )
         return parser
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
@@ -63,8 +78,7 @@ class CheckConflicts(CheckCommand):
         given = {f for f in (parsed_args.xfails_file, parsed_args.xfails) if f}
         if len(given) > 1:
             raise RequirementsError('two xfails files given (XFAILS and --xfails)')
-        xfails = data.locate(data.XFAILS, given.pop() if given else None,
-                             beside=upper)
+        xfails = data.locate(data.XFAILS, given.pop() if given else None, beside=upper)
         pythons = parsed_args.pythons or data.PYTHONS
         setup = ResolverSetup(
             parsed_args.resolver,
@@ -72,7 +86,12 @@ class CheckConflicts(CheckCommand):
             resolvers.ResolverOptions(
                 index_url=parsed_args.index_url,
                 find_links=tuple(parsed_args.find_links),
-                no_index=parsed_args.no_index, timeout=parsed_args.timeout))
-        return Context(upper=DataFile.read(upper),
-                       xfails=DataFile.read(xfails) if xfails else None,
-                       resolver_setup=setup)
+                no_index=parsed_args.no_index,
+                timeout=parsed_args.timeout,
+            ),
+        )
+        return Context(
+            upper=DataFile.read(upper),
+            xfails=DataFile.read(xfails) if xfails else None,
+            resolver_setup=setup,
+        )

@@ -27,23 +27,40 @@ class CheckConstraints(CheckCommand):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument('project', metavar='PROJECT_DIR', nargs='?',
-                            help='root of the project tree to check '
-                                 '(required unless --list-checks)')
+        parser.add_argument(
+            'project',
+            metavar='PROJECT_DIR',
+            nargs='?',
+            help='root of the project tree to check (required unless --list-checks)',
+        )
         base.add_include(parser)
-        parser.add_argument('-u', '--upper-constraints', dest='upper',
-                            metavar='FILE', help='upper-constraints.txt')
-        parser.add_argument('-g', '--global-requirements', dest='global_reqs',
-                            metavar='FILE', help='global-requirements.txt')
+        parser.add_argument(
+            '-u', '--upper-constraints', dest='upper', metavar='FILE', help='upper-constraints.txt'
+        )
+        parser.add_argument(
+            '-g',
+            '--global-requirements',
+            dest='global_reqs',
+            metavar='FILE',
+            help='global-requirements.txt',
+        )
         base.add_denylist(parser)
-        parser.add_argument('-G', '--gr-check', action='store_true',
-                            help='also check that every version a project '
-                                 'specifier admits by name (>=, <=, ==, ~=) '
-                                 'is admitted by the global specifiers')
-        parser.add_argument('--source', metavar='DIR', default=None,
-                            help='directory holding the data files not given '
-                                 '(default: the working directory, else the '
-                                 'shipped data)')
+        parser.add_argument(
+            '-G',
+            '--gr-check',
+            action='store_true',
+            help='also check that every version a project '
+            'specifier admits by name (>=, <=, ==, ~=) '
+            'is admitted by the global specifiers',
+        )
+        parser.add_argument(
+            '--source',
+            metavar='DIR',
+            default=None,
+            help='directory holding the data files not given '
+            '(default: the working directory, else the '
+            'shipped data)',
+        )
         return parser
 
     def chosen(self, parsed_args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -59,5 +76,9 @@ class CheckConstraints(CheckCommand):
             raise RequirementsError(f'{self.cmd_name}: PROJECT_DIR is required')
         project = read_project(parsed_args.project, parsed_args.include)
         return Context.from_source(
-            parsed_args.source, global_reqs=parsed_args.global_reqs, upper=parsed_args.upper,
-            denylist=parsed_args.denylist, project=project)
+            parsed_args.source,
+            global_reqs=parsed_args.global_reqs,
+            upper=parsed_args.upper,
+            denylist=parsed_args.denylist,
+            project=project,
+        )

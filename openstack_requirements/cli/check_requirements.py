@@ -28,26 +28,35 @@ class CheckRequirements(CheckCommand):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument('project', metavar='PROJECT_DIR', nargs='?',
-                            help='root of the project tree to check '
-                                 '(required unless --list-checks)')
+        parser.add_argument(
+            'project',
+            metavar='PROJECT_DIR',
+            nargs='?',
+            help='root of the project tree to check (required unless --list-checks)',
+        )
         base.add_include(parser)
         base.add_source(parser)
         base.add_packages(parser)
         parser.add_argument(
-            '--branch', metavar='BRANCH', default='master',
+            '--branch',
+            metavar='BRANCH',
+            default='master',
             help='target branch of the change (default: master); some '
-                 'rules apply only on master/main')
+            'rules apply only on master/main',
+        )
         from openstack_requirements.ops.checks import names
 
         parser.add_argument(
-            '--names', choices=names.RULES, default=None,
-            help='how a package name must match the global list\'s: '
-                 '"written", exactly (the job since 2025-10-27, on master and '
-                 'stable/2025.1 on); "pkg_resources", alike once each run of '
-                 'characters but letters, digits and "." is one "-" (the job '
-                 'before, and on older series); default: as the job on '
-                 '--branch')
+            '--names',
+            choices=names.RULES,
+            default=None,
+            help="how a package name must match the global list's: "
+            '"written", exactly (the job since 2025-10-27, on master and '
+            'stable/2025.1 on); "pkg_resources", alike once each run of '
+            'characters but letters, digits and "." is one "-" (the job '
+            'before, and on older series); default: as the job on '
+            '--branch',
+        )
         return parser
 
     def build_context(self, parsed_args: argparse.Namespace) -> Context:
@@ -57,7 +66,10 @@ class CheckRequirements(CheckCommand):
         if parsed_args.project is None:
             raise RequirementsError(f'{self.cmd_name}: PROJECT_DIR is required')
         project = read_project(parsed_args.project, parsed_args.include)
-        return Context.from_source(parsed_args.source, project=project,
-                                   branch=parsed_args.branch,
-                                   distributions=base.distributions(parsed_args),
-                                   names=parsed_args.names)
+        return Context.from_source(
+            parsed_args.source,
+            project=project,
+            branch=parsed_args.branch,
+            distributions=base.distributions(parsed_args),
+            names=parsed_args.names,
+        )

@@ -28,23 +28,34 @@ class Distro(base.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            'names', metavar='NAME', nargs='*',
-            help='list only these packages (default: every package of the '
-                 'global list)')
+            'names',
+            metavar='NAME',
+            nargs='*',
+            help='list only these packages (default: every package of the global list)',
+        )
         base.add_source(parser)
         base.add_packages(parser, many=True)
         parser.add_argument(
-            '--map', metavar='FILE', default=None,
-            help='a PyPI-to-Debian map in dh-python\'s format (default: '
-                 'dh-python\'s cpython3_fallback, when installed)')
+            '--map',
+            metavar='FILE',
+            default=None,
+            help="a PyPI-to-Debian map in dh-python's format (default: "
+            "dh-python's cpython3_fallback, when installed)",
+        )
         parser.add_argument(
-            '--constrained', action='store_true',
+            '--constrained',
+            action='store_true',
             help='also list the packages only upper-constraints.txt names '
-                 '(the dependencies of dependencies)')
+            '(the dependencies of dependencies)',
+        )
         parser.add_argument(
-            '--status', action='append', default=[], metavar='STATUS',
+            '--status',
+            action='append',
+            default=[],
+            metavar='STATUS',
             help='list only the rows of this status (repeat for more; the '
-                 'summary still counts every row)')
+            'summary still counts every row)',
+        )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
@@ -57,7 +68,8 @@ class Distro(base.Lister):
         if unknown:
             raise RequirementsError(
                 f'unknown status {", ".join(map(repr, unknown))}; known: '
-                f'{", ".join(status.STATUSES)}')
+                f'{", ".join(status.STATUSES)}'
+            )
         global_lines, upper = base.governance_data(args.source)
         keys = sorted(global_lines)
         if args.constrained:
@@ -68,16 +80,20 @@ class Distro(base.Lister):
             if unknown:
                 raise RequirementsError(
                     f'not in the global list{" or the constraints" if args.constrained else ""}'
-                    f': {", ".join(unknown)}')
+                    f': {", ".join(unknown)}'
+                )
             keys = [key for key in keys if key in wanted]
         distributions = releases.load(args.packages or (), args.map)
         rows = status.rows(distributions, global_lines, upper, keys)
         for row in rows:
             if row.status == status.BELOW:
-                self.warn(f'warning: {row.package}: the global minimum '
-                          f'{row.minimum} is above {row.release}\'s '
-                          f'{row.debian_package} {row.debian_version}')
+                self.warn(
+                    f'warning: {row.package}: the global minimum '
+                    f"{row.minimum} is above {row.release}'s "
+                    f'{row.debian_package} {row.debian_version}'
+                )
         for line in status.summary(rows):
             self.warn(line)
-        return status.COLUMNS, [row.cells() for row in rows
-                                if not args.status or row.status in args.status]
+        return status.COLUMNS, [
+            row.cells() for row in rows if not args.status or row.status in args.status
+        ]

@@ -22,16 +22,19 @@ class EditConstraints(base.Command):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         base.add_write_mode(parser)
-        parser.add_argument('constraints', metavar='CONSTRAINTS',
-                            help='constraints file to edit in place')
-        parser.add_argument('name', metavar='NAME',
-                            help='package whose lines are replaced')
+        parser.add_argument(
+            'constraints', metavar='CONSTRAINTS', help='constraints file to edit in place'
+        )
+        parser.add_argument('name', metavar='NAME', help='package whose lines are replaced')
         replacement = parser.add_argument(
-            'replacement', metavar='REPLACEMENT', nargs=argparse.REMAINDER,
+            'replacement',
+            metavar='REPLACEMENT',
+            nargs=argparse.REMAINDER,
             default=[],
             help="the new line, e.g. 'oslo.db===17.1.0' or "
-                 "-e file:///opt/stack/oslo.db#egg=oslo.db; empty or "
-                 'missing removes NAME')
+            '-e file:///opt/stack/oslo.db#egg=oslo.db; empty or '
+            'missing removes NAME',
+        )
         # optional: argparse makes every REMAINDER positional required, and
         # would name it when NAME is what is missing
         replacement.required = False
@@ -53,8 +56,7 @@ class EditConstraints(base.Command):
         old = files.read_text(path)
         current = files.RequirementsFile.parse(old, path)
         edited = constraints.edit(current, parsed_args.name, replacement)
-        if replacement is None and not constraints.contains(
-                current, parsed_args.name):
+        if replacement is None and not constraints.contains(current, parsed_args.name):
             self.warn(f'{path}: no {parsed_args.name}; nothing to remove')
         changes = files.Changeset()
         changes.add(path, old, edited.render())

@@ -92,22 +92,35 @@ def _title(command: str) -> str:
     return ' '.join(words[:2]) if words else 'report'
 
 
-def render(column_names: Sequence[str], data: Iterable[Sequence[Any]],
-           command: str, when: datetime.datetime) -> str:
+def render(
+    column_names: Sequence[str],
+    data: Iterable[Sequence[Any]],
+    command: str,
+    when: datetime.datetime,
+) -> str:
     """The page of ``data``'s rows, headed by ``command`` and ``when``."""
     lower = [c.lower() for c in column_names]
     severity = lower.index('severity') if 'severity' in lower else None
-    out = ['<!DOCTYPE html>', '<html lang="en">', '<head>',
-           '<meta charset="utf-8">',
-           f'<title>{html.escape(command or "report")}</title>',
-           f'<style>{_STYLE}</style>', '</head>', '<body>', '<header>',
-           f'<h1>{html.escape(_title(command))}</h1>',
-           f'<p>Command: <code id="command">{html.escape(command)}</code></p>',
-           f'<p>Date: <time id="date" datetime="{when.isoformat()}">'
-           f'{when.strftime("%Y-%m-%d %H:%M:%S %Z")}</time></p>', '</header>',
-           '<input id="filter" type="search" placeholder="Filter rows" '
-           'aria-label="Filter rows"> <span id="count"></span>',
-           '<table id="rows">', '<thead><tr>']
+    out = [
+        '<!DOCTYPE html>',
+        '<html lang="en">',
+        '<head>',
+        '<meta charset="utf-8">',
+        f'<title>{html.escape(command or "report")}</title>',
+        f'<style>{_STYLE}</style>',
+        '</head>',
+        '<body>',
+        '<header>',
+        f'<h1>{html.escape(_title(command))}</h1>',
+        f'<p>Command: <code id="command">{html.escape(command)}</code></p>',
+        f'<p>Date: <time id="date" datetime="{when.isoformat()}">'
+        f'{when.strftime("%Y-%m-%d %H:%M:%S %Z")}</time></p>',
+        '</header>',
+        '<input id="filter" type="search" placeholder="Filter rows" '
+        'aria-label="Filter rows"> <span id="count"></span>',
+        '<table id="rows">',
+        '<thead><tr>',
+    ]
     out += [f'<th scope="col">{html.escape(str(c))}</th>' for c in column_names]
     out += ['</tr></thead>', '<tbody>']
     for row in data:
@@ -121,8 +134,7 @@ def render(column_names: Sequence[str], data: Iterable[Sequence[Any]],
             opening = '<td class="number">' if number else '<td>'
             cells.append(f'{opening}{html.escape(text)}</td>')
         out.append(f'<tr{attribute}>{"".join(cells)}</tr>')
-    out += ['</tbody>', '</table>', f'<script>{_SCRIPT}</script>', '</body>',
-            '</html>', '']
+    out += ['</tbody>', '</table>', f'<script>{_SCRIPT}</script>', '</body>', '</html>', '']
     return '\n'.join(out)
 
 
@@ -132,8 +144,13 @@ class HtmlFormatter(base.ListFormatter):
     def add_argument_group(self, parser: argparse.ArgumentParser) -> None:
         pass
 
-    def emit_list(self, column_names: Sequence[str],
-                  data: Iterable[Sequence[Any]], stdout: TextIO,
-                  parsed_args: argparse.Namespace) -> None:
-        stdout.write(render(column_names, data, command_line(),
-                            datetime.datetime.now(datetime.UTC)))
+    def emit_list(
+        self,
+        column_names: Sequence[str],
+        data: Iterable[Sequence[Any]],
+        stdout: TextIO,
+        parsed_args: argparse.Namespace,
+    ) -> None:
+        stdout.write(
+            render(column_names, data, command_line(), datetime.datetime.now(datetime.UTC))
+        )

@@ -37,75 +37,118 @@ class GenerateConstraints(base.Lister):
 
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            '-p', '--python', dest='pythons', action='append', default=None,
+            '-p',
+            '--python',
+            dest='pythons',
+            action='append',
+            default=None,
             metavar='PY',
             help='a Python to resolve for: a version (3.12, resolved as '
-                 '3.12.0 by uv), a release (3.12.4), an interpreter name '
-                 '(python3.12) or path; repeat for several (default: '
-                 f'{" ".join(data.PYTHONS)}, the shipped constraints\' '
-                 'Pythons)')
+            '3.12.0 by uv), a release (3.12.4), an interpreter name '
+            '(python3.12) or path; repeat for several (default: '
+            f"{' '.join(data.PYTHONS)}, the shipped constraints' "
+            'Pythons)',
+        )
         parser.add_argument(
-            '-r', '--requirements', required=True, metavar='FILE',
-            help='requirements to resolve (global-requirements.txt)')
+            '-r',
+            '--requirements',
+            required=True,
+            metavar='FILE',
+            help='requirements to resolve (global-requirements.txt)',
+        )
         # -d as the reference's callers spell it (-b, --blacklist: older).
         parser.add_argument(
-            '-d', '-b', '--denylist', '--blacklist', dest='denylist',
+            '-d',
+            '-b',
+            '--denylist',
+            '--blacklist',
+            dest='denylist',
             metavar='FILE',
-            help='excluded-packages file (denylist.txt or blacklist.txt)')
+            help='excluded-packages file (denylist.txt or blacklist.txt)',
+        )
         parser.add_argument(
-            '--version-map', action='append', default=[], metavar='SRC:DST',
+            '--version-map',
+            action='append',
+            default=[],
+            metavar='SRC:DST',
             help='reuse the resolution of Python SRC for Python DST '
-                 '(unless DST is given with -p; ignored when SRC is not); '
-                 'repeatable')
+            '(unless DST is given with -p; ignored when SRC is not); '
+            'repeatable',
+        )
         parser.add_argument(
-            '--resolver', default='uv', metavar='NAME',
+            '--resolver',
+            default='uv',
+            metavar='NAME',
             help='resolver plugin: uv (default; no interpreters needed) or '
-                 'pip (runs each interpreter)')
-        parser.add_argument('--index-url', metavar='URL',
-                            help='package index to use instead of PyPI')
-        parser.add_argument('--find-links', action='append', default=[],
-                            metavar='DIR',
-                            help='also look for packages here; repeatable')
-        parser.add_argument('--no-index', action='store_true',
-                            help='use no index, only --find-links')
-        parser.add_argument('--timeout', type=float, default=900,
-                            metavar='SECONDS',
-                            help='give up after this long: the whole run, '
-                                 'every read of the index and every '
-                                 'resolution (default: %(default)g)')
-        parser.add_argument('--output', metavar='FILE',
-                            help='write the constraints to FILE atomically, '
-                                 'keeping its leading comment block')
-        base.add_write_mode(parser)
-        parser.add_argument('--compare', metavar='BASELINE', dest='baseline',
-                            help='list per package and Python what changed '
-                                 'against the constraints file BASELINE')
+            'pip (runs each interpreter)',
+        )
         parser.add_argument(
-            '--allow-build', action='store_true',
+            '--index-url', metavar='URL', help='package index to use instead of PyPI'
+        )
+        parser.add_argument(
+            '--find-links',
+            action='append',
+            default=[],
+            metavar='DIR',
+            help='also look for packages here; repeatable',
+        )
+        parser.add_argument(
+            '--no-index', action='store_true', help='use no index, only --find-links'
+        )
+        parser.add_argument(
+            '--timeout',
+            type=float,
+            default=900,
+            metavar='SECONDS',
+            help='give up after this long: the whole run, '
+            'every read of the index and every '
+            'resolution (default: %(default)g)',
+        )
+        parser.add_argument(
+            '--output',
+            metavar='FILE',
+            help='write the constraints to FILE atomically, keeping its leading comment block',
+        )
+        base.add_write_mode(parser)
+        parser.add_argument(
+            '--compare',
+            metavar='BASELINE',
+            dest='baseline',
+            help='list per package and Python what changed against the constraints file BASELINE',
+        )
+        parser.add_argument(
+            '--allow-build',
+            action='store_true',
             help='let the resolver build an sdist whose dependencies cannot '
-                 'be read without building it (runs its build backend; '
-                 'bindep.txt lists the system packages builds need). '
-                 'Without it nothing is built: sdists are resolved from '
-                 'their PKG-INFO or the index\'s metadata')
-        parser.add_argument('--pin-installers', action='store_true',
-                            help='pin pip, setuptools and wheel too (left '
-                                 'out by default, as pip freeze does)')
-        parser.add_argument('--order', choices=('sha1', 'name'),
-                            default='sha1',
-                            help='line order: sha1 of the name, as the '
-                                 'reference (default), or canonical name')
+            'be read without building it (runs its build backend; '
+            'bindep.txt lists the system packages builds need). '
+            'Without it nothing is built: sdists are resolved from '
+            "their PKG-INFO or the index's metadata",
+        )
+        parser.add_argument(
+            '--pin-installers',
+            action='store_true',
+            help='pin pip, setuptools and wheel too (left out by default, as pip freeze does)',
+        )
+        parser.add_argument(
+            '--order',
+            choices=('sha1', 'name'),
+            default='sha1',
+            help='line order: sha1 of the name, as the reference (default), or canonical name',
+        )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace
-                    ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+    def take_action(
+        self, parsed_args: argparse.Namespace
+    ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
         from openstack_requirements.ops import data
         from openstack_requirements.ops.constraints import generate, resolvers
 
         dry_run = parsed_args.diff or parsed_args.check
         if dry_run and not parsed_args.output:
             raise RequirementsError(
-                '--diff and --check compare with the file --output names; '
-                'give --output FILE')
+                '--diff and --check compare with the file --output names; give --output FILE'
+            )
         request = generate.Request(
             requirements=Path(parsed_args.requirements),
             pythons=parsed_args.pythons or data.PYTHONS,
@@ -114,17 +157,21 @@ class GenerateConstraints(base.Lister):
             resolver=parsed_args.resolver,
             options=resolvers.ResolverOptions(
                 index_url=parsed_args.index_url,
-                find_links=tuple(str(Path(p).absolute()) if '://' not in p
-                                 else p for p in parsed_args.find_links),
+                find_links=tuple(
+                    str(Path(p).absolute()) if '://' not in p else p
+                    for p in parsed_args.find_links
+                ),
                 no_index=parsed_args.no_index,
                 timeout=parsed_args.timeout,
                 allow_build=parsed_args.allow_build,
-                cache_report=self.verbose),
+                cache_report=self.verbose,
+            ),
             output=parsed_args.output,
             baseline=parsed_args.baseline,
             dry_run=dry_run,
             pin_installers=parsed_args.pin_installers,
-            order=parsed_args.order)
+            order=parsed_args.order,
+        )
         with _terminate_as_interrupt():
             result = generate.generate(request, progress=self.warn)
         if parsed_args.check and result.diff:

@@ -29,34 +29,52 @@ class Health(base.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         base.add_source(parser)
-        parser.add_argument('--index-url', metavar='URL',
-                            help='package index to read instead of PyPI')
         parser.add_argument(
-            '-p', '--python', dest='pythons', action='append', default=[],
-            metavar='PY', help='a supported Python, e.g. 3.12; repeatable '
-                               '(default: the Pythons the constraints are '
-                               'generated for)')
+            '--index-url', metavar='URL', help='package index to read instead of PyPI'
+        )
+        parser.add_argument(
+            '-p',
+            '--python',
+            dest='pythons',
+            action='append',
+            default=[],
+            metavar='PY',
+            help='a supported Python, e.g. 3.12; repeatable '
+            '(default: the Pythons the constraints are '
+            'generated for)',
+        )
         base.add_projects(parser, trees='a project tree counted as a user')
         parser.add_argument(
-            '--osv', metavar='PATH',
-            help='a directory of OSV JSON records, or the zip of OSV\'s '
-                 'PyPI export (read offline): report pins a known '
-                 'vulnerability affects')
-        parser.add_argument('--all', action='store_true',
-                            help='list every package with its facts')
-        parser.add_argument('--no-licences', dest='licences', action='store_false',
-                            help='do not read the pinned releases\' metadata '
-                                 'for their licences')
+            '--osv',
+            metavar='PATH',
+            help="a directory of OSV JSON records, or the zip of OSV's "
+            'PyPI export (read offline): report pins a known '
+            'vulnerability affects',
+        )
+        parser.add_argument('--all', action='store_true', help='list every package with its facts')
         parser.add_argument(
-            '--max-age', type=float, default=600, metavar='SECONDS',
+            '--no-licences',
+            dest='licences',
+            action='store_false',
+            help="do not read the pinned releases' metadata for their licences",
+        )
+        parser.add_argument(
+            '--max-age',
+            type=float,
+            default=600,
+            metavar='SECONDS',
             help='reuse the pages an earlier report read within this long '
-                 '(kept under $XDG_CACHE_HOME/openstack-requirements; 0: '
-                 'read every page; default: %(default)g, as PyPI lets its '
-                 'pages be cached)')
-        parser.add_argument('--timeout', type=float, default=300,
-                            metavar='SECONDS',
-                            help='give up after this long (default: '
-                                 '%(default)g)')
+            '(kept under $XDG_CACHE_HOME/openstack-requirements; 0: '
+            'read every page; default: %(default)g, as PyPI lets its '
+            'pages be cached)',
+        )
+        parser.add_argument(
+            '--timeout',
+            type=float,
+            default=300,
+            metavar='SECONDS',
+            help='give up after this long (default: %(default)g)',
+        )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
@@ -68,30 +86,32 @@ class Health(base.Lister):
         from openstack_requirements.ops.findings import ERROR
         from openstack_requirements.ops.reports import health, osv, pagecache, usage
 
-        global_path = data.locate(data.GLOBAL, source=parsed_args.source,
-                                  required=True)
+        global_path = data.locate(data.GLOBAL, source=parsed_args.source, required=True)
         assert global_path is not None
         lines = read_requirements(global_path).requirement_lines()
         users = None
         if parsed_args.projects or parsed_args.root or parsed_args.projects_file:
             selection = base.selected_projects(parsed_args, parsed_args.source)
             found = usage.declarations(selection.found)
-            users = {key: len({u.project for u in uses})
-                     for key, uses in found.uses.items()}
+            users = {key: len({u.project for u in uses}) for key, uses in found.uses.items()}
         request = health.Request(
-            global_lines=lines, global_file=global_path.name,
+            global_lines=lines,
+            global_file=global_path.name,
             upper=base.upper_constraints(parsed_args.source),
-            pythons=parsed_args.pythons or data.PYTHONS, users=users,
-            licences=parsed_args.licences)
+            pythons=parsed_args.pythons or data.PYTHONS,
+            users=users,
+            licences=parsed_args.licences,
+        )
         if parsed_args.osv:
             request.vulnerabilities = osv.load(
-                parsed_args.osv, [line.key for line in health.governed(request.global_lines)
-                                  if line.key])
-        deadline = bounds.Deadline(time.monotonic() + parsed_args.timeout,
-                                   seconds=parsed_args.timeout)
+                parsed_args.osv,
+                [line.key for line in health.governed(request.global_lines) if line.key],
+            )
+        deadline = bounds.Deadline(
+            time.monotonic() + parsed_args.timeout, seconds=parsed_args.timeout
+        )
         index_url = parsed_args.index_url or PYPI
-        cache = pagecache.PageCache(pagecache.default_path(), index_url,
-                                    parsed_args.max_age)
+        cache = pagecache.PageCache(pagecache.default_path(), index_url, parsed_args.max_age)
         with index.Index(index_url, deadline=deadline) as reader:
             packages = health.check(request, reader, cache)
         found_rows = [f for p in packages for f in p.findings]

@@ -42,44 +42,64 @@ class Impact(base.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            '--base', metavar='DIR|REV', default=None,
+            '--base',
+            metavar='DIR|REV',
+            default=None,
             help='the data before the change: a directory, or a git '
-                 'revision of the checkout holding --source (default: '
-                 'HEAD; with --branch, where HEAD left that branch, '
-                 'origin\'s if the checkout has it)')
+            'revision of the checkout holding --source (default: '
+            'HEAD; with --branch, where HEAD left that branch, '
+            "origin's if the checkout has it)",
+        )
         parser.add_argument(
-            '--branch', metavar='BRANCH', default=None,
+            '--branch',
+            metavar='BRANCH',
+            default=None,
             help='the branch of the requirements and projects the change is '
-                 'for: the checks follow the job\'s rules there (stable/ '
-                 'branches: no duplicates rule, no pyproject.toml rule, '
-                 'names compared as the series\' job compares them); '
-                 'default: master')
+            "for: the checks follow the job's rules there (stable/ "
+            'branches: no duplicates rule, no pyproject.toml rule, '
+            "names compared as the series' job compares them); "
+            'default: master',
+        )
         parser.add_argument(
-            '--source', metavar='DIR', default=None,
+            '--source',
+            metavar='DIR',
+            default=None,
             help='the proposed data: the directory holding '
-                 'global-requirements.txt, upper-constraints.txt and the '
-                 'denylist (default: the working directory, else the '
-                 'shipped data)')
+            'global-requirements.txt, upper-constraints.txt and the '
+            'denylist (default: the working directory, else the '
+            'shipped data)',
+        )
         parser.add_argument(
-            '--kind', action='append', default=[],
+            '--kind',
+            action='append',
+            default=[],
             choices=('change', 'break', 'fix', 'sync', 'uses', 'distro'),
             help='list only the rows of this kind (repeat for more; the '
-                 'summary and the exit status still count every row)')
+            'summary and the exit status still count every row)',
+        )
         parser.add_argument(
-            '--index-url', metavar='URL',
+            '--index-url',
+            metavar='URL',
             help='package index to read the releases a constraint change '
-                 'pins from, instead of PyPI (their metadata only: nothing '
-                 'is installed or built)')
+            'pins from, instead of PyPI (their metadata only: nothing '
+            'is installed or built)',
+        )
         parser.add_argument(
-            '--no-index', action='store_true',
+            '--no-index',
+            action='store_true',
             help='read no index: the dependencies of the releases a '
-                 'constraint change pins are not checked')
+            'constraint change pins are not checked',
+        )
         parser.add_argument(
-            '--exact', action='store_true',
-            help='plan the syncs as update-requirements --exact does')
+            '--exact',
+            action='store_true',
+            help='plan the syncs as update-requirements --exact does',
+        )
         parser.add_argument(
-            '--hacking', action='store_true',
-            help='sync hacking too, as update-requirements -H does')
+            '--hacking',
+            action='store_true',
+            help='sync hacking too, as update-requirements -H does',
+        )
         base.add_projects(parser)
         base.add_include(parser)
         base.add_packages(parser)
@@ -95,16 +115,26 @@ class Impact(base.Lister):
         if args.base is None and args.branch is not None:
             commit, ref = git.fork_point(source, args.branch)
             before = impact.Snapshot.from_revision(
-                source, commit, ref if git.resolve(source, ref) == commit
-                else f'{commit[:12]} (where HEAD left {ref})')
+                source,
+                commit,
+                ref
+                if git.resolve(source, ref) == commit
+                else f'{commit[:12]} (where HEAD left {ref})',
+            )
         else:
             before = impact.Snapshot.base(args.base or 'HEAD', source)
         selection = base.selected_projects(args, source)
         report = impact.impact(
-            before, proposed, selection.found, selection.missing,
-            args.include, frozenset() if args.hacking else frozenset({'hacking'}),
+            before,
+            proposed,
+            selection.found,
+            selection.missing,
+            args.include,
+            frozenset() if args.hacking else frozenset({'hacking'}),
             sync.Policy.EXACT if args.exact else sync.Policy.MERGE,
-            args.branch or 'master', self.package_index(args))
+            args.branch or 'master',
+            self.package_index(args),
+        )
         for _name, reason in report.unreadable:
             self.warn(reason)
         for reason in report.unread:
@@ -113,8 +143,9 @@ class Impact(base.Lister):
         if report.broken:
             self.exit_code = 1
         rows = [*report.rows, *self.distro_rows(args, before, proposed)]
-        return impact_rows.COLUMNS, [row.cells() for row in rows
-                                     if not args.kind or row.kind.value in args.kind]
+        return impact_rows.COLUMNS, [
+            row.cells() for row in rows if not args.kind or row.kind.value in args.kind
+        ]
 
     def package_index(self, args: argparse.Namespace) -> Any:
         """What makes the index the releases a constraint change pins are
@@ -133,8 +164,7 @@ class Impact(base.Lister):
 
         return make
 
-    def distro_rows(self, args: argparse.Namespace, before: Any,
-                    proposed: Any) -> list[Any]:
+    def distro_rows(self, args: argparse.Namespace, before: Any, proposed: Any) -> list[Any]:
         """With --packages, a "distro" row for each warning of the
         distro-minimum check on the change."""
         distributions = base.distributions(args)
@@ -143,9 +173,9 @@ class Impact(base.Lister):
         from openstack_requirements.ops.checks import distro
         from openstack_requirements.ops.reports.impact_rows import Kind, Row
 
-        findings = list(distro.on_change(before.global_text, proposed.global_text,
-                                         distributions))
-        self.warn(f'{distro.NAME}: {len(findings)} '
-                  f'warning{"" if len(findings) == 1 else "s"}')
-        return [Row(Kind.DISTRO, f.package, '', f.file, f.line or 0, '', '',
-                    f.message) for f in findings]
+        findings = list(distro.on_change(before.global_text, proposed.global_text, distributions))
+        self.warn(f'{distro.NAME}: {len(findings)} warning{"" if len(findings) == 1 else "s"}')
+        return [
+            Row(Kind.DISTRO, f.package, '', f.file, f.line or 0, '', '', f.message)
+            for f in findings
+        ]

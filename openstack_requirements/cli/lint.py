@@ -25,12 +25,15 @@ class Lint(base.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
-            'path', metavar='FILE', nargs='?',
-            help='the list to check (default: global-requirements.txt of '
-                 '--source)')
+            'path',
+            metavar='FILE',
+            nargs='?',
+            help='the list to check (default: global-requirements.txt of --source)',
+        )
         base.add_source(parser)
-        base.add_write_mode(parser, write=('--fix',),
-                            write_help='rewrite FILE in place, atomically')
+        base.add_write_mode(
+            parser, write=('--fix',), write_help='rewrite FILE in place, atomically'
+        )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple[Any, Any]:
@@ -39,8 +42,7 @@ class Lint(base.Lister):
         from openstack_requirements.ops.checks import lint
         from openstack_requirements.ops.files import Change, Changeset, read_text
 
-        path = data.locate(data.GLOBAL, parsed_args.path,
-                           source=parsed_args.source, required=True)
+        path = data.locate(data.GLOBAL, parsed_args.path, source=parsed_args.source, required=True)
         assert path is not None
         text = read_text(path)
         parsed = RequirementsFile.parse(text, str(path))
@@ -53,13 +55,11 @@ class Lint(base.Lister):
             before = len(lint.lint(parsed))
             parsed = RequirementsFile.parse(change.new, str(path))
             problems = lint.lint(parsed)
-            self.warn(f'{path}: rewritten, {before - len(problems)} '
-                      'problems fixed')
+            self.warn(f'{path}: rewritten, {before - len(problems)} problems fixed')
         else:
             problems = lint.lint(parsed)
         if problems and (parsed_args.check or not parsed_args.diff):
             self.exit_code = 1
             if parsed_args.diff:  # the list is not shown: say why
                 self.warn(f'{path}: {len(problems)} problems')
-        return columns, [(str(path), p.line, p.package, p.check, p.message)
-                         for p in problems]
+        return columns, [(str(path), p.line, p.package, p.check, p.message) for p in problems]

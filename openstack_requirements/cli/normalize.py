@@ -18,15 +18,19 @@ class NormalizeRequirements(base.Command):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument('path', metavar='FILE',
-                            help='requirements file to normalize')
-        base.add_write_mode(parser, write=('--save',),
-                            write_help='rewrite FILE in place (atomically)')
+        parser.add_argument('path', metavar='FILE', help='requirements file to normalize')
+        base.add_write_mode(
+            parser, write=('--save',), write_help='rewrite FILE in place (atomically)'
+        )
         # The reference's short form of --save, kept for its callers but not
         # shown: -s is --soft-update in update-requirements.
-        parser.add_argument('-s', dest='save', action=base.Flag,
-                            refuses={'diff': '--diff', 'check': '--check'},
-                            help=argparse.SUPPRESS)
+        parser.add_argument(
+            '-s',
+            dest='save',
+            action=base.Flag,
+            refuses={'diff': '--diff', 'check': '--check'},
+            help=argparse.SUPPRESS,
+        )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> int:

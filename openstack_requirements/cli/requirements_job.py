@@ -31,23 +31,33 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description='Check the dependencies of a project change against the '
-                    'global requirements (the requirements-check job).')
+        'global requirements (the requirements-check job).',
+    )
     parser.add_argument(
-        '--local', action='store_true',
+        '--local',
+        action='store_true',
         help='use the requirements data of the checkout holding this '
-             'script (the default when --reqs is not given)')
+        'script (the default when --reqs is not given)',
+    )
     parser.add_argument(
-        '--reqs', metavar='DIR',
+        '--reqs',
+        metavar='DIR',
         help='requirements checkout holding global-requirements.txt and '
-             'the denylist, maybe upper-constraints.txt and backports.txt '
-             '(default: the checkout holding this script)')
+        'the denylist, maybe upper-constraints.txt and backports.txt '
+        '(default: the checkout holding this script)',
+    )
     # zuul-cloner's, accepted and ignored as the reference does
     parser.add_argument('--zc', help=argparse.SUPPRESS)
-    parser.add_argument('src_dir', metavar='SRC_DIR',
-                        help='git checkout of the project, at the change')
-    parser.add_argument('branch', metavar='BRANCH', nargs='?', default='master',
-                        help='target branch of the change (default: master; '
-                             'stable/* branches are lenient)')
+    parser.add_argument(
+        'src_dir', metavar='SRC_DIR', help='git checkout of the project, at the change'
+    )
+    parser.add_argument(
+        'branch',
+        metavar='BRANCH',
+        nargs='?',
+        default='master',
+        help='target branch of the change (default: master; stable/* branches are lenient)',
+    )
     return parser
 
 
@@ -63,9 +73,11 @@ def report(result: JobResult) -> list[str]:
         f'Requirements: {result.requirements}',
         f'Patch under test: {result.commit}',
         f'Checks: {", ".join(result.checks)}'
-        + (f' ({len(result.skipped)} skipped: '
-           f'{", ".join(s.check for s in result.skipped)})'
-           if result.skipped else ''),
+        + (
+            f' ({len(result.skipped)} skipped: {", ".join(s.check for s in result.skipped)})'
+            if result.skipped
+            else ''
+        ),
     ]
     for f in result.findings:
         where = f'{f.file}:{f.line}' if f.line is not None else f.file
@@ -82,9 +94,14 @@ def report(result: JobResult) -> list[str]:
     return lines
 
 
-def main(argv: Sequence[str] | None = None, *, default_reqs: Path | None = None,
-         prog: str = PROG, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    default_reqs: Path | None = None,
+    prog: str = PROG,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
     """Run the job; ``default_reqs`` is the checkout holding the script."""
     from openstack_requirements.ops import data
     from openstack_requirements.ops.checks import job as requirements_check

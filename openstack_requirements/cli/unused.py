@@ -24,12 +24,16 @@ class Unused(base.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         base.add_projects(
-            parser, trees=None, root_required=True,
-            list_help='the list of projects (default: projects.txt of --source)')
+            parser,
+            trees=None,
+            root_required=True,
+            list_help='the list of projects (default: projects.txt of --source)',
+        )
         parser.add_argument(
-            '--global-requirements', metavar='FILE',
-            help='global requirements file (default: '
-                 'global-requirements.txt of --source)')
+            '--global-requirements',
+            metavar='FILE',
+            help='global requirements file (default: global-requirements.txt of --source)',
+        )
         base.add_source(parser)
         return parser
 
@@ -38,24 +42,31 @@ class Unused(base.Lister):
         from openstack_requirements.ops.files import read_requirements
         from openstack_requirements.ops.reports import unused
 
-        global_path = data.locate(data.GLOBAL, parsed_args.global_requirements,
-                                  source=parsed_args.source, required=True)
+        global_path = data.locate(
+            data.GLOBAL, parsed_args.global_requirements, source=parsed_args.source, required=True
+        )
         assert global_path is not None
-        selection = base.selected_projects(parsed_args, parsed_args.source,
-                                           beside=global_path, always_list=True)
+        selection = base.selected_projects(
+            parsed_args, parsed_args.source, beside=global_path, always_list=True
+        )
         report = unused.find_unused(read_requirements(global_path), selection)
         rows: list[tuple[str, str, str]] = []
         for package in report.unused:
-            rows.append(('unused package', package.name,
-                         f'{global_path.name}:{package.line} section '
-                         f'{package.section}'.rstrip()))
+            rows.append(
+                (
+                    'unused package',
+                    package.name,
+                    f'{global_path.name}:{package.line} section {package.section}'.rstrip(),
+                )
+            )
         for name in report.missing:
-            rows.append(('missing project', name,
-                         f'no checkout under {selection.where}'))
+            rows.append(('missing project', name, f'no checkout under {selection.where}'))
         for name, reason in report.unreadable:
             rows.append(('unreadable project', name, reason))
-        self.warn(f'{report.read} projects read, {len(report.missing)} '
-                  f'missing, {len(report.unused)} unused packages')
+        self.warn(
+            f'{report.read} projects read, {len(report.missing)} '
+            f'missing, {len(report.unused)} unused packages'
+        )
         if rows:
             self.exit_code = 1
         return ('Kind', 'Name', 'Detail'), rows

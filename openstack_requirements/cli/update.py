@@ -27,46 +27,65 @@ class UpdateRequirements(base.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         base.add_projects(
-            parser, trees='project tree to sync',
+            parser,
+            trees='project tree to sync',
             list_help='projects.txt: sync every listed project found under '
-                      '--root (default with --root: projects.txt of --source)')
+            '--root (default with --root: projects.txt of --source)',
+        )
         base.add_include(parser)
         base.add_source(parser)
         parser.add_argument(
-            '-s', '--soft-update', action='store_true',
-            help='pass packages not in the global list through untouched '
-                 'instead of failing')
+            '-s',
+            '--soft-update',
+            action='store_true',
+            help='pass packages not in the global list through untouched instead of failing',
+        )
         parser.add_argument(
-            '-H', '--hacking', action='store_true',
+            '-H',
+            '--hacking',
+            action='store_true',
             help='sync hacking too (without it, hacking lines are left as '
-                 'they are: projects pin their own linter)')
+            'they are: projects pin their own linter)',
+        )
         parser.add_argument(
-            '--exact', action='store_true',
+            '--exact',
+            action='store_true',
             help='take the global specifiers as they are, lower bounds '
-                 'included (default: keep a higher project minimum)')
+            'included (default: keep a higher project minimum)',
+        )
         parser.add_argument(
-            '-o', '--output-suffix', metavar='SUFFIX', default='',
-            help='write FILE.SUFFIX beside each changed file and leave '
-                 'the file itself alone')
+            '-o',
+            '--output-suffix',
+            metavar='SUFFIX',
+            default='',
+            help='write FILE.SUFFIX beside each changed file and leave the file itself alone',
+        )
         base.add_write_mode(
-            parser, write=('--commit',),
+            parser,
+            write=('--commit',),
             write_help='in each project that changes (a git work tree), '
-                       'commit exactly the synced files as "Updated from '
-                       'global requirements", listing every change; a '
-                       'project with uncommitted changes in a governed file '
-                       'is refused, the others go on; nothing is pushed')
+            'commit exactly the synced files as "Updated from '
+            'global requirements", listing every change; a '
+            'project with uncommitted changes in a governed file '
+            'is refused, the others go on; nothing is pushed',
+        )
         parser.add_argument(
-            '--branch', metavar='NAME',
+            '--branch',
+            metavar='NAME',
             help='with --commit: commit on branch NAME (created from the '
-                 'current one when missing; the project is left on it)')
+            'current one when missing; the project is left on it)',
+        )
         parser.add_argument(
-            '--change-id', action='store_true',
+            '--change-id',
+            action='store_true',
             help='with --commit: add a Gerrit Change-Id trailer (added '
-                 'anyway when the repository has a .gitreview)')
+            'anyway when the repository has a .gitreview)',
+        )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace
-                    ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    def take_action(
+        self, parsed_args: argparse.Namespace
+    ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
         from openstack_requirements.errors import FileError
         from openstack_requirements.ops import sync
 
@@ -75,27 +94,25 @@ class UpdateRequirements(base.Lister):
         roots = [str(path) for _, path in selection.found]
         rows: list[tuple[str, ...]] = []
         for name in selection.missing:
-            self.warn(f'{selection.projects_file}: {name}: not found under '
-                      f'{selection.where}')
+            self.warn(f'{selection.projects_file}: {name}: not found under {selection.where}')
             rows.append((name, '', '', '', 'project not found'))
 
         global_list = sync.load_global(args.source)
         if not args.hacking:
             global_list = dataclasses.replace(
-                global_list, excluded=global_list.excluded | {'hacking'})
+                global_list, excluded=global_list.excluded | {'hacking'}
+            )
         policy = sync.Policy.EXACT if args.exact else sync.Policy.MERGE
-        progress = (lambda path: self.warn(f'Syncing {path}')
-                    ) if self.verbose else None
+        progress = (lambda path: self.warn(f'Syncing {path}')) if self.verbose else None
         if (args.branch or args.change_id) and not args.commit:
             raise FileError('--branch and --change-id go with --commit')
         if args.commit and args.output_suffix:
-            raise FileError('--commit writes the files themselves: it '
-                            'cannot be used with --output-suffix')
+            raise FileError(
+                '--commit writes the files themselves: it cannot be used with --output-suffix'
+            )
         if args.commit:
-            return sync.COLUMNS, rows + self._commit(
-                roots, global_list, policy, args, progress)
-        run = sync.plan(roots, global_list, policy, args.soft_update,
-                        progress, args.include)
+            return sync.COLUMNS, rows + self._commit(roots, global_list, policy, args, progress)
+        run = sync.plan(roots, global_list, policy, args.soft_update, progress, args.include)
         rows.extend(row.as_tuple() for row in run.rows)
         changeset = run.changeset
         if run.failed:
@@ -120,14 +137,26 @@ class UpdateRequirements(base.Lister):
                     self.warn(f'Wrote {path}')
         return sync.COLUMNS, rows
 
-    def _commit(self, roots: list[str], global_list: Any, policy: Any,
-                args: argparse.Namespace, progress: Any) -> list[tuple[str, ...]]:
+    def _commit(
+        self,
+        roots: list[str],
+        global_list: Any,
+        policy: Any,
+        args: argparse.Namespace,
+        progress: Any,
+    ) -> list[tuple[str, ...]]:
         from openstack_requirements.ops.sync import commit
 
         outcomes = commit.commit_projects(
-            roots, global_list, policy, args.soft_update, branch=args.branch,
-            change_id=args.change_id, include=args.include,
-            progress=progress)
+            roots,
+            global_list,
+            policy,
+            args.soft_update,
+            branch=args.branch,
+            change_id=args.change_id,
+            include=args.include,
+            progress=progress,
+        )
         rows: list[tuple[str, ...]] = []
         for outcome in outcomes:
             rows.extend(row.as_tuple() for row in outcome.rows)

@@ -24,17 +24,31 @@ class ValidateConstraints(CheckCommand):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument('global_reqs', metavar='GLOBAL', nargs='?',
-                            help='global-requirements.txt (default: shipped data)')
-        parser.add_argument('upper', metavar='UPPER', nargs='?',
-                            help='upper-constraints.txt (default: beside GLOBAL)')
-        parser.add_argument('denylist', metavar='DENYLIST', nargs='?',
-                            help='denylist.txt or blacklist.txt '
-                                 '(default: beside GLOBAL)')
         parser.add_argument(
-            '--source', metavar='DIR', default=None,
+            'global_reqs',
+            metavar='GLOBAL',
+            nargs='?',
+            help='global-requirements.txt (default: shipped data)',
+        )
+        parser.add_argument(
+            'upper',
+            metavar='UPPER',
+            nargs='?',
+            help='upper-constraints.txt (default: beside GLOBAL)',
+        )
+        parser.add_argument(
+            'denylist',
+            metavar='DENYLIST',
+            nargs='?',
+            help='denylist.txt or blacklist.txt (default: beside GLOBAL)',
+        )
+        parser.add_argument(
+            '--source',
+            metavar='DIR',
+            default=None,
             help='directory holding the data files (default: the directory '
-                 'of GLOBAL, else the working directory, else the shipped data)')
+            'of GLOBAL, else the working directory, else the shipped data)',
+        )
         base.add_packages(parser)
         return parser
 
@@ -42,6 +56,9 @@ class ValidateConstraints(CheckCommand):
         from openstack_requirements.ops.checks.context import Context
 
         return Context.from_source(
-            parsed_args.source, global_reqs=parsed_args.global_reqs,
-            upper=parsed_args.upper, denylist=parsed_args.denylist,
-            distributions=base.distributions(parsed_args))
+            parsed_args.source,
+            global_reqs=parsed_args.global_reqs,
+            upper=parsed_args.upper,
+            denylist=parsed_args.denylist,
+            distributions=base.distributions(parsed_args),
+        )

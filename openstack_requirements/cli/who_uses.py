@@ -37,9 +37,11 @@ class WhoUses(base.Lister):
         args = parsed_args
         selection = base.selected_projects(args, args.source)
         if selection.missing:
-            self.warn(f'{len(selection.missing)} projects of '
-                      f'{selection.projects_file} have no checkout under '
-                      f'{selection.where}')
+            self.warn(
+                f'{len(selection.missing)} projects of '
+                f'{selection.projects_file} have no checkout under '
+                f'{selection.where}'
+            )
         found = selection.found
         upper = base.upper_constraints(args.source)
         rows, index = usage.who_uses(args.name, found, upper)
@@ -48,9 +50,10 @@ class WhoUses(base.Lister):
         if index.unreadable:
             self.exit_code = 1
         projects = len({row[0] for row in rows})
-        self.warn(f'{len(rows)} lines in {projects} projects declare '
-                  f'{args.name} ({len(index.projects)} projects read'
-                  + (f', {len(index.unreadable)} unreadable'
-                     if index.unreadable else '') + ')')
+        self.warn(
+            f'{len(rows)} lines in {projects} projects declare '
+            f'{args.name} ({len(index.projects)} projects read'
+            + (f', {len(index.unreadable)} unreadable' if index.unreadable else '')
+            + ')'
+        )
         return usage.WHO_USES_COLUMNS, rows
-

@@ -24,8 +24,19 @@ from openstack_requirements.model.requirement import (
 from openstack_requirements.model.specifiers import render_specifier, sorted_specifiers
 
 __all__ = [
-    'LINE_BREAKS', 'Kind', 'LazyRequirementsFile', 'Line', 'Option', 'Requirement',
-    'RequirementsFile', 'canonical',
-    'parse_line', 'parse_requirement', 'render_specifier', 'sorted_specifiers',
-    'split_comment', 'split_logical', 'split_physical',
+    'LINE_BREAKS',
+    'Kind',
+    'LazyRequirementsFile',
+    'Line',
+    'Option',
+    'Requirement',
+    'RequirementsFile',
+    'canonical',
+    'parse_line',
+    'parse_requirement',
+    'render_specifier',
+    'sorted_specifiers',
+    'split_comment',
+    'split_logical',
+    'split_physical',
 ]

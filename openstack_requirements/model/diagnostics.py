@@ -21,8 +21,10 @@ from openstack_requirements.errors import ParseError
 NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
 
 _TOKENS = {
-    'RIGHT_PARENTHESIS': "')'", 'LEFT_PARENTHESIS': "'('",
-    'RIGHT_BRACKET': "']'", 'LEFT_BRACKET': "'['",
+    'RIGHT_PARENTHESIS': "')'",
+    'LEFT_PARENTHESIS': "'('",
+    'RIGHT_BRACKET': "']'",
+    'LEFT_BRACKET': "'['",
 }
 
 
@@ -59,11 +61,10 @@ def diagnose(body: str, err: InvalidRequirement, start: int) -> ParseError:
     if body[pos:].lstrip().startswith('['):
         close = body.find(']', pos)
         if close < 0:
-            return ParseError("expected ']' to close the extras",
-                              column=start + len(body) + 1)
+            return ParseError("expected ']' to close the extras", column=start + len(body) + 1)
         pos = close + 1
     rest_end = body.find(';', pos)
-    spec_text = body[pos:rest_end if rest_end >= 0 else len(body)]
+    spec_text = body[pos : rest_end if rest_end >= 0 else len(body)]
     bare = spec_text.strip()
     if bare.startswith('(') and bare.endswith(')'):
         offset = spec_text.index('(') + 1
@@ -74,15 +75,15 @@ def diagnose(body: str, err: InvalidRequirement, start: int) -> ParseError:
         if problem is not None:
             return problem
     if rest_end >= 0:
-        marker_text = body[rest_end + 1:]
+        marker_text = body[rest_end + 1 :]
         try:
             Marker(marker_text)
         except InvalidMarker as marker_err:
             offset = syntax_error(marker_err)[1]
             lead = len(marker_text) - len(marker_text.lstrip())
             return ParseError(
-                marker_reason(marker_err),
-                column=start + rest_end + 2 + max(offset, lead))
+                marker_reason(marker_err), column=start + rest_end + 2 + max(offset, lead)
+            )
     message, offset = syntax_error(err)
     return ParseError(_plain(message), column=start + offset + 1)
 
@@ -99,7 +100,7 @@ def _spec_item(item: str) -> tuple[str | None, str] | None:
     rest = item.lstrip()
     operator = next((op for op in _ITEM_OPS if rest.startswith(op)), None)
     if operator is not None:
-        rest = rest[len(operator):].lstrip()
+        rest = rest[len(operator) :].lstrip()
     found = _VERSION_END_RE.search(rest)
     end = found.start() if found else len(rest)
     if rest[end:].strip():
@@ -114,31 +115,32 @@ def _diagnose_specifier(text: str, offset: int) -> ParseError | None:
         column = offset + pos + len(item) - len(item.lstrip()) + 1
         if split is None or not item.strip():
             if item.strip() or pos:
-                return ParseError('expected a version specifier',
-                                  column=column)
+                return ParseError('expected a version specifier', column=column)
             pos += len(item) + 1
             continue
         operator, version = split
         if operator is None:
             return ParseError(
-                "expected a version operator ('>=', '==', '!=', '<', ...)",
-                column=column)
+                "expected a version operator ('>=', '==', '!=', '<', ...)", column=column
+            )
         if operator == '=':
-            return ParseError("unknown operator '=' (did you mean '=='?)",
-                              column=column)
+            return ParseError("unknown operator '=' (did you mean '=='?)", column=column)
         after = offset + pos + item.index(operator) + len(operator) + 1
         if not version:
-            return ParseError(f"expected a version after '{operator}'",
-                              column=after)
+            return ParseError(f"expected a version after '{operator}'", column=after)
         try:
             Specifier(operator + version)
         except InvalidSpecifier:
             if operator == '~=' and '.' not in version:
-                reason = (f"'~=' needs a version with at least two parts, "
-                          f"not '{version}'")
+                reason = f"'~=' needs a version with at least two parts, not '{version}'"
             else:
                 reason = f"invalid version '{version}' after '{operator}'"
-            return ParseError(reason, column=offset + pos + item.index(
-                version, item.index(operator) + len(operator)) + 1)
+            return ParseError(
+                reason,
+                column=offset
+                + pos
+                + item.index(version, item.index(operator) + len(operator))
+                + 1,
+            )
         pos += len(item) + 1
     return None

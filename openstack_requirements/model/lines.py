@@ -86,8 +86,7 @@ class StrayBreak(ValueError):
     """A line break inside one logical line that does not continue it
     (pip would split the line there)."""
 
-    def __init__(self, offset: int, column: int, content: str,
-                 char: str) -> None:
+    def __init__(self, offset: int, column: int, content: str, char: str) -> None:
         #: The physical line (from 0) and column (from 1) of the break.
         self.offset = offset
         self.column = column
@@ -96,8 +95,7 @@ class StrayBreak(ValueError):
         super().__init__(self.reason)
 
 
-def logical_text(text: str, first: bool = True
-                 ) -> tuple[str, list[tuple[int, int, str]]]:
+def logical_text(text: str, first: bool = True) -> tuple[str, list[tuple[int, int, str]]]:
     """pip's reading of one logical line, and where each part came from.
 
     Returns the joined text (backslashes of continued lines removed, a
@@ -132,8 +130,7 @@ def logical_text(text: str, first: bool = True
     return ''.join(pieces), places
 
 
-def place(places: list[tuple[int, int, str]], column: int
-          ) -> tuple[int, int, str]:
+def place(places: list[tuple[int, int, str]], column: int) -> tuple[int, int, str]:
     """``(physical line from 0, column, content)`` of ``column`` (from 1)
     of the joined text that :func:`logical_text` returned with ``places``."""
     index = 0

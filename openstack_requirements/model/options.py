@@ -39,21 +39,27 @@ _FILE_OPTIONS: dict[str, tuple[str, bool]] = {
 }
 _EDITABLE = ('-e', '--editable')
 # Options pip accepts after a requirement on the same line.
-_PER_REQUIREMENT = ('--hash', '--config-settings', '--global-option',
-                    '--install-option')
+_PER_REQUIREMENT = ('--hash', '--config-settings', '--global-option', '--install-option')
 _SHORT_PER_REQUIREMENT = ('-C',)  # --config-settings
 # Every long option pip's requirement-file parser knows (for prefixes).
-_LONG_OPTIONS = tuple(sorted(
-    [o for o in _FILE_OPTIONS if o.startswith('--')]
-    + ['--editable'] + [o for o in _PER_REQUIREMENT if o != '--install-option']))
+_LONG_OPTIONS = tuple(
+    sorted(
+        [o for o in _FILE_OPTIONS if o.startswith('--')]
+        + ['--editable']
+        + [o for o in _PER_REQUIREMENT if o != '--install-option']
+    )
+)
 
 
 def editable_value(body: str, start: int) -> tuple[str, int] | None:
     """``(value, column from 0)`` of the path, URL or requirement of a line
     that starts with ``-e``/``--editable``; ``None`` for any other line."""
     first, rest = _split_first(body)
-    if first in _EDITABLE or (first[:2] == '-e' and len(first) > 2) or (
-            first.startswith('--editable=')):
+    if (
+        first in _EDITABLE
+        or (first[:2] == '-e' and len(first) > 2)
+        or (first.startswith('--editable='))
+    ):
         if first in _EDITABLE:
             flag, value = first, rest
         elif first.startswith('--'):
@@ -62,8 +68,7 @@ def editable_value(body: str, start: int) -> tuple[str, int] | None:
             flag, value = '-e', (first[2:] + ' ' + rest).strip()
         value_column = start + (body.rfind(value) if value else len(body)) + 1
         if not value:
-            raise ParseError(f"expected a path or URL after '{flag}'",
-                             column=value_column)
+            raise ParseError(f"expected a path or URL after '{flag}'", column=value_column)
         return value, value_column - 1
     return None
 
@@ -73,8 +78,9 @@ def parse_options(body: str, start: int) -> tuple[Option, ...]:
     try:
         tokens = shlex.split(body)
     except ValueError as err:  # an open quotation, a final backslash
-        raise ParseError(f'cannot split the options: {str(err).lower()}',
-                         column=start + 1) from None
+        raise ParseError(
+            f'cannot split the options: {str(err).lower()}', column=start + 1
+        ) from None
     options: list[Option] = []
     at = 0  # where in body the search for the next token starts
     index = 0
@@ -91,27 +97,25 @@ def parse_options(body: str, start: int) -> tuple[Option, ...]:
             attached = value if eq else None
         elif token.startswith('-') and len(token) > 1 and token != '--':
             flag = token[:2]
-            if flag not in _FILE_OPTIONS and flag not in (
-                    *_SHORT_PER_REQUIREMENT, *_EDITABLE):
+            if flag not in _FILE_OPTIONS and flag not in (*_SHORT_PER_REQUIREMENT, *_EDITABLE):
                 raise ParseError(f"unknown option '{flag}'", column=column)
             attached = token[2:] or None
         else:
-            raise ParseError(f"'{token}' is not an option (pip ignores it; "
-                             'a requirement goes on a line of its own)',
-                             column=column)
+            raise ParseError(
+                f"'{token}' is not an option (pip ignores it; "
+                'a requirement goes on a line of its own)',
+                column=column,
+            )
         if flag in _EDITABLE:
             raise ParseError(f"'{flag}' must start its line", column=column)
         if flag in _PER_REQUIREMENT or flag in _SHORT_PER_REQUIREMENT:
-            raise ParseError(f"'{flag}' needs a requirement on its line",
-                             column=column)
+            raise ParseError(f"'{flag}' needs a requirement on its line", column=column)
         name, takes_value = _FILE_OPTIONS[flag]
         if takes_value and attached == '':
-            raise ParseError(f"expected a value after '{flag}'",
-                             column=column + len(token))
+            raise ParseError(f"expected a value after '{flag}'", column=column + len(token))
         if takes_value and attached is None:
             if index >= len(tokens):
-                raise ParseError(f"expected a value after '{flag}'",
-                                 column=start + len(body) + 1)
+                raise ParseError(f"expected a value after '{flag}'", column=start + len(body) + 1)
             attached = tokens[index]
             found = body.find(attached, at)
             if found >= 0:
@@ -132,8 +136,9 @@ def _long_option(name: str, column: int) -> str:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise ParseError(f"ambiguous option '{name}' ("
-                         + ', '.join(sorted(matches)) + ')', column=column)
+        raise ParseError(
+            f"ambiguous option '{name}' (" + ', '.join(sorted(matches)) + ')', column=column
+        )
     raise ParseError(f"unknown option '{name}'", column=column)
 
 
@@ -157,12 +162,10 @@ def split_trailing_options(body: str, start: int) -> tuple[str, tuple[str, ...]]
         name = token.split('=', 1)[0]
         if name not in _PER_REQUIREMENT:
             column = start + body.index(token, index) + 1
-            raise ParseError(f"unknown option '{name}' after a requirement",
-                             column=column)
+            raise ParseError(f"unknown option '{name}' after a requirement", column=column)
         if '=' not in token:
             if i + 1 >= len(tokens):
-                raise ParseError(f"expected a value after '{name}'",
-                                 column=start + len(body) + 1)
+                raise ParseError(f"expected a value after '{name}'", column=start + len(body) + 1)
             token = f'{token}={tokens[i + 1]}'
             i += 1
         options.append(token)

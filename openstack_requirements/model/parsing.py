@@ -64,8 +64,9 @@ def split_comment(text: str) -> tuple[str, str]:
     return text[:start], text[start:]
 
 
-def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
-               newline: str = '\n', pbr: bool = False) -> Line:
+def parse_line(
+    text: str, *, path: str | None = None, lineno: int = 1, newline: str = '\n', pbr: bool = False
+) -> Line:
     """Read one logical line (as :func:`split_logical` gives them).
 
     ``pbr`` accepts the setup.cfg ``name:marker`` form as well. On line 1
@@ -75,13 +76,17 @@ def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
     """
     places = None
     # every line break and the BOM are unprintable: most lines skip the search
-    if '\\' in text or (not text.isprintable()
-                         and _SPECIAL_RE.search(text) is not None):
+    if '\\' in text or (not text.isprintable() and _SPECIAL_RE.search(text) is not None):
         try:
             logical, places = logical_text(text, first=lineno == 1)
         except StrayBreak as err:
-            raise ParseError(err.reason, path=path, line=lineno + err.offset,
-                             column=err.column, source=err.content) from None
+            raise ParseError(
+                err.reason,
+                path=path,
+                line=lineno + err.offset,
+                column=err.column,
+                source=err.content,
+            ) from None
     else:
         logical = text
     body, comment = split_comment(logical)
@@ -98,32 +103,34 @@ def parse_line(text: str, *, path: str | None = None, lineno: int = 1,
     except ParseError as err:
         raise _place(err, text, places, path, lineno) from None
     if isinstance(parsed, tuple):
-        return Line(text, newline, lineno, Kind.OPTION, option=parsed[0],
-                    comment=comment, options=parsed)
-    return Line(text, newline, lineno, Kind.REQUIREMENT, requirement=parsed,
-                comment=comment)
+        return Line(
+            text, newline, lineno, Kind.OPTION, option=parsed[0], comment=comment, options=parsed
+        )
+    return Line(text, newline, lineno, Kind.REQUIREMENT, requirement=parsed, comment=comment)
 
 
 def parse_requirement(text: str, *, pbr: bool = False) -> Requirement:
     """Read a requirement given on its own (a command-line argument)."""
     line = parse_line(text, path='<argument>', pbr=pbr)
     if line.requirement is None:
-        raise ParseError('expected a requirement', path='<argument>',
-                         source=text)
+        raise ParseError('expected a requirement', path='<argument>', source=text)
     return line.requirement
 
 
-def _place(err: ParseError, text: str,
-           places: list[tuple[int, int, str]] | None, path: str | None,
-           lineno: int) -> ParseError:
+def _place(
+    err: ParseError,
+    text: str,
+    places: list[tuple[int, int, str]] | None,
+    path: str | None,
+    lineno: int,
+) -> ParseError:
     """Point ``err`` (a column in the logical line) at the physical line."""
     if places is None:
-        return ParseError(err.reason, path=path, line=lineno,
-                          column=max(err.column, 1), source=text)
+        return ParseError(
+            err.reason, path=path, line=lineno, column=max(err.column, 1), source=text
+        )
     offset, column, source = place(places, err.column)
-    return ParseError(err.reason, path=path, line=lineno + offset,
-                      column=column, source=source)
-
+    return ParseError(err.reason, path=path, line=lineno + offset, column=column, source=source)
 
 
 def _parse_option_line(body: str, start: int) -> tuple[Option, ...] | Requirement:
@@ -136,8 +143,7 @@ def _parse_option_line(body: str, start: int) -> tuple[Option, ...] | Requiremen
     return parse_options(body, start)
 
 
-def _parse_requirement(body: str, start: int, pbr: bool,
-                       editable: bool = False) -> Requirement:
+def _parse_requirement(body: str, start: int, pbr: bool, editable: bool = False) -> Requirement:
     if len(body) > _DIGITS_FLOOR:
         _check_numbers(body, start)
     if not editable and not (pbr and ':' in body):
@@ -147,12 +153,14 @@ def _parse_requirement(body: str, start: int, pbr: bool,
     return _parse_full(body, start, pbr, editable)
 
 
-def _parse_full(body: str, start: int, pbr: bool,
-                editable: bool = False) -> Requirement:
+def _parse_full(body: str, start: int, pbr: bool, editable: bool = False) -> Requirement:
     """Any requirement pip reads, through packaging's parser."""
     body, options = split_trailing_options(body, start)
-    if _URL_RE.match(body) or body.startswith(('.', '/', '~')) or (
-            editable and '@' not in body and not NAME_RE.fullmatch(body)):
+    if (
+        _URL_RE.match(body)
+        or body.startswith(('.', '/', '~'))
+        or (editable and '@' not in body and not NAME_RE.fullmatch(body))
+    ):
         return _parse_legacy_url(body, options, editable, start)
     marker_text = ''
     if pbr and ':' in body and '@' not in body:
@@ -162,9 +170,7 @@ def _parse_full(body: str, start: int, pbr: bool,
             try:
                 parse_marker(marker_text)
             except InvalidMarker as err:
-                raise ParseError(
-                    marker_reason(err),
-                    column=start + len(head) + 2) from None
+                raise ParseError(marker_reason(err), column=start + len(head) + 2) from None
         body = head.rstrip()
     try:
         parsed = _PackagingRequirement(body)
@@ -173,7 +179,7 @@ def _parse_full(body: str, start: int, pbr: bool,
     url_style: UrlStyle = 'pep508' if parsed.url else ''
     if parsed.marker is not None:
         after = body.find(parsed.url) + len(parsed.url) if parsed.url else 0
-        marker_text = body[body.index(';', after) + 1:].strip()
+        marker_text = body[body.index(';', after) + 1 :].strip()
     return Requirement(
         name=parsed.name,
         extras=_extras_as_written(body, parsed),
@@ -207,9 +213,10 @@ def _check_numbers(body: str, start: int) -> None:
     for found in _DIGITS_RE.finditer(body):
         digits = found.end() - found.start()
         if digits > limit:
-            raise ParseError(f'a number of {digits} digits (Python reads '
-                             f'at most {limit})',
-                             column=start + found.start() + 1)
+            raise ParseError(
+                f'a number of {digits} digits (Python reads at most {limit})',
+                column=start + found.start() + 1,
+            )
 
 
 # The common shape of a line, read without packaging's parser: a name,
@@ -221,16 +228,26 @@ def _check_numbers(body: str, start: int) -> None:
 _NAME = r'[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?'
 _RELEASE = r'[0-9]+(?:\.[0-9]+)*'
 _TAIL = r'(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?'
-_ITEM = (r'(?:(?:>=|<=|<|>)[ \t]*' + _RELEASE + _TAIL
-         + r'|(?:==|!=)[ \t]*' + _RELEASE + r'(?:\.\*|' + _TAIL + r')'
-         + r'|~=[ \t]*[0-9]+(?:\.[0-9]+)+' + _TAIL
-         + r'|===[ \t]*[0-9A-Za-z.+_!-]+)')
+_ITEM = (
+    r'(?:(?:>=|<=|<|>)[ \t]*'
+    + _RELEASE
+    + _TAIL
+    + r'|(?:==|!=)[ \t]*'
+    + _RELEASE
+    + r'(?:\.\*|'
+    + _TAIL
+    + r')'
+    + r'|~=[ \t]*[0-9]+(?:\.[0-9]+)+'
+    + _TAIL
+    + r'|===[ \t]*[0-9A-Za-z.+_!-]+)'
+)
 _SIMPLE_RE = re.compile(
     r'(' + _NAME + r')[ \t]*'
-    r'(?:\[([ \t]*' + _NAME + r'[ \t]*(?:,[ \t]*' + _NAME
-    + r'[ \t]*)*)\][ \t]*)?'
+    r'(?:\[([ \t]*' + _NAME + r'[ \t]*(?:,[ \t]*' + _NAME + r'[ \t]*)*)\][ \t]*)?'
     r'(?:(' + _ITEM + r'(?:[ \t]*,[ \t]*' + _ITEM + r')*)[ \t]*)?'
-    r'(?:;(.*))?', re.DOTALL)
+    r'(?:;(.*))?',
+    re.DOTALL,
+)
 
 
 def _simple_requirement(body: str) -> Requirement | None:
@@ -252,34 +269,34 @@ def _simple_requirement(body: str) -> Requirement | None:
         name,
         tuple(e.strip(' \t') for e in extras.split(',')) if extras else (),
         spec or '',
-        marker_text)
+        marker_text,
+    )
 
 
-def _extras_as_written(body: str, parsed: _PackagingRequirement
-                       ) -> tuple[str, ...]:
+def _extras_as_written(body: str, parsed: _PackagingRequirement) -> tuple[str, ...]:
     if not parsed.extras:
         return ()
     open_ = body.index('[')
-    inner = body[open_ + 1:body.index(']', open_)]
+    inner = body[open_ + 1 : body.index(']', open_)]
     return tuple(e.strip() for e in inner.split(',') if e.strip())
 
 
-def _parse_legacy_url(body: str, options: tuple[str, ...],
-                      editable: bool, start: int = 0) -> Requirement:
+def _parse_legacy_url(
+    body: str, options: tuple[str, ...], editable: bool, start: int = 0
+) -> Requirement:
     marker_text = ''
     if '; ' in body or ' ;' in body:
         match = re.search(r'\s;|;\s', body)
         assert match is not None
-        after = body[match.end():]
+        after = body[match.end() :]
         marker_text = after.strip()
         lead = len(after) - len(after.lstrip())
-        body = body[:match.start()].rstrip()
+        body = body[: match.start()].rstrip()
         try:
             parse_marker(marker_text)
         except InvalidMarker as err:
             raise ParseError(
-                marker_reason(err),
-                column=start + match.end() + lead + syntax_error(err)[1] + 1
+                marker_reason(err), column=start + match.end() + lead + syntax_error(err)[1] + 1
             ) from None
     egg = _EGG_RE.search(body)
     name: str | None = None
@@ -289,8 +306,14 @@ def _parse_legacy_url(body: str, options: tuple[str, ...],
         wheel = _WHEEL_RE.search(body.split('#', 1)[0])
         if wheel:
             name = wheel.group(1)
-    return Requirement(name=name, marker_text=marker_text, url=body,
-                       url_style='legacy', editable=editable, options=options)
+    return Requirement(
+        name=name,
+        marker_text=marker_text,
+        url=body,
+        url_style='legacy',
+        editable=editable,
+        options=options,
+    )
 
 
 def _egg_name(fragment: str) -> str:

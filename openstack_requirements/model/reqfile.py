@@ -34,11 +34,11 @@ class RequirementsFile:
     path: str | None = None
 
     @classmethod
-    def parse(cls, text: str, path: str | None = None, *,
-              pbr: bool = False) -> RequirementsFile:
-        lines = [parse_line(body, path=path, lineno=lineno, newline=newline,
-                            pbr=pbr)
-                 for lineno, body, newline in split_logical(text)]
+    def parse(cls, text: str, path: str | None = None, *, pbr: bool = False) -> RequirementsFile:
+        lines = [
+            parse_line(body, path=path, lineno=lineno, newline=newline, pbr=pbr)
+            for lineno, body, newline in split_logical(text)
+        ]
         return cls(lines, path)
 
     def render(self) -> str:
@@ -48,8 +48,7 @@ class RequirementsFile:
         return [line for line in self.lines if line.kind is Kind.REQUIREMENT]
 
     def requirements(self) -> list[Requirement]:
-        return [line.requirement for line in self.lines
-                if line.requirement is not None]
+        return [line.requirement for line in self.lines if line.requirement is not None]
 
     def by_key(self) -> dict[str, list[Line]]:
         """Requirement lines grouped by canonical name, in file order."""
@@ -62,8 +61,7 @@ class RequirementsFile:
 
     def canonical(self, marker_sep: str = ';') -> RequirementsFile:
         """Every requirement line rendered in canonical form."""
-        return RequirementsFile(
-            [canonical(line, marker_sep) for line in self.lines], self.path)
+        return RequirementsFile([canonical(line, marker_sep) for line in self.lines], self.path)
 
 
 _NAME_AT_START = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
@@ -91,8 +89,7 @@ class LazyRequirementsFile:
         if found is None:
             lineno, body, newline = self._raw[index]
             try:
-                found = parse_line(body, path=self.name, lineno=lineno,
-                                   newline=newline)
+                found = parse_line(body, path=self.name, lineno=lineno, newline=newline)
             except ParseError as err:
                 found = err
             self._cache[index] = found
@@ -143,8 +140,7 @@ class LazyRequirementsFile:
 class _LazyIndex(Mapping[str, list[Line]]):
     """Names to the lines that parse and declare them, parsed on demand."""
 
-    def __init__(self, source: LazyRequirementsFile,
-                 raw: dict[str, list[int]]) -> None:
+    def __init__(self, source: LazyRequirementsFile, raw: dict[str, list[int]]) -> None:
         self._source = source
         self._raw = raw
         self._parsed: dict[str, list[Line]] = {}

@@ -105,13 +105,19 @@ class Requirement:
 
     @property
     def hashes(self) -> tuple[str, ...]:
-        return tuple(o.split('=', 1)[1] for o in self.options
-                     if o.startswith('--hash='))
+        return tuple(o.split('=', 1)[1] for o in self.options if o.startswith('--hash='))
 
     def _identity(self) -> tuple[object, ...]:
-        return (self.key, frozenset(self.extras), self.specifier,
-                self.marker_text, self.url, self.url_style, self.editable,
-                self.options)
+        return (
+            self.key,
+            frozenset(self.extras),
+            self.specifier,
+            self.marker_text,
+            self.url,
+            self.url_style,
+            self.editable,
+            self.options,
+        )
 
     def __eq__(self, other: object) -> bool:
         """Equal when they mean the same: names compared canonically,
@@ -122,8 +128,7 @@ class Requirement:
 
     def __hash__(self) -> int:
         # by meaning, as __eq__ compares: hash(foo>=1.0) == hash(foo>=1)
-        return hash((self.key, frozenset(self.extras), self.specifier,
-                     self.marker_text, self.url))
+        return hash((self.key, frozenset(self.extras), self.specifier, self.marker_text, self.url))
 
     def replace(self, **changes: object) -> Requirement:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -199,9 +204,9 @@ class Line:
     def physical_lines(self) -> int:
         return count_physical(self.text)
 
-    def with_requirement(self, requirement: Requirement,
-                         comment: str | None = None,
-                         marker_sep: str = ';') -> Line:
+    def with_requirement(
+        self, requirement: Requirement, comment: str | None = None, marker_sep: str = ';'
+    ) -> Line:
         """This line declaring ``requirement`` instead, rendered anew."""
         if comment is None:
             comment = self.comment
@@ -210,8 +215,7 @@ class Line:
             text = BOM + text
         if comment:
             text += '  ' + comment
-        return Line(text, self.newline, self.lineno, Kind.REQUIREMENT,
-                    requirement, None, comment)
+        return Line(text, self.newline, self.lineno, Kind.REQUIREMENT, requirement, None, comment)
 
     def render(self) -> str:
         return self.text + self.newline

@@ -15,8 +15,7 @@ from openstack_requirements.cache import bounded
 
 OPERATORS = ('===', '~=', '==', '!=', '<=', '>=', '<', '>')
 
-_WEIGHT = {'>=': 0, '>': 0, '===': 1, '==': 1, '~=': 1, '!=': 1,
-           '<': 2, '<=': 2}
+_WEIGHT = {'>=': 0, '>': 0, '===': 1, '==': 1, '~=': 1, '!=': 1, '<': 2, '<=': 2}
 
 
 def _spec_key(spec: Specifier) -> tuple[int, Version, str, str]:
@@ -56,11 +55,10 @@ def render_specifier_text(text: str) -> str | None:
             operator = next((op for op in OPERATORS if item.startswith(op)), None)
             if operator is None:
                 return None
-            items.append((operator, item[len(operator):].strip()))
+            items.append((operator, item[len(operator) :].strip()))
     if len(items) < 2:
         return ''.join(op + version for op, version in items)
     keys = [_key_of(op, version) for op, version in items]
     if len({(key[3], key[1]) for key in keys}) < len(keys):
         return None
     return ','.join(key[3] + key[2] for key in sorted(keys))
-

@@ -96,8 +96,15 @@ def normal_marker(text: str) -> str:
 def marker_environment(python: str, extra: str = '') -> dict[str, str]:
     """The marker variables of CPython ``python`` (``3.12``) on Linux, as
     the constraints are made for it; ``extra`` for the extras requested."""
-    return {'python_version': python, 'python_full_version': f'{python}.0',
-            'implementation_version': f'{python}.0', 'sys_platform': 'linux',
-            'platform_system': 'Linux', 'os_name': 'posix',
-            'platform_machine': 'x86_64', 'implementation_name': 'cpython',
-            'platform_python_implementation': 'CPython', 'extra': extra}
+    return {
+        'python_version': python,
+        'python_full_version': f'{python}.0',
+        'implementation_version': f'{python}.0',
+        'sys_platform': 'linux',
+        'platform_system': 'Linux',
+        'os_name': 'posix',
+        'platform_machine': 'x86_64',
+        'implementation_name': 'cpython',
+        'platform_python_implementation': 'CPython',
+        'extra': extra,
+    }

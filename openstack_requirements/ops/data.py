@@ -33,8 +33,7 @@ PYTHONS = ('3.11', '3.12', '3.13', '3.14')
 def search_path() -> list[Path]:
     """The working directory, this source checkout, the installed data."""
     checkout = Path(__file__).resolve().parents[2]
-    return [Path.cwd(), checkout,
-            Path(sys.prefix) / 'share' / 'openstack-requirements']
+    return [Path.cwd(), checkout, Path(sys.prefix) / 'share' / 'openstack-requirements']
 
 
 def default_source() -> Path:
@@ -44,14 +43,14 @@ def default_source() -> Path:
             return place
     raise FileError(
         f'no {GLOBAL} in the working directory or the shipped data; '
-        'pass its directory with --source')
+        'pass its directory with --source'
+    )
 
 
 Paths = str | os.PathLike[str]
 
 
-def place(source: Paths | None = None,
-              beside: Paths | None = None) -> Path:
+def place(source: Paths | None = None, beside: Paths | None = None) -> Path:
     """Where the data files not given are looked for: ``source``, else the
     directory of ``beside`` (a data file given on its option), else
     :func:`default_source`."""
@@ -62,9 +61,14 @@ def place(source: Paths | None = None,
     return default_source()
 
 
-def locate(name: str | tuple[str, ...], given: Paths | None = None, *,
-           source: Paths | None = None, beside: Paths | None = None,
-           required: bool = False) -> Path | None:
+def locate(
+    name: str | tuple[str, ...],
+    given: Paths | None = None,
+    *,
+    source: Paths | None = None,
+    beside: Paths | None = None,
+    required: bool = False,
+) -> Path | None:
     """A data file: ``given`` (its option) if any, else the first of
     ``name`` (one of this module's names, or :data:`DENYLIST_NAMES`) in
     :func:`place` (``source``, ``beside``). A missing file is ``None``,
@@ -75,16 +79,16 @@ def locate(name: str | tuple[str, ...], given: Paths | None = None, *,
     return find(place(source, beside), *names, required=required)
 
 
-def find(directory: str | os.PathLike[str], *names: str,
-         required: bool = True) -> Path | None:
+def find(directory: str | os.PathLike[str], *names: str, required: bool = True) -> Path | None:
     """The first of ``names`` that exists in ``directory``."""
     for name in names:
         path = Path(directory) / name
         if not os.path.lexists(path):
             continue
         if not inside(path, directory):
-            raise FileError(f'{path}: a symlink to {os.path.realpath(path)}, '
-                            f'outside {directory}; refused')
+            raise FileError(
+                f'{path}: a symlink to {os.path.realpath(path)}, outside {directory}; refused'
+            )
         if path.is_dir():
             raise FileError(f'{path}: is a directory, not a file')
         if path.is_file():

@@ -50,8 +50,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
             with open(path, encoding='utf-8', newline='') as handle:
                 return handle.read()
         except UnicodeDecodeError as err:
-            raise FileError(
-                f'{path}: not UTF-8 text (byte {err.start})') from None
+            raise FileError(f'{path}: not UTF-8 text (byte {err.start})') from None
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -75,13 +74,11 @@ def _reading(path: str | os.PathLike[str]) -> Iterator[None]:
         raise FileError(f'{path}: {err.strerror}') from None
 
 
-def read_requirements(path: str | os.PathLike[str], *,
-                      pbr: bool = False) -> RequirementsFile:
+def read_requirements(path: str | os.PathLike[str], *, pbr: bool = False) -> RequirementsFile:
     return RequirementsFile.parse(read_text(path), str(path), pbr=pbr)
 
 
-def inside(path: str | os.PathLike[str],
-           root: str | os.PathLike[str]) -> bool:
+def inside(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
     """Whether ``path`` really lies inside ``root`` (symlinks resolved)."""
     return within(os.path.realpath(path), os.path.realpath(root))
 
@@ -94,6 +91,7 @@ def within(real: str, real_root: str) -> bool:
 
 
 # -- scratch files -------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def scratch_directory(prefix: str) -> Iterator[Path]:
@@ -109,8 +107,7 @@ def write_scratch(directory: Path, name: str, text: str) -> Path:
     path = directory / name
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW,
-                 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
     with os.fdopen(fd, 'w', encoding='utf-8', newline='') as handle:
         handle.write(text)
     return path
@@ -120,6 +117,7 @@ _NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
 
 
 # -- changes -------------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class Change:
@@ -140,10 +138,9 @@ class Change:
         name = self.path if os.path.isabs(self.path) else f'a/{self.path}'
         new_name = self.path if os.path.isabs(self.path) else f'b/{self.path}'
         lines = difflib.unified_diff(
-            old, new, name if self.old is not None else '/dev/null',
-            new_name)
-        return ''.join(line if line.endswith('\n') else line + '\n'
-                       for line in lines)
+            old, new, name if self.old is not None else '/dev/null', new_name
+        )
+        return ''.join(line if line.endswith('\n') else line + '\n' for line in lines)
 
 
 @dataclasses.dataclass
@@ -163,10 +160,14 @@ class Changeset:
     def __init__(self, changes: Iterable[Change] = ()) -> None:
         self.changes: list[Change] = list(changes)
 
-    def add(self, path: str | os.PathLike[str], old: str | None,
-            new: str, root: str | os.PathLike[str] | None = None) -> None:
-        self.changes.append(Change(str(path), old, new,
-                                   str(root) if root is not None else None))
+    def add(
+        self,
+        path: str | os.PathLike[str],
+        old: str | None,
+        new: str,
+        root: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.changes.append(Change(str(path), old, new, str(root) if root is not None else None))
 
     @property
     def pending(self) -> list[Change]:
@@ -192,17 +193,19 @@ class Changeset:
                     current = read_text(change.path)
                 except FileError:
                     raise FileError(
-                        f'{change.path}: vanished while it was being '
-                        'updated; nothing was written') from None
+                        f'{change.path}: vanished while it was being updated; nothing was written'
+                    ) from None
                 if current != change.old:
                     raise FileError(
                         f'{change.path}: changed on disk while it was being '
-                        'updated; nothing was written')
+                        'updated; nothing was written'
+                    )
         reals = [w.real for w in writes]
         if len(set(reals)) != len(reals):
             twice = next(r for r in reals if reals.count(r) > 1)
-            raise FileError(f'{twice}: two changes to one file (through a '
-                            'symlink); nothing was written')
+            raise FileError(
+                f'{twice}: two changes to one file (through a symlink); nothing was written'
+            )
         return writes
 
     def write(self, suffix: str = '') -> list[str]:
@@ -211,8 +214,7 @@ class Changeset:
         writes = self._plan(suffix)
         if not writes:
             return []
-        for directory in dict.fromkeys(os.path.dirname(w.real)
-                                       for w in writes):
+        for directory in dict.fromkeys(os.path.dirname(w.real) for w in writes):
             remove_stale_temporaries(directory)
         try:
             _write_temporaries(writes)
@@ -223,20 +225,16 @@ class Changeset:
         return [w.shown for w in writes]
 
 
-def check_target(path: str | os.PathLike[str],
-                 root: str | os.PathLike[str] | None = None) -> None:
+def check_target(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> None:
     """Fail now, before long work, if ``path`` could not be written later
     (read-only, outside ``root``, not a regular file, no directory)."""
-    _plan_one(Change(str(path), None, '',
-                     str(root) if root is not None else None), str(path))
+    _plan_one(Change(str(path), None, '', str(root) if root is not None else None), str(path))
 
 
-def _plan_one(change: Change, target: str,
-              real_roots: dict[str, str] | None = None) -> _Write:
+def _plan_one(change: Change, target: str, real_roots: dict[str, str] | None = None) -> _Write:
     """Where ``target`` is really written, checked against its root
     (``real_roots``: the roots resolved so far, by root)."""
-    root = change.root if change.root is not None else (
-        os.path.dirname(os.path.abspath(target)))
+    root = change.root if change.root is not None else (os.path.dirname(os.path.abspath(target)))
     real_roots = {} if real_roots is None else real_roots
     real_root = real_roots.get(root)
     if real_root is None:
@@ -246,9 +244,9 @@ def _plan_one(change: Change, target: str,
         if os.path.islink(target):
             raise FileError(
                 f'{target}: a symlink to {real}, outside {root}; refusing '
-                'to write through it; nothing was written')
-        raise FileError(f'{target}: resolves to {real}, outside {root}; '
-                        'nothing was written')
+                'to write through it; nothing was written'
+            )
+        raise FileError(f'{target}: resolves to {real}, outside {root}; nothing was written')
     directory = os.path.dirname(real)
     try:
         info = os.stat(real)
@@ -258,14 +256,12 @@ def _plan_one(change: Change, target: str,
         raise FileError(f'{target}: {err.strerror}') from None
     else:
         if not os.path.isfile(real):
-            raise FileError(f'{target}: not a regular file; nothing was '
-                            'written')
+            raise FileError(f'{target}: not a regular file; nothing was written')
         if not info.st_mode & 0o222 or not os.access(real, os.W_OK):
             raise FileError(f'{target}: read-only file; nothing was written')
         owner = (info.st_uid, info.st_gid, info.st_mode & 0o7777)
     if not os.path.isdir(directory):
-        raise FileError(f'{directory}: no such directory; nothing was '
-                        'written')
+        raise FileError(f'{directory}: no such directory; nothing was written')
     if not os.access(directory, os.W_OK | os.X_OK):
         raise FileError(f'{directory}: directory is not writable')
     return _Write(target, real, change.new, owner)
@@ -274,9 +270,7 @@ def _plan_one(change: Change, target: str,
 def _temp_name(real: str) -> str:
     directory, name = os.path.split(real)
     name = name.encode('utf-8')[:_NAME_ROOM].decode('utf-8', 'ignore')
-    return os.path.join(
-        directory,
-        f'.{name}{TEMP_MARK}{os.getpid()}.{secrets.token_hex(4)}')
+    return os.path.join(directory, f'.{name}{TEMP_MARK}{os.getpid()}.{secrets.token_hex(4)}')
 
 
 def _write_fd(fd: int, data: bytes) -> None:
@@ -292,8 +286,9 @@ def _write_temporary(write: _Write) -> None:
     # a new file's mode is what the kernel makes of 0o666 and the umask;
     # a replaced file's mode is set below, once its owner is
     mode = 0o600 if write.owner is not None else 0o666
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
-                 | getattr(os, 'O_CLOEXEC', 0), mode)
+    fd = os.open(
+        temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, 'O_CLOEXEC', 0), mode
+    )
     write.temp = temp
     try:
         _write_fd(fd, write.text.encode('utf-8'))
@@ -316,12 +311,12 @@ def _write_temporary(write: _Write) -> None:
 def _write_temporaries(writes: list[_Write]) -> None:
     """Every temporary written and flushed (by a few threads: each write
     waits for the disk most of its time); the first failure raised."""
+
     def one(write: _Write) -> None:
         try:
             _write_temporary(write)
         except OSError as err:
-            raise FileError(f'{write.shown}: {err.strerror}; nothing was '
-                            'written') from None
+            raise FileError(f'{write.shown}: {err.strerror}; nothing was written') from None
 
     _in_threads(one, writes)
 
@@ -365,14 +360,14 @@ def _rename_all(writes: list[_Write]) -> None:
         try:
             _rename(write.temp, write.real)
         except OSError as err:
-            _discard(writes[len(done):])
+            _discard(writes[len(done) :])
             already = ', '.join(done) or 'none'
-            raise FileError(f'{write.shown}: {err.strerror}; files already '
-                            f'replaced: {already}') from None
+            raise FileError(
+                f'{write.shown}: {err.strerror}; files already replaced: {already}'
+            ) from None
         write.temp = None
         done.append(write.shown)
-    directories = list(dict.fromkeys(os.path.dirname(w.real)
-                                     for w in writes))
+    directories = list(dict.fromkeys(os.path.dirname(w.real) for w in writes))
     _in_threads(_sync_directory, directories)
 
 
@@ -422,5 +417,14 @@ def remove_stale_temporaries(directory: str | os.PathLike[str]) -> list[str]:
     return removed
 
 
-__all__ = ['Change', 'Changeset', 'check_target', 'inside', 'read_requirements', 'read_text',
-           'remove_stale_temporaries', 'scratch_directory', 'write_scratch']
+__all__ = [
+    'Change',
+    'Changeset',
+    'check_target',
+    'inside',
+    'read_requirements',
+    'read_text',
+    'remove_stale_temporaries',
+    'scratch_directory',
+    'write_scratch',
+]

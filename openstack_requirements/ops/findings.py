@@ -28,11 +28,11 @@ class Finding:
     column: int | None = None
 
     def row(self) -> tuple[str, str, str, int | None, str, str]:
-        return (self.check, self.severity, self.file, self.line,
-                self.package, self.message)
+        return (self.check, self.severity, self.file, self.line, self.package, self.message)
 
     def __str__(self) -> str:
         """``file:line:column: message``, as far as the place is known."""
-        place = ':'.join(str(part) for part in (self.file, self.line, self.column)
-                         if part not in (None, ''))
+        place = ':'.join(
+            str(part) for part in (self.file, self.line, self.column) if part not in (None, '')
+        )
         return f'{place}: {self.message}' if place else self.message

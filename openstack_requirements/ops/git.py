@@ -19,20 +19,18 @@ class GitError(RequirementsError):
     """git refused or failed."""
 
 
-def run(directory: str | os.PathLike[str], *args: str,
-        input: str | None = None, check: bool = True
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    directory: str | os.PathLike[str], *args: str, input: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     command = ['git', '-C', str(directory), *args]
     env = dict(os.environ, LC_ALL='C', GIT_TERMINAL_PROMPT='0')
     try:
-        done = subprocess.run(command, capture_output=True, text=True,
-                              input=input, env=env)
+        done = subprocess.run(command, capture_output=True, text=True, input=input, env=env)
     except FileNotFoundError:
         raise GitError('git: command not found') from None
     if check and done.returncode:
         reason = (done.stderr.strip().splitlines() or ['failed'])[-1]
-        raise GitError(f'{directory}: git {args[0]}: '
-                       f'{reason.removeprefix("fatal: ")}')
+        raise GitError(f'{directory}: git {args[0]}: {reason.removeprefix("fatal: ")}')
     return done
 
 
@@ -47,19 +45,15 @@ def toplevel(directory: str | os.PathLike[str]) -> Path | None:
 
 def resolve(directory: str | os.PathLike[str], rev: str) -> str:
     """The commit ``rev`` names in the repository of ``directory``."""
-    done = run(directory, 'rev-parse', '--verify', '--quiet',
-               f'{rev}^{{commit}}', check=False)
+    done = run(directory, 'rev-parse', '--verify', '--quiet', f'{rev}^{{commit}}', check=False)
     if done.returncode:
         if toplevel(directory) is None:
-            raise GitError(f'{directory}: not a git repository (and no '
-                           f'directory {rev!r})')
-        raise GitError(f'{directory}: {rev!r} is neither a directory nor a '
-                       'git revision')
+            raise GitError(f'{directory}: not a git repository (and no directory {rev!r})')
+        raise GitError(f'{directory}: {rev!r} is neither a directory nor a git revision')
     return done.stdout.strip()
 
 
-def show(directory: str | os.PathLike[str], commit: str,
-         name: str) -> str | None:
+def show(directory: str | os.PathLike[str], commit: str, name: str) -> str | None:
     """The text of the file ``name`` of ``directory`` at ``commit``
     (``None`` when it is not there)."""
     done = run(directory, 'show', f'{commit}:./{name}', check=False)
@@ -68,15 +62,13 @@ def show(directory: str | os.PathLike[str], commit: str,
     return done.stdout
 
 
-def dirty(directory: str | os.PathLike[str],
-          paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+def dirty(directory: str | os.PathLike[str], paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """Which of ``paths`` have changes not committed (staged, unstaged or
     untracked), as git names them from the top of the work tree."""
     names = [str(p) for p in paths]
     if not names:
         return []
-    done = run(directory, 'status', '--porcelain=v1', '-z',
-               '--untracked-files=all', '--', *names)
+    done = run(directory, 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--', *names)
     found = []
     entries = done.stdout.split('\0')
     index = 0
@@ -92,8 +84,7 @@ def dirty(directory: str | os.PathLike[str],
 
 
 def branch_exists(directory: str | os.PathLike[str], name: str) -> bool:
-    done = run(directory, 'rev-parse', '--verify', '--quiet',
-               f'refs/heads/{name}', check=False)
+    done = run(directory, 'rev-parse', '--verify', '--quiet', f'refs/heads/{name}', check=False)
     return done.returncode == 0
 
 
@@ -103,35 +94,34 @@ def fork_point(directory: str | os.PathLike[str], branch: str) -> tuple[str, str
     if toplevel(directory) is None:
         raise GitError(f'{directory}: not a git repository')
     for ref in (f'origin/{branch}', branch):
-        found = run(directory, 'rev-parse', '--verify', '--quiet',
-                    f'refs/{"remotes" if ref != branch else "heads"}/{ref}',
-                    check=False)
+        found = run(
+            directory,
+            'rev-parse',
+            '--verify',
+            '--quiet',
+            f'refs/{"remotes" if ref != branch else "heads"}/{ref}',
+            check=False,
+        )
         if found.returncode:
             continue
-        done = run(directory, 'merge-base', 'HEAD', found.stdout.strip(),
-                   check=False)
+        done = run(directory, 'merge-base', 'HEAD', found.stdout.strip(), check=False)
         if done.returncode:
-            raise GitError(f'{directory}: HEAD has no commit in common '
-                           f'with {ref}')
+            raise GitError(f'{directory}: HEAD has no commit in common with {ref}')
         return done.stdout.strip(), ref
     raise GitError(f'{directory}: no branch {branch} (nor origin/{branch})')
 
 
 def current_branch(directory: str | os.PathLike[str]) -> str | None:
-    done = run(directory, 'symbolic-ref', '--quiet', '--short', 'HEAD',
-               check=False)
+    done = run(directory, 'symbolic-ref', '--quiet', '--short', 'HEAD', check=False)
     return done.stdout.strip() or None
 
 
-def switch(directory: str | os.PathLike[str], name: str,
-           create: bool = False) -> None:
+def switch(directory: str | os.PathLike[str], name: str, create: bool = False) -> None:
     run(directory, 'checkout', '-q', *(['-b'] if create else []), name)
 
 
-def commit(directory: str | os.PathLike[str], paths: Sequence[str],
-           message: str) -> str:
+def commit(directory: str | os.PathLike[str], paths: Sequence[str], message: str) -> str:
     """Commit exactly ``paths`` (whatever else is staged stays staged);
     the new commit's id."""
-    run(directory, 'commit', '-q', '--only', '-F', '-', '--', *paths,
-        input=message)
+    run(directory, 'commit', '-q', '--only', '-F', '-', '--', *paths, input=message)
     return run(directory, 'rev-parse', 'HEAD').stdout.strip()

@@ -22,8 +22,9 @@ def untidy(tmp_path: Path) -> Path:
 def test_main_with_argv_and_from_sys_argv(capsys, monkeypatch, untidy) -> None:
     assert app.main(['normalize-requirements', str(untidy)]) == 0
     assert capsys.readouterr().out == 'foo>=1,<2\n'
-    monkeypatch.setattr(sys, 'argv', ['openstack-requirements',
-                                      'normalize-requirements', '--check', str(untidy)])
+    monkeypatch.setattr(
+        sys, 'argv', ['openstack-requirements', 'normalize-requirements', '--check', str(untidy)]
+    )
     assert app.main() == 1
     assert capsys.readouterr().err == f'{untidy}: not in canonical form\n'
 
@@ -43,9 +44,18 @@ def test_classic_script_names_itself(capsys, monkeypatch, untidy) -> None:
 @pytest.mark.slow
 def test_python_m_runs_the_app(untidy) -> None:
     done = subprocess.run(
-        [sys.executable, '-m', 'openstack_requirements.cli.app',
-         'normalize-requirements', str(untidy)],
-        capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            '-m',
+            'openstack_requirements.cli.app',
+            'normalize-requirements',
+            str(untidy),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert (done.returncode, done.stdout) == (0, 'foo>=1,<2\n'), done.stderr
 
 
@@ -58,6 +68,7 @@ def test_help_of_an_unknown_command(run_app) -> None:
 
 def test_version_when_not_installed(monkeypatch) -> None:
     from importlib.metadata import version
+
     assert app._version() == version('openstack-requirements')
     monkeypatch.setattr(sys, 'path', [])  # no distribution can be found
     assert app._version() == 'unknown'
@@ -69,8 +80,10 @@ def test_no_command_and_an_unknown_one(capsys) -> None:
     assert exit_.value.code == 2
     assert capsys.readouterr().err == (
         'usage: openstack-requirements COMMAND [ARGS]; see '
-        '"openstack-requirements --help" for the commands\n')
+        '"openstack-requirements --help" for the commands\n'
+    )
     assert app.main(['lnit']) == 2
     assert capsys.readouterr().err == (
         "openstack-requirements: 'lnit' is not a command (did you mean lint?); "
-        'see "openstack-requirements --help"\n')
+        'see "openstack-requirements --help"\n'
+    )

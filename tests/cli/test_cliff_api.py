@@ -22,8 +22,10 @@ def test_epilog_is_cliffs_own_less_the_distribution_scan() -> None:
     cmd = Lint(app, None, cmd_name='lint')
     list(cmd._hooks)  # loaded by cliff, iterable
     cmd._epilog = 'See the docs.'
-    cmd._hooks = [SimpleNamespace(obj=SimpleNamespace(get_epilog=lambda: 'From a hook.')),
-                  SimpleNamespace(obj=None)]
+    cmd._hooks = [
+        SimpleNamespace(obj=SimpleNamespace(get_epilog=lambda: 'From a hook.')),
+        SimpleNamespace(obj=None),
+    ]
     # cliff adds a line naming the plugin's distribution unless it is the
     # app's own: make it the app's own, so both must agree to the letter
     cmd.app_dist_name = command._get_distribution_for_module(inspect.getmodule(cmd))

@@ -25,19 +25,23 @@ def _changed(before: str, after: str) -> list[tuple[str, str]]:
 
 def test_editable_without_double_dash_changes_only_that_line(run_app, uc: Path) -> None:
     before = uc.read_text()
-    result = run_app('edit-constraints', str(uc), 'oslo_limit',
-                     '-e', 'file:///opt/stack/oslo.limit#egg=oslo.limit')
+    result = run_app(
+        'edit-constraints',
+        str(uc),
+        'oslo_limit',
+        '-e',
+        'file:///opt/stack/oslo.limit#egg=oslo.limit',
+    )
     assert (result.code, result.stdout, result.stderr) == (0, '', '')
     assert _changed(before, uc.read_text()) == [
-        ('oslo.limit===2.12.0\n',
-         '-e file:///opt/stack/oslo.limit#egg=oslo.limit\n')]
+        ('oslo.limit===2.12.0\n', '-e file:///opt/stack/oslo.limit#egg=oslo.limit\n')
+    ]
     assert uc.read_text().startswith('# WARNING: OpenStack makes no security')
 
 
 def test_bare_path_and_next_run_finds_it(run_app, uc: Path) -> None:
     before = uc.read_text()
-    assert run_app('edit-constraints', str(uc), 'Routes', '-e',
-                   '/opt/stack/routes').code == 0
+    assert run_app('edit-constraints', str(uc), 'Routes', '-e', '/opt/stack/routes').code == 0
     assert run_app('edit-constraints', str(uc), 'routes', 'Routes===2.5.1').code == 0
     assert uc.read_text() == before
 
@@ -54,8 +58,7 @@ def test_delete_and_append(run_app, uc: Path) -> None:
 
 def test_diff_writes_nothing(run_app, uc: Path) -> None:
     before = uc.read_text()
-    result = run_app('edit-constraints', str(uc), 'smmap', 'smmap===5.0.4',
-                     '--diff')
+    result = run_app('edit-constraints', str(uc), 'smmap', 'smmap===5.0.4', '--diff')
     assert result.code == 0
     assert '-smmap===5.0.3\n+smmap===5.0.4\n' in result.stdout
     assert uc.read_text() == before
@@ -67,8 +70,9 @@ def test_invalid_replacement_writes_nothing(run_app, uc: Path) -> None:
     before = uc.read_text()
     result = run_app('edit-constraints', str(uc), 'smmap', 'smmap>=')
     assert result.code == 1
-    assert result.stderr == ("<replacement>:1:8: expected a version after '>='\n"
-                             '    smmap>=\n           ^\n')
+    assert result.stderr == (
+        "<replacement>:1:8: expected a version after '>='\n    smmap>=\n           ^\n"
+    )
     assert uc.read_text() == before
     assert sorted(p.name for p in uc.parent.iterdir()) == [uc.name]
 

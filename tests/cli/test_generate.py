@@ -24,8 +24,16 @@ def gen(run_app, world, tmp_path, tmp_path_factory, monkeypatch):
     reqs = resolver_index.write_requirements(tmp_path / 'global.txt', ['top'])
 
     def run(*args: str, requirements: Path = reqs):
-        return run_app('generate-constraints', '-r', str(requirements),
-                       '--find-links', str(world), '--no-index', *args)
+        return run_app(
+            'generate-constraints',
+            '-r',
+            str(requirements),
+            '--find-links',
+            str(world),
+            '--no-index',
+            *args,
+        )
+
     return run
 
 
@@ -53,8 +61,9 @@ def test_four_pythons(gen) -> None:
         "eps===1.0;python_version=='3.11'\n"
         "eps===2.0;python_version!='3.11'\n"
         "gamma===1.0;python_version<='3.11'\n"
-        'top===1.0\n')
-    for line in result.stdout[len(HEADER):].splitlines():
+        'top===1.0\n'
+    )
+    for line in result.stdout[len(HEADER) :].splitlines():
         Requirement(line)
     for python in ('3.10', '3.11', '3.12', '3.13'):
         assert f'Python {python}: ' in result.stderr
@@ -70,7 +79,8 @@ def test_two_and_three_pythons_denylist_and_spelling(gen, tmp_path) -> None:
         "delta===1.9;python_version<='3.10'\ndelta===1.10;python_version>='3.13'\n"
         'eps===2.0\n'
         "gamma===1.0;python_version<='3.10'\n"
-        'top===1.0\n')
+        'top===1.0\n'
+    )
     three = gen('-p', '3.13', '-p', '3.11', '-p', '3.12', '--order', 'name')
     assert "alpha===2.0;python_version<='3.12'\n" in three.stdout
     assert "eps===1.0;python_version<='3.11'\n" in three.stdout
@@ -87,25 +97,31 @@ def test_version_map_and_sha1_order(gen) -> None:
     assert 'alpha===3.0' not in mapped.stdout
     both = gen('-p', '3.10', '-p', '3.12', '-p', '3.13', '--version-map', '3.12:3.13')
     assert "alpha===3.0;python_version>='3.13'\n" in both.stdout  # 3.13 given: resolved
-    lines = mapped.stdout[len(HEADER):].splitlines()
+    lines = mapped.stdout[len(HEADER) :].splitlines()
     keys = [hashlib.sha1(line.split('=')[0].encode()).hexdigest() for line in lines]
     assert keys == sorted(keys) and lines != sorted(lines)
     assert lines.index("delta===1.9;python_version<='3.10'") + 1 == lines.index(
-        "delta===1.10;python_version>='3.12'")
+        "delta===1.10;python_version>='3.12'"
+    )
 
 
 def test_output_keeps_header_and_diff(gen, tmp_path) -> None:
     out = tmp_path / 'upper-constraints.txt'
     out.write_text('# WARNING: keep me\n#\nalpha===0.5\nold===1\n')
-    result = gen('-p', '3.11', '-p', '3.12', '--output', str(out),
-                 '--compare', str(out), '-f', 'json')
+    result = gen(
+        '-p', '3.11', '-p', '3.12', '--output', str(out), '--compare', str(out), '-f', 'json'
+    )
     assert result.code == 0, result.stderr
     assert out.read_text().startswith('# WARNING: keep me\n#\n')
     assert 'alpha===2.0\n' in out.read_text()
     rows = {(r['Package'], r['Change']): r for r in result.json()}
     assert rows[('alpha', 'upgraded')] == {
-        'Package': 'alpha', 'Python': '3.11 3.12', 'Change': 'upgraded',
-        'Old': '0.5', 'New': '2.0'}
+        'Package': 'alpha',
+        'Python': '3.11 3.12',
+        'Change': 'upgraded',
+        'Old': '0.5',
+        'New': '2.0',
+    }
     assert rows[('old', 'removed')]['Python'] == '3.11 3.12'
     assert rows[('gamma', 'added')]['Python'] == '3.11'
 
@@ -146,15 +162,18 @@ def test_conflict_writes_nothing(gen, tmp_path) -> None:
     assert not out.exists()
 
 
-@pytest.mark.parametrize('args, message', [
-    (['-p', 'python9.9'], 'python9.9: no such Python interpreter\n'),
-    (['-p', '3.11', '--version-map', '3.11'],
-     '--version-map 3.11: expected SRC:DST, two Python versions such as 3.12:3.13\n'),
-    (['-p', '3.11', '-p', '3.11'],
-     '-p 3.11: Python 3.11 is already given (-p 3.11)\n'),
-    (['-p', '3.11', '--resolver', 'poetry'],
-     "unknown resolver 'poetry' (known: pip, uv)\n"),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        (['-p', 'python9.9'], 'python9.9: no such Python interpreter\n'),
+        (
+            ['-p', '3.11', '--version-map', '3.11'],
+            '--version-map 3.11: expected SRC:DST, two Python versions such as 3.12:3.13\n',
+        ),
+        (['-p', '3.11', '-p', '3.11'], '-p 3.11: Python 3.11 is already given (-p 3.11)\n'),
+        (['-p', '3.11', '--resolver', 'poetry'], "unknown resolver 'poetry' (known: pip, uv)\n"),
+    ],
+)
 def test_bad_arguments_one_line(gen, args, message) -> None:
     result = gen(*args)
     assert (result.code, result.stdout, result.stderr) == (1, '', message)
@@ -169,15 +188,31 @@ def test_installers_are_left_out_unless_asked(run_app, tmp_path, monkeypatch) ->
     """As pip freeze and the real upper-constraints: no pip, setuptools or
     wheel pins, even when a package depends on them."""
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
-    wheels = resolver_index.make_index(tmp_path / 'wheels', [
-        ('builder', '1.0', None, ('setuptools', 'Wheel')),
-        ('setuptools', '80.0', None, ()), ('wheel', '0.45', None, ())])
+    wheels = resolver_index.make_index(
+        tmp_path / 'wheels',
+        [
+            ('builder', '1.0', None, ('setuptools', 'Wheel')),
+            ('setuptools', '80.0', None, ()),
+            ('wheel', '0.45', None, ()),
+        ],
+    )
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['builder'])
-    base = ('generate-constraints', '-r', str(reqs), '-p', '3.12',
-            '--find-links', str(wheels), '--no-index', '--order', 'name')
+    base = (
+        'generate-constraints',
+        '-r',
+        str(reqs),
+        '-p',
+        '3.12',
+        '--find-links',
+        str(wheels),
+        '--no-index',
+        '--order',
+        'name',
+    )
     assert run_app(*base).stdout == HEADER + 'builder===1.0\n'
     assert run_app(*base, '--pin-installers').stdout == HEADER + (
-        'builder===1.0\nsetuptools===80.0\nwheel===0.45\n')
+        'builder===1.0\nsetuptools===80.0\nwheel===0.45\n'
+    )
 
 
 def _served_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ran: Path) -> Path:
@@ -191,10 +226,16 @@ def _served_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ran: Path) ->
     wheels = resolver_index.make_index(tmp_path / 'wheels', resolver_index.WORLD)
     resolver_index.make_sdist(wheels, 'Sys_Dep', '1.0', ran=ran)
     resolver_index.make_sdist(
-        wheels, 'Sys_Dep', '2.0', ran=ran, requires_python='>=3.10',
-        requires=['alpha<3', 'eps<2; python_version >= "3.12"', 'beta'])
-    resolver_index.make_sdist(wheels, 'hidden', '1.0', ['gamma'], ran=ran,
-                              metadata_version='1.2', egg_info=True)
+        wheels,
+        'Sys_Dep',
+        '2.0',
+        ran=ran,
+        requires_python='>=3.10',
+        requires=['alpha<3', 'eps<2; python_version >= "3.12"', 'beta'],
+    )
+    resolver_index.make_sdist(
+        wheels, 'hidden', '1.0', ['gamma'], ran=ran, metadata_version='1.2', egg_info=True
+    )
     resolver_index.make_wheel(wheels, 'needs-hidden', '1.0', requires=['hidden'])
     resolver_index.make_wheel(wheels, 'Under_Score', '1.0')
     return wheels
@@ -214,11 +255,11 @@ SERVED_EXPECTED = (
     'needs-hidden===1.0\n'
     'Sys_Dep===2.0\n'
     'top===1.0\n'
-    'Under_Score===1.0\n')
+    'Under_Score===1.0\n'
+)
 
 
-def test_sdists_resolved_from_their_metadata_never_built(
-        run_app, tmp_path, monkeypatch) -> None:
+def test_sdists_resolved_from_their_metadata_never_built(run_app, tmp_path, monkeypatch) -> None:
     """Four Pythons over HTTP: the sdist-only releases are resolved from
     the dependencies their PKG-INFO or egg-info declares (Sys_Dep read
     ahead from the index page, hidden when uv asks for it), their setup.py
@@ -227,24 +268,49 @@ def test_sdists_resolved_from_their_metadata_never_built(
     wheels = _served_world(tmp_path, monkeypatch, ran)
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
     reqs = resolver_index.write_requirements(
-        tmp_path / 'global.txt', ['top', 'sys-dep', 'under-score', 'needs-hidden'])
+        tmp_path / 'global.txt', ['top', 'sys-dep', 'under-score', 'needs-hidden']
+    )
     with resolver_index.serve_simple_index(wheels) as index:
-        result = run_app('generate-constraints', '-r', str(reqs), *FOUR,
-                         '--index-url', index.url, '--order', 'name')
+        result = run_app(
+            'generate-constraints',
+            '-r',
+            str(reqs),
+            *FOUR,
+            '--index-url',
+            index.url,
+            '--order',
+            'name',
+        )
         assert result.code == 0, result.stderr
         assert result.stdout == HEADER + SERVED_EXPECTED
         assert not ran.exists()
         assert '  Sys_Dep==2.0 (PKG-INFO)\n' in result.stderr
         assert '  hidden==1.0 (egg-info requires.txt)\n' in result.stderr
         # warm: the same, with nothing more read ahead
-        again = run_app('generate-constraints', '-r', str(reqs), *FOUR,
-                        '--index-url', index.url, '--order', 'name')
+        again = run_app(
+            'generate-constraints',
+            '-r',
+            str(reqs),
+            *FOUR,
+            '--index-url',
+            index.url,
+            '--order',
+            'name',
+        )
         assert again.stdout == result.stdout and 'read ahead' not in again.stderr
         # building when asked: uv sets out to build the sdist nothing was
         # read ahead for (here it cannot: no setuptools on this index)
         monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cold'))
-        built = run_app('generate-constraints', '-r', str(reqs), '-p', '3.12',
-                        '--index-url', index.url, '--allow-build')
+        built = run_app(
+            'generate-constraints',
+            '-r',
+            str(reqs),
+            '-p',
+            '3.12',
+            '--index-url',
+            index.url,
+            '--allow-build',
+        )
     assert built.code == 1
     assert 'build `hidden==1.0`' in built.stderr
     assert 'setuptools' in built.stderr

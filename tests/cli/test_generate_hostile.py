@@ -33,6 +33,7 @@ def env(tmp_path, monkeypatch):
     temporary.mkdir()
     monkeypatch.setenv('TMPDIR', str(temporary))
     import tempfile
+
     monkeypatch.setattr(tempfile, 'tempdir', str(temporary))
     return tmp_path
 
@@ -45,9 +46,20 @@ def served():
 
 def gen(run_app, tmp_path: Path, index_url: str, *names: str, extra=()):
     reqs = resolver_index.write_requirements(tmp_path / 'global.txt', names)
-    return run_app('generate-constraints', '-r', str(reqs), '-p', '3.12',
-                   '--index-url', index_url, '--order', 'name', '--timeout', '120',
-                   *extra)
+    return run_app(
+        'generate-constraints',
+        '-r',
+        str(reqs),
+        '-p',
+        '3.12',
+        '--index-url',
+        index_url,
+        '--order',
+        'name',
+        '--timeout',
+        '120',
+        *extra,
+    )
 
 
 def pins(stdout: str) -> list[str]:
@@ -85,37 +97,55 @@ def test_store_never_poisons_a_later_run_or_another_index(run_app, env, served) 
         wheels(third, env / 'w3', ('beta', '1.0', ()), ('evil-dep', '1.0', ()))
         hostile_index.project(third, 'poison', [clean])
         assert pins(gen(run_app, env, third.index, 'poison').stdout) == [
-            'beta===1.0', 'poison===1.0']
+            'beta===1.0',
+            'poison===1.0',
+        ]
 
-    hostile_index.project(served, 'poison', [
-        bad, hostile_index.wheel_bytes(env / 'w', 'poison', '1.0', ['beta'])])
-    assert pins(gen(run_app, env, served.index, 'poison').stdout) == [
-        'beta===1.0', 'poison===1.0']
+    hostile_index.project(
+        served, 'poison', [bad, hostile_index.wheel_bytes(env / 'w', 'poison', '1.0', ['beta'])]
+    )
+    assert pins(gen(run_app, env, served.index, 'poison').stdout) == ['beta===1.0', 'poison===1.0']
 
 
-@pytest.mark.parametrize('pkg_info, reason', [
-    (b'Metadata-Version: 2.2\nName: goodpkg\nVersion: 2.0\nRequires-Dist: evil-dep\n\n',
-     "its metadata names 'goodpkg', not evilpkg"),
-    (b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 2.0\nRequires-Dist: beta>=1.*\n\n',
-     "a bad Requires-Dist 'beta>=1.*'"),
-])
+@pytest.mark.parametrize(
+    'pkg_info, reason',
+    [
+        (
+            b'Metadata-Version: 2.2\nName: goodpkg\nVersion: 2.0\nRequires-Dist: evil-dep\n\n',
+            "its metadata names 'goodpkg', not evilpkg",
+        ),
+        (
+            b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 2.0\nRequires-Dist: beta>=1.*\n\n',
+            "a bad Requires-Dist 'beta>=1.*'",
+        ),
+    ],
+)
 def test_metadata_not_of_its_file_refused(run_app, env, served, pkg_info, reason) -> None:
     """evilpkg 2.0 (sdist only) is refused: uv resolves without it (the
     older wheel) and never downloads it; goodpkg keeps its own metadata;
     a second run is the same (nothing bad was kept); stderr says why in
     one line, and no uv settings error shows."""
-    wheels(served, env / 'w', ('beta', '1.0', ()), ('evil-dep', '1.0', ()),
-           ('goodpkg', '2.0', ('beta',)))
+    wheels(
+        served,
+        env / 'w',
+        ('beta', '1.0', ()),
+        ('evil-dep', '1.0', ()),
+        ('goodpkg', '2.0', ('beta',)),
+    )
     sdist = bombs.tar_gz(env / 'evilpkg-2.0.tar.gz', 'evilpkg', '2.0', pkg_info=pkg_info)
-    hostile_index.project(served, 'evilpkg', [
-        ('evilpkg-2.0.tar.gz', sdist.read_bytes()),
-        hostile_index.wheel_bytes(env / 'w', 'evilpkg', '1.0', ['beta'])])
+    hostile_index.project(
+        served,
+        'evilpkg',
+        [
+            ('evilpkg-2.0.tar.gz', sdist.read_bytes()),
+            hostile_index.wheel_bytes(env / 'w', 'evilpkg', '1.0', ['beta']),
+        ],
+    )
     for _ in range(2):
         result = gen(run_app, env, served.index, 'evilpkg', 'goodpkg')
         assert result.code == 0, result.stderr
         assert pins(result.stdout) == ['beta===1.0', 'evilpkg===1.0', 'goodpkg===2.0']
-        assert (f'  evilpkg==2.0: {served.url}/files/evilpkg-2.0.tar.gz: {reason}'
-                in result.stderr)
+        assert f'  evilpkg==2.0: {served.url}/files/evilpkg-2.0.tar.gz: {reason}' in result.stderr
         assert 'TOML' not in result.stderr
     assert served.asked('/files/evilpkg-2.0.tar.gz', ours=False) == 0
 
@@ -123,26 +153,33 @@ def test_metadata_not_of_its_file_refused(run_app, env, served, pkg_info, reason
 def test_a_bomb_is_refused_and_never_handed_to_uv(run_app, env, served) -> None:
     bomb = bombs.tar_gz(env / 'bomb-2.0.tar.gz', 'bomb', '2.0', zeros_before=8 << 20)
     wheels(served, env / 'w', ('beta', '1.0', ()))
-    hostile_index.project(served, 'bomb', [
-        ('bomb-2.0.tar.gz', bomb),
-        hostile_index.wheel_bytes(env / 'w', 'bomb', '1.0', ['beta'])])
+    hostile_index.project(
+        served,
+        'bomb',
+        [('bomb-2.0.tar.gz', bomb), hostile_index.wheel_bytes(env / 'w', 'bomb', '1.0', ['beta'])],
+    )
     result = gen(run_app, env, served.index, 'bomb')
     assert result.code == 0, result.stderr
     assert pins(result.stdout) == ['beta===1.0', 'bomb===1.0']
-    assert (f'  bomb==2.0: {served.url}/files/bomb-2.0.tar.gz: bomb-2.0.tar.gz: '
-            f'inflates to more than {SMALL.inflated} bytes\n') in result.stderr
+    assert (
+        f'  bomb==2.0: {served.url}/files/bomb-2.0.tar.gz: bomb-2.0.tar.gz: '
+        f'inflates to more than {SMALL.inflated} bytes\n'
+    ) in result.stderr
     assert served.asked('/files/bomb-2.0.tar.gz', ours=False) == 0
 
 
-def test_a_local_file_linked_from_a_remote_page_is_never_used(
-        run_app, env, served) -> None:
+def test_a_local_file_linked_from_a_remote_page_is_never_used(run_app, env, served) -> None:
     local = hostile_index.sdist_bytes(env / 'local', 'loc', '2.0', ['evil-dep'])
     (env / 'loc-2.0.tar.gz').write_bytes(local[1])
     wheels(served, env / 'w', ('beta', '1.0', ()), ('evil-dep', '1.0', ()))
     name, data = hostile_index.wheel_bytes(env / 'w', 'loc', '1.0', ['beta'])
     served.add(f'/files/{name}', Route(data))
-    served.page('loc', hostile_index.links([(name, data)]).replace(
-        '</body>', f'<a href="{(env / "loc-2.0.tar.gz").as_uri()}">loc-2.0.tar.gz</a></body>'))
+    served.page(
+        'loc',
+        hostile_index.links([(name, data)]).replace(
+            '</body>', f'<a href="{(env / "loc-2.0.tar.gz").as_uri()}">loc-2.0.tar.gz</a></body>'
+        ),
+    )
     result = gen(run_app, env, served.index, 'loc')
     assert result.code == 0, result.stderr
     assert pins(result.stdout) == ['beta===1.0', 'loc===1.0']
@@ -154,8 +191,17 @@ def timed(run_app, env: Path, index_url: str, name: str, timeout: int):
     within a few seconds of it."""
     reqs = resolver_index.write_requirements(env / 'global.txt', [name])
     start = time.monotonic()
-    result = run_app('generate-constraints', '-r', str(reqs), '-p', '3.12',
-                     '--index-url', index_url, '--timeout', str(timeout))
+    result = run_app(
+        'generate-constraints',
+        '-r',
+        str(reqs),
+        '-p',
+        '3.12',
+        '--index-url',
+        index_url,
+        '--timeout',
+        str(timeout),
+    )
     assert time.monotonic() - start < timeout + 6
     return result
 
@@ -163,8 +209,10 @@ def timed(run_app, env: Path, index_url: str, name: str, timeout: int):
 def test_a_slow_drip_ends_the_run_at_the_timeout(run_app, env, served) -> None:
     served.page('slow', 'x' * 10000, drip=0.5)
     result = timed(run_app, env, served.index, 'slow', 3)
-    assert (result.code, result.stderr) == (1, (
-        f'slow: {served.index}/slow/: timed out: the run may take 3 s (--timeout)\n'))
+    assert (result.code, result.stderr) == (
+        1,
+        (f'slow: {served.index}/slow/: timed out: the run may take 3 s (--timeout)\n'),
+    )
 
 
 def test_the_timeout_ends_uv_too(run_app, env, served) -> None:
@@ -174,23 +222,29 @@ def test_the_timeout_ends_uv_too(run_app, env, served) -> None:
     served.page('slowdep', 'x' * 1000, drip=1)
     result = timed(run_app, env, served.index, 'top', 4)
     assert (result.code, result.stderr.splitlines()[-1]) == (
-        1, 'uv: Python 3.12: timed out: the whole run may take 4 s (--timeout)')
+        1,
+        'uv: Python 3.12: timed out: the whole run may take 4 s (--timeout)',
+    )
 
 
-def test_malformed_pages_one_line_when_required_ignored_when_not(
-        run_app, env, served) -> None:
+def test_malformed_pages_one_line_when_required_ignored_when_not(run_app, env, served) -> None:
     json_page = {'Content-Type': 'application/vnd.pypi.simple.v1+json'}
-    served.add('/simple/deep/', Route(b'{"files": ' + b'[' * 3000 + b']' * 3000 + b'}',
-                                      headers=json_page))
+    served.add(
+        '/simple/deep/', Route(b'{"files": ' + b'[' * 3000 + b']' * 3000 + b'}', headers=json_page)
+    )
     wheels(served, env / 'w', ('beta', '1.0', ()))
     # a page read ahead for a package of the last resolution, not required
-    served.add('/simple/pbr/', Route(b'{"files": [{"url": 1}], "x": ' + b'9' * 5000 + b'}',
-                                     headers=json_page))
+    served.add(
+        '/simple/pbr/',
+        Route(b'{"files": [{"url": 1}], "x": ' + b'9' * 5000 + b'}', headers=json_page),
+    )
     assert pins(gen(run_app, env, served.index, 'beta').stdout) == ['beta===1.0']
     assert served.asked('/simple/pbr/', ours=True) == 1
     result = gen(run_app, env, served.index, 'deep')
-    assert (result.code, result.stderr.splitlines()[-1]) == (1, (
-        f'deep: {served.index}/deep/: a JSON document nested too deep'))
+    assert (result.code, result.stderr.splitlines()[-1]) == (
+        1,
+        (f'deep: {served.index}/deep/: a JSON document nested too deep'),
+    )
     assert result.stderr.count('\n') == 1
 
 
@@ -199,8 +253,15 @@ def test_a_build_uv_tries_leaves_nothing_behind(run_app, env, served) -> None:
     uv try a build: its lock file goes to the run's scratch directory,
     removed with it."""
     wheels(served, env / 'w', ('gamma', '1.0', ()), ('needs-hidden', '1.0', ('hidden',)))
-    hostile_index.project(served, 'hidden', [hostile_index.sdist_bytes(
-        env / 's', 'hidden', '1.0', ['gamma'], metadata_version='1.2', egg_info=True)])
+    hostile_index.project(
+        served,
+        'hidden',
+        [
+            hostile_index.sdist_bytes(
+                env / 's', 'hidden', '1.0', ['gamma'], metadata_version='1.2', egg_info=True
+            )
+        ],
+    )
     result = gen(run_app, env, served.index, 'needs-hidden')
     assert result.code == 0, result.stderr
     assert pins(result.stdout) == ['gamma===1.0', 'hidden===1.0', 'needs-hidden===1.0']
@@ -212,20 +273,33 @@ def test_local_file_index_and_find_links(run_app, env) -> None:
     """A PEP 503 tree of directories holding index.html, as pip reads a
     file index, with a release that has only an sdist."""
     root = env / 'simple'
-    specs = {'beta': [resolver_index.make_wheel(root / 'beta', 'beta', '1.0')],
-             'sd': [resolver_index.make_sdist(root / 'sd', 'sd', '1.0', ['beta'])],
-             'top': [resolver_index.make_wheel(root / 'top', 'top', '1.0',
-                                               requires=['sd'])]}
+    specs = {
+        'beta': [resolver_index.make_wheel(root / 'beta', 'beta', '1.0')],
+        'sd': [resolver_index.make_sdist(root / 'sd', 'sd', '1.0', ['beta'])],
+        'top': [resolver_index.make_wheel(root / 'top', 'top', '1.0', requires=['sd'])],
+    }
     for name, paths in specs.items():
-        (root / name / 'index.html').write_text(''.join(
-            f'<a href="{p.name}">{p.name}</a>\n' for p in paths))
+        (root / name / 'index.html').write_text(
+            ''.join(f'<a href="{p.name}">{p.name}</a>\n' for p in paths)
+        )
     result = gen(run_app, env, root.as_uri(), 'top')
     assert result.code == 0, result.stderr
     assert pins(result.stdout) == ['beta===1.0', 'sd===1.0', 'top===1.0']
     reqs = resolver_index.write_requirements(env / 'global.txt', ['sd'])
-    links = run_app('generate-constraints', '-r', str(reqs), '-p', '3.12', '--no-index',
-                    '--find-links', (root / 'sd').as_uri() + '/',
-                    '--find-links', str(root / 'beta'), '--order', 'name')
+    links = run_app(
+        'generate-constraints',
+        '-r',
+        str(reqs),
+        '-p',
+        '3.12',
+        '--no-index',
+        '--find-links',
+        (root / 'sd').as_uri() + '/',
+        '--find-links',
+        str(root / 'beta'),
+        '--order',
+        'name',
+    )
     assert links.code == 0, links.stderr
     assert pins(links.stdout) == ['beta===1.0', 'sd===1.0']
 
@@ -240,19 +314,35 @@ def test_interrupted_run_leaves_no_scratch(tmp_path, sent, status) -> None:
         reqs = resolver_index.write_requirements(tmp_path / 'global.txt', ['top'])
         temporary = tmp_path / 'tmp'
         temporary.mkdir()
-        environ = {k: v for k, v in os.environ.items()
-                   if not k.startswith(('PIP_', 'UV_')) and k.lower() not in (
-                       'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')}
+        environ = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(('PIP_', 'UV_'))
+            and k.lower() not in ('http_proxy', 'https_proxy', 'all_proxy', 'no_proxy')
+        }
         environ.update(TMPDIR=str(temporary), UV_CACHE_DIR=str(tmp_path / 'cache'))
         with subprocess.Popen(
-                [sys.executable, '-m', 'openstack_requirements.cli.app',
-                 'generate-constraints', '-r', str(reqs), '-p', '3.12',
-                 '--index-url', served.index],
-                env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                text=True) as process:
+            [
+                sys.executable,
+                '-m',
+                'openstack_requirements.cli.app',
+                'generate-constraints',
+                '-r',
+                str(reqs),
+                '-p',
+                '3.12',
+                '--index-url',
+                served.index,
+            ],
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as process:
             try:
                 assert hostile_index.wait_for(
-                    lambda: served.asked('/simple/slowdep/', ours=False) > 0, 60)
+                    lambda: served.asked('/simple/slowdep/', ours=False) > 0, 60
+                )
                 assert len(os.listdir(temporary)) == 1  # osr-uv-...
                 process.send_signal(sent)
                 _, stderr = process.communicate(timeout=30)

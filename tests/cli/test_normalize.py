@@ -28,8 +28,7 @@ def test_check_exits_one_when_not_canonical(run_app, tmp_path: Path) -> None:
     result = run_app('normalize-requirements', '--check', str(path))
     assert result.code == 1
     assert 'not in canonical form' in result.stderr
-    shipped = run_app('normalize-requirements', '--check',
-                      str(ROOT / 'global-requirements.txt'))
+    shipped = run_app('normalize-requirements', '--check', str(ROOT / 'global-requirements.txt'))
     assert shipped.code == 0
 
 
@@ -39,8 +38,7 @@ def test_bad_line_is_one_clear_error(run_app, tmp_path: Path) -> None:
     result = run_app('normalize-requirements', str(path))
     assert result.code == 1
     assert result.stdout == ''
-    assert result.stderr == (f"{path}:2:6: expected a version after '>='\n"
-                             '    bar>=\n         ^\n')
+    assert result.stderr == (f"{path}:2:6: expected a version after '>='\n    bar>=\n         ^\n")
 
 
 def test_missing_file(run_app, tmp_path: Path) -> None:

@@ -39,13 +39,16 @@ def test_a_line_reads_the_same_whatever_was_read_before(tmp_path: Path) -> None:
                 found[root.name] = err.render().splitlines()[0]
         return found
 
-    expected = {'first': 'read',
-                'second': f'{second}/requirements.txt:2:1: expected a package name'}
+    expected = {
+        'first': 'read',
+        'second': f'{second}/requirements.txt:2:1: expected a package name',
+    }
     assert verdicts([first, second]) == expected
     assert verdicts([second, first]) == expected
 
 
 # -- the corpus trees, and trees made to meet the caches' keys ----------------------
+
 
 def other_trees(root: Path) -> None:
     """Projects whose lines share a text with another's, read differently:
@@ -55,8 +58,10 @@ def other_trees(root: Path) -> None:
         'bom-first/requirements.txt': f'{BOM}pbr>=2.0.0\nsix>=1.9.0\n',
         'bom-second/requirements.txt': f'six>=1.9.0\n{BOM}pbr>=2.0.0\n',
         'pbr-form/requirements.txt': 'pbr>=2.0.0\n',
-        'pbr-form/setup.cfg': ('[metadata]\nname = pbr-form\n\n[extras]\ntest =\n'
-                               "  six>=1.9.0:python_version>='3.10'\n"),
+        'pbr-form/setup.cfg': (
+            '[metadata]\nname = pbr-form\n\n[extras]\ntest =\n'
+            "  six>=1.9.0:python_version>='3.10'\n"
+        ),
         'pip-form/requirements.txt': "six>=1.9.0:python_version>='3.10'\n",
     }
     for name, text in texts.items():
@@ -75,8 +80,9 @@ def make_trees(root: Path) -> list[Path]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob('*')) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob('*')) if p.is_file()
+    }
 
 
 def orders(names: list[str]) -> list[list[str]]:
@@ -90,31 +96,33 @@ def orders(names: list[str]) -> list[list[str]]:
 
 
 @pytest.mark.parametrize('soft', [False, True], ids=['hard', 'soft'])
-def test_multi_project_update_in_every_order(run_app, tmp_path: Path,
-                                             soft: bool) -> None:
+def test_multi_project_update_in_every_order(run_app, tmp_path: Path, soft: bool) -> None:
     work = tmp_path / 'work'
     names = [p.name for p in make_trees(work)]
     seen = None
     for order in orders(names):
         make_trees(work)
         cache.clear_all()  # each order starts cold, as one run does
-        argv = ['update-requirements', '--source', str(DATA_2026), '-f', 'json',
-                *(str(work / name) for name in order)]
+        argv = [
+            'update-requirements',
+            '--source',
+            str(DATA_2026),
+            '-f',
+            'json',
+            *(str(work / name) for name in order),
+        ]
         result = run_app(*argv, *(['--soft-update'] if soft else []))
         rows = sorted(tuple(row.values()) for row in result.json())
-        outcome = (result.code, rows, sorted(result.stderr.splitlines()),
-                   snapshot(work))
+        outcome = (result.code, rows, sorted(result.stderr.splitlines()), snapshot(work))
         if seen is None:
             seen = outcome
             # the trees read differently do differ: the test can tell
-            assert any('bom-second/requirements.txt:2:1' in line
-                       for line in outcome[2])
+            assert any('bom-second/requirements.txt:2:1' in line for line in outcome[2])
             assert not any('bom-first' in line for line in outcome[2])
         assert outcome == seen, order
 
 
-def test_check_requirements_project_by_project_in_every_order(
-        run_app, tmp_path: Path) -> None:
+def test_check_requirements_project_by_project_in_every_order(run_app, tmp_path: Path) -> None:
     work = tmp_path / 'work'
     names = [p.name for p in make_trees(work)]
     seen = None
@@ -122,8 +130,9 @@ def test_check_requirements_project_by_project_in_every_order(
         cache.clear_all()
         verdicts = {}
         for name in order:  # one process, caches warm from the projects before
-            result = run_app('check-requirements', str(work / name), '--source',
-                             str(DATA_2026), '-f', 'json')
+            result = run_app(
+                'check-requirements', str(work / name), '--source', str(DATA_2026), '-f', 'json'
+            )
             verdicts[name] = (result.code, result.stdout, result.stderr)
         if seen is None:
             seen = verdicts

@@ -14,11 +14,11 @@ GLOBAL = DATA / 'openstack-2026-08-22' / 'global-requirements.txt'
 def test_lint_lists_problems_and_exits_one(run_app, tmp_path: Path) -> None:
     result = run_app('lint', str(GLOBAL), '-f', 'json')
     assert result.code == 1
-    assert [(row['Line'], row['Package'], row['Problem'])
-            for row in result.json()] == [(31, 's3transfer', 'order'),
-                                          (76, 'Hypercorn', 'order')]
-    assert set(result.json()[0]) == {'File', 'Line', 'Package', 'Problem',
-                                      'Message'}
+    assert [(row['Line'], row['Package'], row['Problem']) for row in result.json()] == [
+        (31, 's3transfer', 'order'),
+        (76, 'Hypercorn', 'order'),
+    ]
+    assert set(result.json()[0]) == {'File', 'Line', 'Package', 'Problem', 'Message'}
     tidy = tmp_path / 'global-requirements.txt'
     tidy.write_text('## section:a\n\nalpha  # MIT\nbeta  # MIT\n')
     clean = run_app('lint', '--source', str(tmp_path), '-f', 'json')
@@ -35,8 +35,7 @@ def test_lint_fix_rewrites_and_reports_what_is_left(run_app, tmp_path: Path) -> 
     result = run_app('lint', '--fix', str(path), '-f', 'json')
     assert result.code == 1  # the duplicate alpha needs a person
     assert [row['Problem'] for row in result.json()] == ['duplicate']
-    assert path.read_text() == (
-        '## section:a\n\n# about alpha\nalpha\nalpha\nbeta>=1,<2\n')
+    assert path.read_text() == ('## section:a\n\n# about alpha\nalpha\nalpha\nbeta>=1,<2\n')
     assert path.stat().st_mode & 0o777 == 0o640
     assert f'{path}: rewritten, 2 problems fixed' in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ['g-r.txt']
@@ -56,16 +55,28 @@ def test_unused_lists_packages_and_missing_projects(run_app, tmp_path: Path) -> 
     shutil.copytree(TREES / 'oslo.messaging-2026-05-13', root / 'openstack' / 'oslo.messaging')
     projects = tmp_path / 'projects.txt'
     projects.write_text('openstack/oslo.messaging\nopenstack/nova\n')
-    result = run_app('unused', '--root', str(root), '--projects', str(projects),
-                     '--source', str(GLOBAL.parent), '-f', 'json')
+    result = run_app(
+        'unused',
+        '--root',
+        str(root),
+        '--projects',
+        str(projects),
+        '--source',
+        str(GLOBAL.parent),
+        '-f',
+        'json',
+    )
     assert result.code == 1
     rows = result.json()
     kinds = {row['Kind'] for row in rows}
     assert kinds == {'unused package', 'missing project'}
     names = {row['Name'] for row in rows if row['Kind'] == 'unused package'}
     assert 'kombu' not in names and 'Django' in names
-    assert {'Kind': 'missing project', 'Name': 'openstack/nova',
-            'Detail': f'no checkout under {root}'} in rows
+    assert {
+        'Kind': 'missing project',
+        'Name': 'openstack/nova',
+        'Detail': f'no checkout under {root}',
+    } in rows
     django = next(row for row in rows if row['Name'] == 'Django')
     assert django['Detail'] == 'global-requirements.txt:50 section general'
     assert '1 projects read, 1 missing' in result.stderr
@@ -73,7 +84,6 @@ def test_unused_lists_packages_and_missing_projects(run_app, tmp_path: Path) -> 
 
 def test_unused_needs_a_root_that_exists(run_app, tmp_path: Path) -> None:
     assert run_app('unused').code == 2
-    result = run_app('unused', '--root', str(tmp_path / 'nope'),
-                     '--source', str(ROOT))
+    result = run_app('unused', '--root', str(tmp_path / 'nope'), '--source', str(ROOT))
     assert result.code == 1
     assert 'nope' in result.stderr and 'Traceback' not in result.stderr

@@ -26,13 +26,13 @@ from tests.helpers import copy_tree
 # differential tests: the reference tools, installed from the registry
 pytestmark = [pytest.mark.network, pytest.mark.slow]
 
-PAIRS = [(name, nearest_data(TREES / name).name)
-         for name in sorted(p.name for p in TREES.iterdir())] + [
+PAIRS = [
+    (name, nearest_data(TREES / name).name) for name in sorted(p.name for p in TREES.iterdir())
+] + [
     ('nova-2016-01-01', 'openstack-2015-09-11'),
     ('oslo.messaging-2026-05-13', 'openstack-2022-06-01'),
 ]
-HEADER = ('# The order of packages is significant, because pip processes '
-          'them in the order\n')
+HEADER = '# The order of packages is significant, because pip processes them in the order\n'
 UNKNOWN_RE = re.compile(r"'([^']+)' is not in global-requirements.txt")
 
 
@@ -40,8 +40,7 @@ def _reference_source(tmp_path: Path, data: Path) -> Path:
     """The reference insists on blacklist.txt; newer data has denylist.txt."""
     source = tmp_path / 'ref-source'
     source.mkdir()
-    shutil.copyfile(data / 'global-requirements.txt',
-                    source / 'global-requirements.txt')
+    shutil.copyfile(data / 'global-requirements.txt', source / 'global-requirements.txt')
     excluded = data / 'blacklist.txt'
     if not excluded.exists():
         excluded = data / 'denylist.txt'
@@ -49,37 +48,48 @@ def _reference_source(tmp_path: Path, data: Path) -> Path:
     return source
 
 
-def _run_reference(script: Path, source: Path, root: Path,
-                   *options: str) -> subprocess.CompletedProcess[str]:
+def _run_reference(
+    script: Path, source: Path, root: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(script), '--source', str(source), *options, str(root)],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _key(line: Line) -> tuple[str, str, str]:
     req = line.requirement
     assert req is not None and req.key is not None
-    return (req.key, str(sorted(str(s) for s in req.specifier)),
-            normal_marker(req.marker_text))
+    return (req.key, str(sorted(str(s) for s in req.specifier)), normal_marker(req.marker_text))
 
 
-def _synced(root: Path, global_list: sync.GlobalList,
-            skip: frozenset[str]) -> dict[str, list[tuple[str, str, str]]]:
+def _synced(
+    root: Path, global_list: sync.GlobalList, skip: frozenset[str]
+) -> dict[str, list[tuple[str, str, str]]]:
     """Per source label, what each line of a global package says."""
     found = {}
     for source in read_project(root).sources:
         found[source.label] = sorted(
-            _key(line) for line in source.requirement_lines()
-            if line.key in global_list.lines and line.key not in skip
+            _key(line)
+            for line in source.requirement_lines()
+            if line.key in global_list.lines
+            and line.key not in skip
             and line.key not in global_list.excluded
-            and not line.requirement.url)  # type: ignore[union-attr]
+            and not line.requirement.url
+        )  # type: ignore[union-attr]
     return found
 
 
 @pytest.mark.parametrize('name, data_name', PAIRS)
 def test_exact_agrees_with_reference(
-        tmp_path: Path, reference_python: Path, name: str, data_name: str,
-        run_app: Callable[..., AppResult]) -> None:
+    tmp_path: Path,
+    reference_python: Path,
+    name: str,
+    data_name: str,
+    run_app: Callable[..., AppResult],
+) -> None:
     data = DATA / data_name
     script = reference_python.parent / 'update-requirements'
     ref_source = _reference_source(tmp_path, data)
@@ -90,11 +100,11 @@ def test_exact_agrees_with_reference(
 
     # hard mode first: the same unknown packages
     ref_hard = _run_reference(script, ref_source, ref_root)
-    ours_hard = run_app('update-requirements', '--exact', '--source',
-                        str(data), str(our_root), '-f', 'json')
+    ours_hard = run_app(
+        'update-requirements', '--exact', '--source', str(data), str(our_root), '-f', 'json'
+    )
     ref_unknown = set(UNKNOWN_RE.findall(ref_hard.stdout + ref_hard.stderr))
-    our_unknown = {row['Package'] for row in ours_hard.json()
-                   if row['Reason'] == sync.UNKNOWN}
+    our_unknown = {row['Package'] for row in ours_hard.json() if row['Reason'] == sync.UNKNOWN}
     assert ref_unknown == our_unknown
     assert ours_hard.code == (1 if our_unknown else 0)
     if our_unknown:
@@ -108,15 +118,15 @@ def test_exact_agrees_with_reference(
 
     ref = _run_reference(script, ref_source, ref_root, '--soft-update')
     assert ref.returncode == 0, ref.stderr
-    ours = run_app('update-requirements', '--exact', '--soft-update',
-                   '--source', str(data), str(our_root))
+    ours = run_app(
+        'update-requirements', '--exact', '--soft-update', '--source', str(data), str(our_root)
+    )
     assert ours.code == 0, ours
 
     # Both leave hacking alone unless given -H.
     ref_synced = _synced(ref_root, global_list, frozenset())
     our_synced = _synced(our_root, global_list, frozenset())
-    ref_labels = {label for label in ref_synced
-                  if not label.startswith('pyproject.toml')}
+    ref_labels = {label for label in ref_synced if not label.startswith('pyproject.toml')}
     assert ref_labels <= set(our_synced)
     for label in sorted(ref_labels):
         assert our_synced[label] == ref_synced[label], label
@@ -125,34 +135,39 @@ def test_exact_agrees_with_reference(
 
 
 def _tree_bytes(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob('*')) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob('*')) if p.is_file()
+    }
 
 
 def _by_place(root: Path) -> dict[tuple[str, str], list[Line]]:
-    return {(s.label, line.key or ''): [x for x in s.requirement_lines()
-                                        if x.key == line.key]
-            for s in read_project(root).sources
-            for line in s.requirement_lines()}
+    return {
+        (s.label, line.key or ''): [x for x in s.requirement_lines() if x.key == line.key]
+        for s in read_project(root).sources
+        for line in s.requirement_lines()
+    }
 
 
-def _assert_reference_defects(original: Path, ref_root: Path,
-                              our_root: Path,
-                              global_list: sync.GlobalList) -> None:
+def _assert_reference_defects(
+    original: Path, ref_root: Path, our_root: Path, global_list: sync.GlobalList
+) -> None:
     """What the reference gets wrong, and ours does not."""
     before = _by_place(original)
     ref, ours = _by_place(ref_root), _by_place(our_root)
     for (label, key), old in before.items():
         variants = global_list.lines.get(key)
-        if (not variants or key in global_list.excluded or key == 'hacking'
-                or label.startswith('pyproject.toml')):
+        if (
+            not variants
+            or key in global_list.excluded
+            or key == 'hacking'
+            or label.startswith('pyproject.toml')
+        ):
             continue
         gline = variants[0]
         assert gline.requirement is not None
         old_req = old[0].requirement
         assert old_req is not None
-        if (old[0].comment and old[0].comment != gline.comment
-                and (label, key) in ref):
+        if old[0].comment and old[0].comment != gline.comment and (label, key) in ref:
             # The reference replaces the project's comment (often a more
             # precise licence) with the global one; ours keeps it.
             assert ref[(label, key)][0].comment == gline.comment
@@ -161,7 +176,8 @@ def _assert_reference_defects(original: Path, ref_root: Path,
             # The reference renames the package to the global spelling;
             # ours keeps the project's own spelling.
             assert ref[(label, key)][0].requirement.name == (  # type: ignore[union-attr]
-                gline.requirement.name)
+                gline.requirement.name
+            )
             assert ours[(label, key)][0].requirement.name == old_req.name  # type: ignore[union-attr]
     for relative in GOVERNED:
         path = original / relative
@@ -177,8 +193,7 @@ def _assert_reference_defects(original: Path, ref_root: Path,
     if cfg.exists() and '[extras]' in cfg.read_text():
         # The reference re-indents every extra (to two spaces) when it
         # rewrites setup.cfg; ours changes only the synced value lines.
-        indents = {m.group(1) for m in re.finditer(
-            r'^( +)\S', cfg.read_text(), re.M)}
+        indents = {m.group(1) for m in re.finditer(r'^( +)\S', cfg.read_text(), re.M)}
         if indents != {'  '}:
             assert (ref_root / 'setup.cfg').read_bytes() != cfg.read_bytes()
         ours_cfg = (our_root / 'setup.cfg').read_text().splitlines()
@@ -207,8 +222,8 @@ bar>=2.0  # Apache-2.0 really
 
 
 def test_synthetic_agrees_and_reference_defects(
-        tmp_path: Path, reference_python: Path,
-        run_app: Callable[..., AppResult]) -> None:
+    tmp_path: Path, reference_python: Path, run_app: Callable[..., AppResult]
+) -> None:
     source = tmp_path / 'source'
     source.mkdir()
     (source / 'global-requirements.txt').write_text(SYNTHETIC_GLOBAL)
@@ -219,15 +234,18 @@ def test_synthetic_agrees_and_reference_defects(
         roots[who].mkdir()
         (roots[who] / 'requirements.txt').write_text(SYNTHETIC)
         (roots[who] / 'setup.cfg').write_text(
-            '[metadata]\nname = demo\n\n[extras]\nfoo =\n    foo\n')
-    done = _run_reference(reference_python.parent / 'update-requirements',
-                          source, roots['ref'])
+            '[metadata]\nname = demo\n\n[extras]\nfoo =\n    foo\n'
+        )
+    done = _run_reference(reference_python.parent / 'update-requirements', source, roots['ref'])
     assert done.returncode == 0, done.stderr
-    assert run_app('update-requirements', '--exact', '--source',
-                   str(source), str(roots['ours'])).code == 0
+    assert (
+        run_app('update-requirements', '--exact', '--source', str(source), str(roots['ours'])).code
+        == 0
+    )
     global_list = sync.load_global(source)
-    assert (_synced(roots['ref'], global_list, frozenset())
-            == _synced(roots['ours'], global_list, frozenset()))
+    assert _synced(roots['ref'], global_list, frozenset()) == _synced(
+        roots['ours'], global_list, frozenset()
+    )
     ref = (roots['ref'] / 'requirements.txt').read_text()
     ours = (roots['ours'] / 'requirements.txt').read_text()
     assert ours == (
@@ -237,7 +255,8 @@ def test_synthetic_agrees_and_reference_defects(
         '-e git+https://opendev.org/x/y#egg=y\n'
         "foo>1;python_version=='2.7'\n"
         "foo<2;python_version>='3.0'  # BSD\n"
-        'bar>=1.0  # Apache-2.0 really\n')
+        'bar>=1.0  # Apache-2.0 really\n'
+    )
     # The reference: adds its header; renames routes to the global
     # spelling (as ours does: the job compares names as written since
     # 2025); and overwrites the project's comments with the global ones (losing
@@ -245,9 +264,13 @@ def test_synthetic_agrees_and_reference_defects(
     # re-sorts the extras; ours changes only the specifier and markers.
     assert ref.startswith(HEADER)
     assert 'Routes>=2.0 # MIT\n' in ref and 'routes' not in ref
-    assert 'our own note' not in ref and 'oslo.db[fixture,mysql]>1.4.1 # ' \
-        'Apache-2.0\n' in ref
+    assert 'our own note' not in ref and 'oslo.db[fixture,mysql]>1.4.1 # Apache-2.0\n' in ref
     assert 'bar>=1.0 # BSD\n' in ref
-    assert (roots['ours'] / 'setup.cfg').read_text().endswith(
-        "[extras]\nfoo =\n    foo>1:python_version=='2.7'\n"
-        "    foo<2:python_version>='3.0'  # BSD\n")
+    assert (
+        (roots['ours'] / 'setup.cfg')
+        .read_text()
+        .endswith(
+            "[extras]\nfoo =\n    foo>1:python_version=='2.7'\n"
+            "    foo<2:python_version>='3.0'  # BSD\n"
+        )
+    )

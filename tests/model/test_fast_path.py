@@ -32,16 +32,29 @@ def test_fast_path_agrees_with_packaging_over_the_corpus() -> None:
         fast += 1
         assert simple == full, body
         assert (simple.name, simple.extras, str(simple.specifier)) == (
-            full.name, full.extras, str(full.specifier)), body
+            full.name,
+            full.extras,
+            str(full.specifier),
+        ), body
         assert simple.marker_text == full.marker_text, body
     assert fast > 22000  # nearly every line takes the fast path
 
 
-@pytest.mark.parametrize('body', [
-    'foo', 'Foo_Bar.baz-2', 'foo[a , b ]  >= 1.0 , <2', 'foo>=1.0a1.post2.dev3',
-    'foo==1.0.*', 'foo!=2.*', 'foo~=1.2', 'foo===1.0-weird', 'foo ; os_name == "nt"',
-    'foo>=1;python_version<"3.12" and os_name=="posix"',
-])
+@pytest.mark.parametrize(
+    'body',
+    [
+        'foo',
+        'Foo_Bar.baz-2',
+        'foo[a , b ]  >= 1.0 , <2',
+        'foo>=1.0a1.post2.dev3',
+        'foo==1.0.*',
+        'foo!=2.*',
+        'foo~=1.2',
+        'foo===1.0-weird',
+        'foo ; os_name == "nt"',
+        'foo>=1;python_version<"3.12" and os_name=="posix"',
+    ],
+)
 def test_fast_path_cases(body: str) -> None:
     simple, full = _both(body)
     assert simple is not None
@@ -50,22 +63,42 @@ def test_fast_path_cases(body: str) -> None:
     assert canonical(parse_line(body)).text == full.render()
 
 
-@pytest.mark.parametrize('body', [
-    # each goes the long way, to packaging's parser (and its diagnosis)
-    'foo~=1', 'foo>=1.0.*', 'foo==1.0a1.*', 'foo>=1.0+local', 'foo (>=1.0)',
-    'foo @ https://x.org/foo.whl', 'foo;', 'foo; bad marker', 'foo>=v1.0',
-    'foo>=1!2.0', 'foo-', 'foo>=1.0 --hash=sha256:abc', 'foo;\x1fos_name=="nt"',
-])
+@pytest.mark.parametrize(
+    'body',
+    [
+        # each goes the long way, to packaging's parser (and its diagnosis)
+        'foo~=1',
+        'foo>=1.0.*',
+        'foo==1.0a1.*',
+        'foo>=1.0+local',
+        'foo (>=1.0)',
+        'foo @ https://x.org/foo.whl',
+        'foo;',
+        'foo; bad marker',
+        'foo>=v1.0',
+        'foo>=1!2.0',
+        'foo-',
+        'foo>=1.0 --hash=sha256:abc',
+        'foo;\x1fos_name=="nt"',
+    ],
+)
 def test_fast_path_declines(body: str) -> None:
     assert model._simple_requirement(body) is None
 
 
-@pytest.mark.parametrize('text', [
-    'a' + ' ' * 20000 + 'x', 'a[' + ' ' * 20000 + 'x',
-    'a>=1' + ' ' * 20000 + ',' + ' ' * 20000 + 'x',
-    'a>=' + '1.' * 10000 + 'x', 'a>=1' + ',>=1' * 5000 + ' x', 'a' + '-a' * 10000 + '-',
-    'a[' + 'b,' * 10000 + ']', 'a==1' + '.1' * 10000 + '.*x',
-])
+@pytest.mark.parametrize(
+    'text',
+    [
+        'a' + ' ' * 20000 + 'x',
+        'a[' + ' ' * 20000 + 'x',
+        'a>=1' + ' ' * 20000 + ',' + ' ' * 20000 + 'x',
+        'a>=' + '1.' * 10000 + 'x',
+        'a>=1' + ',>=1' * 5000 + ' x',
+        'a' + '-a' * 10000 + '-',
+        'a[' + 'b,' * 10000 + ']',
+        'a==1' + '.1' * 10000 + '.*x',
+    ],
+)
 def test_long_bad_lines_are_rejected(text: str) -> None:
     """Linear in the line (a backtracking reading of these takes minutes)."""
     with pytest.raises(ParseError):
@@ -88,10 +121,14 @@ def test_render_from_text_agrees_with_the_specifier_set_over_the_corpus() -> Non
     assert rendered > 22000
 
 
-@pytest.mark.parametrize('text, rendered', [
-    ('foo==1.0.*,==1.0', 'foo==1.0,==1.0.*'),
-    ('foo<2,>=1, !=1.5', 'foo>=1,!=1.5,<2'), ('foo >= 1.0', 'foo>=1.0'),
-])
+@pytest.mark.parametrize(
+    'text, rendered',
+    [
+        ('foo==1.0.*,==1.0', 'foo==1.0,==1.0.*'),
+        ('foo<2,>=1, !=1.5', 'foo>=1,!=1.5,<2'),
+        ('foo >= 1.0', 'foo>=1.0'),
+    ],
+)
 def test_render_of_repeats_and_blanks(text: str, rendered: str) -> None:
     assert canonical(parse_line(text)).text == rendered
 

@@ -12,22 +12,35 @@ from openstack_requirements.errors import ParseError
 from openstack_requirements.model import Kind, Option, RequirementsFile, parse_line
 
 SEVERAL = [
-    ('-i https://x.org/simple --trusted-host x.org',
-     [('index-url', 'https://x.org/simple'), ('trusted-host', 'x.org')]),
+    (
+        '-i https://x.org/simple --trusted-host x.org',
+        [('index-url', 'https://x.org/simple'), ('trusted-host', 'x.org')],
+    ),
     ('--pre --no-index', [('pre', None), ('no-index', None)]),
-    ('--index-url=https://a --extra-index-url https://b --extra-index-url=https://c',
-     [('index-url', 'https://a'), ('extra-index-url', 'https://b'),
-      ('extra-index-url', 'https://c')]),
-    ('-rreqs.txt -c "my constraints.txt"',
-     [('requirement', 'reqs.txt'), ('constraint', 'my constraints.txt')]),
+    (
+        '--index-url=https://a --extra-index-url https://b --extra-index-url=https://c',
+        [
+            ('index-url', 'https://a'),
+            ('extra-index-url', 'https://b'),
+            ('extra-index-url', 'https://c'),
+        ],
+    ),
+    (
+        '-rreqs.txt -c "my constraints.txt"',
+        [('requirement', 'reqs.txt'), ('constraint', 'my constraints.txt')],
+    ),
     ('--extra-index https://b', [('extra-index-url', 'https://b')]),
     ('--pypi-url https://a', [('index-url', 'https://a')]),
-    ('--find-links /tmp/wheels -f ./more  # local wheels',
-     [('find-links', '/tmp/wheels'), ('find-links', './more')]),
+    (
+        '--find-links /tmp/wheels -f ./more  # local wheels',
+        [('find-links', '/tmp/wheels'), ('find-links', './more')],
+    ),
     ('--require-hashes\t--prefer-binary', [('require-hashes', None), ('prefer-binary', None)]),
     ('--trusted-host a --trusted-host b', [('trusted-host', 'a'), ('trusted-host', 'b')]),
-    ('--use-feature truststore --only-binary :all:',
-     [('use-feature', 'truststore'), ('only-binary', ':all:')]),
+    (
+        '--use-feature truststore --only-binary :all:',
+        [('use-feature', 'truststore'), ('only-binary', ':all:')],
+    ),
     ('-i --pre', [('index-url', '--pre')]),  # optparse takes the next word
 ]
 
@@ -49,19 +62,25 @@ def test_option_line_keeps_its_text_in_a_file() -> None:
     assert parsed.lines[0].comment == '# offline'
 
 
-@pytest.mark.parametrize('text, message', [
-    ('--pre foo', "f:1:7: 'foo' is not an option (pip ignores it; a requirement "
-     'goes on a line of its own)'),
-    ('--no', "f:1:1: ambiguous option '--no' (--no-binary, --no-index)"),
-    ('--pre=1', "f:1:1: '--pre' takes no value"),
-    ('--pre -i', "f:1:9: expected a value after '-i'"),
-    ('--index-url=', "f:1:13: expected a value after '--index-url'"),
-    ('--hash=sha256:abc', "f:1:1: '--hash' needs a requirement on its line"),
-    ('--pre -e ./x', "f:1:7: '-e' must start its line"),
-    ('-r "my file', 'f:1:1: cannot split the options: no closing quotation'),
-    ('--pre --frobnicate', "f:1:7: unknown option '--frobnicate'"),
-    ('-x y', "f:1:1: unknown option '-x'"),
-])
+@pytest.mark.parametrize(
+    'text, message',
+    [
+        (
+            '--pre foo',
+            "f:1:7: 'foo' is not an option (pip ignores it; a requirement "
+            'goes on a line of its own)',
+        ),
+        ('--no', "f:1:1: ambiguous option '--no' (--no-binary, --no-index)"),
+        ('--pre=1', "f:1:1: '--pre' takes no value"),
+        ('--pre -i', "f:1:9: expected a value after '-i'"),
+        ('--index-url=', "f:1:13: expected a value after '--index-url'"),
+        ('--hash=sha256:abc', "f:1:1: '--hash' needs a requirement on its line"),
+        ('--pre -e ./x', "f:1:7: '-e' must start its line"),
+        ('-r "my file', 'f:1:1: cannot split the options: no closing quotation'),
+        ('--pre --frobnicate', "f:1:7: unknown option '--frobnicate'"),
+        ('-x y', "f:1:1: unknown option '-x'"),
+    ],
+)
 def test_option_errors(text: str, message: str) -> None:
     with pytest.raises(ParseError) as info:
         parse_line(text, path='f')
@@ -104,20 +123,32 @@ REFUSED = ['--no', '--pre=1', '--pre -i', '-r "my file', '--pre --frobnicate', '
 @pytest.fixture(scope='module')
 def pip_reads() -> dict[str, dict[str, object] | None]:
     texts = [t for t, _ in SEVERAL] + REFUSED
-    done = subprocess.run([sys.executable, '-c', _PIP], input=json.dumps(texts),
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, '-c', _PIP],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if "No module named 'pip" in done.stderr:
         pytest.skip('pip is not installed')
     assert done.returncode == 0, done.stderr
     return dict(zip(texts, json.loads(done.stdout), strict=True))
 
 
-_DEST = {'index-url': 'index_url', 'extra-index-url': 'extra_index_urls',
-         'no-index': 'no_index', 'constraint': 'constraints',
-         'requirement': 'requirements', 'find-links': 'find_links',
-         'prefer-binary': 'prefer_binary', 'require-hashes': 'require_hashes',
-         'pre': 'pre', 'trusted-host': 'trusted_hosts',
-         'use-feature': 'features_enabled'}
+_DEST = {
+    'index-url': 'index_url',
+    'extra-index-url': 'extra_index_urls',
+    'no-index': 'no_index',
+    'constraint': 'constraints',
+    'requirement': 'requirements',
+    'find-links': 'find_links',
+    'prefer-binary': 'prefer_binary',
+    'require-hashes': 'require_hashes',
+    'pre': 'pre',
+    'trusted-host': 'trusted_hosts',
+    'use-feature': 'features_enabled',
+}
 
 
 def _as_pip_values(options: tuple[Option, ...]) -> dict[str, object]:

@@ -17,12 +17,15 @@ from packaging.requirements import InvalidRequirement, Requirement
 from openstack_requirements.model.diagnostics import syntax_error
 
 
-@pytest.mark.parametrize('make, text, error, start', [
-    (Requirement, 'foo>=1.0 bar', InvalidRequirement, 3),
-    (Requirement, 'foo[bar', InvalidRequirement, 3),
-    (Marker, 'python_versio == "3"', InvalidMarker, 0),
-    (Marker, 'os_name == "nt" and', InvalidMarker, 19),
-])
+@pytest.mark.parametrize(
+    'make, text, error, start',
+    [
+        (Requirement, 'foo>=1.0 bar', InvalidRequirement, 3),
+        (Requirement, 'foo[bar', InvalidRequirement, 3),
+        (Marker, 'python_versio == "3"', InvalidMarker, 0),
+        (Marker, 'os_name == "nt" and', InvalidMarker, 19),
+    ],
+)
 def test_parse_errors_carry_message_and_span(make, text, error, start) -> None:
     with pytest.raises(error) as info:
         make(text)

@@ -12,16 +12,21 @@ names = st.from_regex(r'[A-Za-z][A-Za-z0-9]{0,6}([._-][A-Za-z0-9]{1,4}){0,2}', f
 versions = st.builds(
     lambda parts, pre: '.'.join(map(str, parts)) + pre,
     st.lists(st.integers(0, 30), min_size=1, max_size=4),
-    st.sampled_from(['', 'a1', 'b2', 'rc1', '.post1', '.dev3']))
+    st.sampled_from(['', 'a1', 'b2', 'rc1', '.post1', '.dev3']),
+)
 # '===' takes everything up to a blank as its version, so it stands alone
 operators = st.sampled_from(['>=', '>', '<', '<=', '!=', '=='])
 specs = st.lists(st.builds(lambda o, v: o + v, operators, versions), max_size=4)
-markers = st.sampled_from([
-    '', "python_version>='3.10'", "sys_platform!='win32'",
-    'python_version < "3.12" and os_name == "posix"',
-    "platform_machine=='x86_64' or python_version=='3.11'"])
-extras = st.lists(st.from_regex(r'[a-z][a-z0-9]{0,5}', fullmatch=True),
-                  max_size=3, unique=True)
+markers = st.sampled_from(
+    [
+        '',
+        "python_version>='3.10'",
+        "sys_platform!='win32'",
+        'python_version < "3.12" and os_name == "posix"',
+        "platform_machine=='x86_64' or python_version=='3.11'",
+    ]
+)
+extras = st.lists(st.from_regex(r'[a-z][a-z0-9]{0,5}', fullmatch=True), max_size=3, unique=True)
 comments = st.sampled_from(['', '# MIT', '#Apache-2.0', '# see http://x#y'])
 spacing = st.sampled_from(['', ' ', '  '])
 
@@ -55,8 +60,9 @@ def test_parse_render_parse(text: str) -> None:
 
 
 pieces = st.sampled_from(
-    list('abAB01._-[],;:@#=<>!~()*\'" \t\\/\n') + [
-        '-e ', '-r', '--hash=', 'http://', 'python_version', ' and ', '==1.0'])
+    list('abAB01._-[],;:@#=<>!~()*\'" \t\\/\n')
+    + ['-e ', '-r', '--hash=', 'http://', 'python_version', ' and ', '==1.0']
+)
 
 
 @given(st.lists(pieces, max_size=25).map(''.join))

@@ -24,12 +24,18 @@ MIXED = (
 def test_round_trip_is_byte_for_byte() -> None:
     parsed = RequirementsFile.parse(MIXED)
     assert parsed.render() == MIXED
-    assert [line.lineno for line in parsed.lines] == [
-        1, 2, 3, 4, 5, 6, 7, 9, 10]
+    assert [line.lineno for line in parsed.lines] == [1, 2, 3, 4, 5, 6, 7, 9, 10]
     assert [line.kind for line in parsed.lines] == [
-        Kind.COMMENT, Kind.BLANK, Kind.REQUIREMENT, Kind.REQUIREMENT,
-        Kind.REQUIREMENT, Kind.OPTION, Kind.REQUIREMENT, Kind.REQUIREMENT,
-        Kind.REQUIREMENT]
+        Kind.COMMENT,
+        Kind.BLANK,
+        Kind.REQUIREMENT,
+        Kind.REQUIREMENT,
+        Kind.REQUIREMENT,
+        Kind.OPTION,
+        Kind.REQUIREMENT,
+        Kind.REQUIREMENT,
+        Kind.REQUIREMENT,
+    ]
 
 
 def test_by_key_groups_spellings_in_order() -> None:
@@ -41,7 +47,8 @@ def test_by_key_groups_spellings_in_order() -> None:
 def test_canonical_changes_only_requirement_lines() -> None:
     text = '# keep  this\nb<2,>=1 # x\n\n--pre\n'
     assert RequirementsFile.parse(text).canonical().render() == (
-        '# keep  this\nb>=1,<2  # x\n\n--pre\n')
+        '# keep  this\nb>=1,<2  # x\n\n--pre\n'
+    )
 
 
 def test_parse_error_names_file_and_line() -> None:
@@ -52,25 +59,25 @@ def test_parse_error_names_file_and_line() -> None:
 
 def test_whole_line_comment_ending_in_backslash_does_not_continue() -> None:
     parsed = RequirementsFile.parse('# note \\\nfoo\n')
-    assert [line.kind for line in parsed.lines] == [Kind.COMMENT,
-                                                     Kind.REQUIREMENT]
+    assert [line.kind for line in parsed.lines] == [Kind.COMMENT, Kind.REQUIREMENT]
 
 
 def test_lazy_file_parses_a_line_when_its_name_is_looked_up() -> None:
     from openstack_requirements.model import LazyRequirementsFile
 
-    text = ('# head\n'
-            'Foo_Bar>=1;python_version<"3.12"\n'
-            'foo-bar>=2;python_version>="3.12"\n'
-            'broken>=\n'
-            '-e git+https://x.org/r#egg=Edit.Me\n'
-            'baz\n')
+    text = (
+        '# head\n'
+        'Foo_Bar>=1;python_version<"3.12"\n'
+        'foo-bar>=2;python_version>="3.12"\n'
+        'broken>=\n'
+        '-e git+https://x.org/r#egg=Edit.Me\n'
+        'baz\n'
+    )
     lazy = LazyRequirementsFile(text, 'g.txt')
     index = lazy.by_key
     assert [line.lineno for line in index['foo-bar']] == [2, 3]
     assert 'broken' not in index  # it does not parse: no lines for it
     assert 'edit-me' in index
     assert list(index) == ['foo-bar', 'edit-me', 'baz']
-    assert [str(err) for err in lazy.errors] == [
-        "g.txt:4:9: expected a version after '>='"]
+    assert [str(err) for err in lazy.errors] == ["g.txt:4:9: expected a version after '>='"]
     assert [line.lineno for line in lazy.requirement_lines()] == [2, 3, 5, 6]

@@ -34,10 +34,14 @@ def test_given_then_source_then_beside_then_default(places) -> None:
 
 
 def test_denylist_before_blacklist(places) -> None:
-    assert (data.locate(data.DENYLIST_NAMES, source=places['source'])
-            == places['source'] / 'denylist.txt')
-    assert (data.locate(data.DENYLIST_NAMES, source=places['beside'])
-            == places['beside'] / 'blacklist.txt')
+    assert (
+        data.locate(data.DENYLIST_NAMES, source=places['source'])
+        == places['source'] / 'denylist.txt'
+    )
+    assert (
+        data.locate(data.DENYLIST_NAMES, source=places['beside'])
+        == places['beside'] / 'blacklist.txt'
+    )
 
 
 def test_missing_file_is_none_or_an_error(places) -> None:

@@ -25,8 +25,9 @@ def temporaries(root: Path) -> list[Path]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob('*')) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob('*')) if p.is_file()
+    }
 
 
 def five_files(root: Path) -> Changeset:
@@ -40,9 +41,9 @@ def five_files(root: Path) -> Changeset:
 
 
 @pytest.mark.parametrize('k', range(1, 6))
-def test_kth_write_fails_nothing_changes(tmp_path: Path, k: int,
-                                         monkeypatch: pytest.MonkeyPatch
-                                         ) -> None:
+def test_kth_write_fails_nothing_changes(
+    tmp_path: Path, k: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     changes = five_files(tmp_path)
     before = snapshot(tmp_path)
     calls = []
@@ -55,16 +56,13 @@ def test_kth_write_fails_nothing_changes(tmp_path: Path, k: int,
         real(fd, data)
 
     monkeypatch.setattr(files, '_write_fd', disk_full)
-    with pytest.raises(FileError, match='No space left on device; nothing '
-                                        'was written'):
+    with pytest.raises(FileError, match='No space left on device; nothing was written'):
         changes.write()
     assert snapshot(tmp_path) == before
     assert temporaries(tmp_path) == []
 
 
-def test_rename_failure_removes_the_rest(tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch
-                                         ) -> None:
+def test_rename_failure_removes_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     changes = five_files(tmp_path)
     real = files._rename
     done: list[str] = []
@@ -92,8 +90,12 @@ def test_long_name_is_written(tmp_path: Path) -> None:
 def test_stale_temporaries_removed(tmp_path: Path) -> None:
     target = tmp_path / 'requirements.txt'
     target.write_text('old\n')
-    dead = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, '-c', 'import os; print(os.getpid())'],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     stale = tmp_path / f'.requirements.txt{files.TEMP_MARK}{dead.stdout.strip()}.0badf00d'
     stale.write_text('half')
     live = tmp_path / f'.other.txt{files.TEMP_MARK}{os.getppid()}.0badf00d'
@@ -112,12 +114,12 @@ def test_owner_group_and_mode_kept(tmp_path: Path) -> None:
     target.chmod(0o640)
     Changeset([Change(str(target), 'old\n', 'new\n')]).write()
     info = target.stat()
-    assert (info.st_uid, info.st_gid, info.st_mode & 0o7777) == (
-        1234, 5678, 0o640)
+    assert (info.st_uid, info.st_gid, info.st_mode & 0o7777) == (1234, 5678, 0o640)
 
 
 def test_new_file_mode_from_umask_never_changed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_umask(mask: int) -> int:
         raise AssertionError('the writer changed the process umask')
 
@@ -160,11 +162,14 @@ def test_symlink_outside_root_refused(tmp_path: Path) -> None:
     link = tmp_path / 'project' / 'requirements.txt'
     link.parent.mkdir()
     link.symlink_to(outside)
-    with pytest.raises(FileError, match=(
+    with pytest.raises(
+        FileError,
+        match=(
             f'{link}: a symlink to {outside}, outside {link.parent}; '
-            'refusing to write through it; nothing was written')):
-        Changeset([Change(str(link), 'old\n', 'new\n',
-                          str(link.parent))]).write()
+            'refusing to write through it; nothing was written'
+        ),
+    ):
+        Changeset([Change(str(link), 'old\n', 'new\n', str(link.parent))]).write()
     assert outside.read_text() == 'old\n'
     assert link.is_symlink()
 
@@ -178,8 +183,7 @@ def test_directory_symlinked_out_refused(tmp_path: Path) -> None:
     (project / 'doc').symlink_to(outside)
     target = project / 'doc' / 'requirements.txt'
     with pytest.raises(FileError, match='outside'):
-        Changeset([Change(str(target), 'old\n', 'new\n',
-                          str(project))]).write()
+        Changeset([Change(str(target), 'old\n', 'new\n', str(project))]).write()
     assert (outside / 'requirements.txt').read_text() == 'old\n'
     assert temporaries(tmp_path) == []
 
@@ -195,7 +199,7 @@ def test_scratch_files(tmp_path: Path) -> None:
 
 # -- SIGKILL mid-run -------------------------------------------------------------
 
-KILLER = textwrap.dedent('''
+KILLER = textwrap.dedent("""
     import os, signal, sys
     from openstack_requirements.ops import files
     from openstack_requirements.cli.app import main
@@ -212,7 +216,7 @@ KILLER = textwrap.dedent('''
 
     setattr(files, seam, dying)
     sys.exit(main(sys.argv[3:]))
-''')
+""")
 
 GLOBAL = 'pbr>=2.0  # Apache-2.0\nsix>=1.10.0  # MIT\n'
 
@@ -230,32 +234,39 @@ def trees(root: Path, count: int) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('seam, k', [('_write_fd', 1), ('_write_fd', 7),
-                                     ('_rename', 5)])
-def test_sigkill_mid_run_then_a_clean_run(tmp_path: Path, seam: str,
-                                          k: int) -> None:
+@pytest.mark.parametrize('seam, k', [('_write_fd', 1), ('_write_fd', 7), ('_rename', 5)])
+def test_sigkill_mid_run_then_a_clean_run(tmp_path: Path, seam: str, k: int) -> None:
     source = tmp_path / 'source'
     source.mkdir()
     (source / 'global-requirements.txt').write_text(GLOBAL)
     roots = trees(tmp_path / 'trees', 4)
     argv = ['update-requirements', '--source', str(source), *roots]
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
-    killed = subprocess.run([sys.executable, '-c', KILLER, seam, str(k),
-                             *argv], capture_output=True, text=True, env=env)
+    killed = subprocess.run(
+        [sys.executable, '-c', KILLER, seam, str(k), *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     if seam == '_write_fd':  # killed before any rename: nothing changed
-        assert all((Path(r) / 'requirements.txt').read_text()
-                   == 'pbr>=1.0\nsix\n' for r in roots)
+        assert all((Path(r) / 'requirements.txt').read_text() == 'pbr>=1.0\nsix\n' for r in roots)
     assert temporaries(tmp_path)  # the kill left some
-    again = subprocess.run([sys.executable, '-m', 'openstack_requirements.cli.app',
-                            *argv], capture_output=True, text=True, env=env)
+    again = subprocess.run(
+        [sys.executable, '-m', 'openstack_requirements.cli.app', *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert again.returncode == 0, again.stderr
     assert temporaries(tmp_path) == []
     for root in roots:
         assert (Path(root) / 'requirements.txt').read_text() == (
-            'pbr>=2.0  # Apache-2.0\nsix>=1.10.0  # MIT\n')
+            'pbr>=2.0  # Apache-2.0\nsix>=1.10.0  # MIT\n'
+        )
         assert (Path(root) / 'doc' / 'requirements.txt').read_text() == (
-            'pbr>=2.0  # Apache-2.0\n')
+            'pbr>=2.0  # Apache-2.0\n'
+        )
 
 
 def refusal(tmp_path: Path, case: str) -> Changeset:
@@ -269,28 +280,36 @@ def refusal(tmp_path: Path, case: str) -> Changeset:
         target.unlink()
         os.mkfifo(target)
     elif case == 'no such directory':
-        return Changeset([Change(str(tmp_path / 'gone' / 'x.txt'), None,
-                                 'new\n', str(tmp_path))])
+        return Changeset([Change(str(tmp_path / 'gone' / 'x.txt'), None, 'new\n', str(tmp_path))])
     elif case == 'two changes to one file':
         (tmp_path / 'link.txt').symlink_to('requirements.txt')
-        return Changeset([Change(str(target), 'old\n', 'a\n'),
-                          Change(str(tmp_path / 'link.txt'), 'old\n', 'b\n')])
+        return Changeset(
+            [
+                Change(str(target), 'old\n', 'a\n'),
+                Change(str(tmp_path / 'link.txt'), 'old\n', 'b\n'),
+            ]
+        )
     return Changeset([Change(str(target), 'old\n', 'new\n')])
 
 
-@pytest.mark.parametrize('case', ['changed on disk', 'vanished',
-                                  'not a regular file', 'no such directory',
-                                  'two changes to one file'])
+@pytest.mark.parametrize(
+    'case',
+    [
+        'changed on disk',
+        'vanished',
+        'not a regular file',
+        'no such directory',
+        'two changes to one file',
+    ],
+)
 def test_refusals_write_nothing(tmp_path: Path, case: str) -> None:
     changes = refusal(tmp_path, case)
-    before = {p.name: p.is_fifo() or p.read_bytes()
-              for p in tmp_path.rglob('*')}
+    before = {p.name: p.is_fifo() or p.read_bytes() for p in tmp_path.rglob('*')}
     with pytest.raises(FileError, match=f'{case}.*nothing was written'):
         changes.check_writable()
     with pytest.raises(FileError, match=f'{case}.*nothing was written'):
         changes.write()
-    assert {p.name: p.is_fifo() or p.read_bytes()
-            for p in tmp_path.rglob('*')} == before
+    assert {p.name: p.is_fifo() or p.read_bytes() for p in tmp_path.rglob('*')} == before
 
 
 def test_nothing_pending_writes_nothing(tmp_path: Path) -> None:
@@ -306,8 +325,7 @@ def test_suffix_writes_beside(tmp_path: Path) -> None:
     changes = Changeset()
     changes.add(target, 'old\n', 'new\n', tmp_path)
     assert changes.write('new') == [f'{target}.new']
-    assert (target.read_text(), Path(f'{target}.new').read_text()) == (
-        'old\n', 'new\n')
+    assert (target.read_text(), Path(f'{target}.new').read_text()) == ('old\n', 'new\n')
 
 
 def test_stale_temporaries_left_alone_when_not_ours(tmp_path: Path) -> None:

@@ -21,6 +21,5 @@ def test_lint_and_sync_report_findings() -> None:
     assert {(p.check, p.severity) for p in problems} == {('order', 'error')}
     global_list = sync.GlobalList.from_texts('a>=1  # MIT\n')
     _, _, stops = sync.sync_text('a\nb>=2\n', global_list, path='r.txt')
-    assert [str(p) for p in stops] == [
-        "r.txt:2:1: 'b' is not in global-requirements.txt"]
+    assert [str(p) for p in stops] == ["r.txt:2:1: 'b' is not in global-requirements.txt"]
     assert stops[0].check == 'sync'

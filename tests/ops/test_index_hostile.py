@@ -15,17 +15,26 @@ from pathlib import Path
 
 import pytest
 
-from openstack_requirements.ops.constraints.metadata import bounds, static
-from openstack_requirements.ops.constraints.metadata import index as index_module
+from openstack_requirements.ops.constraints.metadata import bounds, static, wheels
 from openstack_requirements.ops.constraints.metadata.index import Index
 from tests import bombs, hostile_index
 from tests.hostile_index import Route
 
-SMALL = bounds.Limits(page=64 << 10, json_values=5000, page_files=500,
-                      run_files=2000, fields=4096, member=64 << 10,
-                      archive=1 << 20, inflated=1 << 20, members=1000,
-                      directory=16 << 10, whole_file=256 << 10, shared=16 << 10,
-                      idle=5)
+SMALL = bounds.Limits(
+    page=64 << 10,
+    json_values=5000,
+    page_files=500,
+    run_files=2000,
+    fields=4096,
+    member=64 << 10,
+    archive=1 << 20,
+    inflated=1 << 20,
+    members=1000,
+    directory=16 << 10,
+    whole_file=256 << 10,
+    shared=16 << 10,
+    idle=5,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +57,7 @@ def opened():
     def make(*args, **kwargs) -> Index:
         made.append(Index(*args, **kwargs))
         return made[-1]
+
     yield make
     for index in made:
         index.close()
@@ -65,26 +75,36 @@ def sdist_of(index: Index, name: str):
 
 
 def test_sdist_inflating_past_the_limit(opened, served, tmp_path) -> None:
-    path = bombs.tar_gz(tmp_path / 'bomb-1.0.tar.gz', 'bomb', '1.0',
-                        zeros_before=8 << 20)
+    path = bombs.tar_gz(tmp_path / 'bomb-1.0.tar.gz', 'bomb', '1.0', zeros_before=8 << 20)
     hostile_index.project(served, 'bomb', [('bomb-1.0.tar.gz', path)])
     index = opened(served.index)
     with pytest.raises(bounds.Refused) as caught:
         index.metadata(sdist_of(index, 'bomb'))
     assert one_line(caught.value) == (
         f'bomb==1.0: {served.url}/files/bomb-1.0.tar.gz: bomb-1.0.tar.gz: '
-        f'inflates to more than {SMALL.inflated} bytes')
+        f'inflates to more than {SMALL.inflated} bytes'
+    )
 
 
-@pytest.mark.parametrize('pkg_info, zeros, message', [
-    (b'Metadata-Version: 2.1\nName: big\nVersion: 1.0\nDescription: ', 1 << 20,
-     f'headers longer than {SMALL.member} bytes'),
-    (b'Metadata-Version: 2.1\nName: big\nVersion: 1.0\nRequires-Dist: a' + b'a' * 8192,
-     0, f'a field longer than {SMALL.fields} bytes'),
-])
+@pytest.mark.parametrize(
+    'pkg_info, zeros, message',
+    [
+        (
+            b'Metadata-Version: 2.1\nName: big\nVersion: 1.0\nDescription: ',
+            1 << 20,
+            f'headers longer than {SMALL.member} bytes',
+        ),
+        (
+            b'Metadata-Version: 2.1\nName: big\nVersion: 1.0\nRequires-Dist: a' + b'a' * 8192,
+            0,
+            f'a field longer than {SMALL.fields} bytes',
+        ),
+    ],
+)
 def test_pkg_info_too_big(opened, served, tmp_path, pkg_info, zeros, message) -> None:
-    path = bombs.tar_gz(tmp_path / 'big-1.0.tar.gz', 'big', '1.0', pkg_info=pkg_info,
-                        pkg_info_zeros=zeros)
+    path = bombs.tar_gz(
+        tmp_path / 'big-1.0.tar.gz', 'big', '1.0', pkg_info=pkg_info, pkg_info_zeros=zeros
+    )
     hostile_index.project(served, 'big', [('big-1.0.tar.gz', path)])
     index = opened(served.index)
     with pytest.raises(bounds.Refused, match=message):
@@ -95,21 +115,31 @@ def test_a_long_description_is_skipped_not_kept(opened, served, tmp_path) -> Non
     """Headers end at the first empty line; a description in the body of
     any size is never read."""
     pkg_info = b'Metadata-Version: 2.1\nName: long\nVersion: 1.0\nRequires-Dist: six\n\n'
-    path = bombs.tar_gz(tmp_path / 'long-1.0.tar.gz', 'long', '1.0', pkg_info=pkg_info,
-                        pkg_info_zeros=SMALL.member * 4)
+    path = bombs.tar_gz(
+        tmp_path / 'long-1.0.tar.gz',
+        'long',
+        '1.0',
+        pkg_info=pkg_info,
+        pkg_info_zeros=SMALL.member * 4,
+    )
     hostile_index.project(served, 'long', [('long-1.0.tar.gz', path)])
     index = opened(served.index)
     assert index.metadata(sdist_of(index, 'long')).requires_dist == ('six',)
 
 
 def test_page_inflating_past_the_limit(opened, served) -> None:
-    served.add('/simple/gz/', Route(bombs.gzip_zeros(4 << 20, b'<html>'),
-                                    headers={'Content-Type': 'text/html',
-                                             'Content-Encoding': 'gzip'}))
+    served.add(
+        '/simple/gz/',
+        Route(
+            bombs.gzip_zeros(4 << 20, b'<html>'),
+            headers={'Content-Type': 'text/html', 'Content-Encoding': 'gzip'},
+        ),
+    )
     with pytest.raises(bounds.Refused) as caught:
         opened(served.index).files('gz')
     assert one_line(caught.value) == (
-        f'gz: {served.index}/gz/: larger than {SMALL.page} bytes inflated')
+        f'gz: {served.index}/gz/: larger than {SMALL.page} bytes inflated'
+    )
     assert served.sent('/simple/gz/') < 64 << 10  # 4 MB inflate from 4 kB
 
 
@@ -117,25 +147,30 @@ def test_wheel_metadata_bomb_and_a_server_ignoring_ranges(opened, served, tmp_pa
     """A wheel's Name is read from its METADATA: one that inflates past
     the limit is not read; a big wheel from a server that ignores Range
     requests is not downloaded."""
-    path = bombs.wheel(tmp_path / 'w-1.0-py3-none-any.whl', 'w', '1.0',
-                       metadata_zeros=8 << 20)
+    path = bombs.wheel(tmp_path / 'w-1.0-py3-none-any.whl', 'w', '1.0', metadata_zeros=8 << 20)
     served.add('/files/w.whl', Route(path=path))
-    served.add('/files/huge.whl', Route(stream=hostile_index.zeros(512 << 20),
-                                        length=512 << 20, ranges=False))
+    served.add(
+        '/files/huge.whl',
+        Route(stream=hostile_index.zeros(512 << 20), length=512 << 20, ranges=False),
+    )
     index = opened(served.index)
     assert index.wheel_name(f'{served.url}/files/w.whl') is None
     data = path.read_bytes()
     with pytest.raises(bounds.Refused, match=f'inflates to more than {SMALL.member}'):
-        index_module._wheel_headers(lambda o, n: data[o:o + n], len(data), data,
-                                    SMALL, 'w.whl')
+        wheels.headers_of(lambda o, n: data[o : o + n], len(data), data, SMALL, 'w.whl')
     assert index.wheel_name(f'{served.url}/files/huge.whl') is None
     assert served.sent('/files/huge.whl') < 32 << 20  # socket buffers at most
 
 
-def test_sdist_from_a_server_ignoring_ranges_is_read_to_its_pkg_info(opened,
-        served, tmp_path) -> None:
-    path = bombs.tar_gz(tmp_path / 'nr-1.0.tar.gz', 'nr', '1.0', pkg_info=(
-        b'Metadata-Version: 2.2\nName: nr\nVersion: 1.0\nRequires-Dist: six\n\n'))
+def test_sdist_from_a_server_ignoring_ranges_is_read_to_its_pkg_info(
+    opened, served, tmp_path
+) -> None:
+    path = bombs.tar_gz(
+        tmp_path / 'nr-1.0.tar.gz',
+        'nr',
+        '1.0',
+        pkg_info=(b'Metadata-Version: 2.2\nName: nr\nVersion: 1.0\nRequires-Dist: six\n\n'),
+    )
     data = path.read_bytes()
     tail = os.urandom(8 << 20)  # never read: PKG-INFO comes first
     hostile_index.project(served, 'nr', [('nr-1.0.tar.gz', data + tail)], ranges=False)
@@ -146,15 +181,20 @@ def test_sdist_from_a_server_ignoring_ranges_is_read_to_its_pkg_info(opened,
 
 @pytest.mark.parametrize('drip_headers', [False, True])
 def test_a_slow_drip_is_cut_at_the_deadline(opened, served, drip_headers) -> None:
-    served.page('slow', '<a href="/files/slow-1.0.tar.gz">slow-1.0.tar.gz</a>' * 50,
-                drip=0.2, drip_headers=drip_headers)
+    served.page(
+        'slow',
+        '<a href="/files/slow-1.0.tar.gz">slow-1.0.tar.gz</a>' * 50,
+        drip=0.2,
+        drip_headers=drip_headers,
+    )
     deadline = bounds.Deadline(time.monotonic() + 1.5, seconds=1.5)
     start = time.monotonic()
     with pytest.raises(bounds.TimedOut) as caught:
         opened(served.index, deadline=deadline).files('slow')
     assert time.monotonic() - start < 3
     assert one_line(caught.value) == (
-        f'slow: {served.index}/slow/: timed out: the run may take 1.5 s (--timeout)')
+        f'slow: {served.index}/slow/: timed out: the run may take 1.5 s (--timeout)'
+    )
 
 
 def test_cancel_stops_a_read_at_once(opened, served) -> None:
@@ -162,6 +202,7 @@ def test_cancel_stops_a_read_at_once(opened, served) -> None:
     deadline = bounds.Deadline(None)
     index = opened(served.index, deadline=deadline)
     import threading
+
     timer = threading.Timer(0.5, deadline.cancel)
     timer.start()
     start = time.monotonic()
@@ -177,12 +218,20 @@ def test_no_local_file_from_a_remote_index(opened, served, tmp_path) -> None:
     secret = bombs.tar_gz(tmp_path / 'loc-2.0.tar.gz', 'loc', '2.0')
     fifo = tmp_path / 'loc-3.0.tar.gz'
     os.mkfifo(fifo)
-    served.add('/files/loc-1.0.tar.gz', Route(status=302, headers={
-        'Location': secret.as_uri(), 'Content-Length': '0'}))
-    served.page('loc', '\n'.join([
-        '<a href="/files/loc-1.0.tar.gz">loc-1.0.tar.gz</a>',
-        f'<a href="{secret.as_uri()}">loc-2.0.tar.gz</a>',
-        f'<a href="{fifo.as_uri()}">loc-3.0.tar.gz</a>']))
+    served.add(
+        '/files/loc-1.0.tar.gz',
+        Route(status=302, headers={'Location': secret.as_uri(), 'Content-Length': '0'}),
+    )
+    served.page(
+        'loc',
+        '\n'.join(
+            [
+                '<a href="/files/loc-1.0.tar.gz">loc-1.0.tar.gz</a>',
+                f'<a href="{secret.as_uri()}">loc-2.0.tar.gz</a>',
+                f'<a href="{fifo.as_uri()}">loc-3.0.tar.gz</a>',
+            ]
+        ),
+    )
     index = opened(served.index)
     files = index.files('loc')
     assert [f.filename for f in files] == ['loc-1.0.tar.gz']
@@ -192,19 +241,35 @@ def test_no_local_file_from_a_remote_index(opened, served, tmp_path) -> None:
         index.metadata(files[0])
     assert one_line(caught.value) == (
         f'loc==1.0: {served.url}/files/loc-1.0.tar.gz: redirected to '
-        f'{secret.as_uri()}: not followed')
+        f'{secret.as_uri()}: not followed'
+    )
 
 
-@pytest.mark.parametrize('body, content_type, message', [
-    (b'{"files": ' + b'[' * 3000 + b']' * 3000 + b'}', 'application/vnd.pypi.simple.v1+json',
-     'a JSON document nested too deep'),
-    (b'{"files": [{"filename": "j-1.0.tar.gz", "size": ' + b'9' * 5000 + b'}]}',
-     'application/vnd.pypi.simple.v1+json', 'not valid JSON'),
-    (b'{"files": [' + b'{},' * 3000 + b'{}]}', 'application/vnd.pypi.simple.v1+json',
-     f'a JSON document of more than {SMALL.json_values} values'),
-    (b'{"files": 3}', 'application/vnd.pypi.simple.v1+json',
-     'a JSON page without a list of files'),
-])
+@pytest.mark.parametrize(
+    'body, content_type, message',
+    [
+        (
+            b'{"files": ' + b'[' * 3000 + b']' * 3000 + b'}',
+            'application/vnd.pypi.simple.v1+json',
+            'a JSON document nested too deep',
+        ),
+        (
+            b'{"files": [{"filename": "j-1.0.tar.gz", "size": ' + b'9' * 5000 + b'}]}',
+            'application/vnd.pypi.simple.v1+json',
+            'not valid JSON',
+        ),
+        (
+            b'{"files": [' + b'{},' * 3000 + b'{}]}',
+            'application/vnd.pypi.simple.v1+json',
+            f'a JSON document of more than {SMALL.json_values} values',
+        ),
+        (
+            b'{"files": 3}',
+            'application/vnd.pypi.simple.v1+json',
+            'a JSON page without a list of files',
+        ),
+    ],
+)
 def test_malformed_pages_one_line(opened, served, body, content_type, message) -> None:
     served.add('/simple/j/', Route(body, headers={'Content-Type': content_type}))
     with pytest.raises(bounds.Refused) as caught:
@@ -213,57 +278,95 @@ def test_malformed_pages_one_line(opened, served, body, content_type, message) -
 
 
 def test_a_json_entry_without_url_is_skipped(opened, served) -> None:
-    served.add('/simple/j/', Route(json.dumps({'files': [
-        {'filename': 'j-1.0.tar.gz'}, 'junk',
-        {'filename': 'j-2.0.tar.gz', 'url': '/files/j-2.0.tar.gz', 'size': 'big',
-         'hashes': {'sha256': 'zz'}}]}).encode(),
-        headers={'Content-Type': 'application/vnd.pypi.simple.v1+json'}))
+    served.add(
+        '/simple/j/',
+        Route(
+            json.dumps(
+                {
+                    'files': [
+                        {'filename': 'j-1.0.tar.gz'},
+                        'junk',
+                        {
+                            'filename': 'j-2.0.tar.gz',
+                            'url': '/files/j-2.0.tar.gz',
+                            'size': 'big',
+                            'hashes': {'sha256': 'zz'},
+                        },
+                    ]
+                }
+            ).encode(),
+            headers={'Content-Type': 'application/vnd.pypi.simple.v1+json'},
+        ),
+    )
     (found,) = opened(served.index).files('j')
     assert (found.filename, found.size, found.hash) == ('j-2.0.tar.gz', None, None)
 
 
-@pytest.mark.parametrize('route, message', [
-    (Route(b'x' * 100, status=206, headers={'Content-Range': 'bytes 0-99/*'}),
-     'a partial answer of unknown size'),
-    (Route(b'x' * 100, status=206, headers={'Content-Range': 'bytes 0-*/100'}),
-     'a partial answer without a valid Content-Range'),
-    (Route(b'x' * 100, headers={'Content-Length': '1000'}, cut=100, ranges=False),
-     'the server closed the connection before the end'),
-    (Route(b'x' * 100, headers={'Content-Encoding': 'br'}),
-     "a file sent with Content-Encoding 'br'"),
-])
+@pytest.mark.parametrize(
+    'route, message',
+    [
+        (
+            Route(b'x' * 100, status=206, headers={'Content-Range': 'bytes 0-99/*'}),
+            'a partial answer of unknown size',
+        ),
+        (
+            Route(b'x' * 100, status=206, headers={'Content-Range': 'bytes 0-*/100'}),
+            'a partial answer without a valid Content-Range',
+        ),
+        (
+            Route(b'x' * 100, headers={'Content-Length': '1000'}, cut=100, ranges=False),
+            'the server closed the connection before the end',
+        ),
+        (
+            Route(b'x' * 100, headers={'Content-Encoding': 'br'}),
+            "a file sent with Content-Encoding 'br'",
+        ),
+    ],
+)
 def test_malformed_answers_for_a_zip(opened, served, route, message) -> None:
     served.add('/files/z-1.0.zip', route)
     served.page('z', '<a href="/files/z-1.0.zip">z-1.0.zip</a>')
     index = opened(served.index)
     with pytest.raises(bounds.MetadataError) as caught:
         index.metadata(index.files('z')[0])
-    assert one_line(caught.value).startswith(
-        f'z==1.0: {served.url}/files/z-1.0.zip: {message}')
+    assert one_line(caught.value).startswith(f'z==1.0: {served.url}/files/z-1.0.zip: {message}')
 
 
-@pytest.mark.parametrize('pkg_info, message', [
-    (b'Metadata-Version: 2.2\nName: goodpkg\nVersion: 1.0\n\n',
-     "its metadata names 'goodpkg', not evilpkg"),
-    (b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 6.6\n\n',
-     "its metadata says version '6.6', not 1.0"),
-    (b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 1.0\nRequires-Dist: a>=1.*\n\n',
-     "a bad Requires-Dist 'a>=1.*'"),
-    (b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 1.0\n'
-     b'Requires-Dist: a @ file:///etc/passwd\n\n',
-     "a Requires-Dist with a direct reference 'a @ file:///etc/passwd'"),
-    (b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 1.0\nProvides-Extra: a b\n\n',
-     "a bad Provides-Extra 'a b'"),
-])
+@pytest.mark.parametrize(
+    'pkg_info, message',
+    [
+        (
+            b'Metadata-Version: 2.2\nName: goodpkg\nVersion: 1.0\n\n',
+            "its metadata names 'goodpkg', not evilpkg",
+        ),
+        (
+            b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 6.6\n\n',
+            "its metadata says version '6.6', not 1.0",
+        ),
+        (
+            b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 1.0\nRequires-Dist: a>=1.*\n\n',
+            "a bad Requires-Dist 'a>=1.*'",
+        ),
+        (
+            b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 1.0\n'
+            b'Requires-Dist: a @ file:///etc/passwd\n\n',
+            "a Requires-Dist with a direct reference 'a @ file:///etc/passwd'",
+        ),
+        (
+            b'Metadata-Version: 2.2\nName: evilpkg\nVersion: 1.0\nProvides-Extra: a b\n\n',
+            "a bad Provides-Extra 'a b'",
+        ),
+    ],
+)
 def test_metadata_held_against_the_file(opened, served, tmp_path, pkg_info, message) -> None:
-    path = bombs.tar_gz(tmp_path / 'evilpkg-1.0.tar.gz', 'evilpkg', '1.0',
-                        pkg_info=pkg_info)
+    path = bombs.tar_gz(tmp_path / 'evilpkg-1.0.tar.gz', 'evilpkg', '1.0', pkg_info=pkg_info)
     hostile_index.project(served, 'evilpkg', [('evilpkg-1.0.tar.gz', path)])
     index = opened(served.index)
     with pytest.raises(bounds.Refused) as caught:
         index.metadata(sdist_of(index, 'evilpkg'))
     assert one_line(caught.value).startswith(
-        f'evilpkg==1.0: {served.url}/files/evilpkg-1.0.tar.gz: {message}')
+        f'evilpkg==1.0: {served.url}/files/evilpkg-1.0.tar.gz: {message}'
+    )
 
 
 def test_pax_header_and_member_count_limits(tmp_path) -> None:
@@ -287,8 +390,10 @@ def test_pax_header_and_member_count_limits(tmp_path) -> None:
 
 
 def test_too_many_files_on_a_page(opened, served) -> None:
-    served.page('many', ''.join(f'<a href="/f/many-1.{n}.tar.gz">x</a>'
-                                for n in range(SMALL.page_files + 1)))
+    served.page(
+        'many',
+        ''.join(f'<a href="/f/many-1.{n}.tar.gz">x</a>' for n in range(SMALL.page_files + 1)),
+    )
     with pytest.raises(bounds.Refused, match=f'more than {SMALL.page_files} files'):
         opened(served.index).files('many')
 
@@ -299,12 +404,17 @@ def test_local_index_of_directories(opened, tmp_path) -> None:
     a directory reads its index.html and its files."""
     root = tmp_path / 'simple'
     (root / 'sd').mkdir(parents=True)
-    sdist = bombs.tar_gz(root / 'sd' / 'sd-1.0.tar.gz', 'sd', '1.0', pkg_info=(
-        b'Metadata-Version: 2.1\nName: sd\nVersion: 1.0\nRequires-Dist: beta\n\n'))
+    sdist = bombs.tar_gz(
+        root / 'sd' / 'sd-1.0.tar.gz',
+        'sd',
+        '1.0',
+        pkg_info=(b'Metadata-Version: 2.1\nName: sd\nVersion: 1.0\nRequires-Dist: beta\n\n'),
+    )
     elsewhere = bombs.tar_gz(tmp_path / 'sd-2.0.tar.gz', 'sd', '2.0')
     (root / 'sd' / 'index.html').write_text(
         '<a href="sd-1.0.tar.gz">sd-1.0.tar.gz</a>\n'
-        '<a href="../../sd-2.0.tar.gz">sd-2.0.tar.gz</a>\n')
+        '<a href="../../sd-2.0.tar.gz">sd-2.0.tar.gz</a>\n'
+    )
     for where in (root.as_uri(), str(root), root.as_uri() + '/'):
         index = opened(where)
         files = index.files('sd')
@@ -313,8 +423,7 @@ def test_local_index_of_directories(opened, tmp_path) -> None:
         assert index.metadata(files[0]).requires_dist == ('beta',)
     assert opened(root.as_uri()).files('absent') == []
     links = opened(None, [(root / 'sd').as_uri() + '/'])
-    assert {f.url for f in links.files("sd")} == {
-        sdist.as_uri(), elsewhere.as_uri()}
+    assert {f.url for f in links.files('sd')} == {sdist.as_uri(), elsewhere.as_uri()}
 
 
 def test_a_fifo_in_a_local_place_is_not_read(opened, tmp_path) -> None:
@@ -344,8 +453,9 @@ def test_pep_658_metadata_file_checked_against_its_hash(opened, served) -> None:
 
     good = b'Metadata-Version: 2.1\nName: m\nVersion: 1.0\nRequires-Dist: six\n\n'
     digest = hashlib.sha256(good).hexdigest()
-    served.page('m', f'<a href="/files/m-1.0.tar.gz" data-core-metadata="sha256={digest}">'
-                'm-1.0.tar.gz</a>')
+    served.page(
+        'm', f'<a href="/files/m-1.0.tar.gz" data-core-metadata="sha256={digest}">m-1.0.tar.gz</a>'
+    )
     served.add('/files/m-1.0.tar.gz.metadata', Route(good))
     index = opened(served.index)
     assert index.metadata(index.files('m')[0]).requires_dist == ('six',)
@@ -357,9 +467,10 @@ def test_pep_658_metadata_file_checked_against_its_hash(opened, served) -> None:
 
 def test_toml_strings_are_toml() -> None:
     tomllib = pytest.importorskip('tomllib')
-    entry = static.Metadata('a', '1.0', ('b; extra == "\U0001F600\\\u0007"',)).toml()
+    entry = static.Metadata('a', '1.0', ('b; extra == "\U0001f600\\\u0007"',)).toml()
     assert tomllib.loads(entry)['dependency-metadata'][0]['requires-dist'] == [
-        'b; extra == "\U0001F600\\\u0007"']
+        'b; extra == "\U0001f600\\\u0007"'
+    ]
 
 
 def test_sizes_held(tmp_path: Path) -> None:

@@ -32,15 +32,13 @@ zeta;python_version<'3.12'  # MIT
 
 
 def problems(text: str) -> list[tuple[int, str, str]]:
-    return [(p.line, p.package, p.check)
-            for p in lint.lint(RequirementsFile.parse(text))]
+    return [(p.line, p.package, p.check) for p in lint.lint(RequirementsFile.parse(text))]
 
 
 def test_shipped_list_has_exactly_its_two_real_problems() -> None:
     # s3transfer sits below botocore with its "indirect from" note, and
     # Hypercorn above hvac: both out of case-insensitive order.
-    assert problems(SHIPPED) == [(31, 's3transfer', 'order'),
-                                 (76, 'Hypercorn', 'order')]
+    assert problems(SHIPPED) == [(31, 's3transfer', 'order'), (76, 'Hypercorn', 'order')]
 
 
 def test_the_shipped_list_is_that_list_fixed() -> None:
@@ -68,8 +66,8 @@ def test_planted_problems_are_each_found() -> None:
     assert problems(PLANTED) == [
         (8, 'gamma', 'order'),
         (9, 'beta', 'canonical'),
-        (10, '', 'layout'),      # blank line inside a section
-        (12, '', 'layout'),      # no blank line above the section
+        (10, '', 'layout'),  # blank line inside a section
+        (12, '', 'layout'),  # no blank line above the section
         (16, 'Zeta', 'order'),
         (18, 'zeta', 'duplicate'),
     ]
@@ -77,13 +75,14 @@ def test_planted_problems_are_each_found() -> None:
     assert found[8] == 'not in order of section general: it goes after delta'
     assert found[9] == 'not in canonical form: beta>=1,<2  # BSD'
     assert found[12] == 'a blank line is missing above'
-    assert found[18] == ('also on line 16, and markers do not tell the lines '
-                         'apart')
+    assert found[18] == ('also on line 16, and markers do not tell the lines apart')
 
 
 def test_fix_sorts_keeps_notes_and_header_but_not_duplicates() -> None:
     fixed = lint.fix(RequirementsFile.parse(PLANTED))
-    assert fixed == """\
+    assert (
+        fixed
+        == """\
 ### a header the fix keeps as it is
 ### (the reference's lint crashed on it)
 
@@ -103,14 +102,17 @@ epsilon  # MIT
 Zeta  # MIT
 zeta;python_version<'3.12'  # MIT
 """
+    )
     assert problems(fixed) == [(18, 'zeta', 'duplicate')]
 
 
 def test_markers_that_tell_lines_apart_are_no_duplicate() -> None:
-    text = ("## section:a\n\n"
-            "foo<2;python_version<'3.10'\n"
-            "foo<3;python_version>='3.10'\n"
-            "Foo<4;python_version >= '3.10'\n")
+    text = (
+        '## section:a\n\n'
+        "foo<2;python_version<'3.10'\n"
+        "foo<3;python_version>='3.10'\n"
+        "Foo<4;python_version >= '3.10'\n"
+    )
     assert problems(text) == [(5, 'Foo', 'duplicate')]
     assert problems('foo\nfoo;python_version>"3"\n') == [(2, 'foo', 'duplicate')]
 
@@ -118,6 +120,5 @@ def test_markers_that_tell_lines_apart_are_no_duplicate() -> None:
 def test_a_list_without_sections_keeps_its_leading_comment() -> None:
     text = '# the licence header\n\nb\n# about a\na\n'
     assert problems(text) == [(3, 'b', 'order')]
-    assert lint.fix(RequirementsFile.parse(text)) == (
-        '# the licence header\n\n# about a\na\nb\n')
+    assert lint.fix(RequirementsFile.parse(text)) == ('# the licence header\n\n# about a\na\nb\n')
     assert problems('a\nb') == [(2, 'b', 'layout')]  # no final newline

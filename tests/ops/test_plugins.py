@@ -23,13 +23,13 @@ def broken_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a module that does not exist."""
     info = tmp_path / 'broken_plugins-1.0.dist-info'
     info.mkdir()
-    (info / 'METADATA').write_text(
-        'Metadata-Version: 2.1\nName: broken-plugins\nVersion: 1.0\n')
+    (info / 'METADATA').write_text('Metadata-Version: 2.1\nName: broken-plugins\nVersion: 1.0\n')
     (info / 'entry_points.txt').write_text(
         '[openstack_requirements.checks]\n'
         'no-such-check = no_such_module_here:Check\n\n'
         '[openstack_requirements.resolvers]\n'
-        'no-such-resolver = no_such_module_here:Resolver\n')
+        'no-such-resolver = no_such_module_here:Resolver\n'
+    )
     monkeypatch.setattr(sys, 'path', [*sys.path, str(tmp_path)])
     # stevedore remembers each namespace's entry points for the life of
     # the process; start from a clean slate so the broken ones are seen.
@@ -40,16 +40,16 @@ def test_check_plugin_that_cannot_load(broken_plugins: None) -> None:
     with pytest.raises(RequirementsError) as caught:
         checks.available(['data'])
     assert str(caught.value) == (
-        "cannot load check plugin no-such-check: "
-        "No module named 'no_such_module_here'")
+        "cannot load check plugin no-such-check: No module named 'no_such_module_here'"
+    )
 
 
 def test_resolver_plugin_that_cannot_load(broken_plugins: None) -> None:
     with pytest.raises(RequirementsError) as caught:
         resolvers.load('no-such-resolver')
     assert str(caught.value) == (
-        "cannot load resolver plugin no-such-resolver: "
-        "No module named 'no_such_module_here'")
+        "cannot load resolver plugin no-such-resolver: No module named 'no_such_module_here'"
+    )
 
 
 def test_a_broken_plugin_does_not_hide_the_others(broken_plugins: None) -> None:
@@ -57,17 +57,30 @@ def test_a_broken_plugin_does_not_hide_the_others(broken_plugins: None) -> None:
 
 
 def test_commands_report_it_in_one_line(broken_plugins: None, run_app) -> None:
-    result = run_app('validate-constraints',
-                     str(ROOT / 'global-requirements.txt'),
-                     str(ROOT / 'upper-constraints.txt'))
+    result = run_app(
+        'validate-constraints',
+        str(ROOT / 'global-requirements.txt'),
+        str(ROOT / 'upper-constraints.txt'),
+    )
     assert result.code == 1
     assert 'Traceback' not in result.stderr
-    assert "cannot load check plugin no-such-check: No module named " \
+    assert (
+        'cannot load check plugin no-such-check: No module named '
         "'no_such_module_here'" in result.stderr.splitlines()
+    )
 
-    result = run_app('generate-constraints', '--resolver', 'no-such-resolver',
-                     '-p', '3.11', '-r', str(ROOT / 'global-requirements.txt'))
+    result = run_app(
+        'generate-constraints',
+        '--resolver',
+        'no-such-resolver',
+        '-p',
+        '3.11',
+        '-r',
+        str(ROOT / 'global-requirements.txt'),
+    )
     assert result.code == 1
     assert 'Traceback' not in result.stderr
-    assert "cannot load resolver plugin no-such-resolver: No module named " \
+    assert (
+        'cannot load resolver plugin no-such-resolver: No module named '
         "'no_such_module_here'" in result.stderr.splitlines()
+    )

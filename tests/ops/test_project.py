@@ -55,16 +55,14 @@ def _tree(tmp_path: Path) -> Path:
 
 def test_every_source_is_found(tmp_path: Path) -> None:
     project = read_project(_tree(tmp_path))
-    assert [(s.label, [line.key for line in s.requirement_lines()])
-            for s in project.sources] == [
+    assert [(s.label, [line.key for line in s.requirement_lines()]) for s in project.sources] == [
         ('requirements.txt', ['pbr']),
         ('doc/requirements.txt', ['sphinx']),
         ('setup.cfg [extras] test', ['foo-bar', 'baz']),
         ('setup.cfg [extras] inline', ['one']),
         ('setup.cfg [options.extras_require] docs', ['sphinx']),
         ('pyproject.toml [project.dependencies]', ['pbr', 'oslo-config']),
-        ('pyproject.toml [project.optional-dependencies] kafka',
-         ['confluent-kafka']),
+        ('pyproject.toml [project.optional-dependencies] kafka', ['confluent-kafka']),
         ('pyproject.toml [dependency-groups] test', ['pytest']),
         ('pyproject.toml [dependency-groups] lint', ['ruff']),
     ]
@@ -76,15 +74,17 @@ def test_edits_touch_only_edited_lines(tmp_path: Path) -> None:
     project = read_project(_tree(tmp_path))
     cfg, toml = project.files[2], project.files[3]
     test = cfg.sources[0]
-    new_cfg = cfg.render({test.label: [
-        canonical(test.lines[0], ':'), test.lines[0], test.lines[1]]})
+    new_cfg = cfg.render(
+        {test.label: [canonical(test.lines[0], ':'), test.lines[0], test.lines[1]]}
+    )
     assert new_cfg == SETUP_CFG.replace(
-        '  Foo_Bar>=1.0 # BSD\n',
-        '  Foo_Bar>=1.0  # BSD\n  Foo_Bar>=1.0 # BSD\n')
+        '  Foo_Bar>=1.0 # BSD\n', '  Foo_Bar>=1.0  # BSD\n  Foo_Bar>=1.0 # BSD\n'
+    )
     deps = toml.sources[0]
     pbr = deps.lines[0]
-    bumped = pbr.with_requirement(pbr.requirement.replace(
-        specifier=pbr.requirement.specifier & '<7'))
+    bumped = pbr.with_requirement(
+        pbr.requirement.replace(specifier=pbr.requirement.specifier & '<7')
+    )
     new_toml = toml.render({deps.label: [bumped, deps.lines[1]]})
     assert new_toml == PYPROJECT.replace('"pbr>=6.1.1",', '"pbr>=6.1.1,<7",')
 
@@ -104,8 +104,7 @@ def test_missing_and_empty_directories(tmp_path: Path) -> None:
 
 
 def test_malformed_toml_is_located(tmp_path: Path) -> None:
-    (tmp_path / 'pyproject.toml').write_text(
-        '[project]\ndependencies = [\n  "a" "b",\n]\n')
+    (tmp_path / 'pyproject.toml').write_text('[project]\ndependencies = [\n  "a" "b",\n]\n')
     with pytest.raises(ParseError) as info:
         read_project(tmp_path)
     assert str(info.value).startswith(f'{tmp_path / "pyproject.toml"}:3:')
@@ -116,7 +115,11 @@ def test_repeated_lines_keep_their_own_numbers(tmp_path: Path) -> None:
     (tmp_path / 'requirements.txt').write_text('pbr\n\npbr\r\npbr')
     lines = read_project(tmp_path).sources[0].lines
     assert [(line.lineno, line.newline, line.key) for line in lines] == [
-        (1, '\n', 'pbr'), (2, '\n', None), (3, '\r\n', 'pbr'), (4, '', 'pbr')]
+        (1, '\n', 'pbr'),
+        (2, '\n', None),
+        (3, '\r\n', 'pbr'),
+        (4, '', 'pbr'),
+    ]
 
 
 def test_select_listed_projects(tmp_path: Path) -> None:
@@ -125,13 +128,13 @@ def test_select_listed_projects(tmp_path: Path) -> None:
     (tmp_path / 'openstack' / 'nova').mkdir(parents=True)
     (tmp_path / 'oslo.db').mkdir()
     listed = tmp_path / 'projects.txt'
-    listed.write_text('openstack/nova\n\n# note\nopenstack/oslo.db  # db\n'
-                      'x/gone\n')
+    listed.write_text('openstack/nova\n\n# note\nopenstack/oslo.db  # db\nx/gone\n')
     selection = select(['here'], listed, [tmp_path])
     assert selection.found == [
         ('here', Path('here')),
         ('openstack/nova', tmp_path / 'openstack' / 'nova'),
-        ('openstack/oslo.db', tmp_path / 'oslo.db')]
+        ('openstack/oslo.db', tmp_path / 'oslo.db'),
+    ]
     assert selection.missing == ['x/gone']
     assert selection.where == str(tmp_path)
     with pytest.raises(FileError, match='no such directory'):
@@ -157,10 +160,12 @@ def test_select_roots_in_order_and_by_default_beside_the_list(tmp_path: Path) ->
     assert select((), listed).listed == [
         ('openstack/nova', zuul / 'openstack' / 'nova'),
         ('openstack/oslo.db', zuul / 'openstack' / 'oslo.db'),
-        ('openstack/gone', None)]
+        ('openstack/gone', None),
+    ]
     assert dict(select((), listed, [other, zuul]).found) == {
         'openstack/nova': other / 'nova',
-        'openstack/oslo.db': zuul / 'openstack' / 'oslo.db'}
+        'openstack/oslo.db': zuul / 'openstack' / 'oslo.db',
+    }
     assert select((), listed, [other, other]).where == str(other)
 
 
@@ -176,34 +181,46 @@ def test_select_refuses_a_checkout_outside_its_root(tmp_path: Path) -> None:
     with pytest.raises(FileError, match='openstack/nova: resolves to .*, outside'):
         select((), listed, [root])
     # a command that only reads the checkout's Zuul files follows it
-    assert select((), listed, [root], confined=False).found == [
-        ('openstack/nova', root / 'nova')]
+    assert select((), listed, [root], confined=False).found == [('openstack/nova', root / 'nova')]
 
 
-@pytest.mark.parametrize('text, expected', [
-    # the same string in [build-system] requires, above
-    ('[build-system]\nrequires = ["pbr>=6.1.1"]\n\n[project]\nname = "x"\n'
-     'dependencies = [\n  "pbr>=6.1.1",\n]\n',
-     {'[project.dependencies]': [7]}),
-    # [dependency-groups] first in the file
-    ('[dependency-groups]\ntest = ["pytest"]\n\n[project]\nname = "x"\n'
-     'dependencies = ["pytest"]\n[project.optional-dependencies]\nfoo = [\n'
-     '"pytest",\n]\n',
-     {'[project.dependencies]': [6],
-      '[project.optional-dependencies] foo': [9],
-      '[dependency-groups] test': [2]}),
-    # dotted and quoted keys
-    ('[project]\nname = "x"\noptional-dependencies.a = [\n  "pytest"]\n'
-     '[dependency-groups]\n"a" = ["pytest"]\n',
-     {'[project.optional-dependencies] a': [4], '[dependency-groups] a': [6]}),
-])
+@pytest.mark.parametrize(
+    'text, expected',
+    [
+        # the same string in [build-system] requires, above
+        (
+            '[build-system]\nrequires = ["pbr>=6.1.1"]\n\n[project]\nname = "x"\n'
+            'dependencies = [\n  "pbr>=6.1.1",\n]\n',
+            {'[project.dependencies]': [7]},
+        ),
+        # [dependency-groups] first in the file
+        (
+            '[dependency-groups]\ntest = ["pytest"]\n\n[project]\nname = "x"\n'
+            'dependencies = ["pytest"]\n[project.optional-dependencies]\nfoo = [\n'
+            '"pytest",\n]\n',
+            {
+                '[project.dependencies]': [6],
+                '[project.optional-dependencies] foo': [9],
+                '[dependency-groups] test': [2],
+            },
+        ),
+        # dotted and quoted keys
+        (
+            '[project]\nname = "x"\noptional-dependencies.a = [\n  "pytest"]\n'
+            '[dependency-groups]\n"a" = ["pytest"]\n',
+            {'[project.optional-dependencies] a': [4], '[dependency-groups] a': [6]},
+        ),
+    ],
+)
 def test_pyproject_positions_come_from_the_table(
-        tmp_path: Path, text: str, expected: dict[str, list[int]]) -> None:
+    tmp_path: Path, text: str, expected: dict[str, list[int]]
+) -> None:
     (tmp_path / 'pyproject.toml').write_text(text)
     project = read_project(tmp_path)
-    assert {s.label.removeprefix('pyproject.toml '):
-            [line.lineno for line in s.lines]
-            for s in project.sources} == expected
+    assert {
+        s.label.removeprefix('pyproject.toml '): [line.lineno for line in s.lines]
+        for s in project.sources
+    } == expected
 
 
 def test_a_cached_line_read_again_elsewhere_is_that_line_moved() -> None:

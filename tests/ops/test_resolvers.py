@@ -22,14 +22,12 @@ PYTHONS = ('3.10', '3.11', '3.12', '3.13')
 
 
 @pytest.fixture
-def uv_cache(tmp_path_factory: pytest.TempPathFactory,
-             monkeypatch: pytest.MonkeyPatch) -> None:
+def uv_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-cache'))
 
 
 def options(world: Path) -> resolvers.ResolverOptions:
-    return resolvers.ResolverOptions(find_links=(str(world),), no_index=True,
-                                     timeout=120)
+    return resolvers.ResolverOptions(find_links=(str(world),), no_index=True, timeout=120)
 
 
 def versions(pins) -> dict[str, str]:
@@ -50,8 +48,7 @@ def test_pip_resolves_with_each_interpreter(world, tmp_path, python) -> None:
     if found is None:
         pytest.skip(f'no Python {python} here')
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
-    pins = resolvers.load('pip').resolve(reqs, resolvers.Target(python, found),
-                                         options(world))
+    pins = resolvers.load('pip').resolve(reqs, resolvers.Target(python, found), options(world))
     assert versions(pins) == resolver_index.EXPECTED[python]
     assert pins['deny-me'].name == 'Deny.Me'  # pip reports the metadata name
 
@@ -87,6 +84,7 @@ def test_resolver_isolated_from_user_configuration(monkeypatch) -> None:
     assert 'UV_INDEX_URL' not in env and env['UV_CACHE_DIR'] == '/somewhere'
     assert env['UV_NO_CONFIG'] == '1' and env['UV_PYTHON_DOWNLOADS'] == 'never'
     from openstack_requirements.ops.constraints.resolvers import pip as pip_driver
+
     env = pip_driver.environment()
     assert 'PIP_FIND_LINKS' not in env and env['PIP_CONFIG_FILE'] == os.devnull
 
@@ -109,25 +107,34 @@ def test_merged_constraints_reproduce_each_resolution(world, tmp_path) -> None:
     merged = tmp_path / 'uc.txt'
     merged.write_text(constraints.render(constraints.merge(results)))
     loose = resolver_index.write_requirements(
-        tmp_path / 'loose.txt', ['top', 'alpha', 'delta', 'eps', 'beta'])
+        tmp_path / 'loose.txt', ['top', 'alpha', 'delta', 'eps', 'beta']
+    )
     checked = 0
     for python in PYTHONS:
         argv = uv_driver.command(loose, resolvers.Target(python), options(world))
-        done = subprocess.run([*argv, '-c', str(merged)], capture_output=True, text=True,
-                              env=uv_driver.environment(options(world)), check=True)
-        assert versions(uv_driver.parse_pins(done.stdout, python)) == versions(
-            results[python])
+        done = subprocess.run(
+            [*argv, '-c', str(merged)],
+            capture_output=True,
+            text=True,
+            env=uv_driver.environment(options(world)),
+            check=True,
+        )
+        assert versions(uv_driver.parse_pins(done.stdout, python)) == versions(results[python])
         found = interpreter(python)
         if found is None:
             continue
         report = tmp_path / f'report-{python}.json'
         from openstack_requirements.ops.constraints.resolvers import pip as pip_driver
-        argv = pip_driver.command(loose, resolvers.Target(python, found),
-                                  options(world), report)
-        subprocess.run([*argv, '-c', str(merged)], capture_output=True, text=True,
-                       env=pip_driver.environment(), check=True)
-        assert versions(pip_driver.parse_report(report.read_text())) == versions(
-            results[python])
+
+        argv = pip_driver.command(loose, resolvers.Target(python, found), options(world), report)
+        subprocess.run(
+            [*argv, '-c', str(merged)],
+            capture_output=True,
+            text=True,
+            env=pip_driver.environment(),
+            check=True,
+        )
+        assert versions(pip_driver.parse_report(report.read_text())) == versions(results[python])
         checked += 1
     assert checked >= 1  # at least the running Python
 
@@ -157,8 +164,13 @@ def test_uv_warm_cache_never_hides_a_new_release(tmp_path, monkeypatch) -> None:
         how = resolvers.ResolverOptions(index_url=index.url, timeout=120)
         first = resolvers.resolve_all(uv, reqs, targets, how)
         assert {p: versions(r) for p, r in first.items()} == resolver_index.EXPECTED
-        resolver_index.make_wheel(wheels, 'top', '1.1', '>=3.10', (
-            *resolver_index.WORLD[0][3], 'late; python_version >= "3.13"'))
+        resolver_index.make_wheel(
+            wheels,
+            'top',
+            '1.1',
+            '>=3.10',
+            (*resolver_index.WORLD[0][3], 'late; python_version >= "3.13"'),
+        )
         resolver_index.make_wheel(wheels, 'late', '1.0')
         index.publish()
         second = resolvers.resolve_all(uv, reqs, targets, how)
@@ -203,8 +215,9 @@ def test_uv_settings_name_the_index(tmp_path) -> None:
     assert 'api' not in mirror  # pages: as the index says
     assert '[[index]]' not in uv_driver.config(resolvers.ResolverOptions(no_index=True))
     how = resolvers.ResolverOptions(index_url='http://m/simple')
-    argv = uv_driver.command(tmp_path / 'r.txt', resolvers.Target('3.11'), how,
-                             tmp_path / 'uv.toml')
+    argv = uv_driver.command(
+        tmp_path / 'r.txt', resolvers.Target('3.11'), how, tmp_path / 'uv.toml'
+    )
     assert '--config-file' in argv and '--index-url' not in argv
 
 
@@ -212,8 +225,9 @@ def test_uv_settings_name_the_index(tmp_path) -> None:
 def test_uv_resolves_for_a_patch_release(tmp_path) -> None:
     """``-p 3.11`` is 3.11.0 to uv; ``-p 3.11.7`` reaches a release whose
     Requires-Python asks for 3.11.5 (as soupsieve 4 does)."""
-    wheels = resolver_index.make_index(tmp_path / 'wheels', [
-        ('patchy', '1.0', None, ()), ('patchy', '2.0', '>=3.11.5', ())])
+    wheels = resolver_index.make_index(
+        tmp_path / 'wheels', [('patchy', '1.0', None, ()), ('patchy', '2.0', '>=3.11.5', ())]
+    )
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['patchy'])
     uv = resolvers.load('uv')
     got = {}
@@ -232,15 +246,20 @@ def test_uv_settings_error_names_the_release(world, tmp_path) -> None:
 
     good = static.Metadata('ok', '1.0', ('beta',), provides_extras=('x',))
     bad = static.Metadata('sd', '2.0', ('beta>=1.0.*',))
-    files = [pages.dist_file(f'{m.name}-{m.version}.tar.gz', 'u', m.name)
-             for m in (good, bad)]
+    files = [pages.dist_file(f'{m.name}-{m.version}.tar.gz', 'u', m.name) for m in (good, bad)]
     offered = [(f, m) for f, m in zip(files, (good, bad), strict=True) if f]
     how = options(world)
     settings = tmp_path / 'uv-3.12-0.toml'
     settings.write_text(uv_driver.config(how, [good, bad]))
     reqs = resolver_index.write_requirements(tmp_path / 'r.txt', ['top'])
-    done = subprocess.run(uv_driver.command(reqs, resolvers.Target('3.12'), how, settings),
-                          capture_output=True, text=True, env=uv_driver.environment(how))
+    done = subprocess.run(
+        uv_driver.command(reqs, resolvers.Target('3.12'), how, settings),
+        capture_output=True,
+        text=True,
+        env=uv_driver.environment(how),
+    )
     assert done.returncode
     assert uv_driver._unreadable(done.stderr, settings, how, offered) == (
-        files[1], 'Operator >= cannot be used with a wildcard version specifier')
+        files[1],
+        'Operator >= cannot be used with a wildcard version specifier',
+    )

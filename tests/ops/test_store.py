@@ -13,8 +13,12 @@ URL = 'http://a.test/files/p-1.0.tar.gz'
 CLEAN = Metadata('p', '1.0', ('six',))
 
 
-def sdist(origin: str = 'http://a.test/simple', digest: str | None = 'sha256=' + 'a' * 64,
-          url: str = URL, name: str = 'p'):
+def sdist(
+    origin: str = 'http://a.test/simple',
+    digest: str | None = 'sha256=' + 'a' * 64,
+    url: str = URL,
+    name: str = 'p',
+):
     found = dist_file(url.rsplit('/', 1)[1], url, name, origin=origin, hash=digest)
     assert found is not None
     return found
@@ -55,8 +59,14 @@ def test_bad_entries_are_dropped_when_read_back(tmp_path) -> None:
     resolver could not read, is not kept (written by hand here: a store
     of an older version, or edited)."""
     path = tmp_path / 'store.json'
-    kept(path, (sdist(), CLEAN), (sdist(url='http://a.test/files/q-1.0.tar.gz', name='q',
-                                        digest='sha256=' + 'c' * 64), Metadata('q', '1.0')))
+    kept(
+        path,
+        (sdist(), CLEAN),
+        (
+            sdist(url='http://a.test/files/q-1.0.tar.gz', name='q', digest='sha256=' + 'c' * 64),
+            Metadata('q', '1.0'),
+        ),
+    )
     data = json.loads(path.read_text())
     entries = data['sources']['http://a.test/simple']['metadata']
     for key, entry in entries.items():
@@ -67,8 +77,12 @@ def test_bad_entries_are_dropped_when_read_back(tmp_path) -> None:
     path.write_text(json.dumps(data))
     again = Store(path)
     assert again.get(sdist()) is None
-    assert again.get(sdist(url='http://a.test/files/q-1.0.tar.gz', name='q',
-                           digest='sha256=' + 'c' * 64)) is None
+    assert (
+        again.get(
+            sdist(url='http://a.test/files/q-1.0.tar.gz', name='q', digest='sha256=' + 'c' * 64)
+        )
+        is None
+    )
     again.save()
     assert json.loads(path.read_text())['sources']['http://a.test/simple']['metadata'] == {}
 

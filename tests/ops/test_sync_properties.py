@@ -46,8 +46,7 @@ DATA_SETS = sorted(p.name for p in DATA.iterdir())
 def corpus() -> list[Line]:
     """Every corpus line a sync edits (named, not a URL or editable)."""
     found = []
-    for number, text in enumerate(CORPUS_LINES.read_text(
-            encoding='utf-8').splitlines(), 1):
+    for number, text in enumerate(CORPUS_LINES.read_text(encoding='utf-8').splitlines(), 1):
         try:
             line = parse_line(text, lineno=number)
         except ParseError:
@@ -84,15 +83,24 @@ def merge_holds(line: Line, gline: Line, synced: Line) -> None:
     ours = lower_bound(mine.specifier)
     stated = lower_bound(s for s in theirs.specifier if s.operator in ('>=', '>'))
     written = lower_bound(new.specifier)
-    capped = ours is not None and ours.operator == '>=' and any(
-        s.operator in CAPS and not s.contains(ours.version, prereleases=True)
-        for s in theirs.specifier)
-    if ours is not None and not capped and (
-            stated is None or merge_policy._stricter(ours, stated)):
+    capped = (
+        ours is not None
+        and ours.operator == '>='
+        and any(
+            s.operator in CAPS and not s.contains(ours.version, prereleases=True)
+            for s in theirs.specifier
+        )
+    )
+    if (
+        ours is not None
+        and not capped
+        and (stated is None or merge_policy._stricter(ours, stated))
+    ):
         assert str(written) == str(ours), (line.text, gline.text, synced.text)
     for spec in theirs.specifier:
         if spec.operator in ('>=', '>') or (
-                written is not None and merge_policy._below(spec, written)):
+            written is not None and merge_policy._below(spec, written)
+        ):
             continue
         assert spec in set(new.specifier), (line.text, gline.text, synced.text)
 
@@ -102,10 +110,12 @@ def read_back(line: Line) -> None:
     assert again is not None and line.requirement is not None
     assert again.key == line.requirement.key, line.text
     assert sync.entry_key(parse_line(line.text)) == sync.entry_key(line)
-    assert merge_policy.equal_specifiers(again.specifier, line.requirement.specifier,
-                                         sync.Policy.EXACT), line.text
-    assert (normal_marker(again.marker_text)
-            == normal_marker(line.requirement.marker_text)), line.text
+    assert merge_policy.equal_specifiers(
+        again.specifier, line.requirement.specifier, sync.Policy.EXACT
+    ), line.text
+    assert normal_marker(again.marker_text) == normal_marker(line.requirement.marker_text), (
+        line.text
+    )
     assert again.extras == line.requirement.extras, line.text
 
 
@@ -115,7 +125,8 @@ COUNTS: dict[str, int] = {}
 @pytest.mark.parametrize('policy', list(sync.Policy), ids=lambda p: p.value)
 @pytest.mark.parametrize('data_name', DATA_SETS)
 def test_every_corpus_line_with_every_global_entry(
-        data_name: str, policy: sync.Policy, tmp_path: Path) -> None:
+    data_name: str, policy: sync.Policy, tmp_path: Path
+) -> None:
     global_list = sync.load_global(DATA / data_name)
     checked = changed = 0
     read: set[str] = set()
@@ -127,11 +138,16 @@ def test_every_corpus_line_with_every_global_entry(
         first = sync.sync_line(line, True, gline, policy, alone=alone)
         second = sync.sync_line(first.line, True, gline, policy, alone=alone)
         assert not second.changed and second.line is first.line, (
-            line.text, gline.text, first.line.text, second.line.text)
+            line.text,
+            gline.text,
+            first.line.text,
+            second.line.text,
+        )
         assert sync.entry_key(first.line) == sync.entry_key(line)
         assert first.line.requirement is not None
-        assert (normal_marker(first.line.requirement.marker_text)
-                == kept_marker(line, gline, alone)), (line.text, gline.text)
+        assert normal_marker(first.line.requirement.marker_text) == kept_marker(
+            line, gline, alone
+        ), (line.text, gline.text)
         if policy is sync.Policy.MERGE:
             merge_holds(line, gline, first.line)
         if not first.changed:
@@ -141,16 +157,17 @@ def test_every_corpus_line_with_every_global_entry(
         written.append(first.line.text.split('#', 1)[0].rstrip() + '\n')
         assert first.line.comment == (line.comment or gline.comment)
         if line.comment:
-            assert first.line.text.endswith(
-                line.text[one_line._comment_start(line):])
+            assert first.line.text.endswith(line.text[one_line._comment_start(line) :])
         if first.line.text not in read:
             read.add(first.line.text)
             read_back(first.line)
         req, greq = first.line.requirement, gline.requirement
         assert req is not None and greq is not None
-        assert (contradictions(list(req.specifier))
-                <= contradictions(list(greq.specifier))), (
-            line.text, gline.text, first.line.text)
+        assert contradictions(list(req.specifier)) <= contradictions(list(greq.specifier)), (
+            line.text,
+            gline.text,
+            first.line.text,
+        )
     COUNTS[f'{data_name} {policy.value}'] = checked
     assert checked > 5000
     assert changed
@@ -164,8 +181,7 @@ def accepted_by_the_checks(data: Path, written: list[str], tmp_path: Path) -> No
     project.mkdir()
     (project / 'requirements.txt').write_text(''.join(dict.fromkeys(written)))
     context = Context.from_source(data, project=read_project(project))
-    for check in (contract.Exclusions(), contract.Markers(),
-                  contract.GlobalSpecifiers()):
+    for check in (contract.Exclusions(), contract.Markers(), contract.GlobalSpecifiers()):
         found = [(f.line, f.message) for f in check.check(context)]
         assert found == [], (check.name, found[:5])
 
@@ -184,12 +200,16 @@ def _admitted_minimums(gline: Line, upper: dict[str, str]) -> Iterator[str]:
         version = Version(pin) if pin else None
     except InvalidVersion:
         return
-    if version is None or not req.specifier.contains(version,
-                                                     prereleases=True):
+    if version is None or not req.specifier.contains(version, prereleases=True):
         return
-    rest = [str(s) for s in specs if s.operator not in ('>=', '>')
-            and not (s.operator == '!=' and not s.version.endswith('.*')
-                     and Version(s.version) < version)]
+    rest = [
+        str(s)
+        for s in specs
+        if s.operator not in ('>=', '>')
+        and not (
+            s.operator == '!=' and not s.version.endswith('.*') and Version(s.version) < version
+        )
+    ]
     marker = f';{req.marker_text}' if req.marker_text else ''
     yield f'{req.name}>={pin}{"," if rest else ""}{",".join(rest)}{marker}'
 
@@ -198,8 +218,7 @@ def _admitted_minimums(gline: Line, upper: dict[str, str]) -> Iterator[str]:
 def test_lines_in_policy_are_untouched(data_name: str) -> None:
     global_list = sync.load_global(DATA / data_name)
     upper = {}
-    for text in (DATA / data_name / 'upper-constraints.txt').read_text(
-            ).splitlines():
+    for text in (DATA / data_name / 'upper-constraints.txt').read_text().splitlines():
         line = parse_line(text)
         if line.requirement and line.key and not line.requirement.marker_text:
             upper[line.key] = next(iter(line.requirement.specifier)).version
@@ -208,16 +227,18 @@ def test_lines_in_policy_are_untouched(data_name: str) -> None:
         if key in global_list.excluded:
             continue
         for gline in global_list.lines[key]:
-            body = gline.text[:one_line._comment_start(gline)] \
-                if gline.comment else gline.text
+            body = gline.text[: one_line._comment_start(gline)] if gline.comment else gline.text
             texts = [(body, list(sync.Policy))] + [
-                (text, [sync.Policy.MERGE])
-                for text in _admitted_minimums(gline, upper)]
+                (text, [sync.Policy.MERGE]) for text in _admitted_minimums(gline, upper)
+            ]
             for text, policies in texts:
                 line = parse_line(text)
                 for policy in policies:
                     checked += 1
                     done = sync.sync_line(line, True, gline, policy)
                     assert not done.changed and done.line is line, (
-                        text, gline.text, done.line.text)
+                        text,
+                        gline.text,
+                        done.line.text,
+                    )
     assert checked > 300

@@ -30,28 +30,34 @@ sphinx>=2.0,!=2.1.0  # BSD
 GLOBAL_LIST = sync.GlobalList.from_texts(GLOBAL)
 
 
-def _sync(root: Path, policy: sync.Policy = sync.Policy.MERGE,
-          soft: bool = False) -> sync.ProjectSync:
+def _sync(
+    root: Path, policy: sync.Policy = sync.Policy.MERGE, soft: bool = False
+) -> sync.ProjectSync:
     return sync.sync_project(read_project(root), GLOBAL_LIST, policy, soft)
 
 
 def test_setup_cfg_keeps_each_lines_marker_separator(tmp_path: Path) -> None:
-    cfg = ("[metadata]\nname = demo\n\n[extras]\n"
-           "zvm =\n  zVMCloudConnector>=1.3.0:sys_platform=='win32'\n"
-           "vmware =\n    oslo.vmware>=3.6.0 # Apache-2.0\n"
-           "other = zVMCloudConnector;sys_platform=='darwin'\n"
-           "\n[options.extras_require]\ndocs =\n    sphinx\n")
+    cfg = (
+        '[metadata]\nname = demo\n\n[extras]\n'
+        "zvm =\n  zVMCloudConnector>=1.3.0:sys_platform=='win32'\n"
+        'vmware =\n    oslo.vmware>=3.6.0 # Apache-2.0\n'
+        "other = zVMCloudConnector;sys_platform=='darwin'\n"
+        '\n[options.extras_require]\ndocs =\n    sphinx\n'
+    )
     (tmp_path / 'setup.cfg').write_text(cfg)
     result = _sync(tmp_path)
-    assert [c.new for c in result.changes] == [cfg.replace(
-        ":sys_platform=='win32'\n",
-        ":sys_platform!='win32'  # Apache 2.0 License\n").replace(
-        '    oslo.vmware>=3.6.0 # Apache-2.0\n',
-        '    oslo.vmware>=3.6.0,!=3.7.0 # Apache-2.0\n').replace(
-        "other = zVMCloudConnector;sys_platform=='darwin'\n",
-        "other = zVMCloudConnector;sys_platform!='win32'  "
-        "# Apache 2.0 License\n").replace(
-        '    sphinx\n', '    sphinx>=2.0,!=2.1.0  # BSD\n')]
+    assert [c.new for c in result.changes] == [
+        cfg.replace(":sys_platform=='win32'\n", ":sys_platform!='win32'  # Apache 2.0 License\n")
+        .replace(
+            '    oslo.vmware>=3.6.0 # Apache-2.0\n',
+            '    oslo.vmware>=3.6.0,!=3.7.0 # Apache-2.0\n',
+        )
+        .replace(
+            "other = zVMCloudConnector;sys_platform=='darwin'\n",
+            "other = zVMCloudConnector;sys_platform!='win32'  # Apache 2.0 License\n",
+        )
+        .replace('    sphinx\n', '    sphinx>=2.0,!=2.1.0  # BSD\n')
+    ]
 
 
 PYPROJECT = """\
@@ -76,46 +82,51 @@ docs = ["sphinx"]
 def test_pyproject_edits_strings_only(tmp_path: Path) -> None:
     (tmp_path / 'pyproject.toml').write_text(PYPROJECT)
     result = _sync(tmp_path, soft=True)
-    assert [c.new for c in result.changes] == [PYPROJECT.replace(
-        "'oslo.vmware'", "'oslo.vmware>=3.6.0,!=3.7.0'").replace(
-        '"zVMCloudConnector>=1.3.0"',
-        '"zVMCloudConnector>=1.3.0;sys_platform!=\'win32\'"').replace(
-        '"pytest>=7"', '"pytest>=7,!=8.0.0"').replace(
-        '["sphinx"]', '["sphinx>=2.0,!=2.1.0"]')]
+    assert [c.new for c in result.changes] == [
+        PYPROJECT.replace("'oslo.vmware'", "'oslo.vmware>=3.6.0,!=3.7.0'")
+        .replace(
+            '"zVMCloudConnector>=1.3.0"', '"zVMCloudConnector>=1.3.0;sys_platform!=\'win32\'"'
+        )
+        .replace('"pytest>=7"', '"pytest>=7,!=8.0.0"')
+        .replace('["sphinx"]', '["sphinx>=2.0,!=2.1.0"]')
+    ]
     assert [r.file for r in result.rows] == [
         f'{tmp_path}/pyproject.toml [project.dependencies]',
         f'{tmp_path}/pyproject.toml [project.optional-dependencies] zvm',
         f'{tmp_path}/pyproject.toml [dependency-groups] test',
-        f'{tmp_path}/pyproject.toml [dependency-groups] docs']
+        f'{tmp_path}/pyproject.toml [dependency-groups] docs',
+    ]
 
 
-def test_pyproject_same_string_elsewhere_is_left_alone(
-        tmp_path: Path) -> None:
+def test_pyproject_same_string_elsewhere_is_left_alone(tmp_path: Path) -> None:
     # the first "pytest" of the text is not a dependency: the edit in place
     # is checked by reading the result back, and tomlkit does it instead
-    text = ('[build-system]\nrequires = ["pytest"]\n\n'
-            '[dependency-groups]\ntest = ["pytest"]  # tests\n')
+    text = (
+        '[build-system]\nrequires = ["pytest"]\n\n'
+        '[dependency-groups]\ntest = ["pytest"]  # tests\n'
+    )
     (tmp_path / 'pyproject.toml').write_text(text)
     assert [c.new for c in _sync(tmp_path).changes] == [
-        text.replace('test = ["pytest"]', 'test = ["pytest!=8.0.0"]')]
+        text.replace('test = ["pytest"]', 'test = ["pytest!=8.0.0"]')
+    ]
 
 
 def test_pyproject_marker_variants_are_inserted(tmp_path: Path) -> None:
-    two = sync.GlobalList.from_texts(
-        "two>1;python_version=='2.7'\ntwo<2;python_version>='3.0'\n")
-    text = ('[project]\nname = "x"\ndependencies = [\n'
-            '    "two",  # note\n    "other",\n]\n')
+    two = sync.GlobalList.from_texts("two>1;python_version=='2.7'\ntwo<2;python_version>='3.0'\n")
+    text = '[project]\nname = "x"\ndependencies = [\n    "two",  # note\n    "other",\n]\n'
     (tmp_path / 'pyproject.toml').write_text(text)
     result = sync.sync_project(read_project(tmp_path), two, soft=True)
-    assert [c.new for c in result.changes] == [text.replace(
-        '    "two",  # note\n',
-        '    "two>1;python_version==\'2.7\'",  # note\n'
-        '    "two<2;python_version>=\'3.0\'",\n')]
+    assert [c.new for c in result.changes] == [
+        text.replace(
+            '    "two",  # note\n',
+            '    "two>1;python_version==\'2.7\'",  # note\n    "two<2;python_version>=\'3.0\'",\n',
+        )
+    ]
 
 
 # -- real trees ---------------------------------------------------------------
 
-_TOML_ITEM = re.compile(r'''^\s*(?:[\w-]+\s*=\s*\[\s*)?(["'])(.*?)\1''')
+_TOML_ITEM = re.compile(r"""^\s*(?:[\w-]+\s*=\s*\[\s*)?(["'])(.*?)\1""")
 
 
 def _key(path: Path, physical: str) -> str | None:
@@ -126,16 +137,20 @@ def _key(path: Path, physical: str) -> str | None:
             match = _TOML_ITEM.match(text)
             return parse_line(match.group(2)).key if match else None
         if path.name == 'setup.cfg':
-            value = text.split('=', 1)[1] if '=' in text.split(';')[0] and \
-                not text[:1].isspace() else text
+            value = (
+                text.split('=', 1)[1]
+                if '=' in text.split(';')[0] and not text[:1].isspace()
+                else text
+            )
             return parse_line(value.strip(), pbr=True).key
         return parse_line(text).key
     except Exception:
         return None
 
 
-def _assert_only_global_lines_changed(path: Path, old: str, new: str,
-                                      global_list: sync.GlobalList) -> None:
+def _assert_only_global_lines_changed(
+    path: Path, old: str, new: str, global_list: sync.GlobalList
+) -> None:
     synced = set(global_list.lines) - global_list.excluded
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
@@ -146,26 +161,26 @@ def _assert_only_global_lines_changed(path: Path, old: str, new: str,
             assert _key(path, line) in synced, (path, line)
 
 
-def _assert_policy_holds(root: Path, global_list: sync.GlobalList,
-                         policy: sync.Policy) -> None:
+def _assert_policy_holds(root: Path, global_list: sync.GlobalList, policy: sync.Policy) -> None:
     """Every line of a global package now says what the policy asks."""
     for source in read_project(root).sources:
         for line in source.requirement_lines():
             req = line.requirement
             assert req is not None
             variants = global_list.lines.get(req.key or '')
-            if (not variants or req.url or req.editable
-                    or req.key in global_list.excluded):
+            if not variants or req.url or req.editable or req.key in global_list.excluded:
                 continue
-            by_marker = {normal_marker(g.requirement.marker_text):
-                         g.requirement for g in variants if g.requirement}
+            by_marker = {
+                normal_marker(g.requirement.marker_text): g.requirement
+                for g in variants
+                if g.requirement
+            }
             ours = normal_marker(req.marker_text)
             if list(by_marker) == [''] and python3_only(ours):
                 ours = ''  # the project's Python version marker, kept
             assert ours in by_marker, (source.label, line.text)
             theirs = by_marker[ours].specifier
-            assert (contradictions(list(req.specifier))
-                    <= contradictions(list(theirs))), line.text
+            assert contradictions(list(req.specifier)) <= contradictions(list(theirs)), line.text
             if policy is sync.Policy.EXACT:
                 assert req.specifier == theirs, line.text
                 continue
@@ -174,8 +189,9 @@ def _assert_policy_holds(root: Path, global_list: sync.GlobalList,
             assert mine <= upper, line.text
             assert upper - mine <= {s for s in upper if s.operator == '!='}
             # the lower bound is at least the global one
-            low = lower_bound(SpecifierSet(','.join(
-                str(s) for s in theirs if s.operator in ('>=', '>'))))
+            low = lower_bound(
+                SpecifierSet(','.join(str(s) for s in theirs if s.operator in ('>=', '>')))
+            )
             if low is not None:
                 mine_low = lower_bound(req.specifier)
                 assert mine_low is not None, line.text
@@ -183,15 +199,18 @@ def _assert_policy_holds(root: Path, global_list: sync.GlobalList,
 
 
 def _entries(root: Path) -> dict[str, set[tuple[str, frozenset[str]]]]:
-    return {source.label: {sync.entry_key(line)
-                           for line in source.requirement_lines()
-                           if line.key is not None}
-            for source in read_project(root).sources}
+    return {
+        source.label: {
+            sync.entry_key(line) for line in source.requirement_lines() if line.key is not None
+        }
+        for source in read_project(root).sources
+    }
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob('*')) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob('*')) if p.is_file()
+    }
 
 
 TREE_IDS = sorted(p.name for p in TREES.iterdir())
@@ -199,15 +218,22 @@ TREE_IDS = sorted(p.name for p in TREES.iterdir())
 
 @pytest.mark.slow
 @pytest.mark.parametrize('policy', list(sync.Policy), ids=lambda p: p.value)
-@pytest.mark.parametrize('name, data_name', [
-    (name, nearest_data(TREES / name).name) for name in TREE_IDS] + [
-    # an older list with minimums everywhere: many lines change
-    ('nova-2016-01-01', 'openstack-2015-09-11'),
-    ('oslo.messaging-2026-05-13', 'openstack-2022-06-01'),
-])
-def test_real_tree(tmp_path: Path, name: str, data_name: str,
-                   policy: sync.Policy,
-                   run_app: Callable[..., AppResult]) -> None:
+@pytest.mark.parametrize(
+    'name, data_name',
+    [(name, nearest_data(TREES / name).name) for name in TREE_IDS]
+    + [
+        # an older list with minimums everywhere: many lines change
+        ('nova-2016-01-01', 'openstack-2015-09-11'),
+        ('oslo.messaging-2026-05-13', 'openstack-2022-06-01'),
+    ],
+)
+def test_real_tree(
+    tmp_path: Path,
+    name: str,
+    data_name: str,
+    policy: sync.Policy,
+    run_app: Callable[..., AppResult],
+) -> None:
     source = TREES / name
     root = tmp_path / name
     copy_tree(source, root)
@@ -215,8 +241,9 @@ def test_real_tree(tmp_path: Path, name: str, data_name: str,
     global_list = sync.load_global(data)
     before = _snapshot(root)
     entries_before = _entries(root)
-    argv = ['update-requirements', '--source', str(data), str(root),
-            '-f', 'json'] + (['--exact'] if policy is sync.Policy.EXACT else [])
+    argv = ['update-requirements', '--source', str(data), str(root), '-f', 'json'] + (
+        ['--exact'] if policy is sync.Policy.EXACT else []
+    )
 
     # hard mode: writes nothing when any package is unknown
     hard = run_app(*argv)
@@ -232,16 +259,17 @@ def test_real_tree(tmp_path: Path, name: str, data_name: str,
     planned = sync.plan([root], global_list, policy, soft=True)
     assert not planned.errors
     for change in planned.changeset.pending:
-        _assert_only_global_lines_changed(Path(change.path), change.old or '',
-                                          change.new, global_list)
+        _assert_only_global_lines_changed(
+            Path(change.path), change.old or '', change.new, global_list
+        )
     soft = run_app(*argv, '--soft-update')
     assert soft.code == 0, soft
-    assert soft.json() == [dict(zip(sync.COLUMNS, row.as_tuple(), strict=True))
-                           for row in planned.rows]
+    assert soft.json() == [
+        dict(zip(sync.COLUMNS, row.as_tuple(), strict=True)) for row in planned.rows
+    ]
     after = _snapshot(root)
     changed = {k for k in before if before[k] != after[k]}
-    assert changed == {str(Path(c.path).relative_to(root))
-                       for c in planned.changeset.pending}
+    assert changed == {str(Path(c.path).relative_to(root)) for c in planned.changeset.pending}
     _assert_policy_holds(root, global_list, policy)
     # no entry (name and extras) lost or added, in any source
     assert _entries(root) == entries_before

@@ -33,14 +33,19 @@ def unused_names(report: unused.Report) -> set[str]:
 
 def test_shipped_list_against_two_real_projects(checkouts: Path) -> None:
     report = unused.find_unused(SHIPPED, select((), DATA_2026 / 'projects.txt', [checkouts]))
-    listed = [line.strip() for line in (DATA_2026 / 'projects.txt').read_text().splitlines()
-              if line.strip()]
+    listed = [
+        line.strip()
+        for line in (DATA_2026 / 'projects.txt').read_text().splitlines()
+        if line.strip()
+    ]
     assert report.read == 2
     assert sorted(report.missing) == sorted(
-        set(listed) - {'openstack/nova', 'openstack/oslo.messaging'})
+        set(listed) - {'openstack/nova', 'openstack/oslo.messaging'}
+    )
     names = unused_names(report)
-    declared = (unused.declared(checkouts / 'openstack' / 'nova')
-                | unused.declared(checkouts / 'oslo.messaging'))
+    declared = unused.declared(checkouts / 'openstack' / 'nova') | unused.declared(
+        checkouts / 'oslo.messaging'
+    )
     every = {line.key for line in SHIPPED.requirement_lines()}
     # exactly the global packages neither project declares
     assert {canonicalize_name(p.name) for p in report.unused} == every - declared
@@ -51,8 +56,7 @@ def test_shipped_list_against_two_real_projects(checkouts: Path) -> None:
     assert (django.section, django.line) == ('general', 50)
 
 
-def test_a_project_taken_away_leaves_its_packages_unused(
-        checkouts: Path, tmp_path: Path) -> None:
+def test_a_project_taken_away_leaves_its_packages_unused(checkouts: Path, tmp_path: Path) -> None:
     projects = tmp_path / 'projects.txt'
     projects.write_text('openstack/nova\nopenstack/oslo.messaging\n')
     before = unused.find_unused(SHIPPED, select((), projects, [checkouts]))
@@ -65,11 +69,11 @@ def test_a_project_taken_away_leaves_its_packages_unused(
     assert 'oslo.config' not in gone  # nova declares it too
 
 
-def test_planted_use_in_setup_cfg_and_an_unreadable_checkout(
-        tmp_path: Path) -> None:
+def test_planted_use_in_setup_cfg_and_an_unreadable_checkout(tmp_path: Path) -> None:
     global_reqs = RequirementsFile.parse(
         '## section:general\n\nAlpha  # MIT\nbeta_pkg  # MIT\ngamma  # MIT\n'
-        '\n## section:testing\n\ndelta  # MIT\n')
+        '\n## section:testing\n\ndelta  # MIT\n'
+    )
     projects = tmp_path / 'projects.txt'
     projects.write_text('org/one\norg/two\norg/three\n')
     one = tmp_path / 'org' / 'one'
@@ -81,7 +85,9 @@ def test_planted_use_in_setup_cfg_and_an_unreadable_checkout(
     (two / 'requirements.txt').write_text('gamma>=\n')
     report = unused.find_unused(global_reqs, select((), projects, [tmp_path]))
     assert [(p.name, p.section, p.line) for p in report.unused] == [
-        ('gamma', 'general', 5), ('delta', 'testing', 9)]
+        ('gamma', 'general', 5),
+        ('delta', 'testing', 9),
+    ]
     assert report.missing == ['org/three']
     assert [name for name, _ in report.unreadable] == ['org/two']
     assert "expected a version after '>='" in report.unreadable[0][1]

@@ -77,10 +77,15 @@ class Check(abc.ABC):
     def check(self, context: Context) -> Iterable[Finding]:
         """Yield the findings of this rule over ``context``."""
 
-    def finding(self, file: str, line: int | None, package: str | None,
-                message: str, severity: Severity | None = None) -> Finding:
-        return Finding(self.name, severity or self.severity, file, line,
-                       package or '', message)
+    def finding(
+        self,
+        file: str,
+        line: int | None,
+        package: str | None,
+        message: str,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(self.name, severity or self.severity, file, line, package or '', message)
 
 
 class LineCheck(Check):
@@ -97,20 +102,17 @@ class LineCheck(Check):
         for label, line in context.lines(self.over):
             yield from self.check_line(context, label, line)
 
-    def check_line(self, context: Context, label: str,
-                   line: Line) -> Iterable[Finding]:
+    def check_line(self, context: Context, label: str, line: Line) -> Iterable[Finding]:
         req = line.requirement
         assert req is not None
         for message in self.problems(context, line, req):
             yield self.finding(label, line.lineno, req.name, message)
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         return ()
 
 
-def repeated(lines: Iterable[Line],
-             identity: Callable[[Line], Hashable | None]) -> Iterator[Line]:
+def repeated(lines: Iterable[Line], identity: Callable[[Line], Hashable | None]) -> Iterator[Line]:
     """Each line whose identity (``None``: none) an earlier line has, the
     first time it repeats."""
     seen: Counter[Hashable] = Counter()
@@ -129,8 +131,8 @@ class SelectionError(RequirementsError):
 
 def _raise(manager: Any, entrypoint: Any, exc: BaseException) -> None:
     raise RequirementsError(
-        f'cannot load check plugin {getattr(entrypoint, "name", entrypoint)}: '
-        f'{exc}') from exc
+        f'cannot load check plugin {getattr(entrypoint, "name", entrypoint)}: {exc}'
+    ) from exc
 
 
 def available(scopes: Sequence[str]) -> list[Check]:
@@ -138,18 +140,23 @@ def available(scopes: Sequence[str]) -> list[Check]:
     from stevedore import extension
 
     manager: extension.ExtensionManager[Check] = extension.ExtensionManager(
-        NAMESPACE, invoke_on_load=True,
+        NAMESPACE,
+        invoke_on_load=True,
         on_load_failure_callback=_raise,
-        propagate_map_exceptions=True)
+        propagate_map_exceptions=True,
+    )
     checks = [ext.obj for ext in manager.extensions if ext.obj is not None]
-    return sorted((c for c in checks
-                   if c.scope in scopes or set(c.also) & set(scopes)),
-                  key=lambda c: c.name)
+    return sorted(
+        (c for c in checks if c.scope in scopes or set(c.also) & set(scopes)), key=lambda c: c.name
+    )
 
 
-def select(checks: Sequence[Check], selected: Sequence[str] = (),
-           ignored: Sequence[str] = (),
-           given: Collection[str] = ()) -> list[Check]:
+def select(
+    checks: Sequence[Check],
+    selected: Sequence[str] = (),
+    ignored: Sequence[str] = (),
+    given: Collection[str] = (),
+) -> list[Check]:
     """The checks to run: ``selected`` ones only if any (default-off
     checks included), else every default one and those whose
     :attr:`~Check.switch` is among the options ``given``; minus
@@ -158,13 +165,12 @@ def select(checks: Sequence[Check], selected: Sequence[str] = (),
     unknown = sorted({*selected, *ignored} - names)
     if unknown:
         raise SelectionError(
-            f'unknown check {", ".join(unknown)}; '
-            f'known: {", ".join(sorted(names))}')
+            f'unknown check {", ".join(unknown)}; known: {", ".join(sorted(names))}'
+        )
     if selected:
         chosen = [c for c in checks if c.name in selected]
     else:
-        chosen = [c for c in checks
-                  if c.default or (c.switch and c.switch in given)]
+        chosen = [c for c in checks if c.default or (c.switch and c.switch in given)]
     return [c for c in chosen if c.name not in ignored]
 
 
@@ -189,9 +195,13 @@ class Skipped:
         return f'{self.check} skipped: {self.path}: no such file'
 
 
-def runnable(checks: Sequence[Check], context: Context, *,
-             optional: Collection[str] = (),
-             named: Collection[str] = ()) -> tuple[list[Check], list[Skipped]]:
+def runnable(
+    checks: Sequence[Check],
+    context: Context,
+    *,
+    optional: Collection[str] = (),
+    named: Collection[str] = (),
+) -> tuple[list[Check], list[Skipped]]:
     """The checks ``context`` holds the data for, and those skipped.
 
     A check reading a missing data file listed in ``optional`` (``upper``...)
@@ -201,8 +211,7 @@ def runnable(checks: Sequence[Check], context: Context, *,
     chosen: list[Check] = []
     skipped: list[Skipped] = []
     for check in checks:
-        absent = [a for a in check.needs
-                  if a in optional and getattr(context, a) is None]
+        absent = [a for a in check.needs if a in optional and getattr(context, a) is None]
         if absent and check.name not in named:
             skipped.append(Skipped(check.name, context.missing(absent[0])))
         else:
@@ -219,13 +228,14 @@ def run(checks: Iterable[Check], context: Context) -> list[Finding]:
         try:
             findings.extend(check.check(context))
         except Exception as err:  # a plugin bug must be visible, not fatal
-            findings.append(Finding(
-                check.name, ERROR, '', None, '',
-                f'check crashed: {type(err).__name__}: {err}'))
+            findings.append(
+                Finding(
+                    check.name, ERROR, '', None, '', f'check crashed: {type(err).__name__}: {err}'
+                )
+            )
     return findings
 
 
 def split_names(values: Sequence[str] | None) -> list[str]:
     """``--select a,b --select c`` -> ``['a', 'b', 'c']``."""
-    return [name.strip() for value in values or () for name in value.split(',')
-            if name.strip()]
+    return [name.strip() for value in values or () for name in value.split(',') if name.strip()]

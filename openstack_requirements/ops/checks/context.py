@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from openstack_requirements.ops.project import Project, Source
 
 
-
-
 #: How messages name each data file of a :class:`Context`.
 DATA_NAMES = {
     'global_reqs': data.GLOBAL,
@@ -93,10 +91,13 @@ class Context:
             if getattr(self, attribute) is not None:
                 continue
             if attribute == 'distributions':
-                raise FileError(f'no package index given (needed by '
-                                f'{", ".join(sorted(checks))}): use --packages')
-            raise FileError(f'{self.missing(attribute)}: no such file (needed '
-                            f'by {", ".join(sorted(checks))})')
+                raise FileError(
+                    f'no package index given (needed by '
+                    f'{", ".join(sorted(checks))}): use --packages'
+                )
+            raise FileError(
+                f'{self.missing(attribute)}: no such file (needed by {", ".join(sorted(checks))})'
+            )
 
     def missing(self, attribute: str) -> str:
         """Where the data file ``attribute`` (``upper``...) was looked for."""
@@ -104,8 +105,9 @@ class Context:
         return f'{where}{DATA_NAMES[attribute]}'
 
     @classmethod
-    def from_source(cls, source: str | os.PathLike[str] | None = None,
-                    **overrides: object) -> Context:
+    def from_source(
+        cls, source: str | os.PathLike[str] | None = None, **overrides: object
+    ) -> Context:
         """The data files of a directory; a file given in ``overrides``
         (``global_reqs=PATH``...) replaces the directory's.
 
@@ -116,14 +118,23 @@ class Context:
         rest = {k: v for k, v in overrides.items() if k not in files}
         beside = given.get('global_reqs')
         place = data.place(source, beside)  # type: ignore[arg-type]
-        names = {'global_reqs': data.GLOBAL, 'upper': data.UPPER,
-                 'denylist': data.DENYLIST_NAMES, 'backports': data.BACKPORTS,
-                 'xfails': data.XFAILS}
-        found = {key: data.locate(name, given.get(key),  # type: ignore[arg-type]
-                                  source=place, required=key == 'global_reqs')
-                 for key, name in names.items()}
-        loaded = {k: DataFile.read(v) if v is not None else None
-                  for k, v in found.items()}
+        names: dict[str, str | tuple[str, ...]] = {
+            'global_reqs': data.GLOBAL,
+            'upper': data.UPPER,
+            'denylist': tuple(data.DENYLIST_NAMES),
+            'backports': data.BACKPORTS,
+            'xfails': data.XFAILS,
+        }
+        found = {
+            key: data.locate(
+                name,
+                given.get(key),  # type: ignore[arg-type]
+                source=place,
+                required=key == 'global_reqs',
+            )
+            for key, name in names.items()
+        }
+        loaded = {k: DataFile.read(v) if v is not None else None for k, v in found.items()}
         rest.setdefault('place', place)
         return cls(**loaded, **rest)  # type: ignore[arg-type]
 
@@ -153,6 +164,7 @@ class Context:
     @property
     def name_rule(self) -> str:
         from openstack_requirements.ops.checks import names
+
         return self.names or names.rule_for(self.branch)
 
     @property
@@ -170,8 +182,7 @@ class Context:
         ``upper`` (the data file's)."""
         if over in ('governed', 'declared'):
             for source in self.sources():
-                lines = (self.governed(source) if over == 'governed'
-                         else source.requirement_lines())
+                lines = self.governed(source) if over == 'governed' else source.requirement_lines()
                 for line in lines:
                     yield source.label, line
             return
@@ -183,9 +194,11 @@ class Context:
     def governed(self, source: Source) -> list[Line]:
         """The requirement lines of ``source`` the contract governs: named,
         not denylisted, not a local editable or path."""
-        return [line for line in source.requirement_lines()
-                if line.key is not None and line.key not in self.denied
-                and not is_local(line)]
+        return [
+            line
+            for line in source.requirement_lines()
+            if line.key is not None and line.key not in self.denied and not is_local(line)
+        ]
 
     def match_global(self, line: Line) -> tuple[Line | None, bool]:
         """The global entry ``line`` corresponds to, and whether its markers
@@ -201,8 +214,7 @@ class Context:
             remote = marker_text(entry)
             if remote == local:
                 return entry, True
-            if tolerated is None and markers_tolerated(
-                    local, remote, line.key in self.backported):
+            if tolerated is None and markers_tolerated(local, remote, line.key in self.backported):
                 tolerated = entry
         if tolerated is not None:
             return tolerated, True
@@ -213,19 +225,25 @@ def is_local(line: Line) -> bool:
     """An editable or a local path (``-e .``, ``file:``): the project
     itself or a sibling checkout, not a dependency from elsewhere."""
     req = line.requirement
-    return req is not None and bool(req.url) and (
-        req.editable or req.url.startswith(('.', '/', '~', 'file:')))
+    return (
+        req is not None
+        and bool(req.url)
+        and (req.editable or req.url.startswith(('.', '/', '~', 'file:')))
+    )
 
 
 # -- markers ------------------------------------------------------------------
+
 
 def marker_text(line: Line) -> str:
     assert line.requirement is not None
     return normal_marker(line.requirement.marker_text)
 
 
-_PY3_CLAUSE = (r'\(*\s*python_(?:full_)?version\s*(?:==|!=|>=|<=|>|<)\s*'
-               r'"3(?:\.[0-9*]+)*"\s*\)*')
+_PY3_CLAUSE = (
+    r'\(*\s*python_(?:full_)?version\s*(?:==|!=|>=|<=|>|<)\s*'
+    r'"3(?:\.[0-9*]+)*"\s*\)*'
+)
 _PY3_ONLY_RE = re.compile(rf'^{_PY3_CLAUSE}(?:\s+(?:and|or)\s+{_PY3_CLAUSE})*$')
 
 

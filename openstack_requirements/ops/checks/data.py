@@ -17,8 +17,11 @@ UNPINNED = INSTALLERS | {'argparse', 'wmi', 'pywin32', 'pymi'}
 
 
 def _files(context: Context) -> list[DataFile]:
-    return [f for f in (context.global_reqs, context.upper, context.denylist,
-                        context.backports) if f is not None]
+    return [
+        f
+        for f in (context.global_reqs, context.upper, context.denylist, context.backports)
+        if f is not None
+    ]
 
 
 class Parse(Check):
@@ -29,8 +32,12 @@ class Parse(Check):
     def check(self, context: Context) -> Iterable[Finding]:
         for data_file in _files(context):
             for err in data_file.errors:
-                yield self.finding(data_file.label, err.line, '',
-                                   f'column {err.column}: {err.reason}: {err.source}')
+                yield self.finding(
+                    data_file.label,
+                    err.line,
+                    '',
+                    f'column {err.column}: {err.reason}: {err.source}',
+                )
 
 
 class ConstraintFormat(Check):
@@ -44,15 +51,20 @@ class ConstraintFormat(Check):
             return
         for line in context.upper.lines:
             if line.kind is Kind.OPTION:
-                yield self.finding(context.upper.label, line.lineno, '',
-                                   f'not a constraint: {line.text.strip()}')
+                yield self.finding(
+                    context.upper.label, line.lineno, '', f'not a constraint: {line.text.strip()}'
+                )
             req = line.requirement
             if req is None:
                 continue
             items = list(req.specifier)
             if req.url or len(items) != 1 or items[0].operator != '===':
-                yield self.finding(context.upper.label, line.lineno, req.name,
-                                   f'not an exact === pin: {line.text.strip()}')
+                yield self.finding(
+                    context.upper.label,
+                    line.lineno,
+                    req.name,
+                    f'not an exact === pin: {line.text.strip()}',
+                )
 
 
 class ConstraintMatchesGlobal(LineCheck):
@@ -62,26 +74,29 @@ class ConstraintMatchesGlobal(LineCheck):
     over = 'upper'
     needs = ('upper', 'global_reqs')
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         entries = context.global_by_key.get(line.key or '')
         if not entries or req.url:
             return
         same = [e for e in entries if marker_text(e) == marker_text(line)]
         candidates = same or entries
         for spec in req.specifier:
-            if not any(e.requirement.specifier.contains(  # type: ignore[union-attr]
-                    spec.version, prereleases=True) for e in candidates):
+            if not any(
+                e.requirement.specifier.contains(  # type: ignore[union-attr]
+                    spec.version, prereleases=True
+                )
+                for e in candidates
+            ):
                 wanted = ' or '.join(
                     render_specifier(e.requirement.specifier) or '(any)'  # type: ignore[union-attr]
-                    for e in candidates)
+                    for e in candidates
+                )
                 yield f'{spec.version} does not satisfy the global list: {wanted}'
 
 
 class GlobalNamed(Check):
     name = 'global-named'
-    description = ('the global list holds named requirements only: no URL, '
-                   '-e or pip option lines')
+    description = 'the global list holds named requirements only: no URL, -e or pip option lines'
     scope = DATA
     needs = ('global_reqs',)
 
@@ -98,10 +113,12 @@ class GlobalNamed(Check):
                 what = 'a URL line'
             else:
                 continue
-            yield self.finding(context.global_reqs.label, line.lineno,
-                               req.name if req is not None else '',
-                               f'{what}, not a named requirement: '
-                               f'{line.text.strip()}')
+            yield self.finding(
+                context.global_reqs.label,
+                line.lineno,
+                req.name if req is not None else '',
+                f'{what}, not a named requirement: {line.text.strip()}',
+            )
 
 
 class NoGlobalLowerBounds(LineCheck):
@@ -111,8 +128,7 @@ class NoGlobalLowerBounds(LineCheck):
     over = 'global'
     needs = ('global_reqs',)
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         bounds = [str(s) for s in req.specifier if s.operator in STATED_LOWER]
         if bounds:
             yield f'lower bound {",".join(bounds)} in the global list'
@@ -125,12 +141,10 @@ class GlobalCanonical(LineCheck):
     over = 'global'
     needs = ('global_reqs',)
 
-    def check_line(self, context: Context, label: str,
-                   line: Line) -> Iterable[Finding]:
+    def check_line(self, context: Context, label: str, line: Line) -> Iterable[Finding]:
         wanted = canonical(line).text
         if line.text != wanted:
-            yield self.finding(label, line.lineno, line.key,
-                               f'-{line.text}\n+{wanted}')
+            yield self.finding(label, line.lineno, line.key, f'-{line.text}\n+{wanted}')
 
 
 class Coverage(Check):
@@ -149,13 +163,18 @@ class Coverage(Check):
             if not lines or key in UNPINNED or key in denied or key in pinned:
                 continue  # (a line that does not parse: the parse check)
             yield self.finding(
-                context.global_reqs.label, lines[0].lineno, key,
-                f'in the global list but neither in {context.upper.label} '
-                f'nor in {deny_label}')
+                context.global_reqs.label,
+                lines[0].lineno,
+                key,
+                f'in the global list but neither in {context.upper.label} nor in {deny_label}',
+            )
         for key in sorted(pinned & denied):
             yield self.finding(
-                context.upper.label, context.upper_by_key[key][0].lineno, key,
-                f'both pinned and in {deny_label}')
+                context.upper.label,
+                context.upper_by_key[key][0].lineno,
+                key,
+                f'both pinned and in {deny_label}',
+            )
 
 
 class DuplicateLines(Check):
@@ -166,8 +185,12 @@ class DuplicateLines(Check):
     def check(self, context: Context) -> Iterable[Finding]:
         for data_file in _files(context):
             for line in repeated(data_file.requirement_lines(), _identity):
-                yield self.finding(data_file.label, line.lineno, line.key,
-                                   'listed more than once with the same markers')
+                yield self.finding(
+                    data_file.label,
+                    line.lineno,
+                    line.key,
+                    'listed more than once with the same markers',
+                )
 
 
 def _identity(line: Line) -> tuple[str, str] | None:

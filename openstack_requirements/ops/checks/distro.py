@@ -30,8 +30,10 @@ NAME = 'distro-minimum'
 
 class DistroMinimum(Check):
     name = NAME
-    description = ('no new requirement or raised minimum above what the '
-                   'given Debian releases package (on with --packages)')
+    description = (
+        'no new requirement or raised minimum above what the '
+        'given Debian releases package (on with --packages)'
+    )
     scope = PROJECT
     also = (DATA,)
     severity = WARNING
@@ -60,9 +62,12 @@ class DistroMinimum(Check):
                     missing = status.unpackaged(distributions, line)
                     if missing:
                         yield self.finding(
-                            label, line.lineno, req.name,
+                            label,
+                            line.lineno,
+                            req.name,
                             'new requirement not packaged in '
-                            + ', '.join(r.name for r in missing))
+                            + ', '.join(r.name for r in missing),
+                        )
                 else:
                     old = status.minimum(before)
                     if bound is None or not _raised(bound, old):
@@ -72,9 +77,12 @@ class DistroMinimum(Check):
                 continue
             behind = status.behind_bound(distributions, line, bound)
             if behind:
-                yield self.finding(label, line.lineno, req.name,
-                                   f'{what} above what Debian packages: '
-                                   f'{status.describe(behind)}')
+                yield self.finding(
+                    label,
+                    line.lineno,
+                    req.name,
+                    f'{what} above what Debian packages: {status.describe(behind)}',
+                )
 
 
 def _before(base: DataFile, line: Line) -> list[Line] | None:
@@ -97,8 +105,9 @@ def _raised(bound: Specifier, old: Specifier | None) -> bool:
     return rank(bound) > rank(old)
 
 
-def on_change(base_global: str, proposed_global: str,
-              distributions: Distributions) -> Iterator[Finding]:
+def on_change(
+    base_global: str, proposed_global: str, distributions: Distributions
+) -> Iterator[Finding]:
     """The findings of the ``distro-minimum`` plugin on a change of the
     global list (its texts before and after)."""
     from openstack_requirements.ops import data
@@ -108,5 +117,6 @@ def on_change(base_global: str, proposed_global: str,
     context = Context(
         global_reqs=DataFile(Path(data.GLOBAL), proposed_global),
         base_global=DataFile(Path(data.GLOBAL), base_global),
-        distributions=distributions)
+        distributions=distributions,
+    )
     yield from base.run(chosen, context)

@@ -17,9 +17,10 @@ from openstack_requirements.ops.checks.context import Context
 
 ACCEPTED = re.compile(
     r'apache|\bbsd|\bmit\b|\bpsf\b|python software foundation|lgpl|'
-    r'lesser general public', re.IGNORECASE)
-REFUSED = re.compile(r'(?<![l])\bgpl|agpl|(?<!lesser )general public licen[cs]e',
-                     re.IGNORECASE)
+    r'lesser general public',
+    re.IGNORECASE,
+)
+REFUSED = re.compile(r'(?<![l])\bgpl|agpl|(?<!lesser )general public licen[cs]e', re.IGNORECASE)
 
 
 def licence_verdict(comment: str) -> str:
@@ -42,10 +43,8 @@ class NoCaps(LineCheck):
     severity = WARNING
     over = 'global'
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
-        caps = [str(s) for s in req.specifier
-                if s.operator in ('<', '<=', '~=', '==', '===')]
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
+        caps = [str(s) for s in req.specifier if s.operator in ('<', '<=', '~=', '==', '===')]
         if caps:
             yield f'version cap {",".join(caps)}'
 
@@ -59,8 +58,7 @@ class NoBareNames(LineCheck):
     default = False
     over = 'global'
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         if not req.url and not has_lower_bound(req.specifier):
             yield 'bare name: no minimum version'
 
@@ -72,32 +70,31 @@ class LicenceComment(LineCheck):
     over = 'global'
     needs = ('global_reqs',)
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         if not line.comment.lstrip('#').strip():
             yield 'no licence comment'
 
 
 class LicencePolicy(LineCheck):
     name = 'licence-policy'
-    description = ('Apache, BSD, MIT, PSF, LGPL accepted; GPL, AGPL refused; '
-                   'other licences flagged for review')
+    description = (
+        'Apache, BSD, MIT, PSF, LGPL accepted; GPL, AGPL refused; '
+        'other licences flagged for review'
+    )
     scope = DATA
     needs = ('global_reqs',)
     severity = ERROR
     over = 'global'
 
-    def check_line(self, context: Context, label: str,
-                   line: Line) -> Iterable[Finding]:
+    def check_line(self, context: Context, label: str, line: Line) -> Iterable[Finding]:
         comment = line.comment.lstrip('#').strip()
         if not comment:
             return  # licence-comment reports it
         verdict = licence_verdict(comment)
         name = line.requirement.name  # type: ignore[union-attr]
         if verdict == 'refused':
-            yield self.finding(label, line.lineno, name,
-                               f'licence refused: {comment}')
+            yield self.finding(label, line.lineno, name, f'licence refused: {comment}')
         elif verdict == 'review':
-            yield self.finding(label, line.lineno, name,
-                               f'licence needs review: {comment}',
-                               severity=WARNING)
+            yield self.finding(
+                label, line.lineno, name, f'licence needs review: {comment}', severity=WARNING
+            )

@@ -58,8 +58,11 @@ class JobResult:
     skipped: tuple[Skipped, ...] = ()
 
     def errors(self, check: str | None = None) -> list[Finding]:
-        return [f for f in self.findings if f.severity == 'error'
-                and (check is None or f.check == check)]
+        return [
+            f
+            for f in self.findings
+            if f.severity == 'error' and (check is None or f.check == check)
+        ]
 
     @property
     def incompatible(self) -> bool:
@@ -79,15 +82,19 @@ def head_commit(source: str | os.PathLike[str]) -> str:
     """The commit checked out in ``source`` (the patch under test)."""
     try:
         done = subprocess.run(
-            ['git', 'log', '-n', '1', '--format=%H'], cwd=source,
-            capture_output=True, text=True, check=False)
+            ['git', 'log', '-n', '1', '--format=%H'],
+            cwd=source,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     except FileNotFoundError as err:
         raise RequirementsError(f'{source}: cannot run git: {err.strerror}') from None
     if done.returncode != 0 or not done.stdout.strip():
         reason = done.stderr.strip().splitlines()
         raise RequirementsError(
-            f'{source}: not a git checkout with a commit'
-            + (f' ({reason[-1]})' if reason else ''))
+            f'{source}: not a git checkout with a commit' + (f' ({reason[-1]})' if reason else '')
+        )
     return done.stdout.strip()
 
 
@@ -113,8 +120,7 @@ def _registered_in_checkout() -> list[Check]:
 
     setup_cfg = Path(__file__).resolve().parents[3] / 'setup.cfg'
     if not setup_cfg.is_file():
-        raise RequirementsError(
-            'no check plugins found: install openstack-requirements')
+        raise RequirementsError('no check plugins found: install openstack-requirements')
     parser = configparser.ConfigParser(interpolation=None)
     parser.read_string(read_text(setup_cfg), str(setup_cfg))
     entries = parser.get('entry_points', base.NAMESPACE, fallback='')
@@ -138,14 +144,17 @@ def job_findings(checks: Iterable[Check], context: Context) -> list[Finding]:
     error of an :data:`ADVISORY` check is a warning."""
     from openstack_requirements.ops.checks import base
 
-    return [dataclasses.replace(f, severity=base.WARNING)
-            if f.check in ADVISORY and f.severity == base.ERROR else f
-            for f in base.run(checks, context)]
+    return [
+        dataclasses.replace(f, severity=base.WARNING)
+        if f.check in ADVISORY and f.severity == base.ERROR
+        else f
+        for f in base.run(checks, context)
+    ]
 
 
-def check_change(source: str | os.PathLike[str],
-                 requirements: str | os.PathLike[str],
-                 branch: str = 'master') -> JobResult:
+def check_change(
+    source: str | os.PathLike[str], requirements: str | os.PathLike[str], branch: str = 'master'
+) -> JobResult:
     """Check the project checked out in ``source`` (a git checkout) against
     the requirements data in ``requirements``, for a change to ``branch``."""
     from openstack_requirements.ops.checks import base
@@ -161,9 +170,15 @@ def check_change(source: str | os.PathLike[str],
     # a project with no dependency file passes, as the reference's job has it
     project = read_project(source, allow_empty=True)
     context = Context.from_source(requirements, project=project, branch=branch)
-    checks, skipped = base.runnable(project_checks(), context,
-                                    optional=OPTIONAL_DATA)
+    checks, skipped = base.runnable(project_checks(), context, optional=OPTIONAL_DATA)
     findings = job_findings(checks, context)
-    return JobResult(source, requirements, branch, context.strict, commit,
-                     tuple(c.name for c in checks), tuple(findings),
-                     tuple(skipped))
+    return JobResult(
+        source,
+        requirements,
+        branch,
+        context.strict,
+        commit,
+        tuple(c.name for c in checks),
+        tuple(findings),
+        tuple(skipped),
+    )

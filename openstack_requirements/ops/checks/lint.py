@@ -26,8 +26,9 @@ from openstack_requirements.ops.findings import ERROR, Finding
 SECTION_RE = re.compile(r'^##\s*section\s*:')
 
 
-def _problem(parsed: RequirementsFile, line: int, package: str, kind: str,
-             message: str) -> Finding:
+def _problem(
+    parsed: RequirementsFile, line: int, package: str, kind: str, message: str
+) -> Finding:
     """A lint problem, as a finding of its rule: ``order``, ``canonical``,
     ``duplicate`` or ``layout``."""
     return Finding(kind, ERROR, parsed.path or '', line, package, message)
@@ -70,14 +71,18 @@ def _is_section(line: Line) -> bool:
 def split(parsed: RequirementsFile) -> Layout:
     """The header and the sections of a global requirements file."""
     lines = parsed.lines
-    first = next((i for i, line in enumerate(lines) if _is_section(line)),
-                 None)
+    first = next((i for i, line in enumerate(lines) if _is_section(line)), None)
     if first is None:
         # No sections: the header ends at the last blank line before the
         # first requirement; the rest is one section without header.
-        first_req = next((i for i, line in enumerate(lines)
-                          if line.kind is not Kind.BLANK
-                          and line.kind is not Kind.COMMENT), len(lines))
+        first_req = next(
+            (
+                i
+                for i, line in enumerate(lines)
+                if line.kind is not Kind.BLANK and line.kind is not Kind.COMMENT
+            ),
+            len(lines),
+        )
         blanks = [i for i in range(first_req) if lines[i].kind is Kind.BLANK]
         first = blanks[-1] + 1 if blanks else 0
         sections = [Section([], [], [])]
@@ -156,34 +161,54 @@ def lint(parsed: RequirementsFile) -> list[Finding]:
     for section in layout.sections:
         keys = [entry.sort_key for entry in section.entries]
         keep = _sorted_positions(keys)
-        name = (section.header[0].text.split(':', 1)[1].strip()
-                if section.header else '')
+        name = section.header[0].text.split(':', 1)[1].strip() if section.header else ''
         where = f' of section {name}' if name else ''
         for i, entry in enumerate(section.entries):
             if i not in keep:
-                after = max((e for j, e in enumerate(section.entries)
-                             if j in keep and keys[j] <= keys[i]),
-                            key=lambda e: e.sort_key, default=None)
-                place = (f'after {after.line.requirement.name}'
-                         if after and after.line.requirement
-                         else 'first')
-                problems.append(_problem(
-                    parsed, entry.line.lineno, _name(entry.line), 'order',
-                    f'not in order{where}: it goes {place}'))
+                after = max(
+                    (e for j, e in enumerate(section.entries) if j in keep and keys[j] <= keys[i]),
+                    key=lambda e: e.sort_key,
+                    default=None,
+                )
+                place = (
+                    f'after {after.line.requirement.name}'
+                    if after and after.line.requirement
+                    else 'first'
+                )
+                problems.append(
+                    _problem(
+                        parsed,
+                        entry.line.lineno,
+                        _name(entry.line),
+                        'order',
+                        f'not in order{where}: it goes {place}',
+                    )
+                )
     for line in parsed.lines:
         if line.requirement is None:
             continue
         wanted = canonical(line).text
         if line.text != wanted:
-            problems.append(_problem(parsed, line.lineno, _name(line),
-                                     'canonical',
-                                     f'not in canonical form: {wanted}'))
+            problems.append(
+                _problem(
+                    parsed,
+                    line.lineno,
+                    _name(line),
+                    'canonical',
+                    f'not in canonical form: {wanted}',
+                )
+            )
     for group in parsed.by_key().values():
         for line, first in _ambiguous(group):
-            problems.append(_problem(
-                parsed, line.lineno, _name(line), 'duplicate',
-                f'also on line {first.lineno}, and markers do not tell the '
-                'lines apart'))
+            problems.append(
+                _problem(
+                    parsed,
+                    line.lineno,
+                    _name(line),
+                    'duplicate',
+                    f'also on line {first.lineno}, and markers do not tell the lines apart',
+                )
+            )
     problems.extend(_layout_problems(parsed, layout))
     problems.sort(key=lambda p: (p.line, p.check))
     return problems
@@ -194,13 +219,15 @@ def _name(line: Line) -> str:
     return (requirement.name or requirement.url) if requirement else ''
 
 
-def _layout_problems(parsed: RequirementsFile,
-                     layout: Layout) -> list[Finding]:
+def _layout_problems(parsed: RequirementsFile, layout: Layout) -> list[Finding]:
     """Blank lines where the layout puts none, or missing where it puts
     one: above each section, below each section's ``##`` block."""
     lines = parsed.lines
-    header_ends = {id(section.header[-1]) for section in layout.sections
-                   if section.header and (section.entries or section.trailing)}
+    header_ends = {
+        id(section.header[-1])
+        for section in layout.sections
+        if section.header and (section.entries or section.trailing)
+    }
     above = [line for line in layout.header if line.kind is not Kind.BLANK]
     if above:
         header_ends.add(id(above[-1]))
@@ -210,13 +237,15 @@ def _layout_problems(parsed: RequirementsFile,
         line = lines[i]
         if line.kind is not Kind.BLANK:
             before = lines[i - 1] if i else None
-            wants_blank = (
-                (_is_section(line) and before is not None)
-                or (before is not None and id(before) in header_ends))
+            wants_blank = (_is_section(line) and before is not None) or (
+                before is not None and id(before) in header_ends
+            )
             if wants_blank and before is not None:
-                problems.append(_problem(parsed, line.lineno, _name(line),
-                                         'layout',
-                                         'a blank line is missing above'))
+                problems.append(
+                    _problem(
+                        parsed, line.lineno, _name(line), 'layout', 'a blank line is missing above'
+                    )
+                )
             i += 1
             continue
         run_end = i
@@ -224,15 +253,26 @@ def _layout_problems(parsed: RequirementsFile,
             run_end += 1
         before = lines[i - 1] if i else None
         after = lines[run_end] if run_end < len(lines) else None
-        allowed = before is not None and after is not None and (
-            _is_section(after) or id(before) in header_ends)
-        for extra in lines[i + 1 if allowed else i:run_end]:
-            problems.append(_problem(parsed, extra.lineno, '', 'layout',
-                                     'blank line out of place'))
+        allowed = (
+            before is not None
+            and after is not None
+            and (_is_section(after) or id(before) in header_ends)
+        )
+        for extra in lines[i + 1 if allowed else i : run_end]:
+            problems.append(
+                _problem(parsed, extra.lineno, '', 'layout', 'blank line out of place')
+            )
         i = run_end + 1 if allowed and run_end < len(lines) else run_end
     if lines and not lines[-1].newline:
-        problems.append(_problem(parsed, lines[-1].lineno, _name(lines[-1]),
-                                 'layout', 'no newline at the end of the file'))
+        problems.append(
+            _problem(
+                parsed,
+                lines[-1].lineno,
+                _name(lines[-1]),
+                'layout',
+                'no newline at the end of the file',
+            )
+        )
     return problems
 
 

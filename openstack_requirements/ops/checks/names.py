@@ -30,8 +30,7 @@ RULES = (WRITTEN, PKG_RESOURCES)
 #: written.
 WRITTEN_SINCE = (2025, 1)
 
-_SERIES_RE = re.compile(
-    r'^(?:stable|unmaintained)/(?:(?P<year>\d{4})\.(?P<n>\d+)|[a-z]+)$')
+_SERIES_RE = re.compile(r'^(?:stable|unmaintained)/(?:(?P<year>\d{4})\.(?P<n>\d+)|[a-z]+)$')
 _UNSAFE_RE = re.compile(r'[^A-Za-z0-9.]+')
 
 

@@ -39,17 +39,16 @@ class InGlobal(LineCheck):
     scope = PROJECT
     needs = ('global_reqs', 'denylist')
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
-        if (line.key not in context.global_by_key
-                and not context.broken(context.global_reqs, line.key or '')):
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
+        if line.key not in context.global_by_key and not context.broken(
+            context.global_reqs, line.key or ''
+        ):
             yield 'not in the global requirements (nor in the denylist)'
 
 
 class DataLines(Check):
     name = 'data-lines'
-    description = ('the global and constraint lines of the project\'s '
-                   'dependencies parse')
+    description = "the global and constraint lines of the project's dependencies parse"
     scope = PROJECT
     needs = ('global_reqs',)
 
@@ -63,10 +62,12 @@ class DataLines(Check):
                         continue
                     seen.add((data_file.label, err.line))
                     yield self.finding(
-                        data_file.label, err.line,
+                        data_file.label,
+                        err.line,
                         line.requirement.name,  # type: ignore[union-attr]
                         f'column {err.column}: {err.reason}: {err.source} '
-                        f'(needed by {label}:{line.lineno})')
+                        f'(needed by {label}:{line.lineno})',
+                    )
 
 
 class DirectReference(LineCheck):
@@ -75,11 +76,12 @@ class DirectReference(LineCheck):
     scope = PROJECT
     over = 'declared'
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         if req.url and not is_local(line):
-            yield (f'direct reference {req.url!r}: the contract needs '
-                   'a named requirement from the package index')
+            yield (
+                f'direct reference {req.url!r}: the contract needs '
+                'a named requirement from the package index'
+            )
 
 
 class LowerBound(LineCheck):
@@ -88,21 +90,20 @@ class LowerBound(LineCheck):
     scope = PROJECT
     needs = ('denylist',)
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         if not req.url and not has_lower_bound(req.specifier):
             yield 'no lower bound'
 
 
 class Exclusions(LineCheck):
     name = 'exclusions'
-    description = ('exclusions and caps are a subset of the global entry\'s, '
-                   'compared as version sets')
+    description = (
+        "exclusions and caps are a subset of the global entry's, compared as version sets"
+    )
     scope = PROJECT
     needs = ('global_reqs', 'denylist')
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         entry, agree = context.match_global(line)
         if entry is None or not agree or req.url:
             return  # reported by in-global, markers, direct-reference
@@ -110,20 +111,23 @@ class Exclusions(LineCheck):
         extra = specs.uncovered(req.specifier, entry.requirement.specifier)
         if extra:
             wanted = render_specifier(entry.requirement.specifier) or '(none)'
-            yield ('excludes versions the global list does not: '
-                   f'{",".join(str(s) for s in extra)} (global: {wanted})')
+            yield (
+                'excludes versions the global list does not: '
+                f'{",".join(str(s) for s in extra)} (global: {wanted})'
+            )
 
 
 class GlobalSpecifiers(LineCheck):
     name = 'global-specifiers'
-    description = ('every version a specifier admits by name (>=, <=, ==, '
-                   '~=) is admitted by the global entry (check-constraints -G)')
+    description = (
+        'every version a specifier admits by name (>=, <=, ==, '
+        '~=) is admitted by the global entry (check-constraints -G)'
+    )
     scope = PROJECT
     needs = ('global_reqs', 'denylist')
     default = False
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         entry, _ = context.match_global(line)
         if entry is None or req.url:
             return  # reported by in-global, direct-reference
@@ -135,14 +139,17 @@ class GlobalSpecifiers(LineCheck):
             # reference checks them too: '>1.4.0' and '>=1.4.0,!=1.4.0'
             # against '!=1.4.0', what update-requirements writes, pass here
             # on purpose)
-            if (spec.operator in ('!=', '>', '<')
-                    or spec.version.endswith('.*')
-                    or not req.specifier.contains(spec.version,
-                                                  prereleases=True)):
+            if (
+                spec.operator in ('!=', '>', '<')
+                or spec.version.endswith('.*')
+                or not req.specifier.contains(spec.version, prereleases=True)
+            ):
                 continue
             if not wanted.contains(spec.version, prereleases=True):
-                yield (f'{spec} names {spec.version}, which the global list '
-                       f'excludes ({render_specifier(wanted) or "(none)"})')
+                yield (
+                    f'{spec} names {spec.version}, which the global list '
+                    f'excludes ({render_specifier(wanted) or "(none)"})'
+                )
 
 
 class Markers(LineCheck):
@@ -151,16 +158,18 @@ class Markers(LineCheck):
     scope = PROJECT
     needs = ('global_reqs', 'denylist')
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         if line.key not in context.global_by_key:
             return
         _, agree = context.match_global(line)
         if not agree:
-            remote = sorted({marker_text(e) or '(none)'
-                             for e in context.global_by_key[line.key or '']})
-            yield (f'markers {marker_text(line) or "(none)"!r} match no '
-                   f'global entry (global: {", ".join(remote)})')
+            remote = sorted(
+                {marker_text(e) or '(none)' for e in context.global_by_key[line.key or '']}
+            )
+            yield (
+                f'markers {marker_text(line) or "(none)"!r} match no '
+                f'global entry (global: {", ".join(remote)})'
+            )
 
 
 class LineCount(Check):
@@ -180,9 +189,13 @@ class LineCount(Check):
                     continue
                 # the job counts records as a set: a line repeated exactly
                 # counts once (duplicates reports it, on master)
-                record = (line.key, frozenset(req.extras),
-                          str(sorted(str(s) for s in req.specifier)),
-                          marker_text(line), line.comment.strip())
+                record = (
+                    line.key,
+                    frozenset(req.extras),
+                    str(sorted(str(s) for s in req.specifier)),
+                    marker_text(line),
+                    line.comment.strip(),
+                )
                 if record in seen:
                     continue
                 seen.add(record)
@@ -194,21 +207,28 @@ class LineCount(Check):
                     continue
                 # one unmarked line stands for marker variants that only
                 # select Python 3 versions
-                if (len(lines) == 1 and not marker_text(lines[0])
-                        and all(python3_only(marker_text(e)) for e in entries)):
+                if (
+                    len(lines) == 1
+                    and not marker_text(lines[0])
+                    and all(python3_only(marker_text(e)) for e in entries)
+                ):
                     continue
                 name = lines[0].requirement.name
                 shown = f'{name}[{extra}]' if extra else name
                 yield self.finding(
-                    source.label, lines[0].lineno, name,
-                    f'{shown}: {len(lines)} line(s), the global list has '
-                    f'{len(entries)}')
+                    source.label,
+                    lines[0].lineno,
+                    name,
+                    f'{shown}: {len(lines)} line(s), the global list has {len(entries)}',
+                )
 
 
 class Duplicates(Check):
     name = 'duplicates'
-    description = ('no package listed twice with the same markers in one '
-                   'source (not on stable/ branches, as the gate)')
+    description = (
+        'no package listed twice with the same markers in one '
+        'source (not on stable/ branches, as the gate)'
+    )
     scope = PROJECT
 
     def check(self, context: Context) -> Iterable[Finding]:
@@ -216,9 +236,12 @@ class Duplicates(Check):
             return
         for source in context.sources():
             for line in repeated(source.requirement_lines(), _identity):
-                yield self.finding(source.label, line.lineno,
-                                   line.requirement.name,  # type: ignore[union-attr]
-                                   'duplicate entry for this package')
+                yield self.finding(
+                    source.label,
+                    line.lineno,
+                    line.requirement.name,  # type: ignore[union-attr]
+                    'duplicate entry for this package',
+                )
 
 
 def _identity(line: Line) -> tuple[str, frozenset[str], str] | None:
@@ -236,14 +259,12 @@ class UpperConstraint(LineCheck):
     packages are not governed at all."""
 
     name = 'upper-constraint'
-    description = 'the upper-constraints version is admitted by the project\'s specifiers'
+    description = "the upper-constraints version is admitted by the project's specifiers"
     scope = PROJECT
     needs = ('global_reqs', 'upper', 'denylist')
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
-        if (context.upper is None or req.url
-                or line.key not in context.global_by_key):
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
+        if context.upper is None or req.url or line.key not in context.global_by_key:
             return  # in-global or direct-reference reports it
         pins = context.upper_by_key.get(line.key or '')
         if not pins and context.broken(context.upper, line.key or ''):
@@ -260,8 +281,10 @@ class UpperConstraint(LineCheck):
                 continue  # a pin for other platforms or Pythons
             for spec in pin.requirement.specifier:
                 if not req.specifier.contains(spec.version, prereleases=True):
-                    yield (f'{render_specifier(req.specifier)} does not '
-                           f'admit the upper constraint {spec.version}')
+                    yield (
+                        f'{render_specifier(req.specifier)} does not '
+                        f'admit the upper constraint {spec.version}'
+                    )
 
 
 class Spelling(LineCheck):
@@ -270,30 +293,34 @@ class Spelling(LineCheck):
     takes for the same package but spelt otherwise fails the job."""
 
     name = 'spelling'
-    description = ('names are spelt as in the global list (as the job compares '
-                   'them on the branch: as written, or as pkg_resources did)')
+    description = (
+        'names are spelt as in the global list (as the job compares '
+        'them on the branch: as written, or as pkg_resources did)'
+    )
     scope = PROJECT
     needs = ('global_reqs', 'denylist')
 
-    def problems(self, context: Context, line: Line,
-                 req: Requirement) -> Iterable[str]:
+    def problems(self, context: Context, line: Line, req: Requirement) -> Iterable[str]:
         entries = context.global_by_key.get(line.key or '')
         if not entries or not req.name:
             return
-        spellings = [e.requirement.name for e in entries
-                     if e.requirement is not None and e.requirement.name]
+        spellings = [
+            e.requirement.name for e in entries if e.requirement is not None and e.requirement.name
+        ]
         rule = context.name_rule
-        if spellings and not any(names.same(req.name, written, rule)
-                                 for written in spellings):
-            yield (f'could not find a global requirements entry to match '
-                   f'package {req.name}: the global list spells it '
-                   f'{spellings[0]!r}')
+        if spellings and not any(names.same(req.name, written, rule) for written in spellings):
+            yield (
+                f'could not find a global requirements entry to match '
+                f'package {req.name}: the global list spells it '
+                f'{spellings[0]!r}'
+            )
 
 
 class PipOptions(Check):
     name = 'pip-options'
-    description = ('pip option lines (-r, -c, index options) and local editables '
-                   'are reported, not checked')
+    description = (
+        'pip option lines (-r, -c, index options) and local editables are reported, not checked'
+    )
     scope = PROJECT
     severity = 'info'
 
@@ -302,17 +329,23 @@ class PipOptions(Check):
             for line in source.lines:
                 req = line.requirement
                 if req is not None and is_local(line):
-                    yield self.finding(source.label, line.lineno, req.name,
-                                       f'local requirement {line.text.strip()} '
-                                       'is not checked')
+                    yield self.finding(
+                        source.label,
+                        line.lineno,
+                        req.name,
+                        f'local requirement {line.text.strip()} is not checked',
+                    )
                 if line.kind is not Kind.OPTION:
                     continue
                 for option in line.options:  # pip reads several on a line
                     yield self.finding(
-                        source.label, line.lineno, '',
+                        source.label,
+                        line.lineno,
+                        '',
                         f'pip option --{option.name}'
                         + (f' {option.value}' if option.value else '')
-                        + ' is not checked')
+                        + ' is not checked',
+                    )
 
 
 #: The build backend the gate requires on master.
@@ -321,8 +354,10 @@ PBR_BACKEND = 'pbr.build'
 
 class BuildBackend(Check):
     name = 'build-backend'
-    description = ('on master/main, pyproject.toml builds with pbr.build '
-                   '(and has a [project] table: a warning)')
+    description = (
+        'on master/main, pyproject.toml builds with pbr.build '
+        '(and has a [project] table: a warning)'
+    )
     scope = PROJECT
 
     def check(self, context: Context) -> Iterable[Finding]:
@@ -330,10 +365,12 @@ class BuildBackend(Check):
             return
         path = context.project.root / 'pyproject.toml'
         if not path.is_file():
-            yield self.finding('pyproject.toml', None, '',
-                               f'no pyproject.toml (required on {context.branch})')
+            yield self.finding(
+                'pyproject.toml', None, '', f'no pyproject.toml (required on {context.branch})'
+            )
             return
         from openstack_requirements.ops.files import read_text
+
         try:
             document = _load_toml(read_text(path))
         except ValueError as err:  # both parsers' errors derive from it
@@ -341,25 +378,30 @@ class BuildBackend(Check):
             return
         system = document.get('build-system')
         if not isinstance(system, dict) or not system.get('build-backend'):
-            yield self.finding('pyproject.toml', None, '',
-                               'no [build-system] build-backend')
+            yield self.finding('pyproject.toml', None, '', 'no [build-system] build-backend')
         elif system.get('build-backend') != PBR_BACKEND:
-            yield self.finding('pyproject.toml', None, '',
-                               f'[build-system] build-backend is '
-                               f'{system.get("build-backend")!r}, not '
-                               f'{PBR_BACKEND!r} (required on '
-                               f'{context.branch})')
+            yield self.finding(
+                'pyproject.toml',
+                None,
+                '',
+                f'[build-system] build-backend is '
+                f'{system.get("build-backend")!r}, not '
+                f'{PBR_BACKEND!r} (required on '
+                f'{context.branch})',
+            )
         else:
             if not system.get('requires'):
-                yield self.finding('pyproject.toml', None, '',
-                                   'no [build-system] requires')
+                yield self.finding('pyproject.toml', None, '', 'no [build-system] requires')
             if not isinstance(document.get('project'), dict):
                 # the reference warns of it (a future error) once the
                 # build system is right
                 yield self.finding(
-                    'pyproject.toml', None, '',
+                    'pyproject.toml',
+                    None,
+                    '',
                     'no [project] table: not an error yet, it may become one',
-                    WARNING)
+                    WARNING,
+                )
 
 
 def _load_toml(text: str) -> dict[str, Any]:

@@ -49,8 +49,9 @@ def read_xfails(text: str, path: str = 'upper-constraints-xfails.txt') -> list[X
         name, sep, version = head.strip().partition('==')
         requirers = tuple(r.strip() for r in tail.split(',') if r.strip())
         if not sep or not name or not version.strip() or not requirers:
-            raise ParseError('expected dep==version;requirer[,requirer...]',
-                             path=path, line=lineno, source=body)
+            raise ParseError(
+                'expected dep==version;requirer[,requirer...]', path=path, line=lineno, source=body
+            )
         found.append(XFail(name.strip(), version.strip().lstrip('='), requirers, lineno))
     return found
 
@@ -72,8 +73,9 @@ def _pins(lines: Iterable[Line], without: set[str]) -> str:
         req = line.requirement
         if req is None or req.name is None or req.url or line.key in without:
             continue
-        spec = ','.join(('==' + s.version) if s.operator == '===' else str(s)
-                        for s in req.specifier)
+        spec = ','.join(
+            ('==' + s.version) if s.operator == '===' else str(s) for s in req.specifier
+        )
         text = req.name + spec
         if req.marker_text:
             text += '; ' + req.marker_text
@@ -96,14 +98,17 @@ class CoInstallable(Check):
         resolver = resolvers.load(setup.resolver)
         options = setup.options or resolvers.ResolverOptions()
         targets = [resolver.prepare(t) for t in setup.targets]  # type: ignore[arg-type]
-        xfails = (read_xfails(context.xfails.text, context.xfails.label)
-                  if context.xfails is not None else [])
+        xfails = (
+            read_xfails(context.xfails.text, context.xfails.label)
+            if context.xfails is not None
+            else []
+        )
         label = context.upper.label
         lines = context.upper.requirement_lines()
         with files.scratch_directory('check-conflicts-') as tmp:
+
             def resolve(target: object, without: set[str]) -> str | None:
-                path = files.write_scratch(tmp, f'pins-{len(without)}.txt',
-                                           _pins(lines, without))
+                path = files.write_scratch(tmp, f'pins-{len(without)}.txt', _pins(lines, without))
                 try:
                     resolver.resolve(path, target, options)  # type: ignore[arg-type]
                 except resolvers.ResolutionError as err:
@@ -119,11 +124,18 @@ class CoInstallable(Check):
                 if xfails and resolve(target, requirers) is None:
                     for xfail in xfails:
                         yield self.finding(
-                            label, xfail.lineno, xfail.package,
+                            label,
+                            xfail.lineno,
+                            xfail.package,
                             f'Python {python}: known failure (xfail): '
                             f'{xfail.package}=={xfail.version} conflicts with '
-                            f'{", ".join(xfail.requirers)}', severity=INFO)
+                            f'{", ".join(xfail.requirers)}',
+                            severity=INFO,
+                        )
                     continue
-                yield self.finding(label, None, '',
-                                   f'Python {python}: the pins do not resolve '
-                                   f'({resolver.name}): {failure}')
+                yield self.finding(
+                    label,
+                    None,
+                    '',
+                    f'Python {python}: the pins do not resolve ({resolver.name}): {failure}',
+                )

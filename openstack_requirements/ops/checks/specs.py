@@ -38,12 +38,17 @@ def covered(local: Specifier, global_set: SpecifierSet) -> bool:
             return _excluded(version, global_set)
         # !=1.4.*: the prefix, a late micro release and a pre-release of it
         prefix = version.release
-        probes = [version, Version('.'.join(map(str, prefix)) + '.99999'),
-                  Version('.'.join(map(str, prefix)) + '.0rc1')]
+        probes = [
+            version,
+            Version('.'.join(map(str, prefix)) + '.99999'),
+            Version('.'.join(map(str, prefix)) + '.0rc1'),
+        ]
         return all(_excluded(v, global_set) for v in probes)
-    caps = [(s.operator, cap) for s in global_set
-            if s.operator in ('<', '<=')
-            and (cap := parse_version(s.version)) is not None]
+    caps = [
+        (s.operator, cap)
+        for s in global_set
+        if s.operator in ('<', '<=') and (cap := parse_version(s.version)) is not None
+    ]
     bound = version
     if op in ('~=', '==', '==='):
         # the implied cap: everything above the compatible or pinned release
@@ -57,8 +62,8 @@ def covered(local: Specifier, global_set: SpecifierSet) -> bool:
             bound = Version('.'.join(map(str, release)))
         else:
             return any(c <= version for _, c in caps) or any(
-                s.operator in ('==', '===') and str(s) == str(local)
-                for s in global_set)
+                s.operator in ('==', '===') and str(s) == str(local) for s in global_set
+            )
         op = '<'
     for cap_op, cap in caps:
         # local <V excludes [V, oo); local <=V excludes (V, oo)

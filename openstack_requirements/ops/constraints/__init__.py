@@ -24,8 +24,22 @@ from openstack_requirements.ops.constraints.pins import (
 )
 
 __all__ = [
-    'INSTALLERS', 'Difference', 'Pin', 'Resolution', 'compare', 'contains',
-    'denylist_names', 'edit', 'leading_comments', 'merge', 'order_lines',
-    'parse_replacement', 'parse_version_map', 'per_python', 'python_key',
-    'python_marker', 'render', 'spellings_of',
+    'INSTALLERS',
+    'Difference',
+    'Pin',
+    'Resolution',
+    'compare',
+    'contains',
+    'denylist_names',
+    'edit',
+    'leading_comments',
+    'merge',
+    'order_lines',
+    'parse_replacement',
+    'parse_version_map',
+    'per_python',
+    'python_key',
+    'python_marker',
+    'render',
+    'spellings_of',
 ]

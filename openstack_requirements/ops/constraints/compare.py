@@ -13,8 +13,7 @@ from openstack_requirements.model.versions import version_key
 from openstack_requirements.ops.constraints.pins import Pin, Resolution, python_key
 
 
-def per_python(constraints: RequirementsFile,
-               pythons: Sequence[str]) -> dict[str, dict[str, Pin]]:
+def per_python(constraints: RequirementsFile, pythons: Sequence[str]) -> dict[str, dict[str, Pin]]:
     """What a merged constraints file pins for each of ``pythons``:
     ``{python: {key: Pin}}``, markers evaluated for that Python."""
     result: dict[str, dict[str, Pin]] = {p: {} for p in pythons}
@@ -22,14 +21,12 @@ def per_python(constraints: RequirementsFile,
         requirement = line.requirement
         if requirement is None or requirement.name is None:
             continue
-        pins = [s for s in requirement.specifier
-                if s.operator in ('==', '===')]
+        pins = [s for s in requirement.specifier if s.operator in ('==', '===')]
         if len(pins) != 1:
             continue
         pin = Pin(requirement.name, pins[0].version)
         for python in pythons:
-            if requirement.marker_text and not _applies(
-                    requirement.marker_text, python):
+            if requirement.marker_text and not _applies(requirement.marker_text, python):
                 continue
             result[python][pin.key] = pin
     return result
@@ -37,7 +34,8 @@ def per_python(constraints: RequirementsFile,
 
 def _applies(marker_text: str, python: str) -> bool:
     return Marker(marker_text).evaluate(
-        {'python_version': python, 'python_full_version': python + '.0'})
+        {'python_version': python, 'python_full_version': python + '.0'}
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,12 +49,10 @@ class Difference:
     new: str
 
     def row(self) -> tuple[str, str, str, str, str]:
-        return (self.package, ' '.join(self.pythons), self.change, self.old,
-                self.new)
+        return (self.package, ' '.join(self.pythons), self.change, self.old, self.new)
 
 
-def compare(old: Mapping[str, Resolution], new: Mapping[str, Resolution]
-            ) -> list[Difference]:
+def compare(old: Mapping[str, Resolution], new: Mapping[str, Resolution]) -> list[Difference]:
     """Per package, per Python, what changed from ``old`` to ``new``;
     Pythons with the same change share one :class:`Difference`."""
     pythons = sorted(set(old) | set(new), key=python_key)
@@ -79,8 +75,7 @@ def compare(old: Mapping[str, Resolution], new: Mapping[str, Resolution]
             if b != a:
                 groups.setdefault((b, a), []).append(python)
         for (b, a), group in groups.items():
-            differences.append(Difference(name, tuple(group), _change(b, a),
-                                          b, a))
+            differences.append(Difference(name, tuple(group), _change(b, a), b, a))
     return differences
 
 

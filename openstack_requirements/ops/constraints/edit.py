@@ -17,10 +17,12 @@ def parse_replacement(text: str) -> Line:
     text = text.strip()
     line = parse_line(text, path='<replacement>')
     if line.kind is not Kind.REQUIREMENT:
-        raise ParseError('expected a requirement, not '
-                         + ('a comment' if line.kind is Kind.COMMENT
-                            else 'a pip option'),
-                         path='<replacement>', source=text)
+        raise ParseError(
+            'expected a requirement, not '
+            + ('a comment' if line.kind is Kind.COMMENT else 'a pip option'),
+            path='<replacement>',
+            source=text,
+        )
     return line
 
 
@@ -33,24 +35,22 @@ def _matches(line: Line, key: str) -> bool:
     # An unnamed local path (``-e /opt/stack/oslo.db``): its directory.
     url = requirement.url.split('#', 1)[0].rstrip('/')
     if url.startswith('file://'):
-        url = url[len('file://'):]
+        url = url[len('file://') :]
     base = Path(url).name
     return bool(base) and canonicalize_name(base) == key
 
 
-def edit(constraints: RequirementsFile, name: str,
-         replacement: str | None) -> RequirementsFile:
+def edit(constraints: RequirementsFile, name: str, replacement: str | None) -> RequirementsFile:
     """``constraints`` with every line of ``name`` replaced by
     ``replacement`` at the place of the first, appended when ``name`` is
     absent, or removed when ``replacement`` is empty. Other lines are the
     same objects, so they are written back byte for byte."""
     key = canonicalize_name(name)
     new_line = parse_replacement(replacement) if replacement else None
-    if (new_line is not None and new_line.key is not None
-            and new_line.key != key):
+    if new_line is not None and new_line.key is not None and new_line.key != key:
         raise RequirementsError(
-            f'the replacement {replacement!r} is for {new_line.key}, '
-            f'not {name}')
+            f'the replacement {replacement!r} is for {new_line.key}, not {name}'
+        )
     lines = list(constraints.lines)
     newline = next((ln.newline for ln in lines if ln.newline), '\n')
     result: list[Line] = []
@@ -59,10 +59,8 @@ def edit(constraints: RequirementsFile, name: str,
         if _matches(line, key):
             if new_line is not None and not placed:
                 # the last line keeps its missing newline
-                ending = line.newline if line is lines[-1] else (
-                    line.newline or newline)
-                result.append(dataclasses.replace(
-                    new_line, newline=ending, lineno=line.lineno))
+                ending = line.newline if line is lines[-1] else (line.newline or newline)
+                result.append(dataclasses.replace(new_line, newline=ending, lineno=line.lineno))
             placed = True
             continue
         result.append(line)

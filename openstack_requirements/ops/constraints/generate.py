@@ -80,8 +80,8 @@ def targets_of(pythons: Sequence[str]) -> list[Any]:
     for spec, target in zip(pythons, targets, strict=True):
         if target.python in seen:
             raise RequirementsError(
-                f'-p {spec}: Python {target.python} is already given '
-                f'(-p {seen[target.python]})')
+                f'-p {spec}: Python {target.python} is already given (-p {seen[target.python]})'
+            )
         seen[target.python] = spec
     return targets
 
@@ -94,8 +94,7 @@ def generate(request: Request, progress: Progress | None = None) -> Generated:
     excluded = constraints.denylist_names(request.denylist)
     if not request.pin_installers:
         excluded |= constraints.INSTALLERS
-    baseline = (files.read_text(request.baseline)
-                if request.baseline else None)
+    baseline = files.read_text(request.baseline) if request.baseline else None
     existing = None
     if request.output:
         files.check_target(request.output)  # before resolving for minutes
@@ -103,26 +102,23 @@ def generate(request: Request, progress: Progress | None = None) -> Generated:
         existing = files.read_text(request.output)
 
     targets = targets_of(request.pythons)
-    mapping = constraints.parse_version_map(
-        request.version_map, [t.python for t in targets])
+    mapping = constraints.parse_version_map(request.version_map, [t.python for t in targets])
     resolver = resolvers.load(request.resolver)
     targets = [resolver.prepare(t) for t in targets]
 
     # What was resolved last time: the resolver may read ahead.
     last = (existing or '') + (baseline or '') or shipped_constraints()
-    options = dataclasses.replace(
-        request.options, hints=tuple(constraints.spellings_of(last)))
+    options = dataclasses.replace(request.options, hints=tuple(constraints.spellings_of(last)))
     results = resolvers.resolve_all(
-        resolver, request.requirements.resolve(), targets, options,
-        progress=progress)
+        resolver, request.requirements.resolve(), targets, options, progress=progress
+    )
     for dst, src in mapping.items():
         results[dst] = results[src]
     # Where the resolver knew no better than the canonical name.
-    spellings = constraints.spellings_of(
-        existing or '', baseline or '', requirements_text)
+    spellings = constraints.spellings_of(existing or '', baseline or '', requirements_text)
     lines = constraints.order_lines(
-        constraints.merge(results, exclude=excluded, spellings=spellings),
-        request.order)
+        constraints.merge(results, exclude=excluded, spellings=spellings), request.order
+    )
     text = constraints.render(lines, header_for(existing))
 
     written: tuple[str, ...] = ()
@@ -136,8 +132,6 @@ def generate(request: Request, progress: Progress | None = None) -> Generated:
     if baseline is None:
         return Generated(text, written, diff=diff)
     pythons = sorted(results, key=constraints.python_key)
-    old = constraints.per_python(
-        RequirementsFile.parse(baseline, request.baseline), pythons)
+    old = constraints.per_python(RequirementsFile.parse(baseline, request.baseline), pythons)
     new = constraints.per_python(RequirementsFile.parse(text), pythons)
-    return Generated(text, written, tuple(constraints.compare(old, new)),
-                     diff=diff)
+    return Generated(text, written, tuple(constraints.compare(old, new)), diff=diff)

@@ -82,12 +82,10 @@ def python_marker(applies: Iterable[str], pythons: Sequence[str]) -> str:
         elif first == last:
             clauses.append(f"python_version=='{first}'")
         else:
-            clauses.append(
-                f"python_version>='{first}' and python_version<='{last}'")
+            clauses.append(f"python_version>='{first}' and python_version<='{last}'")
     candidates = [' or '.join(clauses)]
     left_out = [p for p in order if p not in chosen]
-    if (len(left_out) == 1 and order[0] in chosen
-            and order[-1] in chosen):
+    if len(left_out) == 1 and order[0] in chosen and order[-1] in chosen:
         candidates.append(f"python_version!='{left_out[0]}'")
     return min(candidates, key=lambda c: (c.count('python_version'), len(c)))
 
@@ -98,9 +96,12 @@ def python_marker(applies: Iterable[str], pythons: Sequence[str]) -> str:
 INSTALLERS = frozenset({'pip', 'setuptools', 'wheel', 'distribute'})
 
 
-def merge(resolutions: Mapping[str, Resolution], *,
-          exclude: Iterable[str] = (),
-          spellings: Mapping[str, str] | None = None) -> list[str]:
+def merge(
+    resolutions: Mapping[str, Resolution],
+    *,
+    exclude: Iterable[str] = (),
+    spellings: Mapping[str, str] | None = None,
+) -> list[str]:
     """The lines (without terminators) of the merged constraints.
 
     ``resolutions`` maps a Python version (``'3.12'``) to its resolution;
@@ -145,8 +146,7 @@ def order_lines(lines: Iterable[str], order: str = 'sha1') -> list[str]:
     if order == 'name':
         return sorted(items, key=lambda s: canonicalize_name(_name_of(s)))
     if order == 'sha1':
-        return sorted(items, key=lambda s: hashlib.sha1(
-            _name_of(s).encode('utf-8')).hexdigest())
+        return sorted(items, key=lambda s: hashlib.sha1(_name_of(s).encode('utf-8')).hexdigest())
     raise ValueError(f'unknown order {order!r}')
 
 
@@ -172,8 +172,8 @@ def render(lines: Iterable[str], header: str = '') -> str:
 # What generate-constraints is given: a version map, a denylist, the
 # names as a requirements text spells them.
 
-def parse_version_map(entries: Iterable[str], pythons: Iterable[str]
-                      ) -> dict[str, str]:
+
+def parse_version_map(entries: Iterable[str], pythons: Iterable[str]) -> dict[str, str]:
     """``--version-map SRC:DST`` entries as ``{dst: src}``; DST reuses the
     resolution of SRC. As the reference does, an entry whose SRC is not
     among ``pythons`` is ignored (so a two-way map ``3.11:3.12`` and
@@ -185,15 +185,15 @@ def parse_version_map(entries: Iterable[str], pythons: Iterable[str]
         parts = entry.split(':')
         if len(parts) != 2 or not all(_PYTHON_RE.match(p) for p in parts):
             raise RequirementsError(
-                f'--version-map {entry}: expected SRC:DST, two Python '
-                'versions such as 3.12:3.13')
+                f'--version-map {entry}: expected SRC:DST, two Python versions such as 3.12:3.13'
+            )
         src, dst = parts
         if src not in given or dst in given:
             continue
         if dst in mapping and mapping[dst] != src:
             raise RequirementsError(
-                f'--version-map {entry}: Python {dst} is already mapped '
-                f'from {mapping[dst]}')
+                f'--version-map {entry}: Python {dst} is already mapped from {mapping[dst]}'
+            )
         mapping[dst] = src
     return mapping
 
@@ -221,6 +221,5 @@ def spellings_of(*texts: str) -> dict[str, str]:
             except ParseError:  # a hint only; the resolver reads the file
                 continue
             if requirement is not None and requirement.name:
-                names.setdefault(canonicalize_name(requirement.name),
-                                 requirement.name)
+                names.setdefault(canonicalize_name(requirement.name), requirement.name)
     return names

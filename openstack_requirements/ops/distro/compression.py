@@ -61,8 +61,7 @@ def pieces(path: str | os.PathLike[str]) -> Iterator[bytes]:
     return iter([raw])
 
 
-def _streams(path: str | os.PathLike[str], kind: str,
-             raw: bytes) -> Iterator[bytes]:
+def _streams(path: str | os.PathLike[str], kind: str, raw: bytes) -> Iterator[bytes]:
     """Each stream of ``raw`` uncompressed (a file may hold several, one
     after another, as gzip and xz allow)."""
     view = memoryview(raw)
@@ -73,7 +72,7 @@ def _streams(path: str | os.PathLike[str], kind: str,
             while not decompressor.eof:
                 if pos >= len(view):
                     raise EOFError('the data ends before the end of the stream')
-                piece = decompressor.decompress(view[pos:pos + CHUNK])
+                piece = decompressor.decompress(view[pos : pos + CHUNK])
                 pos += CHUNK
                 if piece:
                     yield piece
@@ -121,8 +120,7 @@ def _ahead(produced: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:
         worker.join()
 
 
-def _through_program(path: str | os.PathLike[str], kind: str,
-                     program: str) -> bytes:
+def _through_program(path: str | os.PathLike[str], kind: str, program: str) -> bytes:
     """An lz4 or zstd file, uncompressed by its own program, else by apt
     (which tells the compression by the name's suffix)."""
     found = shutil.which(program)
@@ -133,14 +131,13 @@ def _through_program(path: str | os.PathLike[str], kind: str,
     else:
         raise FileError(
             f'{path}: {kind}-compressed; reading it needs the {program} '
-            f'program or apt\'s apt-helper (for a name ending .{program})')
+            f"program or apt's apt-helper (for a name ending .{program})"
+        )
     try:
-        done = subprocess.run(command, stdin=subprocess.DEVNULL,
-                              capture_output=True, check=False)
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, check=False)
     except OSError as err:
         raise FileError(f'{path}: cannot run {command[0]}: {err.strerror}') from None
     if done.returncode:
         reason = done.stderr.decode('utf-8', 'replace').strip().splitlines()
-        raise FileError(f'{path}: corrupt {kind} data'
-                        + (f' ({reason[-1]})' if reason else ''))
+        raise FileError(f'{path}: corrupt {kind} data' + (f' ({reason[-1]})' if reason else ''))
     return done.stdout

@@ -54,8 +54,7 @@ def split(version: str) -> tuple[int, str, str]:
 _PART = re.compile(r'(\D*)(\d*)')
 #: dpkg's order of the characters outside digit runs: ``~`` before the
 #: end of the part, the end before letters, letters before anything else.
-_ORDER = {chr(c): (c if chr(c).isascii() and chr(c).isalpha() else c + 256)
-          for c in range(128)}
+_ORDER = {chr(c): (c if chr(c).isascii() and chr(c).isalpha() else c + 256) for c in range(128)}
 _ORDER['~'] = -1
 _Key = tuple[tuple[int, ...] | int, ...]
 
@@ -115,8 +114,7 @@ def python_version(version: str) -> Version | None:
         return None
     upstream = upstream.rpartition('+really')[2].partition('+')[0]
     before, tilde, after = upstream.partition('~')
-    found = parse_version(before + after if after[:1].isalpha() or not tilde
-                          else '')
+    found = parse_version(before + after if after[:1].isalpha() or not tilde else '')
     if found is not None:
         return found
     release = _RELEASE.match(before)

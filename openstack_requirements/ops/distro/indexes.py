@@ -72,12 +72,10 @@ class Index:
             written = self._text(name, found[1])
             match = _SOURCE_FIELD.match(written)
             if match is None:
-                raise FileError(f'{self.path}: package {name}: not a source '
-                                f'package: {written!r}')
+                raise FileError(f'{self.path}: package {name}: not a source package: {written!r}')
             source = match.group(1)
             if match.group(2):
-                source_version = self._text(name, match.group(2).encode(),
-                                            version=True)
+                source_version = self._text(name, match.group(2).encode(), version=True)
         return Binary(name, version, source, source_version)
 
     def source(self, name: str) -> Source | None:
@@ -101,7 +99,8 @@ class Index:
         for name in self._source_of.get(binary.encode(), []):
             source = self.source(name.decode())
             if source is not None and (
-                    best is None or debian.compare(source.version, best.version) > 0):
+                best is None or debian.compare(source.version, best.version) > 0
+            ):
                 best = source
         return best
 
@@ -139,7 +138,8 @@ class Index:
 #: wants (its name; its value, with continuation lines).
 _FIELD = re.compile(
     rb'\n(?:[ \t]*(?=\n)|((?i:package|source|version|binary)):[ \t]*'
-    rb'([^\n]*(?:\n[ \t][^\n]*)*))')
+    rb'([^\n]*(?:\n[ \t][^\n]*)*))'
+)
 _SOURCE_FIELD = re.compile(r'(\S+)(?:\s*\(\s*(\S+)\s*\))?\s*$')
 _COMMAS = re.compile(r'[,\s]+')
 _COMMAS_BYTES = re.compile(rb'[,\s]+')
@@ -177,17 +177,18 @@ class _Reader:
         if cut < 0:
             self.pending = text
             return
-        self._read(text[:cut + 1])
+        self._read(text[: cut + 1])
         self.lines += 1  # the blank line
-        self.pending = text[cut + 2:]
+        self.pending = text[cut + 2 :]
 
     def close(self) -> Index:
         self._read(self.pending)
         self.pending = b''
         index = self.index
         if not index.raw_binaries and not index.raw_sources and self.text:
-            raise FileError(f'{index.path}: not a Debian Packages or Sources '
-                            'index (no Package field)')
+            raise FileError(
+                f'{index.path}: not a Debian Packages or Sources index (no Package field)'
+            )
         return index
 
     def _read(self, part: bytes) -> None:
@@ -199,8 +200,13 @@ class _Reader:
             if name:
                 name = name.lower()
                 if name in fields:
-                    self._fail(text, stanza, name, 'given twice in one stanza '
-                               '(a blank line missing?)', occurrence=2)
+                    self._fail(
+                        text,
+                        stanza,
+                        name,
+                        'given twice in one stanza (a blank line missing?)',
+                        occurrence=2,
+                    )
                 fields[name] = value
                 continue
             if not fields:
@@ -208,9 +214,12 @@ class _Reader:
             package = fields.get(b'package')
             version = fields.get(b'version')
             if package is None or version is None:
-                self._fail(text, stanza,
-                           b'package' if package is None else b'version',
-                           'missing from a stanza')
+                self._fail(
+                    text,
+                    stanza,
+                    b'package' if package is None else b'version',
+                    'missing from a stanza',
+                )
             package = package.strip()
             if b'binary' in fields:
                 entry = (version, fields[b'binary'])
@@ -226,15 +235,15 @@ class _Reader:
         self.text = self.text or bool(part.strip())
         self.lines += part.count(b'\n')
 
-    def _newer(self, text: bytes, stanza: int, version: bytes,
-               known: bytes) -> bool:
+    def _newer(self, text: bytes, stanza: int, version: bytes, known: bytes) -> bool:
         try:
             return debian.compare(version.decode('utf-8'), known.decode('utf-8')) > 0
         except (UnicodeDecodeError, debian.VersionError) as err:
             self._fail(text, stanza, b'version', str(err))
 
-    def _fail(self, text: bytes, stanza: int, field: bytes, message: str,
-              occurrence: int = 1) -> NoReturn:
+    def _fail(
+        self, text: bytes, stanza: int, field: bytes, message: str, occurrence: int = 1
+    ) -> NoReturn:
         """Raise the error of stanza number ``stanza`` (from 0) of
         ``text``, placed at the ``occurrence``-th line of ``field`` in
         it, else at its first line (found again: errors are rare, the one
@@ -255,5 +264,4 @@ class _Reader:
                         break
             inside = True
         line = self.lines + text.count(b'\n', 0, place + 1)
-        raise FileError(f'{self.index.path}:{line}: '
-                        f'{field.decode().capitalize()} {message}')
+        raise FileError(f'{self.index.path}:{line}: {field.decode().capitalize()} {message}')

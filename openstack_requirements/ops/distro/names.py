@@ -31,7 +31,8 @@ MAP_NAME = 'cpython3_fallback'
 _MAP_LINE = re.compile(
     r'(?P<name>[^\s;]+)\s*'
     r'(?:-?\d\.\d+(?:-(?:\d\.\d+)?)?\s+)?'
-    r'(?P<package>[a-z0-9][a-z0-9+.-]*)')
+    r'(?P<package>[a-z0-9][a-z0-9+.-]*)'
+)
 
 
 def default_map() -> Path | None:

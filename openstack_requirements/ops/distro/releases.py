@@ -67,24 +67,38 @@ class Release:
         return None
 
     def _binary(self, name: str) -> Found | None:
-        return _newest(Found(b.name, b.version) for index in self.indexes
-                       if (b := index.binary(name)) is not None)
+        return _newest(
+            Found(b.name, b.version)
+            for index in self.indexes
+            if (b := index.binary(name)) is not None
+        )
 
     def _building(self, binary: str) -> Found | None:
-        return _newest(Found(f'src:{s.name}', s.version) for index in self.indexes
-                       if (s := index.source_building(binary)) is not None)
+        return _newest(
+            Found(f'src:{s.name}', s.version)
+            for index in self.indexes
+            if (s := index.source_building(binary)) is not None
+        )
 
     def _python_binary(self, source: str) -> Found | None:
-        built = sorted((b for index in self.indexes
-                        for b in index.built_from(source)
-                        if b.name.startswith('python3-')),
-                       key=lambda b: b.name)
+        built = sorted(
+            (
+                b
+                for index in self.indexes
+                for b in index.built_from(source)
+                if b.name.startswith('python3-')
+            ),
+            key=lambda b: b.name,
+        )
         return self._binary(built[0].name) if built else None
 
     def _source(self, name: str) -> Found | None:
-        return _newest(Found(f'src:{s.name}', s.version) for index in self.indexes
-                       if (s := index.source(name)) is not None
-                       and any(b.startswith('python3-') for b in s.binaries))
+        return _newest(
+            Found(f'src:{s.name}', s.version)
+            for index in self.indexes
+            if (s := index.source(name)) is not None
+            and any(b.startswith('python3-') for b in s.binaries)
+        )
 
     @functools.cached_property
     def environment(self) -> dict[str, str]:
@@ -92,21 +106,30 @@ class Release:
         Python (the ``python3`` package, else the ``python3-defaults``
         source), else this interpreter's."""
         env = {k: str(v) for k, v in default_environment().items()}
-        env.update(sys_platform='linux', platform_system='Linux',
-                   os_name='posix', platform_python_implementation='CPython',
-                   implementation_name='cpython')
+        env.update(
+            sys_platform='linux',
+            platform_system='Linux',
+            os_name='posix',
+            platform_python_implementation='CPython',
+            implementation_name='cpython',
+        )
         found = self._binary('python3') or self._source_any('python3-defaults')
         version = debian.python_version(found.version) if found else None
         if version is not None and len(version.release) >= 2:
             major, minor = version.release[:2]
-            env.update(python_version=f'{major}.{minor}',
-                       python_full_version=version.base_version,
-                       implementation_version=version.base_version)
+            env.update(
+                python_version=f'{major}.{minor}',
+                python_full_version=version.base_version,
+                implementation_version=version.base_version,
+            )
         return env
 
     def _source_any(self, name: str) -> Found | None:
-        return _newest(Found(f'src:{s.name}', s.version) for index in self.indexes
-                       if (s := index.source(name)) is not None)
+        return _newest(
+            Found(f'src:{s.name}', s.version)
+            for index in self.indexes
+            if (s := index.source(name)) is not None
+        )
 
 
 def _newest(found: Iterable[Found]) -> Found | None:
@@ -126,7 +149,8 @@ class Distributions:
     known: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: Lookups already made: (release, PyPI name) -> where.
     _found: dict[tuple[str, str], Found | None] = dataclasses.field(
-        default_factory=dict, repr=False)
+        default_factory=dict, repr=False
+    )
 
     def find(self, release: Release, name: str) -> Found | None:
         """The package of ``release`` holding the PyPI distribution ``name``."""
@@ -169,8 +193,9 @@ def apt_indexes(directory: str | os.PathLike[str]) -> list[Path]:
         if _INDEX_NAME.search(path.name) and path.is_file():
             found.setdefault(_uncompressed_name(path.name), path)
     if not found:
-        raise FileError(f'{place}: no Packages or Sources index (run '
-                        'apt-get update, or name the index files)')
+        raise FileError(
+            f'{place}: no Packages or Sources index (run apt-get update, or name the index files)'
+        )
     return list(found.values())
 
 
@@ -197,8 +222,9 @@ def index_files(specs: Sequence[str]) -> list[tuple[str, Path]]:
     return chosen
 
 
-def load(specs: Sequence[str] = (),
-         map_file: str | os.PathLike[str] | None = None) -> Distributions:
+def load(
+    specs: Sequence[str] = (), map_file: str | os.PathLike[str] | None = None
+) -> Distributions:
     """The releases of the indexes ``specs`` (see :func:`index_files`),
     in the order first named, read with ``map_file`` (default:
     dh-python's map when installed)."""

@@ -24,8 +24,16 @@ from openstack_requirements.ops.distro.debian import python_version
 from openstack_requirements.ops.distro.releases import Distributions, Found, Release
 from openstack_requirements.ops.reports.usage import pinned_versions
 
-COLUMNS = ('Package', 'Release', 'Debian package', 'Debian version',
-           'Upstream', 'Minimum', 'Constraint', 'Status')
+COLUMNS = (
+    'Package',
+    'Release',
+    'Debian package',
+    'Debian version',
+    'Upstream',
+    'Minimum',
+    'Constraint',
+    'Status',
+)
 
 BELOW = 'below minimum'
 BEHIND = 'behind constraint'
@@ -69,10 +77,13 @@ def applies(line: Line, environment: Mapping[str, str]) -> bool:
 
 def minimum(lines: Iterable[Line]) -> Specifier | None:
     """The strictest lower bound of ``lines``."""
-    bounds = [b for line in lines if line.requirement is not None
-              and (b := lower_bound(line.requirement.specifier)) is not None]
-    return max(bounds, key=lambda b: (parse_version(b.version), b.operator == '>'),
-               default=None)
+    bounds = [
+        b
+        for line in lines
+        if line.requirement is not None
+        and (b := lower_bound(line.requirement.specifier)) is not None
+    ]
+    return max(bounds, key=lambda b: (parse_version(b.version), b.operator == '>'), default=None)
 
 
 def below(found: Found, bound: Specifier) -> bool:
@@ -104,26 +115,33 @@ def status(found: Found | None, bound: Specifier | None, pinned: str) -> str:
     return AT if version == pin else AHEAD
 
 
-def rows(distributions: Distributions,
-         global_lines: Mapping[str, list[Line]],
-         upper: Mapping[str, list[Line]],
-         keys: Sequence[str]) -> list[Row]:
+def rows(
+    distributions: Distributions,
+    global_lines: Mapping[str, list[Line]],
+    upper: Mapping[str, list[Line]],
+    keys: Sequence[str],
+) -> list[Row]:
     """One row per package of ``keys`` and release."""
     found_rows = []
     for key in keys:
         lines = global_lines.get(key) or upper.get(key) or []
-        name = next((line.requirement.name for line in lines
-                     if line.requirement is not None and line.requirement.name),
-                    key)
+        name = next(
+            (
+                line.requirement.name
+                for line in lines
+                if line.requirement is not None and line.requirement.name
+            ),
+            key,
+        )
         pins = upper.get(key, [])
         for release in distributions.releases:
-            found_rows.append(_row(distributions, release, name,
-                                   global_lines.get(key, []), pins))
+            found_rows.append(_row(distributions, release, name, global_lines.get(key, []), pins))
     return found_rows
 
 
-def _row(distributions: Distributions, release: Release, name: str,
-         lines: list[Line], pins: list[Line]) -> Row:
+def _row(
+    distributions: Distributions, release: Release, name: str, lines: list[Line], pins: list[Line]
+) -> Row:
     env = release.environment
     applicable = [line for line in lines if applies(line, env)]
     pinned = constraint(pins, env)
@@ -132,11 +150,16 @@ def _row(distributions: Distributions, release: Release, name: str,
     bound = minimum(applicable)
     found = distributions.find(release, name)
     upstream = python_version(found.version) if found is not None else None
-    return Row(name, release.name,
-               found.package if found else '', found.version if found else '',
-               str(upstream) if upstream is not None else '',
-               str(bound) if bound is not None else '', pinned,
-               status(found, bound, pinned))
+    return Row(
+        name,
+        release.name,
+        found.package if found else '',
+        found.version if found else '',
+        str(upstream) if upstream is not None else '',
+        str(bound) if bound is not None else '',
+        pinned,
+        status(found, bound, pinned),
+    )
 
 
 def summary(found_rows: Iterable[Row]) -> list[str]:
@@ -149,16 +172,19 @@ def summary(found_rows: Iterable[Row]) -> list[str]:
         total = sum(counts.values()) - counts[NOT_APPLICABLE]
         packaged = total - counts[MISSING]
         parts = [f'{packaged} of {total} packages packaged']
-        parts.extend(f'{counts[s]} {s}' for s in (BELOW, BEHIND, AT, AHEAD, UNREADABLE)
-                     if counts[s])
+        parts.extend(
+            f'{counts[s]} {s}' for s in (BELOW, BEHIND, AT, AHEAD, UNREADABLE) if counts[s]
+        )
         lines.append(f'{release}: {", ".join(parts)}')
     return lines
 
 
 # -- for the distro-minimum check ----------------------------------------------------
 
-def behind_bound(distributions: Distributions, line: Line,
-                 bound: Specifier) -> list[tuple[Release, Found]]:
+
+def behind_bound(
+    distributions: Distributions, line: Line, bound: Specifier
+) -> list[tuple[Release, Found]]:
     """The releases packaging ``line``'s package below ``bound``, where
     ``line``'s markers hold."""
     req = line.requirement
@@ -178,12 +204,13 @@ def unpackaged(distributions: Distributions, line: Line) -> list[Release]:
     hold."""
     req = line.requirement
     assert req is not None and req.name
-    return [release for release in distributions.releases
-            if applies(line, release.environment)
-            and distributions.find(release, req.name) is None]
+    return [
+        release
+        for release in distributions.releases
+        if applies(line, release.environment) and distributions.find(release, req.name) is None
+    ]
 
 
 def describe(found: Sequence[tuple[Release, Found]]) -> str:
     """``trixie python3-oslo.config 1:9.7.1-3, bookworm ...``."""
-    return ', '.join(f'{release.name} {item.package} {item.version}'
-                     for release, item in found)
+    return ', '.join(f'{release.name} {item.package} {item.version}' for release, item in found)

@@ -24,8 +24,23 @@ from openstack_requirements.ops.project.tree import (
 )
 
 __all__ = [
-    'GOVERNED', 'SETUP_CFG_SECTIONS', 'SUBDIRS', 'TOOL_TABLE', 'TOP_PATTERNS',
-    'DependencyFile', 'Project', 'PyprojectToml', 'RequirementsTxt', 'SetupCfg',
-    'Selection', 'Source', 'check_pattern', 'check_tree', 'select',
-    'project_includes', 'read_project', 'read_projects_list', 'requirement_paths',
+    'GOVERNED',
+    'SETUP_CFG_SECTIONS',
+    'SUBDIRS',
+    'TOOL_TABLE',
+    'TOP_PATTERNS',
+    'DependencyFile',
+    'Project',
+    'PyprojectToml',
+    'RequirementsTxt',
+    'SetupCfg',
+    'Selection',
+    'Source',
+    'check_pattern',
+    'check_tree',
+    'select',
+    'project_includes',
+    'read_project',
+    'read_projects_list',
+    'requirement_paths',
 ]

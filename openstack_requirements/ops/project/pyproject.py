@@ -44,11 +44,15 @@ class PyprojectToml(DependencyFile):
                 lineno = finder.find(str(item))
                 spans[source_label].append(finder.last)
                 try:
-                    line = read_line(str(item), path=str(path), lineno=lineno,
-                                  newline='')
+                    line = read_line(str(item), path=str(path), lineno=lineno, newline='')
                 except ParseError as err:
-                    raise ParseError(err.reason, path=str(path), line=lineno,
-                                     column=err.column, source=err.source) from None
+                    raise ParseError(
+                        err.reason,
+                        path=str(path),
+                        line=lineno,
+                        column=err.column,
+                        source=err.source,
+                    ) from None
                 _check_pep508(line, path, lineno)
                 lines.append(line)
             sources.append(Source(source_label, path, section, group, lines))
@@ -64,8 +68,11 @@ class PyprojectToml(DependencyFile):
     _spans: dict[str, list[tuple[int, str] | None]]
 
     def render(self, new: Mapping[str, list[Line]]) -> str:
-        changed = {label: lines for label, lines in new.items()
-                   if any(s.label == label for s in self.sources)}
+        changed = {
+            label: lines
+            for label, lines in new.items()
+            if any(s.label == label for s in self.sources)
+        }
         if not changed:
             return self.text
         in_place = self._render_in_place(changed)
@@ -74,8 +81,10 @@ class PyprojectToml(DependencyFile):
         import tomlkit  # only for edits that cannot be made in place
 
         document = _parse_toml(self.text, self.path)
-        arrays = {f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
-                  for s, g, a in _toml_arrays(document)}
+        arrays = {
+            f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
+            for s, g, a in _toml_arrays(document)
+        }
         for source in self.sources:
             if source.label not in changed:
                 continue
@@ -94,12 +103,14 @@ class PyprojectToml(DependencyFile):
                     for k in reversed(range(i1 + common, i2)):
                         del array[positions[k]]
                 else:
-                    at = positions[i1 + common - 1] + 1 if i1 + common > 0 else (
-                        positions[0] if positions else 0)
-                    for k, value in enumerate(wanted[j1 + common:j2]):
+                    at = (
+                        positions[i1 + common - 1] + 1
+                        if i1 + common > 0
+                        else (positions[0] if positions else 0)
+                    )
+                    for k, value in enumerate(wanted[j1 + common : j2]):
                         array.insert(at + k, _toml_string(value))
         return tomlkit.dumps(document)
-
 
     def _render_in_place(self, changed: Mapping[str, list[Line]]) -> str | None:
         """The text with edited strings replaced where they stand, when
@@ -110,18 +121,18 @@ class PyprojectToml(DependencyFile):
         if self._data is None:
             return None
         expected = copy.deepcopy(self._data)
-        arrays = {f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
-                  for s, g, a in _toml_arrays(expected)}
+        arrays = {
+            f'{self.path.name} ' + (f'[{s}] {g}' if g else f'[{s}]'): a
+            for s, g, a in _toml_arrays(expected)
+        }
         edits: list[tuple[int, int, str]] = []
         for label, lines in changed.items():
             spans = self._spans.get(label)
             array = arrays.get(label)
             if spans is None or array is None or len(spans) != len(lines):
                 return None
-            positions = [i for i, item in enumerate(array)
-                         if isinstance(item, str)]
-            for position, span, line in zip(positions, spans, lines,
-                                            strict=True):
+            positions = [i for i, item in enumerate(array) if isinstance(item, str)]
+            for position, span, line in zip(positions, spans, lines, strict=True):
                 if array[position] == line.text:
                     continue
                 if span is None:
@@ -134,7 +145,7 @@ class PyprojectToml(DependencyFile):
                 array[position] = line.text
         text = self.text
         for at, length, replacement in sorted(edits, reverse=True):
-            text = text[:at] + replacement + text[at + length:]
+            text = text[:at] + replacement + text[at + length :]
         try:
             if tomllib.loads(text) != expected:
                 return None
@@ -160,11 +171,13 @@ def _parse_toml(text: str, path: Path) -> Any:
     try:
         return tomlkit.parse(text)
     except TomlError as err:
-        raise ParseError(f'invalid TOML: {_toml_reason(err)}', path=str(path),
-                         line=err.line, column=err.col + 1) from None
+        raise ParseError(
+            f'invalid TOML: {_toml_reason(err)}', path=str(path), line=err.line, column=err.col + 1
+        ) from None
     except TOMLKitError as err:  # a key set twice...
-        raise ParseError(f'invalid TOML: {err}', path=str(path),
-                         line=_toml_error_line(text)) from None
+        raise ParseError(
+            f'invalid TOML: {err}', path=str(path), line=_toml_error_line(text)
+        ) from None
 
 
 def _toml_error_line(text: str) -> int:
@@ -180,13 +193,13 @@ def _toml_error_line(text: str) -> int:
 
 
 def _toml_reason(err: Exception) -> str:
-    message = str(err).replace("Unexpected character: '\\x00'",
-                               'unexpected end of file')
+    message = str(err).replace("Unexpected character: '\\x00'", 'unexpected end of file')
     return re.sub(r' at line \d+ col \d+$', '', message)
 
 
 def _toml_string(value: str) -> Any:
     import tomlkit
+
     # a literal string cannot hold a control character: escape those
     literal = "'" not in value and '"' in value and value.isprintable()
     return tomlkit.string(value, literal=literal)
@@ -195,9 +208,11 @@ def _toml_string(value: str) -> Any:
 def _check_shape(document: Any, text: str, path: Path) -> None:
     """Refuse a dependency source of the wrong shape (``dependencies =
     "pbr"``, ``project = "x"``...): one line naming the key."""
+
     def fail(key: str, what: str) -> None:
-        raise ParseError(f'{key} must be {what}', path=str(path),
-                         line=key_line(text, key.rsplit('.', 1)[-1]))
+        raise ParseError(
+            f'{key} must be {what}', path=str(path), line=key_line(text, key.rsplit('.', 1)[-1])
+        )
 
     def strings(key: str, value: Any, tables: bool = False) -> None:
         if not isinstance(value, list):
@@ -205,8 +220,7 @@ def _check_shape(document: Any, text: str, path: Path) -> None:
         for item in value:
             if isinstance(item, str):
                 continue
-            if tables and isinstance(item, dict) and set(item) == {
-                    'include-group'}:
+            if tables and isinstance(item, dict) and set(item) == {'include-group'}:
                 continue
             fail(key, 'an array of strings')
 
@@ -233,8 +247,8 @@ def _check_shape(document: Any, text: str, path: Path) -> None:
 def key_line(text: str, key: str) -> int:
     """The line where ``key`` is set or opens a table (1 if not found)."""
     pattern = re.compile(
-        rf'^[ \t]*(?:\[[ \t]*)?(?:[\w.-]*\.)?["\']?{re.escape(key)}["\']?[ \t]*[=\]]',
-        re.MULTILINE)
+        rf'^[ \t]*(?:\[[ \t]*)?(?:[\w.-]*\.)?["\']?{re.escape(key)}["\']?[ \t]*[=\]]', re.MULTILINE
+    )
     found = pattern.search(text)
     return text.count('\n', 0, found.start()) + 1 if found else 1
 
@@ -245,12 +259,15 @@ def _check_pep508(line: Line, path: Path, lineno: int) -> None:
     req = line.requirement
     if line.kind is Kind.REQUIREMENT and req is not None and not req.editable:
         if line.comment:
-            raise ParseError('a comment is not allowed in a requirement '
-                             'string', path=str(path), line=lineno,
-                             column=line.text.find('#') + 1, source=line.text)
+            raise ParseError(
+                'a comment is not allowed in a requirement string',
+                path=str(path),
+                line=lineno,
+                column=line.text.find('#') + 1,
+                source=line.text,
+            )
         return
-    raise ParseError('not a PEP 508 requirement', path=str(path),
-                     line=lineno, source=line.text)
+    raise ParseError('not a PEP 508 requirement', path=str(path), line=lineno, source=line.text)
 
 
 def _toml_arrays(document: Any) -> Iterator[tuple[str, str | None, Any]]:
@@ -270,8 +287,7 @@ def _toml_arrays(document: Any) -> Iterator[tuple[str, str | None, Any]]:
 #: of the ``[project]`` table they may be set under instead.
 _ARRAY_PLACES = {
     'project.dependencies': (('project',), 'dependencies'),
-    'project.optional-dependencies': (
-        ('project', 'optional-dependencies'), None),
+    'project.optional-dependencies': (('project', 'optional-dependencies'), None),
     'dependency-groups': (('dependency-groups',), None),
 }
 
@@ -291,16 +307,13 @@ def _array_start(text: str, section: str, group: str | None) -> int:
 
 
 def _key_in_table(text: str, table: tuple[str, ...], key: str) -> int | None:
-    quoted = r'\s*\.\s*'.join(rf'["\']?{re.escape(part)}["\']?'
-                              for part in table)
-    header = re.search(rf'^[ \t]*\[[ \t]*{quoted}[ \t]*\][ \t]*(?:#.*)?$',
-                       text, re.MULTILINE)
+    quoted = r'\s*\.\s*'.join(rf'["\']?{re.escape(part)}["\']?' for part in table)
+    header = re.search(rf'^[ \t]*\[[ \t]*{quoted}[ \t]*\][ \t]*(?:#.*)?$', text, re.MULTILINE)
     if header is None:
         return None
     end = re.compile(r'^[ \t]*\[', re.MULTILINE).search(text, header.end())
     stop = end.start() if end else len(text)
-    assignment = re.compile(
-        rf'^[ \t]*["\']?{re.escape(key)}["\']?[ \t]*[=.]', re.MULTILINE)
+    assignment = re.compile(rf'^[ \t]*["\']?{re.escape(key)}["\']?[ \t]*[=.]', re.MULTILINE)
     found = assignment.search(text, header.end(), stop)
     return found.start() if found else header.end()
 

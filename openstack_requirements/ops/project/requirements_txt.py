@@ -23,13 +23,14 @@ class RequirementsTxt(DependencyFile):
 
     @classmethod
     def from_text(cls, path: Path, text: str, label: str) -> RequirementsTxt:
-        lines = [read_line(body, path=str(path), lineno=lineno, newline=newline)
-                 for lineno, body, newline in split_logical(text)]
+        lines = [
+            read_line(body, path=str(path), lineno=lineno, newline=newline)
+            for lineno, body, newline in split_logical(text)
+        ]
         return cls(path, text, [Source(label, path, None, None, lines)])
 
     @classmethod
-    def read_back(cls, path: Path, text: str, label: str
-                  ) -> dict[str, list[str]]:
+    def read_back(cls, path: Path, text: str, label: str) -> dict[str, list[str]]:
         # from_text's lines without building them anew: a text already
         # read (the unchanged lines, and lines shared across projects)
         # reads as it did; any other is parsed

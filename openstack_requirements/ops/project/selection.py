@@ -40,8 +40,7 @@ class Selection:
     def found(self) -> list[tuple[str, Path]]:
         """``(name, directory)`` of every project to read: the trees
         named, then the listed projects found."""
-        return self.directories + [(name, path) for name, path in self.listed
-                                   if path is not None]
+        return self.directories + [(name, path) for name, path in self.listed if path is not None]
 
     @property
     def missing(self) -> list[str]:
@@ -72,8 +71,13 @@ def default_roots(projects_file: str | os.PathLike[str]) -> list[Path]:
     return [siblings.parent, siblings]
 
 
-def checkout_of(name: str, roots: Iterable[Path], *, confined: bool = True,
-                projects_file: str | os.PathLike[str] = '') -> Path | None:
+def checkout_of(
+    name: str,
+    roots: Iterable[Path],
+    *,
+    confined: bool = True,
+    projects_file: str | os.PathLike[str] = '',
+) -> Path | None:
     """The checkout of ``org/name`` under the first of ``roots`` holding
     it, as ``ORG/NAME`` or else ``NAME``. ``confined``: a checkout that
     resolves outside its root (a symlink, a name with ``..``) is refused."""
@@ -84,15 +88,19 @@ def checkout_of(name: str, roots: Iterable[Path], *, confined: bool = True,
             if confined and not inside(candidate, root):
                 raise FileError(
                     f'{projects_file}: {name}: resolves to '
-                    f'{os.path.realpath(candidate)}, outside {root}; refused')
+                    f'{os.path.realpath(candidate)}, outside {root}; refused'
+                )
             return candidate
     return None
 
 
-def select(directories: Iterable[str | os.PathLike[str]] = (),
-           projects_file: str | os.PathLike[str] | None = None,
-           roots: Sequence[str | os.PathLike[str]] = (), *,
-           confined: bool = True) -> Selection:
+def select(
+    directories: Iterable[str | os.PathLike[str]] = (),
+    projects_file: str | os.PathLike[str] | None = None,
+    roots: Sequence[str | os.PathLike[str]] = (),
+    *,
+    confined: bool = True,
+) -> Selection:
     """The project trees named, then the projects of ``projects_file``
     looked for under ``roots`` (default: :func:`default_roots`).
     ``confined``: see :func:`checkout_of` (a command that only reads a
@@ -109,7 +117,7 @@ def select(directories: Iterable[str | os.PathLike[str]] = (),
     selection.projects_file = projects_file
     selection.roots = tuple(places)
     selection.listed = [
-        (name, checkout_of(name, places, confined=confined,
-                           projects_file=projects_file))
-        for name in read_projects_list(projects_file)]
+        (name, checkout_of(name, places, confined=confined, projects_file=projects_file))
+        for name in read_projects_list(projects_file)
+    ]
     return selection

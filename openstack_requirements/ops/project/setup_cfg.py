@@ -28,9 +28,14 @@ class SetupCfg(DependencyFile):
 
     marker_sep = ':'
 
-    def __init__(self, path: Path, text: str, sources: list[Source],
-                 prefixes: dict[str, dict[int, str]],
-                 spans: dict[str, tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        sources: list[Source],
+        prefixes: dict[str, dict[int, str]],
+        spans: dict[str, tuple[int, int]],
+    ) -> None:
         super().__init__(path, text, sources)
         self._prefixes = prefixes
         self._spans = spans  # label -> (first, last+1) physical line index
@@ -62,14 +67,14 @@ class SetupCfg(DependencyFile):
             name = key.group(1).strip()
             source_label = f'{label} [{section}] {name}'
             first = index
-            entries = [(index, key.group(0), raw[key.end():])]
+            entries = [(index, key.group(0), raw[key.end() :])]
             index += 1
             while index < len(physical):
                 cont = physical[index].rstrip('\r\n')
                 if cont.strip() and not cont[:1].isspace():
                     break
-                indent = cont[:len(cont) - len(cont.lstrip())]
-                entries.append((index, indent, cont[len(indent):]))
+                indent = cont[: len(cont) - len(cont.lstrip())]
+                entries.append((index, indent, cont[len(indent) :]))
                 index += 1
             # trailing blank lines belong to no value
             while len(entries) > 1 and not entries[-1][2].strip():
@@ -80,13 +85,15 @@ class SetupCfg(DependencyFile):
             for number, prefix, content in entries:
                 if number == first and not content.strip():
                     continue
-                newline = physical[number][len(physical[number].rstrip('\r\n')):]
+                newline = physical[number][len(physical[number].rstrip('\r\n')) :]
                 if content.lstrip().startswith(';'):  # an INI comment
-                    line = Line(content, newline, number + 1, Kind.COMMENT,
-                                comment=content.lstrip())
+                    line = Line(
+                        content, newline, number + 1, Kind.COMMENT, comment=content.lstrip()
+                    )
                 else:
-                    line = read_line(content, path=str(path), lineno=number + 1,
-                                  newline=newline, pbr=True)
+                    line = read_line(
+                        content, path=str(path), lineno=number + 1, newline=newline, pbr=True
+                    )
                 lines.append(line)
                 line_prefixes[number + 1] = prefix
             sources.append(Source(source_label, path, section, name, lines))
@@ -109,8 +116,7 @@ class SetupCfg(DependencyFile):
             key_line = physical[first]
             key_prefix = _KEY_RE.match(key_line.rstrip('\r\n'))
             assert key_prefix is not None
-            indent = next((p for n, p in sorted(prefixes.items())
-                           if n != first + 1), '  ')
+            indent = next((p for n, p in sorted(prefixes.items()) if n != first + 1), '  ')
             lines = new[source.label]
             value_on_key_line = (first + 1) in prefixes
             if not value_on_key_line:
@@ -154,27 +160,40 @@ def _check_ini(text: str, path: Path) -> None:
     try:
         parser.read_string(text, str(path))
     except configparser.DuplicateSectionError as err:
-        raise ParseError(f'invalid INI: section [{err.section}] appears '
-                         'twice', path=str(path), line=err.lineno or 1,
-                         source=_source_line(lines, err.lineno)) from None
+        raise ParseError(
+            f'invalid INI: section [{err.section}] appears twice',
+            path=str(path),
+            line=err.lineno or 1,
+            source=_source_line(lines, err.lineno),
+        ) from None
     except configparser.DuplicateOptionError as err:
-        raise ParseError(f'invalid INI: key {err.option!r} appears twice in '
-                         f'section [{err.section}] (keys are read '
-                         'case-insensitively)', path=str(path),
-                         line=err.lineno or 1,
-                         source=_source_line(lines, err.lineno)) from None
+        raise ParseError(
+            f'invalid INI: key {err.option!r} appears twice in '
+            f'section [{err.section}] (keys are read '
+            'case-insensitively)',
+            path=str(path),
+            line=err.lineno or 1,
+            source=_source_line(lines, err.lineno),
+        ) from None
     except configparser.MissingSectionHeaderError as err:
-        raise ParseError('invalid INI: expected a [section] header first',
-                         path=str(path), line=err.lineno,
-                         source=err.line.rstrip('\r\n')) from None
+        raise ParseError(
+            'invalid INI: expected a [section] header first',
+            path=str(path),
+            line=err.lineno,
+            source=err.line.rstrip('\r\n'),
+        ) from None
     except configparser.ParsingError as err:
         lineno, line = err.errors[0]
-        raise ParseError('invalid INI: expected "key = value" or '
-                         '"[section]"', path=str(path), line=lineno,
-                         source=_unrepr(line).rstrip('\r\n')) from None
+        raise ParseError(
+            'invalid INI: expected "key = value" or "[section]"',
+            path=str(path),
+            line=lineno,
+            source=_unrepr(line).rstrip('\r\n'),
+        ) from None
     except configparser.Error as err:
-        raise ParseError(f'invalid INI: {err.message}', path=str(path),
-                         line=getattr(err, 'lineno', None) or 1) from None
+        raise ParseError(
+            f'invalid INI: {err.message}', path=str(path), line=getattr(err, 'lineno', None) or 1
+        ) from None
 
 
 def _source_line(lines: list[str], lineno: int | None) -> str:
@@ -185,6 +204,7 @@ def _source_line(lines: list[str], lineno: int | None) -> str:
 
 def _unrepr(text: object) -> str:
     import ast
+
     try:
         value = ast.literal_eval(str(text))
     except (ValueError, SyntaxError):

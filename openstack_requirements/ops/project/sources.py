@@ -66,13 +66,14 @@ class DependencyFile:
         raise NotImplementedError
 
     @classmethod
-    def read_back(cls, path: Path, text: str, label: str
-                  ) -> dict[str, list[str]]:
+    def read_back(cls, path: Path, text: str, label: str) -> dict[str, list[str]]:
         """The text of each line of each source of ``text``, read as
         :meth:`from_text` reads it (:class:`ParseError` if it does not
         read)."""
-        return {s.label: [line.text for line in s.lines]
-                for s in cls.from_text(path, text, label).sources}
+        return {
+            s.label: [line.text for line in s.lines]
+            for s in cls.from_text(path, text, label).sources
+        }
 
     def render_checked(self, new: Mapping[str, list[Line]]) -> str:
         """:meth:`render`, read back before it is used: a text that does
@@ -81,21 +82,22 @@ class DependencyFile:
         text = self.render(new)
         if text == self.text:
             return text
-        label = self.label or (self.sources[0].label if self.sources
-                               else self.path.name)
+        label = self.label or (self.sources[0].label if self.sources else self.path.name)
         try:
             got = type(self).read_back(self.path, text, label)
         except ParseError as err:
-            raise FileError(f'{self.path}: the edited file would not read '
-                            f'back (line {err.line}: {err.reason}); nothing '
-                            'was written') from None
-        wanted = {s.label: [line.text for line in new.get(s.label, s.lines)]
-                  for s in self.sources}
+            raise FileError(
+                f'{self.path}: the edited file would not read '
+                f'back (line {err.line}: {err.reason}); nothing '
+                'was written'
+            ) from None
+        wanted = {s.label: [line.text for line in new.get(s.label, s.lines)] for s in self.sources}
         if got != wanted:
-            where = next((k for k in wanted if wanted[k] != got.get(k)),
-                         next(iter(got), ''))
-            raise FileError(f'{self.path}: the edited file would not read '
-                            f'back as meant ({where}); nothing was written')
+            where = next((k for k in wanted if wanted[k] != got.get(k)), next(iter(got), ''))
+            raise FileError(
+                f'{self.path}: the edited file would not read '
+                f'back as meant ({where}); nothing was written'
+            )
         return text
 
 
@@ -107,19 +109,25 @@ class DependencyFile:
 LINES: Table[tuple[str, bool, bool], Line] = Table(200_000)
 
 
-def read_line(text: str, *, path: str, lineno: int, newline: str,
-              pbr: bool = False) -> Line:
+def read_line(text: str, *, path: str, lineno: int, newline: str, pbr: bool = False) -> Line:
     """:func:`parse_line`, remembering the lines of distinct texts."""
     key = (text, pbr, lineno == 1)
     line = LINES.get(key)
     if line is None:
-        line = parse_line(text, path=path, lineno=lineno, newline=newline,
-                          pbr=pbr)
+        line = parse_line(text, path=path, lineno=lineno, newline=newline, pbr=pbr)
         LINES.put(key, line)
         return line
     if line.lineno == lineno and line.newline == newline:
         return line
     # the fields given in order: dataclasses.replace costs more than the
     # parse it saves on a large run
-    return Line(line.text, newline, lineno, line.kind, line.requirement,
-                line.option, line.comment, line.options)
+    return Line(
+        line.text,
+        newline,
+        lineno,
+        line.kind,
+        line.requirement,
+        line.option,
+        line.comment,
+        line.options,
+    )

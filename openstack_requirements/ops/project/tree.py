@@ -21,11 +21,17 @@ from openstack_requirements.ops.project.sources import DependencyFile, Source
 
 #: The requirement files the OpenStack gate governs (its check job reads
 #: these and no others; the last six are legacy names it still reads).
-GOVERNED = ('requirements.txt', 'test-requirements.txt',
-            'doc/requirements.txt', 'tools/pip-requires',
-            'tools/test-requires', 'requirements-py2.txt',
-            'requirements-py3.txt', 'test-requirements-py2.txt',
-            'test-requirements-py3.txt')
+GOVERNED = (
+    'requirements.txt',
+    'test-requirements.txt',
+    'doc/requirements.txt',
+    'tools/pip-requires',
+    'tools/test-requires',
+    'requirements-py2.txt',
+    'requirements-py3.txt',
+    'test-requirements-py2.txt',
+    'test-requirements-py3.txt',
+)
 #: Requirement files found at the top of a project, by pattern (for the
 #: safety checks of :func:`check_tree`; only :data:`GOVERNED` files and
 #: those a project includes are read).
@@ -59,8 +65,7 @@ def check_pattern(pattern: str) -> str:
     """``pattern`` if it names files inside a project, else an error."""
     parts = Path(pattern).parts
     if not pattern or Path(pattern).is_absolute() or '..' in parts:
-        raise FileError(f'include pattern {pattern!r}: not a path inside '
-                        'the project')
+        raise FileError(f'include pattern {pattern!r}: not a path inside the project')
     return pattern
 
 
@@ -80,17 +85,18 @@ def project_includes(root: Path) -> list[str]:
     document = load_toml(text, path)
     table = document.get('tool', {}).get(TOOL_TABLE, {})
     include = table.get('include', []) if isinstance(table, dict) else None
-    if not isinstance(include, list) or not all(
-            isinstance(item, str) for item in include):
-        raise ParseError(f'tool.{TOOL_TABLE}.include must be an array of '
-                         'strings', path=str(path),
-                         line=key_line(text, 'include'))
+    if not isinstance(include, list) or not all(isinstance(item, str) for item in include):
+        raise ParseError(
+            f'tool.{TOOL_TABLE}.include must be an array of strings',
+            path=str(path),
+            line=key_line(text, 'include'),
+        )
     return [str(item) for item in include]
 
 
-def read_project(root: str | os.PathLike[str],
-                 include: Sequence[str] = (), *,
-                 allow_empty: bool = False) -> Project:
+def read_project(
+    root: str | os.PathLike[str], include: Sequence[str] = (), *, allow_empty: bool = False
+) -> Project:
     """Read every dependency file of the project at ``root``: the governed
     requirement files, setup.cfg extras and pyproject.toml dependencies,
     and the requirement files matching ``include`` or the project's own
@@ -111,8 +117,10 @@ def read_project(root: str | os.PathLike[str],
     files: list[DependencyFile] = []
     for path in requirement_paths(root, patterns):
         if not within(os.path.realpath(path), real_root):
-            raise FileError(f'{path}: a symlink to {os.path.realpath(path)}, '
-                            f'outside the project {root}; refused')
+            raise FileError(
+                f'{path}: a symlink to {os.path.realpath(path)}, '
+                f'outside the project {root}; refused'
+            )
         files.append(RequirementsTxt.read(path, path.relative_to(root).as_posix()))
     if (root / 'setup.cfg').is_file():
         cfg = SetupCfg.read(root / 'setup.cfg', 'setup.cfg')
@@ -123,9 +131,11 @@ def read_project(root: str | os.PathLike[str],
         if toml.sources:
             files.append(toml)
     if not files and not allow_empty:
-        raise FileError(f'{root}: no dependency files (requirements.txt, '
-                        'test-requirements.txt, doc/requirements.txt, '
-                        'setup.cfg extras, pyproject.toml dependencies)')
+        raise FileError(
+            f'{root}: no dependency files (requirements.txt, '
+            'test-requirements.txt, doc/requirements.txt, '
+            'setup.cfg extras, pyproject.toml dependencies)'
+        )
     return Project(root, files)
 
 
@@ -138,8 +148,7 @@ def check_tree(root: Path, real_root: str | None = None) -> None:
         real_root = os.path.realpath(root)
 
     def refuse(path: Path, what: str) -> None:
-        raise FileError(f'{path}: {what}, outside the project {root}; '
-                        'refused')
+        raise FileError(f'{path}: {what}, outside the project {root}; refused')
 
     candidates: list[Path] = []
     for sub in SUBDIRS:

@@ -32,8 +32,10 @@ PYPROJECT = 'pyproject.toml'
 
 def is_virtualenv(directory: str) -> bool:
     """A virtualenv, by the files every one of them has."""
-    return any(os.path.isfile(os.path.join(directory, *name)) for name in (
-        ('pyvenv.cfg',), ('bin', 'activate'), ('Scripts', 'activate.bat')))
+    return any(
+        os.path.isfile(os.path.join(directory, *name))
+        for name in (('pyvenv.cfg',), ('bin', 'activate'), ('Scripts', 'activate.bat'))
+    )
 
 
 def dependency_paths(root: Path) -> list[Path]:
@@ -43,8 +45,10 @@ def dependency_paths(root: Path) -> list[Path]:
     found: dict[str, list[Path]] = {'txt': [], SETUP_CFG: [], PYPROJECT: []}
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(
-            d for d in subdirs if d not in SKIPPED
-            and not is_virtualenv(os.path.join(directory, d)))
+            d
+            for d in subdirs
+            if d not in SKIPPED and not is_virtualenv(os.path.join(directory, d))
+        )
         for name in sorted(names):
             path = Path(directory) / name
             if fnmatch.fnmatchcase(name, REQUIREMENTS_PATTERN):
@@ -54,16 +58,18 @@ def dependency_paths(root: Path) -> list[Path]:
     return [path for paths in found.values() for path in paths]
 
 
-def read_tree(root: str | os.PathLike[str]
-              ) -> tuple[Project, list[RequirementsError]]:
+def read_tree(root: str | os.PathLike[str]) -> tuple[Project, list[RequirementsError]]:
     """Every dependency file of the tree at ``root`` that reads, and why
     each other one does not (a file that does not read is left out, the
     others are still read). :class:`FileError` when ``root`` is not a
     directory or holds no dependency file at all."""
     root = Path(root)
     if not root.is_dir():
-        raise FileError(f'{root}: no such project directory' if not root.exists()
-                        else f'{root}: not a directory')
+        raise FileError(
+            f'{root}: no such project directory'
+            if not root.exists()
+            else f'{root}: not a directory'
+        )
     real_root = os.path.realpath(root)
     files: list[DependencyFile] = []
     errors: list[RequirementsError] = []
@@ -72,8 +78,10 @@ def read_tree(root: str | os.PathLike[str]
         label = path.relative_to(root).as_posix()
         try:
             if not within(os.path.realpath(path), real_root):
-                raise FileError(f'{path}: a symlink to {os.path.realpath(path)}, '
-                                f'outside the project {root}; refused')
+                raise FileError(
+                    f'{path}: a symlink to {os.path.realpath(path)}, '
+                    f'outside the project {root}; refused'
+                )
             if path.name == SETUP_CFG:
                 dependency_file: DependencyFile = SetupCfg.read(path, label)
             elif path.name == PYPROJECT:
@@ -86,6 +94,7 @@ def read_tree(root: str | os.PathLike[str]
         if dependency_file.sources:
             files.append(dependency_file)
     if not paths:
-        raise FileError(f'{root}: no dependency files (*requirements*.txt, '
-                        'setup.cfg, pyproject.toml)')
+        raise FileError(
+            f'{root}: no dependency files (*requirements*.txt, setup.cfg, pyproject.toml)'
+        )
     return Project(root, files), errors

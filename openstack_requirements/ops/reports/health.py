@@ -72,7 +72,8 @@ class Request:
     users: Mapping[str, int] | None = None
     vulnerabilities: Mapping[str, list[Vulnerability]] | None = None
     now: datetime.datetime = dataclasses.field(
-        default_factory=lambda: datetime.datetime.now(datetime.UTC))
+        default_factory=lambda: datetime.datetime.now(datetime.UTC)
+    )
     #: Read the pinned release's metadata for its licence.
     licences: bool = True
 
@@ -88,14 +89,14 @@ def governed(lines: Sequence[Line]) -> list[Line]:
     return chosen
 
 
-def check(request: Request, index: index_module.Index,
-          cache: PageCache | None = None) -> list[Facts]:
+def check(
+    request: Request, index: index_module.Index, cache: PageCache | None = None
+) -> list[Facts]:
     """Every governed package's facts and findings, in the global list's
     order (pages read within ``cache``'s age are not read again)."""
     packages = [_facts(line, request) for line in governed(request.global_lines)]
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
-        futures = [pool.submit(_examine, facts, request, index, cache)
-                   for facts in packages]
+        futures = [pool.submit(_examine, facts, request, index, cache) for facts in packages]
         try:
             for future in futures:
                 future.result()
@@ -112,11 +113,11 @@ def _facts(line: Line, request: Request) -> Facts:
     pins = []
     for pin in request.upper.get(line.key, ()):
         if pin.requirement is not None:
-            pins += [s.version for s in pin.requirement.specifier
-                     if s.operator in ('==', '===')]
+            pins += [s.version for s in pin.requirement.specifier if s.operator in ('==', '===')]
     users = None if request.users is None else request.users.get(line.key, 0)
-    return Facts(line.requirement.name or line.key, line.key, line,
-                 list(dict.fromkeys(pins)), users=users)
+    return Facts(
+        line.requirement.name or line.key, line.key, line, list(dict.fromkeys(pins)), users=users
+    )
 
 
 def _upload(text: str | None) -> datetime.datetime | None:
@@ -146,13 +147,11 @@ class _Releases:
         return min(times) if times else None
 
     def last_upload(self) -> datetime.datetime | None:
-        times = [t for fs in self.files.values() for f in fs
-                 if (t := _upload(f.upload_time))]
+        times = [t for fs in self.files.values() for f in fs if (t := _upload(f.upload_time))]
         return max(times) if times else None
 
     def newest(self) -> str | None:
-        live = [(p, v) for v, p in self.versions.items()
-                if p is not None and not self.yanked(v)]
+        live = [(p, v) for v, p in self.versions.items() if p is not None and not self.yanked(v)]
         final = [item for item in live if not item[0].is_prerelease]
         chosen = final or live
         return max(chosen)[1] if chosen else None
@@ -171,11 +170,13 @@ class _Releases:
         return []
 
 
-def _examine(facts: Facts, request: Request, index: index_module.Index,
-             cache: PageCache | None) -> None:
+def _examine(
+    facts: Facts, request: Request, index: index_module.Index, cache: PageCache | None
+) -> None:
     def add(check: str, severity: findings.Severity, message: str) -> None:
-        facts.findings.append(Finding(check, severity, request.global_file,
-                                      facts.line.lineno, facts.name, message))
+        facts.findings.append(
+            Finding(check, severity, request.global_file, facts.line.lineno, facts.name, message)
+        )
 
     try:
         files = cache.get(facts.key) if cache is not None else None
@@ -228,14 +229,25 @@ def _stale(facts: Facts, releases: _Releases, add: Any) -> None:
             continue
         if spec.operator == '!=' and not spec.version.endswith('.*'):
             if minimum is not None and version < minimum:
-                add('stale', WARNING, f'{spec} excludes a version below the minimum '
-                                      f'{bound}: {facts.line.text.strip()}')
+                add(
+                    'stale',
+                    WARNING,
+                    f'{spec} excludes a version below the minimum '
+                    f'{bound}: {facts.line.text.strip()}',
+                )
             elif highest is not None and version > highest:
-                add('stale', WARNING, f'{spec} excludes a version above every '
-                                      f'release ({highest}): {facts.line.text.strip()}')
+                add(
+                    'stale',
+                    WARNING,
+                    f'{spec} excludes a version above every '
+                    f'release ({highest}): {facts.line.text.strip()}',
+                )
         elif spec.operator in ('<', '<=') and highest is not None and version > highest:
-            add('stale', WARNING, f'the cap {spec} is above every release '
-                                  f'({highest}): {facts.line.text.strip()}')
+            add(
+                'stale',
+                WARNING,
+                f'the cap {spec} is above every release ({highest}): {facts.line.text.strip()}',
+            )
 
 
 def _admits(specifier: str | None, python: str) -> bool:
@@ -245,35 +257,41 @@ def _admits(specifier: str | None, python: str) -> bool:
         allowed = SpecifierSet(specifier)
     except InvalidSpecifier:
         return True
-    return any(allowed.contains(f'{python}.{patch}', prereleases=True)
-               for patch in (0, 99))
+    return any(allowed.contains(f'{python}.{patch}', prereleases=True) for patch in (0, 99))
 
 
-def _pinned(facts: Facts, pin: str, releases: _Releases, request: Request,
-            add: Any) -> None:
+def _pinned(facts: Facts, pin: str, releases: _Releases, request: Request, add: Any) -> None:
     files = releases.release(pin)
     if not files:
         add('pin', ERROR, f'the pinned {pin} is not on the index')
         return
     if all(f.yanked for f in files):
         reasons = sorted({f.yanked_reason for f in files if f.yanked_reason})
-        add('yanked', ERROR, f'the pinned {pin} is yanked'
-            + (f': {"; ".join(reasons)}' if reasons else ''))
+        add(
+            'yanked',
+            ERROR,
+            f'the pinned {pin} is yanked' + (f': {"; ".join(reasons)}' if reasons else ''),
+        )
     live = [f for f in files if not f.yanked] or files
-    excluded = [py for py in request.pythons
-                if not any(_admits(f.requires_python, py) for f in live)]
+    excluded = [
+        py for py in request.pythons if not any(_admits(f.requires_python, py) for f in live)
+    ]
     if excluded:
         needs = sorted({f.requires_python for f in live if f.requires_python})
-        add('requires-python', ERROR,
+        add(
+            'requires-python',
+            ERROR,
             f'the pinned {pin} requires Python {" or ".join(needs)}: it cannot '
-            f'install on {", ".join(excluded)}')
+            f'install on {", ".join(excluded)}',
+        )
     _behind(facts, pin, releases, add)
     for vulnerability in (request.vulnerabilities or {}).get(facts.key, ()):
         if vulnerability.affects(pin):
             ids = ', '.join((vulnerability.id, *vulnerability.aliases))
             fixed = ', '.join(vulnerability.fixed) or 'none'
-            add('vulnerable', WARNING,
-                f'the pinned {pin} is affected by {ids} (fixed in: {fixed})')
+            add(
+                'vulnerable', WARNING, f'the pinned {pin} is affected by {ids} (fixed in: {fixed})'
+            )
 
 
 def _behind(facts: Facts, pin: str, releases: _Releases, add: Any) -> None:
@@ -282,20 +300,16 @@ def _behind(facts: Facts, pin: str, releases: _Releases, add: Any) -> None:
     if newest is None or ours is None or theirs is None or ours >= theirs:
         return
     if theirs.major > ours.major:
-        add('behind', WARNING, f'pinned {pin}, the newest is {newest} '
-                               f'(major {theirs.major})')
+        add('behind', WARNING, f'pinned {pin}, the newest is {newest} (major {theirs.major})')
         return
     then, now = releases.uploaded(pin), releases.uploaded(newest)
     if then is not None and now is not None and now - then > YEAR:
-        add('behind', INFO, f'pinned {pin} ({then.date()}), the newest is '
-                            f'{newest} ({now.date()})')
+        add('behind', INFO, f'pinned {pin} ({then.date()}), the newest is {newest} ({now.date()})')
 
 
-def _licence(facts: Facts, files: list[DistFile], index: index_module.Index,
-             add: Any) -> None:
+def _licence(facts: Facts, files: list[DistFile], index: index_module.Index, add: Any) -> None:
     listed = facts.line.comment.lstrip('#').strip()
-    offered = sorted((f for f in files if f.core_metadata),
-                     key=lambda f: f.is_sdist)
+    offered = sorted((f for f in files if f.core_metadata), key=lambda f: f.is_sdist)
     if not offered:
         return
     try:
@@ -304,21 +318,23 @@ def _licence(facts: Facts, files: list[DistFile], index: index_module.Index,
         raise
     except MetadataError:
         return
-    declared = licences.declared(headers.get('license-expression'),
-                                 headers.get_all('classifier'))
+    declared = licences.declared(headers.get('license-expression'), headers.get_all('classifier'))
     facts.licence = declared
     if listed and declared and not licences.agree(listed, declared):
-        add('licence', WARNING, f'listed as {listed}, the pinned release declares '
-                                f'{declared}')
+        add('licence', WARNING, f'listed as {listed}, the pinned release declares {declared}')
 
 
 def facts_row(facts: Facts) -> tuple[str, str, str, str, Any, str, str]:
     """A row of ``--all``: :data:`FACTS_COLUMNS`."""
-    return (facts.name, ', '.join(facts.pins), facts.newest or '',
-            facts.last_upload.date().isoformat() if facts.last_upload else '',
-            '' if facts.users is None else facts.users, facts.severity,
-            '; '.join(f'{f.check}: {f.message}' for f in facts.findings))
+    return (
+        facts.name,
+        ', '.join(facts.pins),
+        facts.newest or '',
+        facts.last_upload.date().isoformat() if facts.last_upload else '',
+        '' if facts.users is None else facts.users,
+        facts.severity,
+        '; '.join(f'{f.check}: {f.message}' for f in facts.findings),
+    )
 
 
-FACTS_COLUMNS = ('Package', 'Pinned', 'Newest', 'Last upload', 'Users',
-                 'Severity', 'Findings')
+FACTS_COLUMNS = ('Package', 'Pinned', 'Newest', 'Last upload', 'Users', 'Severity', 'Findings')

@@ -34,230 +34,46 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.markers import InvalidMarker
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import ParseError
 from openstack_requirements.model import (
-    LazyRequirementsFile,
     Line,
     parse_line,
     render_specifier,
-    split_logical,
 )
-from openstack_requirements.model.versions import normal_marker
 from openstack_requirements.ops import data, sync
 from openstack_requirements.ops.project import Project
 from openstack_requirements.ops.reports import impact_gate, impact_metadata, usage
+from openstack_requirements.ops.reports.impact_changes import (
+    PackageChange as PackageChange,
+)
+from openstack_requirements.ops.reports.impact_changes import compare as compare
+from openstack_requirements.ops.reports.impact_changes import lines_of
 from openstack_requirements.ops.reports.impact_data import Snapshot as Snapshot
 from openstack_requirements.ops.reports.impact_rows import Kind, Report, Row
 
 if TYPE_CHECKING:
     from openstack_requirements.ops.constraints.metadata.index import Index
 
-# -- what changed ---------------------------------------------------------------
-
-@dataclasses.dataclass(frozen=True)
-class PackageChange:
-    key: str
-    #: As the proposed data spells it (the base's when removed).
-    name: str
-    #: ``added``, ``removed``, ``specifier changed``, ``constraint
-    #: bumped``, ``newly denylisted``... (the Detail of the change row).
-    what: str
-    file: str
-    line: int
-    old: str
-    new: str
-    #: Whether it changes what update-requirements writes.
-    governs: bool
-
-
-_NAME_RE = re.compile(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)')
-
-
-def _changed_keys(old: str, new: str) -> set[str]:
-    """The names on the logical lines present in one text and not the
-    other (cheap: the rest of the file is not parsed)."""
-    before = {body for _, body, _ in split_logical(old)}
-    after = {body for _, body, _ in split_logical(new)}
-    keys = set()
-    for body in before.symmetric_difference(after):
-        stripped = body.strip()
-        if not stripped or stripped.startswith('#'):
-            continue
-        try:
-            key = parse_line(body).key
-        except ParseError:
-            match = _NAME_RE.match(body)
-            key = canonicalize_name(match.group(1)) if match else None
-        if key:
-            keys.add(key)
-    return keys
-
-
-def _normal(marker: str) -> str:
-    try:
-        return normal_marker(marker)
-    except InvalidMarker:  # a broken marker compares as written
-        return marker
-
-
-def _meaning(line: Line) -> tuple[str, str, frozenset[str], str]:
-    req = line.requirement
-    assert req is not None
-    return (render_specifier(req.specifier), _normal(req.marker_text),
-            frozenset(req.extras), req.url)
-
-
-def _spellings(lines: list[Line]) -> list[str]:
-    return [line.requirement.name or '' for line in lines
-            if line.requirement is not None]
-
-
-def _text(lines: list[Line]) -> str:
-    return ' / '.join(line.requirement.render() for line in lines
-                      if line.requirement is not None)
-
-
-def _lines(index: Mapping[str, list[Line]], key: str) -> list[Line]:
-    try:
-        return index[key]
-    except KeyError:
-        return []
-
-
-def _name(*groups: list[Line]) -> str | None:
-    for group in groups:
-        for line in group:
-            if line.requirement and line.requirement.name:
-                return line.requirement.name
-    return None
-
-
-def compare(base: Snapshot, proposed: Snapshot) -> list[PackageChange]:
-    """Every package the change touches, by name, then kind."""
-    changes: list[PackageChange] = []
-    base_global = base.global_list
-    new_global = proposed.global_list
-    for key in sorted(_changed_keys(base.global_text, proposed.global_text)):
-        old = _lines(base_global.lines, key)
-        new = _lines(new_global.lines, key)
-        broken = new_global.errors(key)
-        name = _name(new, old) or key
-        if broken:
-            err = broken[0]
-            changes.append(PackageChange(
-                key, name, f'does not parse: {err.reason}', data.GLOBAL,
-                err.line, _text(old), err.source.strip() or '', True))
-            continue
-        if not old and not new:
-            continue
-        if not old:
-            what, line = 'added', new[0].lineno
-        elif not new:
-            what, line = 'removed', old[0].lineno
-        else:
-            before = [_meaning(x) for x in old]
-            after = [_meaning(x) for x in new]
-            # the job compares names as written: a respelling is a change
-            spelt = set(_spellings(old)) != set(_spellings(new))
-            if sorted(before, key=str) == sorted(after, key=str) and not spelt:
-                continue  # a comment changed
-            parts = []
-            if sorted(b[0] for b in before) != sorted(a[0] for a in after):
-                parts.append('specifier')
-            if sorted(b[1] for b in before) != sorted(a[1] for a in after):
-                parts.append('markers')
-            if spelt:
-                parts.append('spelling')
-            if len(before) != len(after) or not parts:
-                parts = parts or ['requirement']
-            what = ' and '.join(parts) + ' changed'
-            line = new[0].lineno
-        changes.append(PackageChange(key, name, what, data.GLOBAL, line,
-                                     _text(old), _text(new), True))
-
-    base_upper, new_upper = base.upper, proposed.upper
-    for key in sorted(_changed_keys(base.upper_text or '',
-                                    proposed.upper_text or '')):
-        old, new = _lines(base_upper, key), _lines(new_upper, key)
-        if sorted(_pins(old)) == sorted(_pins(new)):
-            continue
-        name = _name(new, old) or key
-        if not old:
-            what = 'constraint added'
-        elif not new:
-            what = 'constraint removed'
-        else:
-            what = 'constraint ' + _direction(old, new)
-        changes.append(PackageChange(
-            key, name, what, data.UPPER, (new or old)[0].lineno,
-            _versions(old), _versions(new), False))
-
-    base_excluded, new_excluded = base.excluded, proposed.excluded
-    for key in sorted(base_excluded ^ new_excluded):
-        newly = key in new_excluded
-        where = LazyRequirementsFile(
-            (proposed.excluded_text if newly else base.excluded_text) or '')
-        lines = _lines(where.by_key, key)
-        name = _name(lines) or key
-        changes.append(PackageChange(
-            key, name, 'newly denylisted' if newly else 'no longer denylisted',
-            proposed.excluded_name if newly else base.excluded_name,
-            lines[0].lineno if lines else 0,
-            '' if newly else name, name if newly else '', True))
-    for key in sorted(base.backported ^ proposed.backported):
-        newly = key in proposed.backported
-        lines = _lines(LazyRequirementsFile(
-            (proposed.backports_text if newly else base.backports_text)
-            or '').by_key, key)
-        name = _name(lines) or key
-        changes.append(PackageChange(
-            key, name, 'backport added' if newly else 'backport removed',
-            data.BACKPORTS, lines[0].lineno if lines else 0,
-            '' if newly else name, name if newly else '', False))
-    changes.sort(key=lambda c: (c.key, c.file))
-    return changes
-
-
-def _pins(lines: list[Line]) -> list[tuple[str, str]]:
-    return [(version, _normal(line.requirement.marker_text))  # type: ignore[union-attr]
-            for line in lines for version in usage.pinned_versions([line])]
-
-
-def _versions(lines: list[Line]) -> str:
-    return usage.describe_pins(lines)
-
-
-def _direction(old: list[Line], new: list[Line]) -> str:
-    from packaging.version import InvalidVersion, Version
-    try:
-        before = max(Version(v) for v, _ in _pins(old))
-        after = max(Version(v) for v, _ in _pins(new))
-    except (InvalidVersion, ValueError):
-        return 'changed'
-    if after > before:
-        return 'bumped'
-    if after < before:
-        return 'lowered'
-    return 'changed'
-
-
 # -- what it does to the projects -----------------------------------------------
 
-def impact(base: Snapshot, proposed: Snapshot,
-           found: Iterable[tuple[str, Path]],
-           missing: Iterable[str] = (), include: Sequence[str] = (),
-           unsynced: frozenset[str] = frozenset({'hacking'}),
-           policy: sync.Policy = sync.Policy.MERGE,
-           branch: str = 'master',
-           package_index: Callable[[], Index] | None = None) -> Report:
+
+def impact(
+    base: Snapshot,
+    proposed: Snapshot,
+    found: Iterable[tuple[str, Path]],
+    missing: Iterable[str] = (),
+    include: Sequence[str] = (),
+    unsynced: frozenset[str] = frozenset({'hacking'}),
+    policy: sync.Policy = sync.Policy.MERGE,
+    branch: str = 'master',
+    package_index: Callable[[], Index] | None = None,
+) -> Report:
     """The report of what changing ``base`` into ``proposed`` does to the
     projects ``found`` (``(name, directory)`` pairs): their governed files
     and those matching ``include``. As update-requirements by default,
@@ -270,7 +86,8 @@ def impact(base: Snapshot, proposed: Snapshot,
     reading = impact_metadata.Reading([], 0, [])
     if package_index is not None:
         releases = impact_metadata.changed_releases(
-            base, proposed, {c.key for c in changes if c.file == data.UPPER})
+            base, proposed, {c.key for c in changes if c.file == data.UPPER}
+        )
         if releases:
             reading = impact_metadata.check(releases, proposed, package_index())
     conflicts: dict[str, list[impact_metadata.Conflict]] = {}
@@ -314,46 +131,91 @@ def impact(base: Snapshot, proposed: Snapshot,
     rows: list[Row] = []
     for key, kinds in by_key.items():
         for change in kinds:
-            rows.append(Row(Kind.CHANGE, change.name, '', change.file,
-                            change.line, change.old, change.new, change.what))
-        rows.extend(Row(Kind.BREAK, c.release.name, '', data.UPPER,
-                        c.release.line, '', c.release.version, c.detail)
-                    for c in conflicts.get(key, ()))
-        base_pins = _lines(base_upper, key)
-        new_pins = _lines(new_upper, key)
+            rows.append(
+                Row(
+                    Kind.CHANGE,
+                    change.name,
+                    '',
+                    change.file,
+                    change.line,
+                    change.old,
+                    change.new,
+                    change.what,
+                )
+            )
+        rows.extend(
+            Row(
+                Kind.BREAK,
+                c.release.name,
+                '',
+                data.UPPER,
+                c.release.line,
+                '',
+                c.release.version,
+                c.detail,
+            )
+            for c in conflicts.get(key, ())
+        )
+        base_pins = lines_of(base_upper, key)
+        new_pins = lines_of(new_upper, key)
         for use in index.of(key):
             line = use.line
             where = (use.project, use.source, line.lineno)
             planned = synced.get(where)
             new = planned.new if planned else ''
-            kind, detail = ((Kind.SYNC, planned.reason) if planned
-                            else (Kind.USES, ''))
-            why = _break(use, new, base_synced.get(where), base_pins,
-                         new_pins, key in new_excluded)
+            kind, detail = (Kind.SYNC, planned.reason) if planned else (Kind.USES, '')
+            why = _break(
+                use, new, base_synced.get(where), base_pins, new_pins, key in new_excluded
+            )
             if why:
                 kind, detail = Kind.BREAK, why
             judged = verdicts.pop(where, [])
             if kind is not Kind.USES or not judged:  # else the verdicts say it
-                rows.append(Row(kind, line.requirement.name or key,  # type: ignore[union-attr]
-                                use.project, use.source, line.lineno,
-                                line.text, new, detail))
+                rows.append(
+                    Row(
+                        kind,
+                        line.requirement.name or key,  # type: ignore[union-attr]
+                        use.project,
+                        use.source,
+                        line.lineno,
+                        line.text,
+                        new,
+                        detail,
+                    )
+                )
             # a marker variant the sync adds, after the line it comes from
-            rows.extend(Row(Kind.SYNC, extra.package, use.project, use.source,
-                            line.lineno, '', extra.new, extra.reason)
-                        for extra in added.get(where, ())
-                        if canonicalize_name(extra.package) == key)
+            rows.extend(
+                Row(
+                    Kind.SYNC,
+                    extra.package,
+                    use.project,
+                    use.source,
+                    line.lineno,
+                    '',
+                    extra.new,
+                    extra.reason,
+                )
+                for extra in added.get(where, ())
+                if canonicalize_name(extra.package) == key
+            )
             rows.extend(_verdict_row(v) for v in judged)
         # the findings of the key that are not on a line of the project
         rows.extend(_verdict_row(v) for v in verdicts.pop(key, ()))
     rows.extend(_verdict_row(v) for rest in verdicts.values() for v in rest)
-    return Report(len(by_key), rows, len(index.projects), list(missing),
-                  [(n, str(e)) for n, e in index.unreadable], reading.read,
-                  reading.unread)
+    return Report(
+        len(by_key),
+        rows,
+        len(index.projects),
+        list(missing),
+        [(n, str(e)) for n, e in index.unreadable],
+        reading.read,
+        reading.unread,
+    )
 
 
-def judge(base: Snapshot, proposed: Snapshot, index: usage.Declarations,
-           keys: set[str], branch: str
-           ) -> dict[object, list[impact_gate.Verdict]]:
+def judge(
+    base: Snapshot, proposed: Snapshot, index: usage.Declarations, keys: set[str], branch: str
+) -> dict[object, list[impact_gate.Verdict]]:
     """The gate's verdicts on the projects declaring a package of ``keys``,
     by where they go: ``(project, file, line)`` for a finding on a
     declaring line, else its package's key, else ``None``."""
@@ -381,42 +243,51 @@ def judge(base: Snapshot, proposed: Snapshot, index: usage.Declarations,
 
 def _verdict_row(verdict: impact_gate.Verdict) -> Row:
     finding = verdict.finding
-    return Row(verdict.kind, finding.package, verdict.project, finding.file,
-               finding.line or 0,
-               verdict.line.text if verdict.line is not None else '', '',
-               verdict.detail)
+    return Row(
+        verdict.kind,
+        finding.package,
+        verdict.project,
+        finding.file,
+        finding.line or 0,
+        verdict.line.text if verdict.line is not None else '',
+        '',
+        verdict.detail,
+    )
 
 
-def _restricted(global_list: sync.GlobalList,
-                keys: set[str]) -> sync.GlobalList:
+def _restricted(global_list: sync.GlobalList, keys: set[str]) -> sync.GlobalList:
     """The global list with only the ``keys`` entries: syncing against it
     leaves every other line alone (with a soft update)."""
     lines = {}
     for key in keys:
-        found = _lines(global_list.lines, key)
+        found = lines_of(global_list.lines, key)
         if found:
             lines[key] = found
     return sync.GlobalList(lines, global_list.excluded, global_list.described)
 
 
-def _plan(project: Project, global_list: sync.GlobalList,
-          policy: sync.Policy) -> list[sync.Row]:
+def _plan(project: Project, global_list: sync.GlobalList, policy: sync.Policy) -> list[sync.Row]:
     """The sync rows of ``project``, each ``file`` its source's label."""
     # only the files declaring a package of the change can change
     wanted = set(global_list.lines) | global_list.excluded
-    files = [f for f in project.files
-             if any(line.key in wanted for source in f.sources
-                    for line in source.requirement_lines())]
-    result = sync.sync_project(Project(project.root, files), global_list,
-                               policy, soft=True)
+    files = [
+        f
+        for f in project.files
+        if any(line.key in wanted for source in f.sources for line in source.requirement_lines())
+    ]
+    result = sync.sync_project(Project(project.root, files), global_list, policy, soft=True)
     prefix = str(project.root) + os.sep
-    return [dataclasses.replace(row, file=row.file.removeprefix(prefix))
-            for row in result.rows]
+    return [dataclasses.replace(row, file=row.file.removeprefix(prefix)) for row in result.rows]
 
 
-def _break(use: usage.Use, synced: str, base_synced: str | None,
-           base_pins: list[Line], new_pins: list[Line],
-           excluded: bool) -> str:
+def _break(
+    use: usage.Use,
+    synced: str,
+    base_synced: str | None,
+    base_pins: list[Line],
+    new_pins: list[Line],
+    excluded: bool,
+) -> str:
     """Why the change breaks the project's jobs at this line ('' when it
     does not): the proposed upper constraint, which its specifiers admitted,
     is excluded by them, or would be once synced."""
@@ -429,23 +300,21 @@ def _break(use: usage.Use, synced: str, base_synced: str | None,
     new_versions = usage.pinned_versions(usage.applicable_pins(line, new_pins))
     if not new_versions:
         return ''
-    excluded_now = [v for v in new_versions
-                    if not usage.admits(line, [v])]
+    excluded_now = [v for v in new_versions if not usage.admits(line, [v])]
     if excluded_now and usage.admits(line, old_versions):
-        return (f'{render_specifier(req.specifier) or "(any)"} excludes '
-                f'the proposed upper constraint {excluded_now[0]}')
+        return (
+            f'{render_specifier(req.specifier) or "(any)"} excludes '
+            f'the proposed upper constraint {excluded_now[0]}'
+        )
     if synced:
         after = _parse(synced, use.source)
         if after is None:
             return ''
-        excluded_after = [v for v in new_versions
-                          if not usage.admits(after, [v])]
+        excluded_after = [v for v in new_versions if not usage.admits(after, [v])]
         before = _parse(base_synced, use.source) if base_synced else line
-        if excluded_after and (before is None
-                               or usage.admits(before, old_versions)):
+        if excluded_after and (before is None or usage.admits(before, old_versions)):
             spec = render_specifier(after.requirement.specifier)  # type: ignore[union-attr]
-            return (f'once synced, {spec} excludes the upper constraint '
-                    f'{excluded_after[0]}')
+            return f'once synced, {spec} excludes the upper constraint {excluded_after[0]}'
     return ''
 
 

@@ -40,15 +40,20 @@ class Snapshot:
         upper = data.locate(data.UPPER, source=place)
         excluded = data.locate(data.DENYLIST_NAMES, source=place)
         backports = data.locate(data.BACKPORTS, source=place)
-        return cls(str(place), read_text(global_path),
-                   read_text(upper) if upper else None,
-                   read_text(excluded) if excluded else None,
-                   excluded.name if excluded else data.DENYLIST_NAMES[0],
-                   read_text(backports) if backports else None, place)
+        return cls(
+            str(place),
+            read_text(global_path),
+            read_text(upper) if upper else None,
+            read_text(excluded) if excluded else None,
+            excluded.name if excluded else data.DENYLIST_NAMES[0],
+            read_text(backports) if backports else None,
+            place,
+        )
 
     @classmethod
-    def from_revision(cls, directory: str | os.PathLike[str], rev: str,
-                      label: str | None = None) -> Snapshot:
+    def from_revision(
+        cls, directory: str | os.PathLike[str], rev: str, label: str | None = None
+    ) -> Snapshot:
         """The data files of ``directory`` as committed at ``rev`` (named
         ``label``, by default ``rev``)."""
         commit = git.resolve(directory, rev)
@@ -60,8 +65,7 @@ class Snapshot:
         for name in data.DENYLIST_NAMES:
             excluded = git.show(directory, commit, name)
             if excluded is not None:
-                return cls(label or rev, global_text, upper, excluded, name,
-                           backports)
+                return cls(label or rev, global_text, upper, excluded, name, backports)
         return cls(label or rev, global_text, upper, backports_text=backports)
 
     @classmethod
@@ -75,8 +79,11 @@ class Snapshot:
     @functools.cached_property
     def global_list(self) -> sync.GlobalList:
         return sync.GlobalList.from_texts(
-            self.global_text, self.excluded_text or '',
-            global_path=data.GLOBAL, excluded_path=self.excluded_name)
+            self.global_text,
+            self.excluded_text or '',
+            global_path=data.GLOBAL,
+            excluded_path=self.excluded_name,
+        )
 
     @functools.cached_property
     def upper(self) -> Mapping[str, list[Line]]:

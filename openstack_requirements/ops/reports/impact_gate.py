@@ -69,69 +69,78 @@ def context(snapshot: Snapshot, branch: str) -> Context:
         upper=read(data.UPPER, snapshot.upper_text),
         denylist=read(snapshot.excluded_name, snapshot.excluded_text),
         backports=read(data.BACKPORTS, snapshot.backports_text),
-        branch=branch, place=snapshot.place)
+        branch=branch,
+        place=snapshot.place,
+    )
 
 
 class Gate:
     """The job's checks, ready to run against two versions of the data."""
 
-    def __init__(self, base: Snapshot, proposed: Snapshot, branch: str,
-                 checks: Sequence[Check] | None = None) -> None:
-        chosen = [c for c in (checks if checks is not None
-                              else requirements_check.project_checks())
-                  if c.needs]
+    def __init__(
+        self,
+        base: Snapshot,
+        proposed: Snapshot,
+        branch: str,
+        checks: Sequence[Check] | None = None,
+    ) -> None:
+        chosen = [
+            c
+            for c in (checks if checks is not None else requirements_check.project_checks())
+            if c.needs
+        ]
         self.branch = branch
         self.sides = [self._side(s, branch, chosen) for s in (base, proposed)]
 
     @staticmethod
-    def _side(snapshot: Snapshot, branch: str,
-              chosen: list[Check]) -> tuple[Context, list[Check]]:
+    def _side(snapshot: Snapshot, branch: str, chosen: list[Check]) -> tuple[Context, list[Check]]:
         ctx = context(snapshot, branch)
         try:
             runnable, _ = checks_base.runnable(
-                chosen, ctx, optional=requirements_check.OPTIONAL_DATA)
+                chosen, ctx, optional=requirements_check.OPTIONAL_DATA
+            )
         except FileError as err:
             if snapshot.place is not None:
                 raise
             raise FileError(f'{snapshot.label}: {err}') from None
         return ctx, runnable
 
-    def judge(self, name: str, project: Project,
-              lines: Collection[Line]) -> list[Verdict]:
+    def judge(self, name: str, project: Project, lines: Collection[Line]) -> list[Verdict]:
         """What the change does to the checks of ``project`` (listed as
         ``name``), judged on its ``lines`` (those of the packages the
         change touches)."""
         view = restricted(project, lines)
         if view is None:
             return []
-        places = {(s.label, line.lineno): line
-                  for s in view.sources for line in s.lines}
+        places = {(s.label, line.lineno): line for s in view.sources for line in s.lines}
         (base_ctx, base_checks), (new_ctx, new_checks) = self.sides
-        before = _errors(base_checks, dataclasses.replace(base_ctx, project=view),
-                         places)
-        after = _errors(new_checks, dataclasses.replace(new_ctx, project=view),
-                        places)
+        before = _errors(base_checks, dataclasses.replace(base_ctx, project=view), places)
+        after = _errors(new_checks, dataclasses.replace(new_ctx, project=view), places)
         verdicts = []
-        for kind, found, other in ((Kind.BREAK, after, before),
-                                   (Kind.FIX, before, after)):
+        for kind, found, other in ((Kind.BREAK, after, before), (Kind.FIX, before, after)):
             for identity, finding in found.items():
                 if identity not in other:
-                    verdicts.append(Verdict(kind, name, finding, places.get(
-                        (finding.file, finding.line or 0))))
+                    verdicts.append(
+                        Verdict(kind, name, finding, places.get((finding.file, finding.line or 0)))
+                    )
         return verdicts
 
 
-def _errors(checks: Sequence[Check], ctx: Context,
-            lines: Mapping[tuple[str, int], Line]
-            ) -> dict[tuple[object, ...], Finding]:
+def _errors(
+    checks: Sequence[Check], ctx: Context, lines: Mapping[tuple[str, int], Line]
+) -> dict[tuple[object, ...], Finding]:
     """The errors of the job's checks, by identity (see the module)."""
     found: dict[tuple[object, ...], Finding] = {}
     for finding in requirements_check.job_findings(checks, ctx):
         if finding.severity != checks_base.ERROR:
             continue
         on_project = (finding.file, finding.line or 0) in lines
-        identity = (finding.check, finding.file,
-                    finding.line if on_project else None, finding.package)
+        identity = (
+            finding.check,
+            finding.file,
+            finding.line if on_project else None,
+            finding.package,
+        )
         found.setdefault(identity, finding)
     return found
 

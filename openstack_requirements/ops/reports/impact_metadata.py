@@ -81,11 +81,12 @@ class Conflict:
         if self.why:
             text = f'{release.name} {release.version}: {self.why}'
         elif self.pinned:
-            text = (f'{release.name} {release.version} requires '
-                    f'{self.requirement}; pinned {self.pinned}')
+            text = (
+                f'{release.name} {release.version} requires '
+                f'{self.requirement}; pinned {self.pinned}'
+            )
         else:
-            text = (f'{release.name} {release.version} requires '
-                    f'{self.requirement}')
+            text = f'{release.name} {release.version} requires {self.requirement}'
         if self.pythons != data.PYTHONS:
             text += f' (Python {", ".join(self.pythons)})'
         return text
@@ -114,12 +115,15 @@ def _applies(marker: str, python: str) -> bool:
 def pinned(lines: Iterable[Line], python: str) -> list[str]:
     """The versions constraint ``lines`` pin for ``python``."""
     return usage.pinned_versions(
-        line for line in lines if line.requirement is not None
-        and _applies(line.requirement.marker_text, python))
+        line
+        for line in lines
+        if line.requirement is not None and _applies(line.requirement.marker_text, python)
+    )
 
 
-def changed_releases(base: Snapshot, proposed: Snapshot, keys: Iterable[str],
-                     pythons: Sequence[str] = data.PYTHONS) -> list[Release]:
+def changed_releases(
+    base: Snapshot, proposed: Snapshot, keys: Iterable[str], pythons: Sequence[str] = data.PYTHONS
+) -> list[Release]:
     """The releases of the packages ``keys`` that the proposed constraints
     pin for some Python and the base do not."""
     found: dict[tuple[str, str], Release] = {}
@@ -135,14 +139,16 @@ def changed_releases(base: Snapshot, proposed: Snapshot, keys: Iterable[str],
                 assert line.requirement is not None
                 release = found.get((key, version))
                 found[(key, version)] = Release(
-                    key, line.requirement.name or key, version,
+                    key,
+                    line.requirement.name or key,
+                    version,
                     (*release.pythons, python) if release else (python,),
-                    release.line if release else line.lineno)
+                    release.line if release else line.lineno,
+                )
     return list(found.values())
 
 
-def check(releases: Sequence[Release], proposed: Snapshot,
-          index: Index) -> Reading:
+def check(releases: Sequence[Release], proposed: Snapshot, index: Index) -> Reading:
     """Read each release from ``index`` and hold its requirements against
     the other pins of ``proposed``."""
     reading = Reading([], 0, [])
@@ -153,8 +159,7 @@ def check(releases: Sequence[Release], proposed: Snapshot,
     for release, (metadata, why) in zip(releases, results, strict=True):
         if metadata is None:
             if why.startswith('not on '):
-                reading.conflicts.append(Conflict(release, '', '',
-                                                  release.pythons, why))
+                reading.conflicts.append(Conflict(release, '', '', release.pythons, why))
             else:
                 reading.unread.append(f'{release.name} {release.version}: {why}')
             continue
@@ -169,12 +174,14 @@ def _read(index: Index, release: Release) -> tuple[Metadata | None, str]:
     and that member, by range requests), else an sdist's ``PKG-INFO``."""
     want = parse_version(release.version)
     try:
-        files = [f for f in index.files(release.name)
-                 if not f.yanked and parse_version(f.version) == want]
+        files = [
+            f
+            for f in index.files(release.name)
+            if not f.yanked and parse_version(f.version) == want
+        ]
         if not files:
             return None, f'not on {index.index_url or "the index"}'
-        files.sort(key=lambda f: (not f.core_metadata, f.is_sdist,
-                                  'none-any' not in f.filename))
+        files.sort(key=lambda f: (not f.core_metadata, f.is_sdist, 'none-any' not in f.filename))
         if files[0].core_metadata:
             return index.metadata(files[0]), ''
         for file in files:
@@ -188,8 +195,9 @@ def _read(index: Index, release: Release) -> tuple[Metadata | None, str]:
         return None, str(err)
 
 
-def conflicts(release: Release, metadata: Metadata,
-              upper: Mapping[str, list[Line]]) -> list[Conflict]:
+def conflicts(
+    release: Release, metadata: Metadata, upper: Mapping[str, list[Line]]
+) -> list[Conflict]:
     """What ``metadata``'s requirements ask that the pins of ``upper`` (or
     the Pythons) do not give, on each Python ``release`` is pinned for."""
     found: dict[tuple[str, str], list[str]] = {}
@@ -213,12 +221,15 @@ def conflicts(release: Release, metadata: Metadata,
         for python in release.pythons:
             try:
                 if requirement.marker and not requirement.marker.evaluate(
-                        marker_environment(python)):
+                    marker_environment(python)
+                ):
                     continue
             except UndefinedEnvironmentName:
                 continue
             for version in pinned(upper.get(key, []), python):
                 if not requirement.specifier.contains(version, prereleases=True):
                     found.setdefault((shown, version), []).append(python)
-    return [Conflict(release, requirement, version, tuple(pythons))
-            for (requirement, version), pythons in found.items()]
+    return [
+        Conflict(release, requirement, version, tuple(pythons))
+        for (requirement, version), pythons in found.items()
+    ]

@@ -32,8 +32,7 @@ class Kind(enum.StrEnum):
         return self.value
 
 
-COLUMNS = ('Kind', 'Package', 'Project', 'File', 'Line', 'Old', 'New',
-           'Detail')
+COLUMNS = ('Kind', 'Package', 'Project', 'File', 'Line', 'Old', 'New', 'Detail')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,8 +53,16 @@ class Row:
 
     def cells(self) -> tuple[str, str, str, str, int, str, str, str]:
         """The row as :data:`COLUMNS` name its cells."""
-        return (self.kind.value, self.package, self.project, self.file,
-                self.line, self.old, self.new, self.detail)
+        return (
+            self.kind.value,
+            self.package,
+            self.project,
+            self.file,
+            self.line,
+            self.old,
+            self.new,
+            self.detail,
+        )
 
 
 @dataclasses.dataclass
@@ -76,39 +83,43 @@ class Report:
     unread: list[str] = dataclasses.field(default_factory=list)
 
     def projects(self, kind: Kind | None = None) -> set[str]:
-        return {r.project for r in self.rows
-                if r.kind is not Kind.CHANGE and r.project
-                and (kind is None or r.kind is kind)}
+        return {
+            r.project
+            for r in self.rows
+            if r.kind is not Kind.CHANGE and r.project and (kind is None or r.kind is kind)
+        }
 
     @property
     def synced(self) -> set[str]:
-        return {r.project for r in self.rows
-                if r.kind is not Kind.CHANGE and r.project and r.new}
+        return {r.project for r in self.rows if r.kind is not Kind.CHANGE and r.project and r.new}
 
     @property
     def broken(self) -> bool:
         return any(r.kind is Kind.BREAK for r in self.rows)
 
     def summary(self) -> str:
-        lines = sum(1 for r in self.rows
-                    if r.kind is not Kind.CHANGE and r.project and r.new)
-        text = (f'{self.packages} packages changed; {len(self.projects())} '
-                f'projects touched, {len(self.projects(Kind.BREAK))} broken, ')
+        lines = sum(1 for r in self.rows if r.kind is not Kind.CHANGE and r.project and r.new)
+        text = (
+            f'{self.packages} packages changed; {len(self.projects())} '
+            f'projects touched, {len(self.projects(Kind.BREAK))} broken, '
+        )
         fixed = self.projects(Kind.FIX)
         if fixed:
             text += f'{len(fixed)} fixed, '
-        text += (f'{len(self.synced)} to sync ({lines} lines); '
-                 f'{self.read} projects read')
+        text += f'{len(self.synced)} to sync ({lines} lines); {self.read} projects read'
         if self.missing:
             text += f', {len(self.missing)} listed without a checkout'
         if self.unreadable:
             text += f', {len(self.unreadable)} unreadable'
-        conflicts = {(r.package, r.new) for r in self.rows
-                     if r.kind is Kind.BREAK and not r.project}
+        conflicts = {
+            (r.package, r.new) for r in self.rows if r.kind is Kind.BREAK and not r.project
+        }
         if self.releases or self.unread or conflicts:
-            text += (f'; {self.releases} release'
-                     f'{"" if self.releases == 1 else "s"} pinned anew read '
-                     f'from the index, {len(conflicts)} in conflict')
+            text += (
+                f'; {self.releases} release'
+                f'{"" if self.releases == 1 else "s"} pinned anew read '
+                f'from the index, {len(conflicts)} in conflict'
+            )
             if self.unread:
                 text += f', {len(self.unread)} not read'
         return text

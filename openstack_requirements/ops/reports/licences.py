@@ -17,15 +17,34 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 
 #: Loose names and classifier names -> a family.
 _NAMES = {
-    'mit': 'MIT', 'mit license': 'MIT', 'mit-cmu': 'MIT', 'expat': 'MIT',
-    'bsd': 'BSD', 'bsd license': 'BSD', 'new bsd': 'BSD', 'modified bsd': 'BSD',
-    'apache': 'Apache', 'apache license': 'Apache',
-    'apache software license': 'Apache', 'asl': 'Apache', 'asl 2.0': 'Apache',
-    'apache license, version 2.0': 'Apache', 'apache 2.0': 'Apache',
-    'psf': 'PSF', 'python software foundation license': 'PSF', 'psfl': 'PSF',
-    'lgpl': 'LGPL', 'gpl': 'GPL', 'mpl': 'MPL', 'isc': 'ISC', 'isc license': 'ISC',
-    'isc license (iscl)': 'ISC', 'zpl': 'ZPL', 'zope public license': 'ZPL',
-    'public domain': 'Public-Domain', 'the unlicense (unlicense)': 'Unlicense',
+    'mit': 'MIT',
+    'mit license': 'MIT',
+    'mit-cmu': 'MIT',
+    'expat': 'MIT',
+    'bsd': 'BSD',
+    'bsd license': 'BSD',
+    'new bsd': 'BSD',
+    'modified bsd': 'BSD',
+    'apache': 'Apache',
+    'apache license': 'Apache',
+    'apache software license': 'Apache',
+    'asl': 'Apache',
+    'asl 2.0': 'Apache',
+    'apache license, version 2.0': 'Apache',
+    'apache 2.0': 'Apache',
+    'psf': 'PSF',
+    'python software foundation license': 'PSF',
+    'psfl': 'PSF',
+    'lgpl': 'LGPL',
+    'gpl': 'GPL',
+    'mpl': 'MPL',
+    'isc': 'ISC',
+    'isc license': 'ISC',
+    'isc license (iscl)': 'ISC',
+    'zpl': 'ZPL',
+    'zope public license': 'ZPL',
+    'public domain': 'Public-Domain',
+    'the unlicense (unlicense)': 'Unlicense',
     'mozilla public license 2.0 (mpl 2.0)': 'MPL',
     'gnu lesser general public license v2 or later (lgplv2+)': 'LGPL',
     'gnu lesser general public license v3 (lgplv3)': 'LGPL',
@@ -35,8 +54,11 @@ _NAMES = {
     'historical permission notice and disclaimer (hpnd)': 'HPND',
     'academic free license (afl)': 'AFL',
 }
-_SPDX_FAMILY = re.compile(r'^(LGPL|AGPL|GPL|MPL|BSD|Apache|ZPL|PSF|AFL|HPND|ISC|MIT|'
-                          r'Unlicense|CC0|EPL|OpenSSL|Python)', re.IGNORECASE)
+_SPDX_FAMILY = re.compile(
+    r'^(LGPL|AGPL|GPL|MPL|BSD|Apache|ZPL|PSF|AFL|HPND|ISC|MIT|'
+    r'Unlicense|CC0|EPL|OpenSSL|Python)',
+    re.IGNORECASE,
+)
 _FAMILY_NAMES = {'python': 'PSF', 'cc0': 'Public-Domain', 'unlicense': 'Public-Domain'}
 _SPLIT = re.compile(r'\s+(?:AND|OR|WITH)\s+|[()]', re.IGNORECASE)
 
@@ -76,8 +98,11 @@ def declared(expression: str | None, classifiers: list[str]) -> str | None:
     classifiers' names joined by ``OR`` (None: nothing)."""
     if expression and expression.strip():
         return expression.strip()
-    names = [c.split('::')[-1].strip() for c in classifiers
-             if c.startswith('License ::') and c.count('::') >= 2]
+    names = [
+        c.split('::')[-1].strip()
+        for c in classifiers
+        if c.startswith('License ::') and c.count('::') >= 2
+    ]
     names = [n for n in names if n != 'OSI Approved']
     return ' OR '.join(names) or None
 

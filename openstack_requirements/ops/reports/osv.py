@@ -74,8 +74,9 @@ def _in_range(events: tuple[tuple[str, str], ...], wanted: Any) -> bool:
     return inside
 
 
-def parse_record(record: Any, wanted: set[str] | None = None
-                 ) -> Iterator[tuple[str, Vulnerability]]:
+def parse_record(
+    record: Any, wanted: set[str] | None = None
+) -> Iterator[tuple[str, Vulnerability]]:
     """``(canonical name, vulnerability)`` for each PyPI package the record
     names (of ``wanted`` only, if given)."""
     if not isinstance(record, dict) or record.get('withdrawn'):
@@ -98,7 +99,7 @@ def parse_record(record: Any, wanted: set[str] | None = None
             events = []
             for event in item.get('events') or ():
                 if isinstance(event, dict) and len(event) == 1:
-                    (kind, value), = event.items()
+                    ((kind, value),) = event.items()
                     events.append((str(kind), str(value)))
                     if kind == 'fixed':
                         fixed.append(str(value))
@@ -120,21 +121,23 @@ def _documents(path: Path) -> Iterator[tuple[str, bytes]]:
                 if not member.filename.endswith('.json'):
                     continue
                 if member.file_size > RECORD_LIMIT:
-                    raise FileError(f'{path}:{member.filename}: an OSV record larger '
-                                    f'than {RECORD_LIMIT} bytes')
+                    raise FileError(
+                        f'{path}:{member.filename}: an OSV record larger than {RECORD_LIMIT} bytes'
+                    )
                 with archive.open(member) as handle:
                     yield f'{path}:{member.filename}', handle.read(RECORD_LIMIT + 1)
     except (OSError, zipfile.BadZipFile) as err:
-        raise FileError(f'{path}: not a directory of OSV records nor a zip of '
-                        f'them ({err})') from None
+        raise FileError(
+            f'{path}: not a directory of OSV records nor a zip of them ({err})'
+        ) from None
 
 
-def load(path: str | os.PathLike[str], wanted: Iterable[str] | None = None
-         ) -> dict[str, list[Vulnerability]]:
+def load(
+    path: str | os.PathLike[str], wanted: Iterable[str] | None = None
+) -> dict[str, list[Vulnerability]]:
     """The vulnerabilities of each package (canonical name) the records
     under ``path`` (a directory, or OSV's zip export) name."""
-    names = ({str(canonicalize_name(n)) for n in wanted}
-             if wanted is not None else None)
+    names = {str(canonicalize_name(n)) for n in wanted} if wanted is not None else None
     found: dict[str, list[Vulnerability]] = {}
     place = Path(path)
     if not place.exists():

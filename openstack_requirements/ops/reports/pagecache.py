@@ -29,16 +29,16 @@ MAX_AGE = 600.0
 
 
 def default_path() -> Path:
-    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(
-        os.path.expanduser('~'), '.cache')
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
     return Path(base) / 'openstack-requirements' / 'health-pages.json'
 
 
 class PageCache:
     """The pages one report may reuse (``max_age`` 0: none, none kept)."""
 
-    def __init__(self, path: Path | None, index_url: str, max_age: float,
-                 now: float | None = None) -> None:
+    def __init__(
+        self, path: Path | None, index_url: str, max_age: float, now: float | None = None
+    ) -> None:
         self.path, self.index_url, self.max_age = path, index_url, max_age
         self.now = time.time() if now is None else now
         self._data: dict[str, Any] = {'version': VERSION, 'indexes': {}}
@@ -83,9 +83,11 @@ class PageCache:
         pages = self._pages
         for key, files in self._fresh.items():
             pages[key] = {'read': self.now, 'files': [_item(f) for f in files]}
-        for key in [k for k, v in pages.items()
-                    if not isinstance(v, dict) or self.now - float(v.get('read', 0))
-                    > self.max_age]:
+        for key in [
+            k
+            for k, v in pages.items()
+            if not isinstance(v, dict) or self.now - float(v.get('read', 0)) > self.max_age
+        ]:
             del pages[key]
         changes = files_module.Changeset()
         changes.add(self.path, self._text, json.dumps(self._data))

@@ -42,16 +42,16 @@ class Report:
 def declared(root: str | os.PathLike[str]) -> set[str]:
     """The canonical names a project tree declares anywhere."""
     project = read_project(root)
-    return {line.key for source in project.sources
-            for line in source.requirement_lines() if line.key}
+    return {
+        line.key for source in project.sources for line in source.requirement_lines() if line.key
+    }
 
 
 def sections(global_reqs: RequirementsFile) -> dict[int, str]:
     """Line number -> the name of the section holding it."""
     where: dict[int, str] = {}
     for section in lint.split(global_reqs).sections:
-        name = (section.header[0].text.split(':', 1)[1].strip()
-                if section.header else '')
+        name = section.header[0].text.split(':', 1)[1].strip() if section.header else ''
         for entry in section.entries:
             where[entry.line.lineno] = name
     return where
@@ -77,6 +77,7 @@ def find_unused(global_reqs: RequirementsFile, selection: Selection) -> Report:
             continue
         seen.add(key)
         assert line.requirement is not None
-        unused.append(UnusedPackage(line.requirement.name or key,
-                                    where.get(line.lineno, ''), line.lineno))
+        unused.append(
+            UnusedPackage(line.requirement.name or key, where.get(line.lineno, ''), line.lineno)
+        )
     return Report(unused, missing, unreadable, len(found) - len(unreadable))

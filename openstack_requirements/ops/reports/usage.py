@@ -58,9 +58,9 @@ class Declarations:
         return self.uses.get(key, [])
 
 
-def declarations(found: Iterable[tuple[str, Path]],
-                 include: Sequence[str] = (), *,
-                 every_file: bool = False) -> Declarations:
+def declarations(
+    found: Iterable[tuple[str, Path]], include: Sequence[str] = (), *, every_file: bool = False
+) -> Declarations:
     """Read every project (the governed files, and those matching
     ``include``; or, with ``every_file``, every dependency file of its
     tree, a file that does not read left out); index its requirement
@@ -83,12 +83,12 @@ def declarations(found: Iterable[tuple[str, Path]],
             for line in source.requirement_lines():
                 key = line.key
                 if key:
-                    uses.setdefault(key, []).append(
-                        Use(name, source.label, line))
+                    uses.setdefault(key, []).append(Use(name, source.label, line))
     return Declarations(projects, uses, unreadable)
 
 
 # -- constraints --------------------------------------------------------------
+
 
 def applicable_pins(line: Line, pins: Iterable[Line]) -> list[Line]:
     """The constraint lines that apply where ``line`` does: a pin whose
@@ -107,8 +107,12 @@ def applicable_pins(line: Line, pins: Iterable[Line]) -> list[Line]:
 
 def pinned_versions(pins: Iterable[Line]) -> list[str]:
     """The versions the constraint lines pin."""
-    return [spec.version for pin in pins if pin.requirement is not None
-            for spec in pin.requirement.specifier]
+    return [
+        spec.version
+        for pin in pins
+        if pin.requirement is not None
+        for spec in pin.requirement.specifier
+    ]
 
 
 def admits(line: Line, versions: Iterable[str]) -> bool:
@@ -127,20 +131,18 @@ def describe_pins(pins: list[Line]) -> str:
         assert pin.requirement is not None
         versions = ','.join(pinned_versions([pin]))
         marker = pin.requirement.marker_text
-        parts.append(f'{versions};{marker}' if marker and len(pins) > 1
-                     else versions)
+        parts.append(f'{versions};{marker}' if marker and len(pins) > 1 else versions)
     return ' '.join(parts)
 
 
 # -- who-uses -------------------------------------------------------------------
 
-WHO_USES_COLUMNS = ('Project', 'File', 'Line', 'Package', 'Specifier',
-                    'Markers', 'Constraint')
+WHO_USES_COLUMNS = ('Project', 'File', 'Line', 'Package', 'Specifier', 'Markers', 'Constraint')
 
 
-def who_uses(name: str, found: Iterable[tuple[str, Path]],
-             upper: Mapping[str, list[Line]]
-             ) -> tuple[list[tuple[str | int, ...]], Declarations]:
+def who_uses(
+    name: str, found: Iterable[tuple[str, Path]], upper: Mapping[str, list[Line]]
+) -> tuple[list[tuple[str | int, ...]], Declarations]:
     """One row per project line declaring ``name``, with the constraint
     that applies to it; every dependency file of each tree is read, as
     upstream's grep-all looks, governed or not."""
@@ -152,7 +154,15 @@ def who_uses(name: str, found: Iterable[tuple[str, Path]],
         req = use.line.requirement
         assert req is not None
         specifier = req.url or render_specifier(req.specifier)
-        rows.append((use.project, use.source, use.line.lineno, req.name or key,
-                     specifier, req.marker_text,
-                     describe_pins(applicable_pins(use.line, pins))))
+        rows.append(
+            (
+                use.project,
+                use.source,
+                use.line.lineno,
+                req.name or key,
+                specifier,
+                req.marker_text,
+                describe_pins(applicable_pins(use.line, pins)),
+            )
+        )
     return rows, index

@@ -79,7 +79,7 @@ def json_url(index_url: str, name: str) -> str:
     """
     base = index_url.rstrip('/')
     if base.endswith('/simple'):
-        base = base[:-len('/simple')] + '/pypi'
+        base = base[: -len('/simple')] + '/pypi'
     return f'{base}/{urllib.parse.quote(name)}/json'
 
 
@@ -117,9 +117,9 @@ def _parse_time(text: str) -> datetime.datetime:
     return when.astimezone(datetime.UTC)
 
 
-def releases_since(document: Mapping[str, Any], package: str,
-                   since: datetime.datetime, *,
-                   pre: bool = False) -> list[Release]:
+def releases_since(
+    document: Mapping[str, Any], package: str, since: datetime.datetime, *, pre: bool = False
+) -> list[Release]:
     """The releases in a JSON API document first uploaded at or after
     ``since``. A release's date is that of its earliest file; yanked
     releases (pip skips them) and, unless ``pre``, pre-releases are left
@@ -142,25 +142,21 @@ def releases_since(document: Mapping[str, Any], package: str,
         times = []
         for info in files:
             if not isinstance(info, dict):
-                raise ValueError(f'release {version}: a file entry is not '
-                                 'an object')
+                raise ValueError(f'release {version}: a file entry is not an object')
             stamp = info.get('upload_time_iso_8601') or info.get('upload_time')
             if not isinstance(stamp, str):
-                raise ValueError(f'release {version}: a file has no upload '
-                                 'time')
+                raise ValueError(f'release {version}: a file has no upload time')
             try:
                 times.append(_parse_time(stamp))
             except (ValueError, OverflowError):
-                raise ValueError(f'release {version}: bad upload time '
-                                 f'{stamp!r}') from None
+                raise ValueError(f'release {version}: bad upload time {stamp!r}') from None
         first = min(times)
         if first >= since:
             found.append(Release(package, version, first))
     return found
 
 
-def fetch_json(url: str, timeout: float,
-               max_bytes: int = MAX_ANSWER) -> Any:
+def fetch_json(url: str, timeout: float, max_bytes: int = MAX_ANSWER) -> Any:
     """The JSON document at ``url``; ``LookupError`` with a short reason
     when there is none. The whole answer must come within ``timeout``
     seconds (a wait already begun may add one more ``timeout``: a server
@@ -168,8 +164,8 @@ def fetch_json(url: str, timeout: float,
     deadline = time.monotonic() + timeout
     try:
         request = urllib.request.Request(
-            url, headers={'Accept': 'application/json',
-                          'User-Agent': USER_AGENT})
+            url, headers={'Accept': 'application/json', 'User-Agent': USER_AGENT}
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = _read_bounded(response, deadline, timeout, max_bytes)
     except urllib.error.HTTPError as err:
@@ -197,17 +193,15 @@ def fetch_json(url: str, timeout: float,
         raise LookupError('the answer is nested too deeply') from None
 
 
-def _read_bounded(response: Any, deadline: float, timeout: float,
-                  max_bytes: int) -> bytes:
+def _read_bounded(response: Any, deadline: float, timeout: float, max_bytes: int) -> bytes:
     length = response.headers.get('Content-Length', '').strip()
     # compared as text first: a length of thousands of digits is no number
     # Python converts
-    if length.isdigit() and (len(length.lstrip('0')) > len(str(max_bytes))
-                             or int(length) > max_bytes):
-        shown = f'{int(length):,}' if len(length) <= 30 else (
-            f'a {len(length)}-digit number of')
-        raise LookupError(f'the answer is too large ({shown} bytes, at most '
-                          f'{max_bytes:,} read)')
+    if length.isdigit() and (
+        len(length.lstrip('0')) > len(str(max_bytes)) or int(length) > max_bytes
+    ):
+        shown = f'{int(length):,}' if len(length) <= 30 else (f'a {len(length)}-digit number of')
+        raise LookupError(f'the answer is too large ({shown} bytes, at most {max_bytes:,} read)')
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -218,13 +212,13 @@ def _read_bounded(response: Any, deadline: float, timeout: float,
             return b''.join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise LookupError(f'the answer is too large (more than '
-                              f'{max_bytes:,} bytes)')
+            raise LookupError(f'the answer is too large (more than {max_bytes:,} bytes)')
         chunks.append(chunk)
 
 
-def _lookup(name: str, index_url: str, since: datetime.datetime,
-            timeout: float, pre: bool, max_bytes: int) -> list[Release]:
+def _lookup(
+    name: str, index_url: str, since: datetime.datetime, timeout: float, pre: bool, max_bytes: int
+) -> list[Release]:
     """The releases of one package: each answer handled on its own, a bad
     one is this package's failed lookup and never stops the others."""
     document = fetch_json(json_url(index_url, name), timeout, max_bytes)
@@ -238,35 +232,40 @@ def _lookup(name: str, index_url: str, since: datetime.datetime,
         raise LookupError('unexpected JSON document: nested too deeply') from None
 
 
-def what_broke(names: Iterable[str], *, since: datetime.datetime,
-               index_url: str = DEFAULT_INDEX,
-               timeout: float = DEFAULT_TIMEOUT, jobs: int = DEFAULT_JOBS,
-               pre: bool = False, max_bytes: int = MAX_ANSWER,
-               progress: Callable[[int, int], None] | None = None) -> Report:
+def what_broke(
+    names: Iterable[str],
+    *,
+    since: datetime.datetime,
+    index_url: str = DEFAULT_INDEX,
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = DEFAULT_JOBS,
+    pre: bool = False,
+    max_bytes: int = MAX_ANSWER,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
     """Ask the index about each of ``names`` concurrently (at most
     ``jobs`` at a time); releases newest first."""
     parts = urllib.parse.urlsplit(index_url)
     if parts.scheme not in ('http', 'https') or not parts.netloc:
-        raise RequirementsError(
-            f'{index_url}: not an http or https URL of a package index')
+        raise RequirementsError(f'{index_url}: not an http or https URL of a package index')
     names = list(dict.fromkeys(canonicalize_name(n) for n in names))
     releases: list[Release] = []
     failures: list[Failure] = []
     done = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_lookup, name, index_url, since, timeout, pre,
-                               max_bytes): name for name in names}
+        futures = {
+            pool.submit(_lookup, name, index_url, since, timeout, pre, max_bytes): name
+            for name in names
+        }
         for future in concurrent.futures.as_completed(futures):
             name = futures[future]
             try:
                 releases.extend(future.result())
             except LookupError as err:
-                failures.append(Failure(name, str(err),
-                                        json_url(index_url, name)))
+                failures.append(Failure(name, str(err), json_url(index_url, name)))
             done += 1
             if progress is not None:
                 progress(done, len(names))
-    releases.sort(key=lambda r: (-r.released.timestamp(), r.package,
-                                 r.version))
+    releases.sort(key=lambda r: (-r.released.timestamp(), r.package, r.version))
     failures.sort(key=lambda f: f.package)
     return Report(releases, failures, len(names))

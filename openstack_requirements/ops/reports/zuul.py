@@ -53,6 +53,7 @@ class Result:
 
 # -- reading Zuul YAML ---------------------------------------------------------
 
+
 def _loader() -> Any:
     """A safe loader that also reads Zuul's own tags (``!encrypted/...``,
     ``!inherit``) as the plain values they tag."""
@@ -85,9 +86,13 @@ def load(path: str | os.PathLike[str]) -> list[Any]:
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
         lines = text.splitlines()
-        raise ParseError(err.problem or err.context or 'invalid YAML',
-                         path=str(path), line=line, column=column,
-                         source=lines[line - 1] if line <= len(lines) else '') from None
+        raise ParseError(
+            err.problem or err.context or 'invalid YAML',
+            path=str(path),
+            line=line,
+            column=column,
+            source=lines[line - 1] if line <= len(lines) else '',
+        ) from None
     except yaml.YAMLError as err:
         raise ParseError(f'invalid YAML: {err}', path=str(path)) from None
     if document is None:
@@ -146,6 +151,7 @@ def in_repo_files(checkout: Path) -> list[Path]:
 
 # -- the check -------------------------------------------------------------------
 
+
 def project_config_file(path: str | os.PathLike[str]) -> Path:
     """project-config's projects file: the path itself, or
     ``zuul.d/projects.yaml`` under a project-config checkout."""
@@ -157,9 +163,11 @@ def project_config_file(path: str | os.PathLike[str]) -> Path:
     return place
 
 
-def validate(selection: Selection, *,
-             project_config: str | os.PathLike[str] | None = None,
-             ) -> list[Result]:
+def validate(
+    selection: Selection,
+    *,
+    project_config: str | os.PathLike[str] | None = None,
+) -> list[Result]:
     """One result per project of the list ``selection`` read.
 
     Each project's own Zuul configuration is read from its checkout (if
@@ -171,12 +179,19 @@ def validate(selection: Selection, *,
         path = project_config_file(project_config)
         central = list(stanzas(load(path)))
         central_label = str(path)
-    return [_one(name, checkout, selection.where, central, central_label)
-            for name, checkout in selection.listed]
+    return [
+        _one(name, checkout, selection.where, central, central_label)
+        for name, checkout in selection.listed
+    ]
 
 
-def _one(project: str, checkout: Path | None, where: str,
-         central: list[dict[str, Any]], central_label: str) -> Result:
+def _one(
+    project: str,
+    checkout: Path | None,
+    where: str,
+    central: list[dict[str, Any]],
+    central_label: str,
+) -> Result:
     if project in EXEMPT:
         return Result(project, EXEMPTED, '', 'exempt from the requirements contract')
     read: list[str] = []
@@ -191,8 +206,9 @@ def _one(project: str, checkout: Path | None, where: str,
             document = load(path)
         except RequirementsError as err:
             return Result(project, UNREADABLE, str(path), str(err))
-        applying.extend(s for s in stanzas(document)
-                        if 'name' not in s or names_project(s['name'], project))
+        applying.extend(
+            s for s in stanzas(document) if 'name' not in s or names_project(s['name'], project)
+        )
     read.extend(str(p) for p in files)
     config = ', '.join(read)
     if any(runs_check(s) for s in applying):
@@ -204,8 +220,9 @@ def _one(project: str, checkout: Path | None, where: str,
             message += f' (project-config does not run {TEMPLATE} for it)'
         return Result(project, NOT_FOUND, config, message)
     if not files and not read:
-        return Result(project, MISSING, '',
-                      f'no Zuul configuration in {checkout} '
-                      f'({", ".join(IN_REPO)})')
-    return Result(project, MISSING, config,
-                  f'no {TEMPLATE} template and no {JOB} job in its check pipeline')
+        return Result(
+            project, MISSING, '', f'no Zuul configuration in {checkout} ({", ".join(IN_REPO)})'
+        )
+    return Result(
+        project, MISSING, config, f'no {TEMPLATE} template and no {JOB} job in its check pipeline'
+    )

@@ -59,29 +59,38 @@ class Outcome:
         return f'not committed: {self.detail}'
 
 
-def commit_projects(roots: Iterable[str | os.PathLike[str]],
-                    global_list: sync.GlobalList,
-                    policy: sync.Policy = sync.Policy.MERGE,
-                    soft: bool = False, *, branch: str | None = None,
-                    change_id: bool = False, include: Sequence[str] = (),
-                    progress: Callable[[Path], None] | None = None
-                    ) -> list[Outcome]:
+def commit_projects(
+    roots: Iterable[str | os.PathLike[str]],
+    global_list: sync.GlobalList,
+    policy: sync.Policy = sync.Policy.MERGE,
+    soft: bool = False,
+    *,
+    branch: str | None = None,
+    change_id: bool = False,
+    include: Sequence[str] = (),
+    progress: Callable[[Path], None] | None = None,
+) -> list[Outcome]:
     outcomes = []
     for root in roots:
         path = Path(root)
         if progress is not None:
             progress(path)
         try:
-            outcomes.append(_one(path, global_list, policy, soft, branch,
-                                 change_id, include))
+            outcomes.append(_one(path, global_list, policy, soft, branch, change_id, include))
         except RequirementsError as err:
             outcomes.append(Outcome(path, FAILED, err.render()))
     return outcomes
 
 
-def _one(root: Path, global_list: sync.GlobalList, policy: sync.Policy,
-         soft: bool, branch: str | None, change_id: bool,
-         include: Sequence[str]) -> Outcome:
+def _one(
+    root: Path,
+    global_list: sync.GlobalList,
+    policy: sync.Policy,
+    soft: bool,
+    branch: str | None,
+    change_id: bool,
+    include: Sequence[str],
+) -> Outcome:
     project = read_project(root, include)
     top = git.toplevel(root)
     if top is None:
@@ -89,8 +98,7 @@ def _one(root: Path, global_list: sync.GlobalList, policy: sync.Policy,
     governed = [os.path.relpath(f.path, root) for f in project.files]
     dirty = git.dirty(root, governed)
     if dirty:
-        return Outcome(root, REFUSED,
-                       'uncommitted changes in ' + ', '.join(dirty))
+        return Outcome(root, REFUSED, 'uncommitted changes in ' + ', '.join(dirty))
     on_branch = git.current_branch(root)
     if branch and on_branch != branch and git.branch_exists(root, branch):
         git.switch(root, branch)
@@ -98,8 +106,7 @@ def _one(root: Path, global_list: sync.GlobalList, policy: sync.Policy,
         project = read_project(root, include)  # the branch's own files
     planned = sync.sync_project(project, global_list, policy, soft)
     if planned.problems:
-        return Outcome(root, FAILED, '; '.join(str(p) for p in planned.problems),
-                       planned.rows)
+        return Outcome(root, FAILED, '; '.join(str(p) for p in planned.problems), planned.rows)
     changes = Changeset(planned.changes)
     if not changes.pending:
         return Outcome(root, UNCHANGED, '', planned.rows, on_branch)
@@ -108,15 +115,15 @@ def _one(root: Path, global_list: sync.GlobalList, policy: sync.Policy,
     message = commit_message(project.root, planned.rows)
     if change_id or (top / '.gitreview').is_file():
         parent = git.run(root, 'rev-parse', 'HEAD', check=False).stdout
-        message += '\nChange-Id: ' + make_change_id(
-            message, changes, parent.strip(), root)
+        message += '\nChange-Id: ' + make_change_id(message, changes, parent.strip(), root)
     names = [os.path.relpath(c.path, root) for c in changes.pending]
     sync.write(changes)
     try:
         commit = git.commit(root, names, message)
     except RequirementsError:
-        sync.write(Changeset(dataclasses.replace(c, old=c.new, new=c.old or '')
-                             for c in changes.pending))
+        sync.write(
+            Changeset(dataclasses.replace(c, old=c.new, new=c.old or '') for c in changes.pending)
+        )
         raise
     return Outcome(root, COMMITTED, commit, planned.rows, branch, message)
 
@@ -131,11 +138,13 @@ def commit_message(root: Path, rows: Iterable[sync.Row]) -> str:
         pbr = label.startswith('setup.cfg')
         by_file.setdefault(label, []).append(
             f'  {row.package}: {_describe(row.old, pbr, "(none)")} -> '
-            f'{_describe(row.new, pbr, "(removed)")}')
+            f'{_describe(row.new, pbr, "(removed)")}'
+        )
     # a line may be reported twice (a change and a note about it)
-    body = ''.join(f'{label}\n' + ''.join(f'{line}\n'
-                                          for line in dict.fromkeys(lines))
-                   for label, lines in by_file.items())
+    body = ''.join(
+        f'{label}\n' + ''.join(f'{line}\n' for line in dict.fromkeys(lines))
+        for label, lines in by_file.items()
+    )
     return f'{SUBJECT}\n\n{body}'
 
 
@@ -155,8 +164,7 @@ def _describe(text: str, pbr: bool, empty: str) -> str:
     return described
 
 
-def make_change_id(message: str, changes: Changeset, parent: str,
-                   root: Path) -> str:
+def make_change_id(message: str, changes: Changeset, parent: str, root: Path) -> str:
     """Gerrit's ``I`` and 40 hex digits, from what the commit holds: the
     same change on the same parent gets the same id, so proposing it
     again updates the review instead of opening another."""

@@ -15,8 +15,9 @@ from openstack_requirements.ops.sync.policy import Policy
 from openstack_requirements.ops.sync.report import ADDED, EXCLUDED_MINIMUM, REMOVED, Row
 
 
-def pair_variants(group: Sequence[Line], global_lines: Sequence[Line]
-                  ) -> tuple[list[int | None], list[int]]:
+def pair_variants(
+    group: Sequence[Line], global_lines: Sequence[Line]
+) -> tuple[list[int | None], list[int]]:
     """For each global line, the index in ``group`` of the project line of
     the same markers, else of the next line left, else ``None``; and the
     indexes of the project lines no global line takes."""
@@ -56,17 +57,20 @@ class EntrySync:
         return bool(self.removed) or any(s.changed for s in self.synced)
 
 
-def sync_entry(group: Sequence[Line], global_lines: Sequence[Line],
-               policy: Policy, style: Style = PLAIN) -> EntrySync:
+def sync_entry(
+    group: Sequence[Line], global_lines: Sequence[Line], policy: Policy, style: Style = PLAIN
+) -> EntrySync:
     """The lines of one entry, synced with the global lines of its
     package."""
     pairs, free = pair_variants(group, global_lines)
     alone = len(group) == 1 and len(global_lines) == 1
-    synced = [sync_line(group[p] if p is not None else group[0],
-                        p is not None, gline, policy, style, alone)
-              for gline, p in zip(global_lines, pairs, strict=True)]
-    in_place = (not free and None not in pairs
-                and pairs == sorted(pairs))  # type: ignore[type-var]
+    synced = [
+        sync_line(
+            group[p] if p is not None else group[0], p is not None, gline, policy, style, alone
+        )
+        for gline, p in zip(global_lines, pairs, strict=True)
+    ]
+    in_place = not free and None not in pairs and pairs == sorted(pairs)  # type: ignore[type-var]
     return EntrySync(synced, [group[i] for i in free], in_place)
 
 
@@ -78,20 +82,25 @@ def entry_rows(label: str, entry: EntrySync) -> list[Row]:
         assert req is not None
         name = req.name or ''
         if synced.old is None:
-            rows.append(Row(label, name, '', synced.line.text, ADDED,
-                            synced.line.lineno))
+            rows.append(Row(label, name, '', synced.line.text, ADDED, synced.line.lineno))
             continue
         if not synced.changed:
             continue
         lineno = synced.old.lineno
-        rows.append(Row(label, name, synced.old.text, synced.line.text,
-                        synced.reason, lineno))
+        rows.append(Row(label, name, synced.old.text, synced.line.text, synced.reason, lineno))
         excluded = synced.merge.excluded_minimum
         if excluded is not None:
             written = synced.merge.written_minimum
-            rows.append(Row(label, name, str(excluded),
-                            str(written) if written else '',
-                            EXCLUDED_MINIMUM, lineno))
+            rows.append(
+                Row(
+                    label,
+                    name,
+                    str(excluded),
+                    str(written) if written else '',
+                    EXCLUDED_MINIMUM,
+                    lineno,
+                )
+            )
     for line in entry.removed:
         name = line.requirement.name or ''  # type: ignore[union-attr]
         rows.append(Row(label, name, line.text, '', REMOVED, line.lineno))

@@ -27,7 +27,8 @@ class GlobalList:
     path: str | None = None
     #: :meth:`errors` of each key asked for: the list does not change.
     _errors: dict[str, list[ParseError]] = dataclasses.field(
-        default_factory=dict, init=False, repr=False, compare=False)
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def errors(self, key: str) -> list[ParseError]:
         """The global lines for ``key`` that do not parse (the global list
@@ -38,13 +39,19 @@ class GlobalList:
             errors = getattr(self.lines, 'errors', None)
             found = errors(key) if errors is not None else []
             found = self._errors[key] = found + _duplicates(
-                self.lines.get(key, []), self.path or self.described)
+                self.lines.get(key, []), self.path or self.described
+            )
         return list(found)
 
     @classmethod
-    def from_texts(cls, global_text: str, excluded_text: str = '', *,
-                   global_path: str = data.GLOBAL,
-                   excluded_path: str | None = None) -> GlobalList:
+    def from_texts(
+        cls,
+        global_text: str,
+        excluded_text: str = '',
+        *,
+        global_path: str = data.GLOBAL,
+        excluded_path: str | None = None,
+    ) -> GlobalList:
         lines = LazyRequirementsFile(global_text, global_path).by_key
         excluded = frozenset(LazyRequirementsFile(excluded_text).by_key)
         described = Path(global_path).name
@@ -66,7 +73,8 @@ def load_global(source: str | os.PathLike[str] | None = None) -> GlobalList:
         read_text(global_path),
         read_text(excluded) if excluded else '',
         global_path=str(global_path),
-        excluded_path=str(excluded) if excluded else None)
+        excluded_path=str(excluded) if excluded else None,
+    )
 
 
 def _duplicates(lines: Sequence[Line], path: str) -> list[ParseError]:
@@ -81,8 +89,12 @@ def _duplicates(lines: Sequence[Line], path: str) -> list[ParseError]:
         marker = normal_marker(req.marker_text)
         first = seen.setdefault(marker, line)
         if first is not line:
-            found.append(ParseError(
-                f"'{req.name}' is listed twice (line {first.lineno}: "
-                f"'{first.text}'), with the same markers",
-                path=path, line=line.lineno))
+            found.append(
+                ParseError(
+                    f"'{req.name}' is listed twice (line {first.lineno}: "
+                    f"'{first.text}'), with the same markers",
+                    path=path,
+                    line=line.lineno,
+                )
+            )
     return found

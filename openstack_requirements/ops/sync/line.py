@@ -62,10 +62,15 @@ class Synced:
     @property
     def reason(self) -> str:
         """The ``Reason`` column of the row of a changed line."""
-        parts = [part for part, changed in (
-            ('specifiers', self.specifiers_changed),
-            ('markers', self.markers_changed),
-            ('spelling', self.name_changed)) if changed]
+        parts = [
+            part
+            for part, changed in (
+                ('specifiers', self.specifiers_changed),
+                ('markers', self.markers_changed),
+                ('spelling', self.name_changed),
+            )
+            if changed
+        ]
         return ', '.join(parts) or 'spelling'
 
 
@@ -84,16 +89,21 @@ _SEP_RE = re.compile(r'\s*[;:]\s*')
 _SYNCED: Table[tuple[object, ...], Synced] = Table()
 
 
-def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
-              style: Style = Style(), alone: bool = False) -> Synced:
+def sync_line(
+    base: Line,
+    paired: bool,
+    global_line: Line,
+    policy: Policy,
+    style: Style = Style(),
+    alone: bool = False,
+) -> Synced:
     """``base`` as ``global_line`` asks (``paired``: ``base`` is the project
     line of this variant; else a new variant is made from it; ``alone``:
     the entry's only line, against the package's only global line)."""
     old = base.requirement
     greq = global_line.requirement
     assert old is not None and greq is not None
-    key = (base.text, old.marker_text, global_line.text, paired, policy,
-           style, alone)
+    key = (base.text, old.marker_text, global_line.text, paired, policy, style, alone)
     synced = _SYNCED.get(key)
     if synced is None:
         synced = _sync_line(base, paired, global_line, policy, style, alone)
@@ -104,27 +114,33 @@ def sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
         return Synced(base, base, False, synced.merge)
     line = synced.line
     if line.lineno != base.lineno or line.newline != base.newline:
-        line = Line(line.text, base.newline, base.lineno, line.kind,
-                    line.requirement, None, line.comment)
-    return Synced(line, base if paired else None, True, synced.merge,
-                  synced.specifiers_changed, synced.markers_changed,
-                  synced.name_changed)
+        line = Line(
+            line.text, base.newline, base.lineno, line.kind, line.requirement, None, line.comment
+        )
+    return Synced(
+        line,
+        base if paired else None,
+        True,
+        synced.merge,
+        synced.specifiers_changed,
+        synced.markers_changed,
+        synced.name_changed,
+    )
 
 
-def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
-               style: Style, alone: bool) -> Synced:
+def _sync_line(
+    base: Line, paired: bool, global_line: Line, policy: Policy, style: Style, alone: bool
+) -> Synced:
     """:func:`sync_line`, computed."""
     old = base.requirement
     greq = global_line.requirement
     assert old is not None and greq is not None
     merged = merge(old.specifier, greq.specifier, policy)
-    same_specifiers = equal_specifiers(old.specifier, merged.specifiers,
-                                        policy)
+    same_specifiers = equal_specifiers(old.specifier, merged.specifiers, policy)
     marker_text = greq.marker_text
     if alone and paired and _own_marker_kept(old.marker_text, marker_text):
         marker_text = old.marker_text
-    same_markers = (normal_marker(old.marker_text)
-                    == normal_marker(marker_text))
+    same_markers = normal_marker(old.marker_text) == normal_marker(marker_text)
     # the job compares names as written (since 2025): the global spelling
     same_name = old.name == greq.name
     if paired and same_specifiers and same_markers and same_name:
@@ -135,39 +151,42 @@ def _sync_line(base: Line, paired: bool, global_line: Line, policy: Policy,
         specifier = greq.specifier
     else:
         specifier = as_set(merged.specifiers)
-    target = old.replace(name=greq.name, specifier=specifier,
-                         marker_text=marker_text)
+    target = old.replace(name=greq.name, specifier=specifier, marker_text=marker_text)
     if paired and base.comment:
         comment = base.comment
-        tail = (base.text[_comment_start(base):] if '\n' not in base.text
-                else '  ' + comment)
+        tail = base.text[_comment_start(base) :] if '\n' not in base.text else '  ' + comment
     else:
         comment = global_line.comment if style.comments else ''
         tail = '  ' + comment if comment else ''
-    text = _edited_text(base, target, style, tail, not same_specifiers,
-                        not same_markers)
-    line = Line(text, base.newline, base.lineno, Kind.REQUIREMENT, target,
-                None, comment)
-    return Synced(line, base if paired else None, True, merged,
-                  not same_specifiers, not same_markers, not same_name)
+    text = _edited_text(base, target, style, tail, not same_specifiers, not same_markers)
+    line = Line(text, base.newline, base.lineno, Kind.REQUIREMENT, target, None, comment)
+    return Synced(
+        line,
+        base if paired else None,
+        True,
+        merged,
+        not same_specifiers,
+        not same_markers,
+        not same_name,
+    )
 
 
 def _own_marker_kept(project: str, global_: str) -> bool:
     """Whether a project line keeps its marker ``project`` against a global
     line of marker ``global_``: when the global line has none and the
     checks accept the project's there (a Python 3 version marker)."""
-    return (bool(project) and not global_
-            and markers_tolerated(normal_marker(project), '', False))
+    return bool(project) and not global_ and markers_tolerated(normal_marker(project), '', False)
 
 
 def _comment_start(line: Line) -> int:
     """Where the whitespace before ``line``'s comment starts."""
-    body = line.text[:len(line.text) - len(line.comment)]
+    body = line.text[: len(line.text) - len(line.comment)]
     return len(body.rstrip())
 
 
-def _edited_text(base: Line, target: Requirement, style: Style, tail: str,
-                 specifiers: bool, markers: bool) -> str:
+def _edited_text(
+    base: Line, target: Requirement, style: Style, tail: str, specifiers: bool, markers: bool
+) -> str:
     """``base``'s text with only its specifier (if ``specifiers``) and
     marker text (if ``markers``) changed to ``target``'s, then ``tail``
     (the comment and the space before it)."""
@@ -176,12 +195,11 @@ def _edited_text(base: Line, target: Requirement, style: Style, tail: str,
     sep = separator_of(base, style.marker_sep)
     if '\n' in base.text or old.options or old.url:
         return target.render(sep) + tail
-    core = base.text[:_comment_start(base)] if base.comment else \
-        base.text.rstrip()
+    core = base.text[: _comment_start(base)] if base.comment else base.text.rstrip()
     head = _HEAD_RE.match(core)
     if head is None:
         return target.render(sep) + tail
-    rest = core[head.end():]
+    rest = core[head.end() :]
     at = len(rest)
     if old.marker_text:
         at = rest.find(';')
@@ -191,7 +209,7 @@ def _edited_text(base: Line, target: Requirement, style: Style, tail: str,
             return target.render(sep) + tail
     spec, marker = rest[:at], rest[at:]
     if specifiers:
-        spec = _rendered(target.specifier) + spec[len(spec.rstrip()):]
+        spec = _rendered(target.specifier) + spec[len(spec.rstrip()) :]
     if markers:
         if not target.marker_text:
             marker, spec = '', spec.rstrip()
@@ -200,11 +218,11 @@ def _edited_text(base: Line, target: Requirement, style: Style, tail: str,
             marker = (lead.group(0) if lead else sep) + target.marker_text
         else:
             marker = sep + target.marker_text
-    start = core[:head.end()]
+    start = core[: head.end()]
     if target.name and target.name != old.name:
         name = _NAME_RE.match(start)
         assert name is not None
-        start = start[:name.start(1)] + target.name + start[name.end(1):]
+        start = start[: name.start(1)] + target.name + start[name.end(1) :]
     return start + spec + marker + tail
 
 

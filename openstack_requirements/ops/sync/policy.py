@@ -75,13 +75,11 @@ class Merge:
     written_minimum: Specifier | None = None
 
 
-def merge(project: Iterable[Specifier], global_: Iterable[Specifier],
-          policy: Policy) -> Merge:
+def merge(project: Iterable[Specifier], global_: Iterable[Specifier], policy: Policy) -> Merge:
     """The merge policy: the specifiers a synced line states, from the
     project's and the global entry's (see the module's docstring)."""
     global_items = tuple(global_)
-    if policy is Policy.EXACT or any(s.operator in _AS_STATED
-                                     for s in global_items):
+    if policy is Policy.EXACT or any(s.operator in _AS_STATED for s in global_items):
         return Merge(global_items)
     rest = [s for s in global_items if s.operator not in STATED_LOWER]
     theirs = lower_bound(s for s in global_items if s.operator in STATED_LOWER)
@@ -97,12 +95,10 @@ def merge(project: Iterable[Specifier], global_: Iterable[Specifier],
             lower = written = ours
     if lower is None:
         return Merge(tuple(rest), excluded, written)
-    return Merge((lower, *(s for s in rest if not _below(s, lower))),
-                 excluded, written)
+    return Merge((lower, *(s for s in rest if not _below(s, lower))), excluded, written)
 
 
-def _refusing(minimum: Specifier,
-              rest: Sequence[Specifier]) -> list[Specifier]:
+def _refusing(minimum: Specifier, rest: Sequence[Specifier]) -> list[Specifier]:
     """The global exclusions and caps that refuse the version a ``>=V``
     minimum names."""
     if minimum.operator != '>=':
@@ -146,18 +142,18 @@ def _canonical(spec: Specifier) -> tuple[str, str]:
     text = str(spec)
     key = _CANONICAL.get(text)
     if key is None:
-        key = (spec.operator, canonicalize_version(
-            spec.version, strip_trailing_zero=spec.operator != '~='))
+        key = (
+            spec.operator,
+            canonicalize_version(spec.version, strip_trailing_zero=spec.operator != '~='),
+        )
         _CANONICAL.put(text, key)
     return key
 
 
-def equal_specifiers(a: Iterable[Specifier], b: Iterable[Specifier],
-                     policy: Policy) -> bool:
+def equal_specifiers(a: Iterable[Specifier], b: Iterable[Specifier], policy: Policy) -> bool:
     first, second = list(a), list(b)
     if policy is Policy.MERGE:
         first, second = _effective(first), _effective(second)
     if {str(s) for s in first} == {str(s) for s in second}:
         return True
-    return ({_canonical(s) for s in first}
-            == {_canonical(s) for s in second})
+    return {_canonical(s) for s in first} == {_canonical(s) for s in second}

@@ -52,19 +52,23 @@ def file_style(dependency_file: DependencyFile, source: Source) -> Style:
     return Style()
 
 
-def sync_project(project: Project, global_list: GlobalList,
-                 policy: Policy = Policy.MERGE,
-                 soft: bool = False) -> ProjectSync:
+def sync_project(
+    project: Project, global_list: GlobalList, policy: Policy = Policy.MERGE, soft: bool = False
+) -> ProjectSync:
     """What syncing ``project`` with ``global_list`` changes."""
     result = ProjectSync(project.root)
     for dependency_file in project.files:
         new: dict[str, list[Line]] = {}
         for source in dependency_file.sources:
-            place = Place(_label(project, source), str(dependency_file.path),
-                          dependency_file.text)
-            done = sync_lines(source.lines, global_list, policy, soft,
-                              place=place,
-                              style=file_style(dependency_file, source))
+            place = Place(_label(project, source), str(dependency_file.path), dependency_file.text)
+            done = sync_lines(
+                source.lines,
+                global_list,
+                policy,
+                soft,
+                place=place,
+                style=file_style(dependency_file, source),
+            )
             result.rows.extend(done.rows)
             result.problems.extend(done.problems)
             if done.lines != source.lines:
@@ -72,10 +76,13 @@ def sync_project(project: Project, global_list: GlobalList,
         if new:
             text = dependency_file.render_checked(new)
             if text != dependency_file.text:
-                result.changes.append(Change(str(dependency_file.path),
-                                             dependency_file.text, text,
-                                             str(project.root)))
+                result.changes.append(
+                    Change(
+                        str(dependency_file.path), dependency_file.text, text, str(project.root)
+                    )
+                )
     return result
+
 
 def _label(project: Project, source: Source) -> str:
     return str(project.root / source.label)
@@ -108,10 +115,14 @@ class SyncRun:
         return Changeset(c for p in self.projects for c in p.changes)
 
 
-def plan(roots: Iterable[str | os.PathLike[str]], global_list: GlobalList,
-         policy: Policy = Policy.MERGE, soft: bool = False,
-         progress: Callable[[Path], None] | None = None,
-         include: Sequence[str] = ()) -> SyncRun:
+def plan(
+    roots: Iterable[str | os.PathLike[str]],
+    global_list: GlobalList,
+    policy: Policy = Policy.MERGE,
+    soft: bool = False,
+    progress: Callable[[Path], None] | None = None,
+    include: Sequence[str] = (),
+) -> SyncRun:
     """Read and sync every project (its governed files, and those
     matching ``include``); write nothing."""
     projects: list[ProjectSync] = []

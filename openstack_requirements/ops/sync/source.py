@@ -70,12 +70,12 @@ def _column(text: str, lineno: int, name: str) -> int:
 
 def _syncable(line: Line) -> bool:
     req = line.requirement
-    return (req is not None and bool(req.name) and not req.url
-            and not req.editable)
+    return req is not None and bool(req.name) and not req.url and not req.editable
 
 
-def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
-             place: Place, out: SourceSync) -> dict[EntryKey, list[int]]:
+def _entries(
+    lines: Sequence[Line], global_list: GlobalList, soft: bool, place: Place, out: SourceSync
+) -> dict[EntryKey, list[int]]:
     """The line indexes of each entry to sync; unknown packages and broken
     global lines go to ``out`` as rows and problems."""
     groups: dict[EntryKey, list[int]] = {}
@@ -88,28 +88,38 @@ def _entries(lines: Sequence[Line], global_list: GlobalList, soft: bool,
             continue
         broken = global_list.errors(key)
         if broken:
-            out.problems.extend(stop(err.path or global_list.described,
-                                      err.line, err.column, err.reason)
-                                for err in broken)
+            out.problems.extend(
+                stop(err.path or global_list.described, err.line, err.column, err.reason)
+                for err in broken
+            )
             continue
         if key not in global_list.lines:
             if not soft:
                 name = line.requirement.name  # type: ignore[union-attr]
                 assert name is not None
-                out.problems.append(stop(
-                    place.path, line.lineno,
-                    _column(place.text, line.lineno, name),
-                    f"'{name}' is not in {global_list.described}"))
-                out.rows.append(Row(place.label, name, line.text, '',
-                                    UNKNOWN, line.lineno))
+                out.problems.append(
+                    stop(
+                        place.path,
+                        line.lineno,
+                        _column(place.text, line.lineno, name),
+                        f"'{name}' is not in {global_list.described}",
+                    )
+                )
+                out.rows.append(Row(place.label, name, line.text, '', UNKNOWN, line.lineno))
             continue
         groups.setdefault(entry, []).append(index)
     return groups
 
 
-def sync_lines(lines: Sequence[Line], global_list: GlobalList,
-               policy: Policy = Policy.MERGE, soft: bool = False, *,
-               place: Place, style: Style = PLAIN) -> SourceSync:
+def sync_lines(
+    lines: Sequence[Line],
+    global_list: GlobalList,
+    policy: Policy = Policy.MERGE,
+    soft: bool = False,
+    *,
+    place: Place,
+    style: Style = PLAIN,
+) -> SourceSync:
     """The lines of one source, synced, with their rows and problems."""
     out = SourceSync(list(lines))
     groups = _entries(lines, global_list, soft, place, out)
@@ -129,18 +139,27 @@ def sync_lines(lines: Sequence[Line], global_list: GlobalList,
             for index in indexes[1:]:
                 replaced[index] = []
     if replaced:
-        out.lines = [new for index, line in enumerate(lines)
-                     for new in replaced.get(index, [line])]
+        out.lines = [
+            new for index, line in enumerate(lines) for new in replaced.get(index, [line])
+        ]
     return out
 
 
-def sync_text(text: str, global_list: GlobalList,
-              policy: Policy = Policy.MERGE, soft: bool = False,
-              path: str = 'requirements.txt'
-              ) -> tuple[str, list[Row], list[Finding]]:
+def sync_text(
+    text: str,
+    global_list: GlobalList,
+    policy: Policy = Policy.MERGE,
+    soft: bool = False,
+    path: str = 'requirements.txt',
+) -> tuple[str, list[Row], list[Finding]]:
     """Sync the text of one requirements file: ``(new text, report rows,
     problems)``."""
-    done = sync_lines(RequirementsFile.parse(text, path).lines, global_list,
-                      policy, soft, place=Place(path, path, text))
+    done = sync_lines(
+        RequirementsFile.parse(text, path).lines,
+        global_list,
+        policy,
+        soft,
+        place=Place(path, path, text),
+    )
     text = ''.join(line.text + line.newline for line in done.lines)
     return text, done.rows, done.problems

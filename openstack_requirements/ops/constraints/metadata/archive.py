@@ -22,8 +22,17 @@ from typing import Any
 from openstack_requirements.ops.constraints.metadata.bounds import Limits, Refused
 
 #: The metadata fields kept (lower case); the others are skipped.
-KEPT_FIELDS = frozenset({'metadata-version', 'name', 'version', 'requires-dist',
-                         'requires-python', 'provides-extra', 'dynamic'})
+KEPT_FIELDS = frozenset(
+    {
+        'metadata-version',
+        'name',
+        'version',
+        'requires-dist',
+        'requires-python',
+        'provides-extra',
+        'dynamic',
+    }
+)
 
 
 class HeaderScanner:
@@ -32,8 +41,9 @@ class HeaderScanner:
     license is skipped without being held), and the scan ends at the first
     empty line, as :mod:`email`'s header parser ends it."""
 
-    def __init__(self, limits: Limits, what: str = 'metadata',
-                 kept: frozenset[str] = KEPT_FIELDS) -> None:
+    def __init__(
+        self, limits: Limits, what: str = 'metadata', kept: frozenset[str] = KEPT_FIELDS
+    ) -> None:
         self.limits = limits
         self.what = what
         #: The fields kept (lower case).
@@ -52,8 +62,7 @@ class HeaderScanner:
             return
         self.scanned += len(data)
         if self.scanned > self.limits.member:
-            raise Refused(f'{self.what}: headers longer than '
-                          f'{self.limits.member} bytes')
+            raise Refused(f'{self.what}: headers longer than {self.limits.member} bytes')
         start = 0
         while not self.done:
             end = data.find(b'\n', start)
@@ -83,16 +92,14 @@ class HeaderScanner:
             if not self._keeping:
                 self._skip()
         elif b':' in line[:256]:
-            name = bytes(line[:line.index(b':')]).strip().lower().decode(
-                'ascii', 'replace')
+            name = bytes(line[: line.index(b':')]).strip().lower().decode('ascii', 'replace')
             if name not in self.kept:
                 self._skip()
         elif len(line) > 256:  # not a header line: the headers end here
             self.done = True
             return
         if len(line) > self.limits.fields:
-            raise Refused(f'{self.what}: a field longer than '
-                          f'{self.limits.fields} bytes')
+            raise Refused(f'{self.what}: a field longer than {self.limits.fields} bytes')
 
     def _skip(self) -> None:
         self._skipping = True
@@ -122,8 +129,9 @@ class HeaderScanner:
     def _keep(self, size: int) -> None:
         self._kept += size
         if self._kept > self.limits.fields:
-            raise Refused(f'{self.what}: the fields read are longer than '
-                          f'{self.limits.fields} bytes')
+            raise Refused(
+                f'{self.what}: the fields read are longer than {self.limits.fields} bytes'
+            )
 
     def get(self, name: str) -> str | None:
         for key, value in self.fields:
@@ -135,11 +143,9 @@ class HeaderScanner:
         return [value for key, value in self.fields if key == name]
 
 
-def scan_headers(text: bytes | str, limits: Limits,
-                 what: str = 'metadata') -> HeaderScanner:
+def scan_headers(text: bytes | str, limits: Limits, what: str = 'metadata') -> HeaderScanner:
     scanner = HeaderScanner(limits, what)
-    scanner.feed(text.encode('utf-8', 'surrogateescape')
-                 if isinstance(text, str) else text)
+    scanner.feed(text.encode('utf-8', 'surrogateescape') if isinstance(text, str) else text)
     scanner.close()
     return scanner
 
@@ -156,10 +162,14 @@ class Decoder:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.engine: Any = (
-            zlib.decompressobj(16 + zlib.MAX_WBITS) if kind == 'gzip' else
-            zlib.decompressobj(-zlib.MAX_WBITS) if kind == 'deflate' else
-            bz2.BZ2Decompressor() if kind == 'bzip2' else
-            lzma.LZMADecompressor())
+            zlib.decompressobj(16 + zlib.MAX_WBITS)
+            if kind == 'gzip'
+            else zlib.decompressobj(-zlib.MAX_WBITS)
+            if kind == 'deflate'
+            else bz2.BZ2Decompressor()
+            if kind == 'bzip2'
+            else lzma.LZMADecompressor()
+        )
 
     @property
     def eof(self) -> bool:
@@ -180,8 +190,7 @@ class Decoder:
         return bytes(self.engine.decompress(data, size))
 
 
-def pull(decoder: Decoder, source: Callable[[], bytes], size: int,
-          what: str) -> bytes:
+def pull(decoder: Decoder, source: Callable[[], bytes], size: int, what: str) -> bytes:
     """Up to ``size`` decompressed bytes (``b''``: the end of the
     stream, or of its input)."""
     try:
@@ -213,9 +222,15 @@ class Inflated:
                 break
             head += piece
         self._pending = head
-        self._kind = ('gzip' if head[:2] == b'\x1f\x8b' else
-                      'bzip2' if head[:3] == b'BZh' else
-                      'xz' if head[:6] == b'\xfd7zXZ\x00' else 'plain')
+        self._kind = (
+            'gzip'
+            if head[:2] == b'\x1f\x8b'
+            else 'bzip2'
+            if head[:3] == b'BZh'
+            else 'xz'
+            if head[:6] == b'\xfd7zXZ\x00'
+            else 'plain'
+        )
         self._decoder = None if self._kind == 'plain' else Decoder(self._kind)
 
     def _input(self) -> bytes:
@@ -237,8 +252,7 @@ class Inflated:
                     continue
             self.produced += len(out)
             if self.produced > self.limit:
-                raise Refused(f'{self.what}: inflates to more than '
-                              f'{self.limit} bytes')
+                raise Refused(f'{self.what}: inflates to more than {self.limit} bytes')
             return out
 
     def _next_member(self) -> bool:
@@ -256,6 +270,7 @@ class Inflated:
 
 
 # -- tar --------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class Member:
@@ -278,8 +293,7 @@ def _octal(field: bytes, what: str) -> int:
     return int(text, 8)
 
 
-def tar_members(stream: Inflated, limits: Limits, what: str
-                ) -> Iterator[Member]:
+def tar_members(stream: Inflated, limits: Limits, what: str) -> Iterator[Member]:
     """The members of a tar, in order: each's data may be read while it
     is the current one, and is skipped otherwise. ``what`` names the
     archive in errors."""
@@ -308,8 +322,7 @@ def tar_members(stream: Inflated, limits: Limits, what: str
             raise Refused(f'{what}: more than {limits.members} members')
         stored = _octal(header[148:156], what)
         unsigned = sum(header) - sum(header[148:156]) + 8 * 32
-        signed = unsigned - 256 * sum(1 for b in header[:148] + header[156:]
-                                      if b > 127)
+        signed = unsigned - 256 * sum(1 for b in header[:148] + header[156:] if b > 127)
         if stored not in (unsigned, signed):
             raise Refused(f'{what}: not a tar archive (bad header checksum)')
         size = _octal(header[124:136], what)
@@ -345,10 +358,8 @@ def tar_members(stream: Inflated, limits: Limits, what: str
             elif flag == b'L':
                 long_name = data.split(b'\0', 1)[0].decode('utf-8', 'replace')
             continue
-        text = (pax.get('path') or long_name
-                or name.decode('utf-8', 'replace'))
-        kind = ('file' if flag in (b'0', b'\0', b'7') else
-                'dir' if flag == b'5' else 'other')
+        text = pax.get('path') or long_name or name.decode('utf-8', 'replace')
+        kind = 'file' if flag in (b'0', b'\0', b'7') else 'dir' if flag == b'5' else 'other'
         if kind != 'file' and flag not in (b'1', b'2', b'3', b'4', b'5', b'6'):
             kind = 'other'
         pax, long_name = {}, None
@@ -383,7 +394,7 @@ def _pax_records(data: bytes, what: str) -> dict[str, str]:
         if not length_text.isdigit():
             raise Refused(f'{what}: a bad extended tar header')
         length = int(length_text)
-        record = data[space + 1:position + length]
+        record = data[space + 1 : position + length]
         if length <= 0 or position + length > len(data):
             raise Refused(f'{what}: a bad extended tar header')
         key, _, value = record.rstrip(b'\n').partition(b'=')

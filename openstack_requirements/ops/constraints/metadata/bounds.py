@@ -68,8 +68,7 @@ class MetadataError(RequirementsError):
     """What an index or a file could not tell: the reason, where (the URL)
     and about which package, in one line."""
 
-    def __init__(self, reason: str, url: str | None = None,
-                 package: str | None = None) -> None:
+    def __init__(self, reason: str, url: str | None = None, package: str | None = None) -> None:
         self.reason = reason
         self.url = url
         self.package = package
@@ -78,8 +77,7 @@ class MetadataError(RequirementsError):
     def _text(self) -> str:
         return ': '.join(p for p in (self.package, self.url, self.reason) if p)
 
-    def about(self, package: str | None = None, url: str | None = None
-              ) -> MetadataError:
+    def about(self, package: str | None = None, url: str | None = None) -> MetadataError:
         """This error, naming ``package`` and ``url`` if it does not yet."""
         self.package = self.package or package
         self.url = self.url or url
@@ -103,8 +101,9 @@ class Deadline:
     """One run's clock: the time every read and resolver run must end by
     (``None``: no limit), and a way to stop them all at once."""
 
-    def __init__(self, at: float | None, limits: Limits | None = None,
-                 seconds: float | None = None) -> None:
+    def __init__(
+        self, at: float | None, limits: Limits | None = None, seconds: float | None = None
+    ) -> None:
         #: ``time.monotonic()`` value the run must end by.
         self.at = at
         self.seconds = seconds
@@ -127,8 +126,7 @@ class Deadline:
         if self.cancelled:
             raise TimedOut('interrupted', url)
         if self.expired():
-            raise TimedOut(f'timed out: the run may take {self.seconds or 0:g} s '
-                           '(--timeout)', url)
+            raise TimedOut(f'timed out: the run may take {self.seconds or 0:g} s (--timeout)', url)
 
     def socket_timeout(self) -> float:
         """How long one socket operation may wait."""
@@ -154,7 +152,6 @@ class Deadline:
             sockets = list(self._sockets)
         for sock in sockets:
             _shut(sock)
-
 
 
 def _shut(sock: socket.socket) -> None:

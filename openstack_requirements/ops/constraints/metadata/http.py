@@ -123,9 +123,14 @@ class Response:
     """An answer being read: its status, headers (names in lower case)
     and body, read in pieces."""
 
-    def __init__(self, client: Client, key: tuple[str, ...],
-                 connection: http.client.HTTPConnection,
-                 answer: http.client.HTTPResponse, url: str) -> None:
+    def __init__(
+        self,
+        client: Client,
+        key: tuple[str, ...],
+        connection: http.client.HTTPConnection,
+        answer: http.client.HTTPResponse,
+        url: str,
+    ) -> None:
         self.client, self.key, self.connection = client, key, connection
         self.answer = answer
         self.url = url
@@ -146,8 +151,7 @@ class Response:
         if not data:
             self.client.deadline.check(self.url)
             if self.answer.length:  # announced, not sent
-                raise MetadataError(
-                    'the server closed the connection before the end', self.url)
+                raise MetadataError('the server closed the connection before the end', self.url)
             self.done = True
         self.client.count(len(data))
         return data
@@ -168,8 +172,7 @@ class Response:
         self.close()
 
 
-def content_range(headers: Mapping[str, str], url: str
-                  ) -> tuple[int, int, int | None]:
+def content_range(headers: Mapping[str, str], url: str) -> tuple[int, int, int | None]:
     """``(first, last, total)`` of a 206 answer (total None: unknown)."""
     match = _CONTENT_RANGE.match(headers.get('content-range', '').strip())
     if not match:
@@ -212,8 +215,7 @@ class Client:
             found = self.local.connections = {}
         return found
 
-    def drop(self, key: tuple[str, ...],
-             connection: http.client.HTTPConnection) -> None:
+    def drop(self, key: tuple[str, ...], connection: http.client.HTTPConnection) -> None:
         connection.close()
         with self._lock:
             self._open.discard(connection)
@@ -221,9 +223,9 @@ class Client:
         if connections.get(key) is connection:
             del connections[key]
 
-    def _connection(self, parts: urllib.parse.SplitResult
-                    ) -> tuple[tuple[str, ...], http.client.HTTPConnection,
-                               str, dict[str, str], bool]:
+    def _connection(
+        self, parts: urllib.parse.SplitResult
+    ) -> tuple[tuple[str, ...], http.client.HTTPConnection, str, dict[str, str], bool]:
         """``(key, connection, request target, extra headers, reused)``."""
         target = parts.path or '/'
         if parts.query:
@@ -259,8 +261,7 @@ class Client:
             self._open.add(made)
         return key, made, target, extra, False
 
-    def open(self, url: str, headers: Mapping[str, str] | None = None
-             ) -> Response:
+    def open(self, url: str, headers: Mapping[str, str] | None = None) -> Response:
         """The answer to a GET of ``url`` (redirects followed, to http(s)
         URLs only), its body not yet read."""
         sent = {'User-Agent': USER_AGENT, **(headers or {})}
@@ -282,8 +283,9 @@ class Client:
             url = following
         raise MetadataError('too many redirects', url)
 
-    def _request(self, parts: urllib.parse.SplitResult, url: str,
-                 headers: Mapping[str, str]) -> Response:
+    def _request(
+        self, parts: urllib.parse.SplitResult, url: str, headers: Mapping[str, str]
+    ) -> Response:
         for _attempt in range(2):
             key, connection, target, extra, reused = self._connection(parts)
             try:
@@ -302,9 +304,9 @@ class Client:
         raise MetadataError('the server closed the connection', url)
 
     @contextlib.contextmanager
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None,
-              limit: int | None = None
-              ) -> Iterator[tuple[int, Mapping[str, str], bytes, str]]:
+    def fetch(
+        self, url: str, headers: Mapping[str, str] | None = None, limit: int | None = None
+    ) -> Iterator[tuple[int, Mapping[str, str], bytes, str]]:
         """``(status, headers, body, final url)`` of a GET, the body
         read whole (inflated if it came gzip- or deflate-encoded) up to
         ``limit`` bytes (default: a page's), for the length of the
@@ -343,12 +345,13 @@ class Client:
                     try:
                         piece = _inflate(inflater, piece, limit - size + 1)
                     except zlib.error as err:
-                        raise Refused(f'bad {encoding} encoding ({err})',
-                                      answer.url) from None
+                        raise Refused(f'bad {encoding} encoding ({err})', answer.url) from None
                 size += len(piece)
                 if size > limit:
-                    raise Refused(f'larger than {limit} bytes'
-                                  + (' inflated' if inflater else ''), answer.url)
+                    raise Refused(
+                        f'larger than {limit} bytes' + (' inflated' if inflater else ''),
+                        answer.url,
+                    )
                 if size > self.limits.shared and not holding:
                     while not self.deadline.big.acquire(timeout=0.2):
                         self.deadline.check(answer.url)
@@ -371,6 +374,6 @@ def _proxy_auth(via: urllib.parse.SplitResult) -> dict[str, str]:
     if via.username is None:
         return {}
     token = base64.b64encode(
-        f'{urllib.parse.unquote(via.username)}:'
-        f'{urllib.parse.unquote(via.password or "")}'.encode()).decode()
+        f'{urllib.parse.unquote(via.username)}:{urllib.parse.unquote(via.password or "")}'.encode()
+    ).decode()
     return {'Proxy-Authorization': f'Basic {token}'}

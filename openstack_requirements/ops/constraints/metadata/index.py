@@ -35,11 +35,10 @@ from openstack_requirements.ops.constraints.metadata import (
     pages,
     ranges,
     static,
-    zipped,
+    wheels,
 )
 from openstack_requirements.ops.constraints.metadata.bounds import (
     Deadline,
-    Limits,
     MetadataError,
     Refused,
     TimedOut,
@@ -61,23 +60,22 @@ from openstack_requirements.ops.constraints.metadata.pages import (
 FIRST_READ = 1 << 20
 
 
-#: Where a wheel's requirements were read from.
-WHEEL_METADATA = "the wheel's METADATA"
-
-
 class Index:
     """Reads pages, metadata files and sdists of one resolution's
     package sources (an index URL and find-links places), within the
     run's :class:`Deadline`."""
 
-    def __init__(self, index_url: str | None, find_links: Iterable[str] = (),
-                 deadline: Deadline | None = None,
-                 keep: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        index_url: str | None,
+        find_links: Iterable[str] = (),
+        deadline: Deadline | None = None,
+        keep: frozenset[str] | None = None,
+    ) -> None:
         self.deadline = deadline or Deadline(None)
         self.limits = self.deadline.limits
         self.index_url = index_url.rstrip('/') if index_url else None
-        self.local_index = (local_place(self.index_url)
-                            if self.index_url else None)
+        self.local_index = local_place(self.index_url) if self.index_url else None
         self.find_links = tuple(find_links)
         #: The wheel tags of the run's targets: other wheels are dropped.
         self.keep = keep
@@ -151,8 +149,7 @@ class Index:
         """Hold ``count`` more files; refused past the run's limit."""
         with self._held_lock:
             if self._held + count > self.limits.run_files:
-                raise Refused(f'more than {self.limits.run_files} files listed '
-                              'in all')
+                raise Refused(f'more than {self.limits.run_files} files listed in all')
             self._held += count
 
     def give(self, count: int) -> None:
@@ -170,19 +167,39 @@ class Index:
                 if not place.is_dir() or not page.exists():
                     return Page()
                 body = read_local(str(page), url, self.limits.page)
-                return parse_page(body, 'text/html', url, key, self.index_url,
-                                  True, self.limits, self.keep, quota)
-            with self.http.fetch(url, {
-                    'Accept': 'application/vnd.pypi.simple.v1+json, '
-                              'text/html;q=0.1',
-                    'Accept-Encoding': 'gzip'}) as (status, headers, body, final):
+                return parse_page(
+                    body,
+                    'text/html',
+                    url,
+                    key,
+                    self.index_url,
+                    True,
+                    self.limits,
+                    self.keep,
+                    quota,
+                )
+            with self.http.fetch(
+                url,
+                {
+                    'Accept': 'application/vnd.pypi.simple.v1+json, text/html;q=0.1',
+                    'Accept-Encoding': 'gzip',
+                },
+            ) as (status, headers, body, final):
                 if status == 404:
                     return Page()
                 if status != 200:
                     raise MetadataError(f'HTTP {status}', final)
-                return parse_page(body, headers.get('content-type', ''), final,
-                                  key, self.index_url, False, self.limits,
-                                  self.keep, quota)
+                return parse_page(
+                    body,
+                    headers.get('content-type', ''),
+                    final,
+                    key,
+                    self.index_url,
+                    False,
+                    self.limits,
+                    self.keep,
+                    quota,
+                )
         except MetadataError as err:
             raise err.about(key, url) from None
 
@@ -205,16 +222,26 @@ class Index:
                     info = entry.stat()
                 except OSError:
                     continue
-                file = dist_file(entry.name, entry.resolve().as_uri(), key,
-                                 origin=place, local=True,
-                                 hash=f'stat={info.st_size}:{info.st_mtime_ns}')
+                file = dist_file(
+                    entry.name,
+                    entry.resolve().as_uri(),
+                    key,
+                    origin=place,
+                    local=True,
+                    hash=f'stat={info.st_size}:{info.st_mtime_ns}',
+                )
                 if file is not None:
                     found.files.append(file)
         elif os.path.isfile(path):
             if path.lower().endswith(('.html', '.htm')):
                 return self._filtered(self._links_page(Path(path).as_uri()), key)
-            file = dist_file(os.path.basename(path), Path(path).resolve().as_uri(),
-                             key, origin=place, local=True)
+            file = dist_file(
+                os.path.basename(path),
+                Path(path).resolve().as_uri(),
+                key,
+                origin=place,
+                local=True,
+            )
             if file is not None:
                 found.files.append(file)
         return found
@@ -231,8 +258,7 @@ class Index:
                 body = read_local(file_path(url), url, self.limits.page)
                 page = pages.all_links(body, url, True, self.limits, self.take)
             else:
-                with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (
-                        status, _, body, final):
+                with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (status, _, body, final):
                     if status == 200:
                         page = pages.all_links(body, final, False, self.limits, self.take)
         except MetadataError:
@@ -242,17 +268,18 @@ class Index:
         return page
 
     def _filtered(self, page: Page, key: str) -> Page:
-        files = [dataclasses.replace(f, project=key) for f in page.files
-                 if pages.project_of(f.filename) == key]
+        files = [
+            dataclasses.replace(f, project=key)
+            for f in page.files
+            if pages.project_of(f.filename) == key
+        ]
         if self.keep is not None:
-            files = [f for f in files
-                     if f.wheel_tags is None or f.wheel_tags & self.keep]
+            files = [f for f in files if f.wheel_tags is None or f.wheel_tags & self.keep]
         return Page(files, [r for r in page.refused if r[0] == key])
 
     # -- metadata ---------------------------------------------------------------
 
-    def metadata(self, file: DistFile, budget: int | None = None
-                 ) -> static.Metadata:
+    def metadata(self, file: DistFile, budget: int | None = None) -> static.Metadata:
         """The metadata of an sdist, checked against the file
         (:func:`static.checked`): its ``.metadata`` file if the index
         offers one, the index's JSON API if it describes that release,
@@ -308,8 +335,7 @@ class Index:
                     self.deadline.check(url)
                     return os.pread(handle.fileno(), length, offset)
 
-                return static.read_zip_sdist(read_at, size, file.filename,
-                                             self.limits)
+                return static.read_zip_sdist(read_at, size, file.filename, self.limits)
             limit = self.limits.archive
 
             def read(size: int) -> bytes:
@@ -326,18 +352,16 @@ class Index:
             remote = ranges.RemoteFile(self.http, url, self.limits.archive)
             remote.tail(65536 + 22)  # kept: read_at serves it
             assert remote.size is not None
-            return static.read_zip_sdist(remote.read_at, remote.size,
-                                         file.filename, self.limits)
+            return static.read_zip_sdist(remote.read_at, remote.size, file.filename, self.limits)
         with ranges.RemoteStream(self.http, url, budget, self.limits.archive) as raw:
             return static.read_sdist(_Reader(raw.read), file.filename, self.limits)
 
     def _metadata_file(self, file: DistFile) -> static.Metadata:
-        return static.from_headers(self.metadata_headers(file),
-                                   static.INDEX_METADATA)
+        return static.from_headers(self.metadata_headers(file), static.INDEX_METADATA)
 
-    def metadata_headers(self, file: DistFile,
-                         kept: frozenset[str] = archive.KEPT_FIELDS
-                         ) -> archive.HeaderScanner:
+    def metadata_headers(
+        self, file: DistFile, kept: frozenset[str] = archive.KEPT_FIELDS
+    ) -> archive.HeaderScanner:
         """The ``kept`` header fields of a PEP 658 ``.metadata`` file,
         its hash checked if given."""
         url = file.bare_url + '.metadata'
@@ -362,25 +386,26 @@ class Index:
                     break
         scanner.close()
         if digest is not None and digest.hexdigest() != expected:
-            raise Refused(f'its content does not have the {algorithm} hash '
-                          'the index gives', url)
+            raise Refused(f'its content does not have the {algorithm} hash the index gives', url)
         return scanner
 
     def _json_api(self, file: DistFile) -> static.Metadata | None:
         """The index's JSON API (``/pypi/NAME/json``), when its ``info``
         is that very release and lists its dependencies."""
-        if (not self.index_url or not self.index_url.endswith('/simple')
-                or self.local_index is not None or file.origin != self.index_url):
+        if (
+            not self.index_url
+            or not self.index_url.endswith('/simple')
+            or self.local_index is not None
+            or file.origin != self.index_url
+        ):
             return None
-        base = self.index_url[:-len('/simple')]
+        base = self.index_url[: -len('/simple')]
         url = f'{base}/pypi/{file.project}/json'
         try:
-            with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (
-                    status, _, body, final):
+            with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (status, _, body, final):
                 if status != 200:
                     return None
-                return static.json_info(pages.load_json(body, self.limits, final),
-                                        file.version)
+                return static.json_info(pages.load_json(body, self.limits, final), file.version)
         except TimedOut:
             raise
         except MetadataError:  # the JSON API is a help, not the file
@@ -399,7 +424,7 @@ class Index:
         if headers is None:
             return None
         try:
-            return static.from_headers(headers, WHEEL_METADATA)
+            return static.from_headers(headers, wheels.WHEEL_METADATA)
         except MetadataError:
             return None
 
@@ -412,12 +437,8 @@ class Index:
             if bare.startswith('file:'):
                 if not self._may_read(bare):
                     return None
-                return self._local_wheel_headers(bare)
-            remote = ranges.RemoteFile(self.http, bare, self.limits.archive)
-            tail = remote.tail(65536 + 22)
-            assert remote.size is not None
-            return _wheel_headers(remote.read_at, remote.size, tail, self.limits,
-                                  bare)
+                return wheels.local_headers(bare, self.limits)
+            return wheels.remote_headers(self.http, bare, self.limits)
         except MetadataError:
             return None
 
@@ -436,19 +457,6 @@ class Index:
             if path.startswith(root.rstrip(os.sep) + os.sep):
                 return True
         return False
-
-    def _local_wheel_headers(self, url: str) -> archive.HeaderScanner | None:
-        fd = open_local(file_path(url), url)
-        with os.fdopen(fd, 'rb') as handle:
-            size = os.fstat(handle.fileno()).st_size
-            tail_size = min(size, 65536 + 22)
-
-            def read_at(offset: int, length: int) -> bytes:
-                return os.pread(handle.fileno(), length, offset)
-
-            return _wheel_headers(read_at, size,
-                                  read_at(size - tail_size, tail_size),
-                                  self.limits, url)
 
 
 class _Quota:
@@ -473,20 +481,3 @@ class _Reader:
 
     def __init__(self, read: Any) -> None:
         self.read = read
-
-
-def _wheel_headers(read_at: zipped.ReadAt, size: int, tail: bytes,
-                   limits: Limits, url: str) -> archive.HeaderScanner | None:
-    opened = zipped.Zip(read_at, size, tail, limits, url)
-    members = [e for e in opened.entries if _wheel_metadata_member(e.name)]
-    if len(members) != 1:
-        return None
-    return archive.scan_member(opened.member(members[0]), limits, url)
-
-
-def _wheel_metadata_member(member: str) -> bool:
-    parts = member.split('/')
-    return (len(parts) == 2 and parts[0].endswith('.dist-info')
-            and parts[1] == 'METADATA')
-
-

@@ -72,8 +72,7 @@ def _canonical(name: str) -> str:
     return canonicalize_name(name)
 
 
-def dist_file(filename: str, url: str, name: str, **extra: Any
-              ) -> DistFile | None:
+def dist_file(filename: str, url: str, name: str, **extra: Any) -> DistFile | None:
     """A :class:`DistFile` for ``filename`` if it is a wheel or an sdist of
     project ``name`` (read by hand: an index page of thousands of files
     is read in milliseconds, where parsing each name fully takes
@@ -92,12 +91,13 @@ def dist_file(filename: str, url: str, name: str, **extra: Any
         split = [pythons.split('.'), abis.split('.'), platforms.split('.')]
         if len(split[0]) * len(split[1]) * len(split[2]) > _MAX_TAGS:
             return None
-        tags = frozenset(sys.intern(f'{p}-{a}-{pl}') for p in split[0]
-                         for a in split[1] for pl in split[2])
+        tags = frozenset(
+            sys.intern(f'{p}-{a}-{pl}') for p in split[0] for a in split[1] for pl in split[2]
+        )
         return DistFile(filename, url, version, tags, **extra)
     for suffix in _SDIST_SUFFIXES:
         if filename.endswith(suffix):
-            project, _, version = filename[:-len(suffix)].rpartition('-')
+            project, _, version = filename[: -len(suffix)].rpartition('-')
             if not project or _canonical(project) != key or _version(version) is None:
                 return None
             return DistFile(filename, url, version, None, **extra)
@@ -124,8 +124,16 @@ class _Collector:
     """Turns a page's links into the files of one project, keeping what
     is kept and refusing what must not be followed."""
 
-    def __init__(self, url: str, name: str, origin: str, local: bool,
-                 limits: Limits, keep: Any = None, reserve: Any = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        name: str,
+        origin: str,
+        local: bool,
+        limits: Limits,
+        keep: Any = None,
+        reserve: Any = None,
+    ) -> None:
         self.url, self.name, self.origin, self.local = url, name, origin, local
         self.limits, self.keep, self.reserve = limits, keep, reserve
         self.page = Page()
@@ -137,23 +145,37 @@ class _Collector:
         if filename is None:
             filename = urllib.parse.unquote(parts.path.rsplit('/', 1)[-1])
         extra.setdefault('hash', _hash(parts.fragment))
-        found = dist_file(filename, full, self.name, origin=self.origin,
-                          local=self.local and parts.scheme == 'file', **extra)
+        found = dist_file(
+            filename,
+            full,
+            self.name,
+            origin=self.origin,
+            local=self.local and parts.scheme == 'file',
+            **extra,
+        )
         if found is None:
             return
-        if parts.scheme not in ('http', 'https') and not (
-                self.local and parts.scheme == 'file'):
-            self.page.refused.append((found.project, found.version, (
-                f'the page {self.url} links it as {full[:200]}: a '
-                f'{parts.scheme or "relative"} link on a remote page is not '
-                'followed')))
+        if parts.scheme not in ('http', 'https') and not (self.local and parts.scheme == 'file'):
+            self.page.refused.append(
+                (
+                    found.project,
+                    found.version,
+                    (
+                        f'the page {self.url} links it as {full[:200]}: a '
+                        f'{parts.scheme or "relative"} link on a remote page is not '
+                        'followed'
+                    ),
+                )
+            )
             return
         self.seen += 1
         if self.seen > self.limits.page_files:
-            raise Refused(f'more than {self.limits.page_files} files listed',
-                          self.url)
-        if found.wheel_tags is not None and self.keep is not None and not (
-                found.wheel_tags & self.keep):
+            raise Refused(f'more than {self.limits.page_files} files listed', self.url)
+        if (
+            found.wheel_tags is not None
+            and self.keep is not None
+            and not (found.wheel_tags & self.keep)
+        ):
             return  # a wheel for none of the targets
         if self.reserve is not None:
             self.reserve(1)  # refused past the run's limit
@@ -172,15 +194,16 @@ class _Anchors(html.parser.HTMLParser):
         href = found.get('href')
         if not href:
             return
-        metadata = (found.get('data-core-metadata')
-                    or found.get('data-dist-info-metadata'))
+        metadata = found.get('data-core-metadata') or found.get('data-dist-info-metadata')
         self.collector.add(
-            href, None,
+            href,
+            None,
             requires_python=found.get('data-requires-python') or None,
             yanked='data-yanked' in found,
             yanked_reason=found.get('data-yanked') or None,
             core_metadata=bool(metadata) and metadata != 'false',
-            metadata_hash=_hash(metadata))
+            metadata_hash=_hash(metadata),
+        )
 
 
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -197,8 +220,7 @@ def load_json(body: bytes, limits: Limits, url: str) -> Any:
     values = sum(bare.count(c) for c in ',:[{')
     del bare
     if values > limits.json_values:
-        raise Refused(f'a JSON document of more than {limits.json_values} '
-                      'values', url)
+        raise Refused(f'a JSON document of more than {limits.json_values} values', url)
     try:
         return json.loads(text)
     except RecursionError:
@@ -207,10 +229,17 @@ def load_json(body: bytes, limits: Limits, url: str) -> Any:
         raise Refused(f'not valid JSON ({str(err)[:200]})', url) from None
 
 
-def parse_page(body: bytes, content_type: str, url: str, name: str,
-               origin: str = '', local: bool = False,
-               limits: Limits | None = None, keep: Any = None,
-               reserve: Any = None) -> Page:
+def parse_page(
+    body: bytes,
+    content_type: str,
+    url: str,
+    name: str,
+    origin: str = '',
+    local: bool = False,
+    limits: Limits | None = None,
+    keep: Any = None,
+    reserve: Any = None,
+) -> Page:
     """The files a PEP 503 (HTML) or PEP 691 (JSON) project page lists.
     ``keep``: the wheel tags wanted (None: every wheel); ``reserve(n)``
     is called for each file kept (it raises past a run's limit)."""
@@ -240,13 +269,17 @@ def parse_page(body: bytes, content_type: str, url: str, name: str,
             yanked = item.get('yanked')
             uploaded = item.get('upload-time')
             collector.add(
-                href, filename, hash=digest,
+                href,
+                filename,
+                hash=digest,
                 requires_python=python if isinstance(python, str) and python else None,
                 yanked=bool(yanked),
                 yanked_reason=yanked[:500] if isinstance(yanked, str) and yanked else None,
                 upload_time=uploaded[:40] if isinstance(uploaded, str) else None,
                 size=size if type(size) is int else None,
-                core_metadata=bool(metadata), metadata_hash=metadata_hash)
+                core_metadata=bool(metadata),
+                metadata_hash=metadata_hash,
+            )
         return collector.page
     parser = _Anchors(collector)
     try:
@@ -262,13 +295,12 @@ def project_of(filename: str) -> str | None:
         return _canonical(filename.split('-', 1)[0])
     for suffix in _SDIST_SUFFIXES:
         if filename.endswith(suffix):
-            project = filename[:-len(suffix)].rpartition('-')[0]
+            project = filename[: -len(suffix)].rpartition('-')[0]
             return _canonical(project) if project else None
     return None
 
 
-def all_links(body: bytes, url: str, local: bool, limits: Limits,
-               reserve: Any) -> Page:
+def all_links(body: bytes, url: str, local: bool, limits: Limits, reserve: Any) -> Page:
     """Every dist file a find-links page links to, of any project."""
     page = Page()
     for_all = _AnyProject(url, local, limits, reserve)

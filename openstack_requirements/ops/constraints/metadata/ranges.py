@@ -50,18 +50,18 @@ class RemoteFile:
         """Bytes ``offset`` to ``offset + length`` (fewer at the end)."""
         start, block = self._block
         if start <= offset and offset + length <= start + len(block):
-            return block[offset - start:offset - start + length]
+            return block[offset - start : offset - start + length]
         if length <= 0:
             return b''
-        with self.client.open(self.url, {
-                'Range': f'bytes={offset}-{offset + length - 1}',
-                'Accept-Encoding': 'identity'}) as answer:
+        with self.client.open(
+            self.url,
+            {'Range': f'bytes={offset}-{offset + length - 1}', 'Accept-Encoding': 'identity'},
+        ) as answer:
             self._plain(answer)
             if answer.status == 206:
                 first, _, total = content_range(answer.headers, self.url)
                 if first != offset:
-                    raise Refused('the server sent another range than asked',
-                                  self.url)
+                    raise Refused('the server sent another range than asked', self.url)
                 self.size = total if total is not None else self.size
                 data = self._take(answer, length)
             elif answer.status == 200:
@@ -76,8 +76,9 @@ class RemoteFile:
 
     def tail(self, length: int) -> bytes:
         """The last ``length`` bytes; sets :attr:`size`."""
-        with self.client.open(self.url, {'Range': f'bytes=-{length}',
-                                         'Accept-Encoding': 'identity'}) as answer:
+        with self.client.open(
+            self.url, {'Range': f'bytes=-{length}', 'Accept-Encoding': 'identity'}
+        ) as answer:
             self._plain(answer)
             if answer.status == 206:
                 first, _, total = content_range(answer.headers, self.url)
@@ -104,8 +105,7 @@ class RemoteFile:
     def _plain(self, answer: Response) -> None:
         encoding = answer.headers.get('content-encoding', '').strip().lower()
         if encoding not in ('', 'identity'):
-            raise Refused(f'a file sent with Content-Encoding {encoding[:40]!r}',
-                          self.url)
+            raise Refused(f'a file sent with Content-Encoding {encoding[:40]!r}', self.url)
 
     def _whole(self, answer: Response) -> None:
         """A server that ignores ranges sends the whole file: read it only
@@ -113,9 +113,11 @@ class RemoteFile:
         limit = min(self.budget, self.client.limits.whole_file)
         size = answer.answer.length
         if size is not None and size > limit:
-            raise Refused(f'the server ignores range requests and the file '
-                          f'has {size} bytes (more than {limit} are not read)',
-                          self.url)
+            raise Refused(
+                f'the server ignores range requests and the file '
+                f'has {size} bytes (more than {limit} are not read)',
+                self.url,
+            )
         self.budget = min(self.budget, limit)
 
 
@@ -130,8 +132,7 @@ class RemoteStream(io.RawIOBase):
     ``budget`` bytes at most (then :class:`Spent`), never more than
     ``limit`` (then :class:`Refused`)."""
 
-    def __init__(self, client: Client, url: str, budget: int | None,
-                 limit: int) -> None:
+    def __init__(self, client: Client, url: str, budget: int | None, limit: int) -> None:
         self.client, self.url = client, url
         self.budget, self.limit = budget, limit
         self.position = 0
@@ -157,14 +158,13 @@ class RemoteStream(io.RawIOBase):
         if self.position >= self.limit:
             raise Refused(f'larger than {self.limit} bytes', self.url)
         end = self.position + self.window - 1
-        answer = self.client.open(self.url, {
-            'Range': f'bytes={self.position}-{end}',
-            'Accept-Encoding': 'identity'})
+        answer = self.client.open(
+            self.url, {'Range': f'bytes={self.position}-{end}', 'Accept-Encoding': 'identity'}
+        )
         encoding = answer.headers.get('content-encoding', '').strip().lower()
         if encoding not in ('', 'identity'):
             answer.close()
-            raise Refused(f'a file sent with Content-Encoding {encoding[:40]!r}',
-                          self.url)
+            raise Refused(f'a file sent with Content-Encoding {encoding[:40]!r}', self.url)
         if answer.status == 206:
             try:
                 first, _, total = content_range(answer.headers, self.url)
@@ -208,7 +208,7 @@ class RemoteStream(io.RawIOBase):
             if piece:
                 if self.position + len(piece) > self.limit:
                     raise Refused(f'larger than {self.limit} bytes', self.url)
-                target[:len(piece)] = piece
+                target[: len(piece)] = piece
                 self.position += len(piece)
                 return len(piece)
             whole = self.answer.status == 200

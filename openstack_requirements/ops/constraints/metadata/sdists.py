@@ -70,8 +70,7 @@ def release(name: str, version: str) -> Release:
 class Sdists:
     """The sdist-only releases of one run: read, refused, offered."""
 
-    def __init__(self, index: Index, store: Store,
-                 progress: Progress | None = None) -> None:
+    def __init__(self, index: Index, store: Store, progress: Progress | None = None) -> None:
         self.index, self.store, self.progress = index, store, progress
         self.deadline = index.deadline
         self.lock = threading.Lock()
@@ -96,8 +95,9 @@ class Sdists:
     def refuse(self, file: DistFile, err: MetadataError) -> None:
         self.store.refuse(file, err.reason)
         with self.lock:
-            self._refused.setdefault(release(file.project, file.version),
-                                     (file.bare_url, err.reason))
+            self._refused.setdefault(
+                release(file.project, file.version), (file.bare_url, err.reason)
+            )
 
     def _known_refused(self, file: DistFile) -> bool:
         """Whether ``file`` is refused: this run, or by an earlier one
@@ -123,8 +123,7 @@ class Sdists:
     def constraints(self) -> str:
         """A constraints file keeping the resolver from the refused
         releases."""
-        return ''.join(f'{name}!={version}\n'
-                       for name, version in sorted(self.refused()))
+        return ''.join(f'{name}!={version}\n' for name, version in sorted(self.refused()))
 
     # -- reading --------------------------------------------------------------------
 
@@ -144,8 +143,9 @@ class Sdists:
         except MetadataError as err:
             return _kept(err)
 
-    def read_ahead(self, names: Iterable[str], required: Iterable[str],
-                   targets: Sequence[Target]) -> None:
+    def read_ahead(
+        self, names: Iterable[str], required: Iterable[str], targets: Sequence[Target]
+    ) -> None:
         """Before the resolver runs: read the index pages of ``names``
         (those an earlier run with this cache read, only when they have
         sdist-only releases), and the metadata of their latest releases
@@ -158,12 +158,12 @@ class Sdists:
         names = set(names)
         required = {canonicalize_name(n) for n in required}
         identity = self.index.identity
-        todo = sorted((names - self.store.scanned(identity))
-                      | (names & self.store.sdist_names(self.origins)))
+        todo = sorted(
+            (names - self.store.scanned(identity)) | (names & self.store.sdist_names(self.origins))
+        )
         if not todo:
             return
-        tags = [(static.target_tags(t.python), t.release or f'{t.python}.0')
-                for t in targets]
+        tags = [(static.target_tags(t.python), t.release or f'{t.python}.0') for t in targets]
         start = time.monotonic()
         wanted: list[DistFile] = []
         stops: list[MetadataError] = []
@@ -210,7 +210,8 @@ class Sdists:
             self.progress(
                 f'read {len(found_pages)} index pages and the metadata of '
                 f'{len(wanted)} sdist-only releases in '
-                f'{time.monotonic() - start:.1f} s')
+                f'{time.monotonic() - start:.1f} s'
+            )
 
     def learn(self, name: str, version: str, target: Target) -> bool:
         """Read the metadata of ``name==version``, which the resolver
@@ -222,8 +223,7 @@ class Sdists:
         try:
             wanted_version = Version(version)
         except InvalidVersion:
-            raise MetadataError(f'a bad version {version[:100]!r}',
-                                package=name) from None
+            raise MetadataError(f'a bad version {version[:100]!r}', package=name) from None
         wanted = release(key, version)
         with self.lock:
             lock = self._learning.setdefault(key, threading.Lock())
@@ -232,23 +232,23 @@ class Sdists:
                 files = self.index.files(key)
             except MetadataError as err:
                 raise err.about(label) from None
-            exact = sorted((f for f in files if f.is_sdist
-                            and parse_version(f.version) == wanted_version),
-                           key=lambda f: (not f.filename.endswith('.tar.gz'),
-                                          f.filename))
+            exact = sorted(
+                (f for f in files if f.is_sdist and parse_version(f.version) == wanted_version),
+                key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename),
+            )
             if not exact:
                 return False
             tags = static.target_tags(target.python)
             chosen = [exact[0]] + [
-                f for v, f in static.sdist_only_versions(files, tags)
-                if v < wanted_version][:PREFETCH - 1]
-            todo = [f for f in chosen if self.store.get(f) is None
-                    and not self._known_refused(f)]
+                f for v, f in static.sdist_only_versions(files, tags) if v < wanted_version
+            ][: PREFETCH - 1]
+            todo = [f for f in chosen if self.store.get(f) is None and not self._known_refused(f)]
             errors: dict[str, MetadataError | None] = {}
             if todo:
                 with ThreadPoolExecutor(min(8, len(todo))) as pool:
-                    for file, error in zip(todo, pool.map(
-                            lambda f: self._read(f, None), todo), strict=True):
+                    for file, error in zip(
+                        todo, pool.map(lambda f: self._read(f, None), todo), strict=True
+                    ):
                         errors[file.url] = error
                 with self.lock:
                     self.learnt += sum(1 for e in errors.values() if e is None)
@@ -268,7 +268,9 @@ class Sdists:
                 f'{reason}; it has only an sdist, whose dependencies cannot be '
                 'read without building it: --allow-build builds it '
                 '(bindep.txt lists the system packages builds need)',
-                exact[0].bare_url, label)
+                exact[0].bare_url,
+                label,
+            )
 
     # -- telling the resolver ---------------------------------------------------------
 
@@ -286,8 +288,7 @@ class Sdists:
             cache_key = (python, key)
             only = self._sdist_only.get(cache_key)
             if only is None:
-                only = self._sdist_only[cache_key] = static.sdist_only_versions(
-                    files, tags)
+                only = self._sdist_only[cache_key] = static.sdist_only_versions(files, tags)
             candidates = list(only)
             for file in files:
                 if file.is_sdist and release(key, file.version) in wanted:

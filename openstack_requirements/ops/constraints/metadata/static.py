@@ -73,26 +73,32 @@ class Metadata:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Metadata:
         """Metadata kept by an earlier run, checked again (:func:`checked`)."""
-        found = cls(str(data['name']), str(data['version']),
-                    tuple(str(r) for r in data.get('requires_dist') or ()),
-                    str(data['requires_python']) if data.get('requires_python')
-                    else None,
-                    tuple(str(e) for e in data.get('provides_extras') or ()),
-                    str(data.get('source', PKG_INFO)))
+        found = cls(
+            str(data['name']),
+            str(data['version']),
+            tuple(str(r) for r in data.get('requires_dist') or ()),
+            str(data['requires_python']) if data.get('requires_python') else None,
+            tuple(str(e) for e in data.get('provides_extras') or ()),
+            str(data.get('source', PKG_INFO)),
+        )
         return checked(found, found.name, found.version)
 
     def toml(self) -> str:
         """A ``[[dependency-metadata]]`` table of a uv settings file."""
-        lines = ['[[dependency-metadata]]',
-                 f'name = {toml_string(self.name)}',
-                 f'version = {toml_string(self.version)}',
-                 'requires-dist = [' + ', '.join(
-                     toml_string(r) for r in self.requires_dist) + ']']
+        lines = [
+            '[[dependency-metadata]]',
+            f'name = {toml_string(self.name)}',
+            f'version = {toml_string(self.version)}',
+            'requires-dist = [' + ', '.join(toml_string(r) for r in self.requires_dist) + ']',
+        ]
         if self.requires_python:
             lines.append(f'requires-python = {toml_string(self.requires_python)}')
         if self.provides_extras:
-            lines.append('provides-extras = [' + ', '.join(
-                toml_string(e) for e in self.provides_extras) + ']')
+            lines.append(
+                'provides-extras = ['
+                + ', '.join(toml_string(e) for e in self.provides_extras)
+                + ']'
+            )
         return '\n'.join(lines) + '\n'
 
 
@@ -123,12 +129,10 @@ def checked(metadata: Metadata, project: str, version: str) -> Metadata:
     if not _NAME.match(metadata.name):
         raise Refused(f'its metadata has a bad Name {metadata.name[:100]!r}')
     if canonicalize_name(metadata.name) != canonicalize_name(project):
-        raise Refused(f'its metadata names {metadata.name[:100]!r}, not '
-                      f'{project}')
+        raise Refused(f'its metadata names {metadata.name[:100]!r}, not {project}')
     mine, theirs = _version(metadata.version), _version(version)
     if mine is None or theirs is None or mine != theirs:
-        raise Refused(f'its metadata says version {metadata.version[:100]!r}, '
-                      f'not {version}')
+        raise Refused(f'its metadata says version {metadata.version[:100]!r}, not {version}')
     for line in metadata.requires_dist:
         try:
             requirement = Requirement(line)
@@ -136,14 +140,15 @@ def checked(metadata: Metadata, project: str, version: str) -> Metadata:
             first = str(err).splitlines()[0][:200]
             raise Refused(f'a bad Requires-Dist {line[:200]!r} ({first})') from None
         if requirement.url:
-            raise Refused(f'a Requires-Dist with a direct reference '
-                          f'{line[:200]!r} (an index may not name one)')
+            raise Refused(
+                f'a Requires-Dist with a direct reference '
+                f'{line[:200]!r} (an index may not name one)'
+            )
     if metadata.requires_python:
         try:
             SpecifierSet(metadata.requires_python)
         except InvalidSpecifier:
-            raise Refused(f'a bad Requires-Python '
-                          f'{metadata.requires_python[:200]!r}') from None
+            raise Refused(f'a bad Requires-Python {metadata.requires_python[:200]!r}') from None
     for extra in metadata.provides_extras:
         if not _NAME.match(extra):
             raise Refused(f'a bad Provides-Extra {extra[:100]!r}')
@@ -152,30 +157,35 @@ def checked(metadata: Metadata, project: str, version: str) -> Metadata:
 
 # -- reading metadata files ---------------------------------------------------
 
-def parse_core_metadata(text: str | bytes, source: str = PKG_INFO,
-                        limits: Limits | None = None) -> Metadata:
+
+def parse_core_metadata(
+    text: str | bytes, source: str = PKG_INFO, limits: Limits | None = None
+) -> Metadata:
     """``PKG-INFO``/``METADATA`` text (RFC 822 headers) as metadata; the
     source says ``static`` when PEP 643 makes ``Requires-Dist`` so."""
-    return from_headers(
-        archive.scan_headers(text, limits or bounds.DEFAULT, source), source)
+    return from_headers(archive.scan_headers(text, limits or bounds.DEFAULT, source), source)
 
 
-def from_headers(headers: archive.HeaderScanner, source: str = PKG_INFO
-                 ) -> Metadata:
+def from_headers(headers: archive.HeaderScanner, source: str = PKG_INFO) -> Metadata:
     name = (headers.get('name') or '').strip()
     version = (headers.get('version') or '').strip()
     if not name or not version:
         raise Refused('metadata without Name or Version')
     dynamic = {d.strip().lower() for d in headers.get_all('dynamic')}
-    if source == PKG_INFO and _metadata_version(headers) >= (2, 2) and not (
-            dynamic & {'requires-dist', 'requires-python'}):
+    if (
+        source == PKG_INFO
+        and _metadata_version(headers) >= (2, 2)
+        and not (dynamic & {'requires-dist', 'requires-python'})
+    ):
         source = STATIC
     return Metadata(
-        name, version,
+        name,
+        version,
         tuple(r.strip() for r in headers.get_all('requires-dist')),
         (headers.get('requires-python') or '').strip() or None,
         tuple(e.strip() for e in headers.get_all('provides-extra')),
-        source)
+        source,
+    )
 
 
 def _metadata_version(headers: archive.HeaderScanner) -> tuple[int, ...]:
@@ -221,8 +231,7 @@ def _top_member(name: str, leaf: str) -> bool:
 
 def _egg_requires(name: str) -> bool:
     parts = name.strip('/').split('/')
-    return (len(parts) == 3 and parts[1].endswith('.egg-info')
-            and parts[2] == 'requires.txt')
+    return len(parts) == 3 and parts[1].endswith('.egg-info') and parts[2] == 'requires.txt'
 
 
 def _egg_info_dir(name: str) -> bool:
@@ -234,8 +243,9 @@ class Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
 
 
-def read_sdist(stream: IO[bytes] | Readable, filename: str,
-               limits: Limits | None = None) -> Metadata:
+def read_sdist(
+    stream: IO[bytes] | Readable, filename: str, limits: Limits | None = None
+) -> Metadata:
     """The metadata of a tar sdist read from ``stream`` (a zip:
     :func:`read_zip_sdist`, or here if ``stream`` is seekable).
 
@@ -259,8 +269,7 @@ def read_sdist(stream: IO[bytes] | Readable, filename: str,
     try:
         for entry in archive.tar_members(inflated, limits, filename):
             if _top_member(entry.name, 'PKG-INFO') and entry.kind == 'file':
-                found.pkg_info = from_headers(
-                    archive.scan_member(entry, limits, filename))
+                found.pkg_info = from_headers(archive.scan_member(entry, limits, filename))
                 if found.enough():
                     break
             elif _egg_requires(entry.name) and entry.kind == 'file':
@@ -276,21 +285,19 @@ def read_sdist(stream: IO[bytes] | Readable, filename: str,
     return found.result(filename)
 
 
-def read_zip_sdist(read_at: zipped.ReadAt, size: int, filename: str,
-                   limits: Limits) -> Metadata:
+def read_zip_sdist(read_at: zipped.ReadAt, size: int, filename: str, limits: Limits) -> Metadata:
     """The metadata of a zip sdist, read by ``read_at(offset, length)``
     through its central directory."""
     tail_size = min(size, 65536 + 22)
-    opened = zipped.Zip(read_at, size, read_at(size - tail_size, tail_size),
-                         limits, filename)
+    opened = zipped.Zip(read_at, size, read_at(size - tail_size, tail_size), limits, filename)
     found = _Found(limits)
     for entry in opened.entries:
         if _top_member(entry.name, 'PKG-INFO'):
-            found.pkg_info = from_headers(archive.scan_member(
-                opened.member(entry), limits, filename))
+            found.pkg_info = from_headers(
+                archive.scan_member(opened.member(entry), limits, filename)
+            )
         elif _egg_requires(entry.name):
-            found.requires = archive.read_text(opened.member(entry),
-                                               limits.fields, filename)
+            found.requires = archive.read_text(opened.member(entry), limits.fields, filename)
         elif _egg_info_dir(entry.name):
             found.egg_info = True
     return found.result(filename)
@@ -305,8 +312,7 @@ class _Found:
 
     def enough(self) -> bool:
         parsed = self.pkg_info
-        return parsed is not None and (parsed.source == STATIC
-                                       or bool(parsed.requires_dist))
+        return parsed is not None and (parsed.source == STATIC or bool(parsed.requires_dist))
 
     def result(self, filename: str) -> Metadata:
         parsed = self.pkg_info
@@ -317,10 +323,11 @@ class _Found:
         if self.requires is not None:
             requires, extras = requires_txt(self.requires)
             return dataclasses.replace(
-                parsed, requires_dist=tuple(requires),
-                provides_extras=tuple(dict.fromkeys(
-                    (*parsed.provides_extras, *extras))),
-                source=EGG_INFO)
+                parsed,
+                requires_dist=tuple(requires),
+                provides_extras=tuple(dict.fromkeys((*parsed.provides_extras, *extras))),
+                source=EGG_INFO,
+            )
         if self.egg_info:  # setuptools wrote no requires.txt: none
             return parsed
         # Nothing declared, and no egg-info to tell: none, unless the
@@ -332,20 +339,24 @@ def json_info(document: Any, version: str) -> Metadata | None:
     """The release a JSON API document's ``info`` describes, if it is
     ``version`` and lists its dependencies."""
     info = document.get('info') if isinstance(document, dict) else None
-    if (not isinstance(info, dict)
-            or _version(str(info.get('version'))[:100]) != _version(version)
-            or not isinstance(info.get('requires_dist'), list)
-            or not info['requires_dist']
-            or 'Requires-Dist' in (info.get('dynamic') or ())
-            or not isinstance(info.get('name'), str)):
+    if (
+        not isinstance(info, dict)
+        or _version(str(info.get('version'))[:100]) != _version(version)
+        or not isinstance(info.get('requires_dist'), list)
+        or not info['requires_dist']
+        or 'Requires-Dist' in (info.get('dynamic') or ())
+        or not isinstance(info.get('name'), str)
+    ):
         return None
     extras = info.get('provides_extra')
     return Metadata(
-        info['name'], version,
+        info['name'],
+        version,
         tuple(str(r) for r in info['requires_dist']),
         str(info['requires_python']) if info.get('requires_python') else None,
         tuple(str(e) for e in extras) if isinstance(extras, list) else (),
-        INDEX_JSON)
+        INDEX_JSON,
+    )
 
 
 def compatible(file: DistFile, tags: frozenset[str]) -> bool:
@@ -359,13 +370,13 @@ def target_tags(python: str) -> frozenset[str]:
     major, minor = (int(p) for p in python.split('.')[:2])
     platforms = list(tags.platform_tags())
     found = set(tags.cpython_tags((major, minor), platforms=platforms))
-    found |= set(tags.compatible_tags((major, minor), f'cp{major}{minor}',
-                                      platforms=platforms))
+    found |= set(tags.compatible_tags((major, minor), f'cp{major}{minor}', platforms=platforms))
     return frozenset(str(t) for t in found)
 
 
-def sdist_only_versions(files: Iterable[DistFile], tags: frozenset[str]
-                        ) -> list[tuple[Version, DistFile]]:
+def sdist_only_versions(
+    files: Iterable[DistFile], tags: frozenset[str]
+) -> list[tuple[Version, DistFile]]:
     """The releases with an sdist and no wheel for ``tags``, newest
     first, with their sdist."""
     by_version: dict[Version, list[DistFile]] = {}
@@ -382,8 +393,7 @@ def sdist_only_versions(files: Iterable[DistFile], tags: frozenset[str]
             continue
         sdists = [f for f in group if f.is_sdist]
         if sdists:
-            sdists.sort(key=lambda f: (not f.filename.endswith('.tar.gz'),
-                                       f.filename))
+            sdists.sort(key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename))
             found.append((version, sdists[0]))
     return found
 
@@ -393,10 +403,12 @@ def sdist_only_versions(files: Iterable[DistFile], tags: frozenset[str]
 BIG_SDIST = 2_000_000
 
 
-def read_ahead_candidates(files: Iterable[DistFile],
-                          targets: Iterable[tuple[frozenset[str], str]],
-                          count: int, big_count: int | None = None
-                          ) -> list[DistFile]:
+def read_ahead_candidates(
+    files: Iterable[DistFile],
+    targets: Iterable[tuple[frozenset[str], str]],
+    count: int,
+    big_count: int | None = None,
+) -> list[DistFile]:
     """The sdists a resolver may want the metadata of: for each target
     (its wheel tags, its release), the newest ``count`` final releases it
     accepts (``Requires-Python``) that have no wheel for it, newer than
@@ -408,26 +420,27 @@ def read_ahead_candidates(files: Iterable[DistFile],
     files = list(files)
     chosen: dict[str, DistFile] = {}
     for tags, release in targets:
+
         def accepts(file: DistFile, release: str = release) -> bool:
             if not file.requires_python:
                 return True
             try:
-                return SpecifierSet(file.requires_python).contains(
-                    release, prereleases=True)
+                return SpecifierSet(file.requires_python).contains(release, prereleases=True)
             except InvalidSpecifier:
                 return True
 
-        with_wheel = [_version(f.version) for f in files
-                      if compatible(f, tags) and not f.yanked and accepts(f)]
-        newest_wheel = max((v for v in with_wheel if v is not None),
-                           default=None)
+        with_wheel = [
+            _version(f.version)
+            for f in files
+            if compatible(f, tags) and not f.yanked and accepts(f)
+        ]
+        newest_wheel = max((v for v in with_wheel if v is not None), default=None)
         taken = 0
         limit = count
         for version, sdist in sdist_only_versions(files, tags):
             if not taken and (sdist.size or 0) > BIG_SDIST:
                 limit = max(count, big_count or count)
-            if taken >= limit or (newest_wheel is not None
-                                  and version < newest_wheel):
+            if taken >= limit or (newest_wheel is not None and version < newest_wheel):
                 break
             if version.is_prerelease or not accepts(sdist):
                 continue
@@ -436,8 +449,7 @@ def read_ahead_candidates(files: Iterable[DistFile],
     return list(chosen.values())
 
 
-_BUILD_FAILURE = re.compile(
-    r'Failed to (?:download and )?build `([A-Za-z0-9._-]+)==([^`\s]+)`')
+_BUILD_FAILURE = re.compile(r'Failed to (?:download and )?build `([A-Za-z0-9._-]+)==([^`\s]+)`')
 
 
 def build_failure(stderr: str) -> tuple[str, str] | None:

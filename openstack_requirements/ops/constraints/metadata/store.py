@@ -66,12 +66,16 @@ class _Source:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            'metadata': {k: {'project': p, 'metadata': m.as_json()}
-                         for k, (p, m) in sorted(self.metadata.items())},
-            'refused': {k: {'project': p, 'reason': r}
-                        for k, (p, r) in sorted(self.refused.items())},
+            'metadata': {
+                k: {'project': p, 'metadata': m.as_json()}
+                for k, (p, m) in sorted(self.metadata.items())
+            },
+            'refused': {
+                k: {'project': p, 'reason': r} for k, (p, r) in sorted(self.refused.items())
+            },
             'names': dict(sorted(self.names.items())),
-            'scanned': sorted(self.scanned)}
+            'scanned': sorted(self.scanned),
+        }
 
 
 class Store:
@@ -130,7 +134,8 @@ class Store:
                 if isinstance(entry, dict):
                     source.refused[str(key)] = (
                         canonicalize_name(str(entry.get('project'))),
-                        str(entry.get('reason'))[:500])
+                        str(entry.get('reason'))[:500],
+                    )
         names = stored.get('names')
         if isinstance(names, dict):
             source.names = {str(k): str(v) for k, v in names.items()}
@@ -161,7 +166,8 @@ class Store:
             return None
         project, metadata = found
         if project != file.project or parse_version(metadata.version) != (
-                parse_version(file.version)):
+            parse_version(file.version)
+        ):
             return None
         return metadata
 
@@ -237,8 +243,7 @@ class Store:
             source = self._sources.get(identity)
             return source.names.get(f'{url} {digest}') if source else None
 
-    def put_name(self, identity: str, url: str, digest: str | None,
-                 name: str) -> None:
+    def put_name(self, identity: str, url: str, digest: str | None, name: str) -> None:
         if not digest:
             return
         with self._lock:
@@ -251,10 +256,13 @@ class Store:
         from openstack_requirements.ops import files
 
         with self._lock:
-            text = json.dumps({
-                'version': VERSION,
-                'sources': {k: v.as_json() for k, v in sorted(self._sources.items())},
-            }, indent=0)
+            text = json.dumps(
+                {
+                    'version': VERSION,
+                    'sources': {k: v.as_json() for k, v in sorted(self._sources.items())},
+                },
+                indent=0,
+            )
             self._dirty = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         changes = files.Changeset()

@@ -16,5 +16,13 @@ from openstack_requirements.ops.constraints.resolvers.base import (
     target_for,
 )
 
-__all__ = ['NAMESPACE', 'ResolutionError', 'Resolver', 'ResolverOptions',
-           'Target', 'load', 'resolve_all', 'target_for']
+__all__ = [
+    'NAMESPACE',
+    'ResolutionError',
+    'Resolver',
+    'ResolverOptions',
+    'Target',
+    'load',
+    'resolve_all',
+    'target_for',
+]

@@ -117,18 +117,20 @@ def interpreter_release(interpreter: str, timeout: float = 30) -> str:
     """``X.Y.Z`` of an interpreter, by running it."""
     try:
         done = subprocess.run(
-            [interpreter, '-c',
-             'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
-            capture_output=True, text=True, timeout=timeout,
-            env=clean_environment(('PYTHON',)))
+            [interpreter, '-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=clean_environment(('PYTHON',)),
+        )
     except (OSError, subprocess.TimeoutExpired) as err:
         raise RequirementsError(f'{interpreter}: cannot run it ({err})') from None
     version = done.stdout.strip()
     if done.returncode or not _RELEASE.match(version):
         detail = (done.stderr.strip().splitlines() or [''])[-1]
         raise RequirementsError(
-            f'{interpreter}: not a working Python interpreter'
-            + (f' ({detail})' if detail else ''))
+            f'{interpreter}: not a working Python interpreter' + (f' ({detail})' if detail else '')
+        )
     return version
 
 
@@ -151,12 +153,12 @@ def target_for(spec: str) -> Target:
     return Target(full.rsplit('.', 1)[0], path, full)
 
 
-def clean_environment(drop: Sequence[str], keep: Sequence[str] = (),
-                      **set_: str) -> dict[str, str]:
+def clean_environment(
+    drop: Sequence[str], keep: Sequence[str] = (), **set_: str
+) -> dict[str, str]:
     """``os.environ`` without variables starting with ``drop`` (except
     those named in ``keep``), plus ``set_``."""
-    env = {k: v for k, v in os.environ.items()
-           if k in keep or not k.startswith(tuple(drop))}
+    env = {k: v for k, v in os.environ.items() if k in keep or not k.startswith(tuple(drop))}
     env.update(set_)
     return env
 
@@ -187,8 +189,9 @@ class Resolver(abc.ABC):
         self._cancelled = False
 
     @abc.abstractmethod
-    def resolve(self, requirements: Path, target: Target,
-                options: ResolverOptions) -> dict[str, Pin]:
+    def resolve(
+        self, requirements: Path, target: Target, options: ResolverOptions
+    ) -> dict[str, Pin]:
         """The pins for ``target``, by canonical name; raises
         :class:`ResolutionError` when the requirements conflict."""
 
@@ -198,24 +201,31 @@ class Resolver(abc.ABC):
         return target
 
     @contextlib.contextmanager
-    def session(self, options: ResolverOptions,
-                progress: Progress | None = None,
-                requirements: Path | None = None,
-                targets: Sequence[Target] = ()) -> Iterator[None]:
+    def session(
+        self,
+        options: ResolverOptions,
+        progress: Progress | None = None,
+        requirements: Path | None = None,
+        targets: Sequence[Target] = (),
+    ) -> Iterator[None]:
         """The span of one run's resolutions of ``requirements`` for
         ``targets`` (what they share lives as long); may say what it
         learnt through ``progress`` at its end."""
         yield
 
-    def finish(self, results: dict[str, dict[str, Pin]]
-               ) -> dict[str, dict[str, Pin]]:
+    def finish(self, results: dict[str, dict[str, Pin]]) -> dict[str, dict[str, Pin]]:
         """The results of a session's resolutions, completed (names as
         the packages spell them, where the driver learns them late)."""
         return results
 
-    def run(self, argv: Sequence[str], target: Target, options: ResolverOptions,
-            env: Mapping[str, str], cwd: Path | None = None
-            ) -> subprocess.CompletedProcess[str]:
+    def run(
+        self,
+        argv: Sequence[str],
+        target: Target,
+        options: ResolverOptions,
+        env: Mapping[str, str],
+        cwd: Path | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         """Run the resolver process within the run's deadline; a failure or
         a timeout becomes a :class:`ResolutionError` carrying the
         resolver's explanation. :meth:`cancel` ends it at once."""
@@ -224,12 +234,19 @@ class Resolver(abc.ABC):
             raise self._timed_out(target, options)
         try:
             process = subprocess.Popen(
-                list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, env=dict(env), stdin=subprocess.DEVNULL, cwd=cwd,
-                start_new_session=True)
+                list(argv),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                cwd=cwd,
+                start_new_session=True,
+            )
         except OSError as err:
-            raise ResolutionError(target.python, self.name,
-                                  f'cannot run {argv[0]}: {err}') from None
+            raise ResolutionError(
+                target.python, self.name, f'cannot run {argv[0]}: {err}'
+            ) from None
         with self._children_lock:
             self._children.add(process)
         try:
@@ -247,21 +264,19 @@ class Resolver(abc.ABC):
                 self._children.discard(process)
         if self._cancelled:
             raise self._timed_out(target, options)
-        done = subprocess.CompletedProcess(list(argv), process.returncode,
-                                           stdout, stderr)
+        done = subprocess.CompletedProcess(list(argv), process.returncode, stdout, stderr)
         if done.returncode:
-            raise ResolutionError(target.python, self.name,
-                                  self.explain(done.stdout, done.stderr))
+            raise ResolutionError(target.python, self.name, self.explain(done.stdout, done.stderr))
         return done
 
-    def _timed_out(self, target: Target, options: ResolverOptions
-                   ) -> ResolutionError:
+    def _timed_out(self, target: Target, options: ResolverOptions) -> ResolutionError:
         if self._cancelled:
             return RunTimedOut(target.python, self.name, 'interrupted')
         return RunTimedOut(
-            target.python, self.name,
-            f'timed out: the whole run may take {options.timeout or 0:g} s '
-            '(--timeout)')
+            target.python,
+            self.name,
+            f'timed out: the whole run may take {options.timeout or 0:g} s (--timeout)',
+        )
 
     def cancel(self) -> None:
         """Stop the run now (interrupted): end the resolver processes
@@ -277,9 +292,13 @@ class Resolver(abc.ABC):
         return stderr or stdout
 
 
-def resolve_all(resolver: Resolver, requirements: Path,
-                targets: Sequence[Target], options: ResolverOptions,
-                progress: Progress | None = None) -> dict[str, dict[str, Pin]]:
+def resolve_all(
+    resolver: Resolver,
+    requirements: Path,
+    targets: Sequence[Target],
+    options: ResolverOptions,
+    progress: Progress | None = None,
+) -> dict[str, dict[str, Pin]]:
     """Resolve for every target; ``{python: pins}``.
 
     The targets resolve in parallel; with a resolver whose runs share a
@@ -300,11 +319,9 @@ def resolve_all(resolver: Resolver, requirements: Path,
         try:
             pins = resolver.resolve(requirements, target, options)
         except ResolutionError:
-            say(f'Python {target.python}: failed after '
-                f'{time.monotonic() - start:.1f} s')
+            say(f'Python {target.python}: failed after {time.monotonic() - start:.1f} s')
             raise
-        say(f'Python {target.python}: {len(pins)} packages in '
-            f'{time.monotonic() - start:.1f} s')
+        say(f'Python {target.python}: {len(pins)} packages in {time.monotonic() - start:.1f} s')
         return pins
 
     ordered = sorted(targets, key=lambda t: python_key(t.python))
@@ -375,16 +392,15 @@ def load(name: str) -> Resolver:
     from stevedore.exception import NoMatches
 
     def fail(manager: object, entrypoint: object, err: BaseException) -> None:
-        raise RequirementsError(
-            f'cannot load resolver plugin {name}: {err}') from err
+        raise RequirementsError(f'cannot load resolver plugin {name}: {err}') from err
 
     known = {ep.name for ep in entry_points(group=NAMESPACE)}
     try:
         if name not in known:
             raise NoMatches(name)
         manager: Any = driver.DriverManager(
-            NAMESPACE, name, invoke_on_load=True,
-            on_load_failure_callback=fail)
+            NAMESPACE, name, invoke_on_load=True, on_load_failure_callback=fail
+        )
     except NoMatches:
         raise RequirementsError(
             f'unknown resolver {name!r} (known: {", ".join(sorted(known))})'

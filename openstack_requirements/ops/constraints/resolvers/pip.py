@@ -25,22 +25,34 @@ from openstack_requirements.ops.constraints.resolvers.base import (
 )
 
 
-def command(requirements: Path, target: Target, options: ResolverOptions,
-            report: Path) -> list[str]:
+def command(
+    requirements: Path, target: Target, options: ResolverOptions, report: Path
+) -> list[str]:
     assert target.interpreter is not None
-    argv = [target.interpreter, '-m', 'pip', '--isolated',
-            '--disable-pip-version-check', '--no-input', '--no-color',
-            'install', '--dry-run', '--ignore-installed',
-            '--report', str(report), '-r', str(requirements),
-            *options.index_arguments()]
+    argv = [
+        target.interpreter,
+        '-m',
+        'pip',
+        '--isolated',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--no-color',
+        'install',
+        '--dry-run',
+        '--ignore-installed',
+        '--report',
+        str(report),
+        '-r',
+        str(requirements),
+        *options.index_arguments(),
+    ]
     if options.timeout:
         argv += ['--timeout', str(max(1, int(options.timeout)))]
     return argv
 
 
 def environment() -> dict[str, str]:
-    return clean_environment(('PIP_',), PIP_CONFIG_FILE=os.devnull,
-                             PYTHONNOUSERSITE='1')
+    return clean_environment(('PIP_',), PIP_CONFIG_FILE=os.devnull, PYTHONNOUSERSITE='1')
 
 
 def parse_report(text: str) -> dict[str, Pin]:
@@ -56,8 +68,7 @@ def parse_report(text: str) -> dict[str, Pin]:
 
 class PipResolver(Resolver):
     name = 'pip'
-    description = ('pip install --dry-run --report, run by each Python; '
-                   'needs the interpreters')
+    description = 'pip install --dry-run --report, run by each Python; needs the interpreters'
     needs_interpreter = True
 
     def prepare(self, target: Target) -> Target:
@@ -68,29 +79,31 @@ class PipResolver(Resolver):
             raise RequirementsError(
                 f'the pip resolver needs an interpreter for Python '
                 f'{target.python}: no python{target.python} on PATH '
-                '(give its path with -p)')
+                '(give its path with -p)'
+            )
         version = interpreter_version(found)
         if version != target.python:
-            raise RequirementsError(
-                f'{found}: is Python {version}, not {target.python}')
+            raise RequirementsError(f'{found}: is Python {version}, not {target.python}')
         return Target(target.python, found, target.release)
 
-    def resolve(self, requirements: Path, target: Target,
-                options: ResolverOptions) -> dict[str, Pin]:
+    def resolve(
+        self, requirements: Path, target: Target, options: ResolverOptions
+    ) -> dict[str, Pin]:
         target = self.prepare(target)
         with tempfile.TemporaryDirectory(prefix='osr-pip-') as scratch:
             report = Path(scratch) / 'report.json'
-            self.run(command(requirements, target, options, report), target,
-                     options, environment())
+            self.run(
+                command(requirements, target, options, report), target, options, environment()
+            )
             try:
                 return parse_report(report.read_text(encoding='utf-8'))
             except (OSError, ValueError, KeyError) as err:
                 raise ResolutionError(
-                    target.python, self.name,
-                    f'unreadable installation report: {err}') from None
+                    target.python, self.name, f'unreadable installation report: {err}'
+                ) from None
 
     def explain(self, stdout: str, stderr: str) -> str:
         # pip explains a conflict on stdout, after its progress lines.
         marker = 'The conflict is caused by:'
-        detail = stdout[stdout.index(marker):] if marker in stdout else ''
+        detail = stdout[stdout.index(marker) :] if marker in stdout else ''
         return '\n'.join(part.strip() for part in (stderr, detail) if part)

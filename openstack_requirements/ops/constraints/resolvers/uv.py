@@ -60,8 +60,7 @@ MAX_ATTEMPTS = 60
 _SETTINGS_ERROR = re.compile(r'TOML parse error at line (\d+)')
 
 
-def config(options: ResolverOptions,
-           metadata: Iterable[static.Metadata] = ()) -> str:
+def config(options: ResolverOptions, metadata: Iterable[static.Metadata] = ()) -> str:
     """The ``uv.toml`` a resolution runs with.
 
     It names the index (``--index-url``, else PyPI; none with
@@ -82,22 +81,37 @@ def config(options: ResolverOptions,
             '[[index]]\n'
             f'url = {json.dumps(url)}\n'
             'default = true\n'
-            'cache-control = { files = "max-age=365000000, immutable" }\n')
+            'cache-control = { files = "max-age=365000000, immutable" }\n'
+        )
     parts.extend(m.toml() for m in metadata)
     return '\n'.join(parts)
 
 
-def command(requirements: Path, target: Target, options: ResolverOptions,
-            config_file: Path | None = None, python: str | None = None
-            ) -> list[str]:
+def command(
+    requirements: Path,
+    target: Target,
+    options: ResolverOptions,
+    config_file: Path | None = None,
+    python: str | None = None,
+) -> list[str]:
     """The ``uv pip compile`` command line for ``target``; with
     ``config_file`` (written from :func:`config`), the index is named
     there; ``python`` is the interpreter uv may use (default: the
     target's)."""
-    argv = [uv_binary(), 'pip', 'compile', str(requirements),
-            '--python-version', target.release or target.python,
-            '--no-header', '--no-annotate', '--color', 'never',
-            '--no-config', '--no-python-downloads']
+    argv = [
+        uv_binary(),
+        'pip',
+        'compile',
+        str(requirements),
+        '--python-version',
+        target.release or target.python,
+        '--no-header',
+        '--no-annotate',
+        '--color',
+        'never',
+        '--no-config',
+        '--no-python-downloads',
+    ]
     python = python or target.interpreter
     if python:
         argv += ['--python', python]
@@ -109,8 +123,7 @@ def command(requirements: Path, target: Target, options: ResolverOptions,
     return argv
 
 
-def parse_pins(output: str, python: str, resolver: str = 'uv'
-               ) -> dict[str, Pin]:
+def parse_pins(output: str, python: str, resolver: str = 'uv') -> dict[str, Pin]:
     """``name==version`` lines (what ``uv pip compile`` prints) as pins."""
     from openstack_requirements.model import parse_line
 
@@ -122,41 +135,40 @@ def parse_pins(output: str, python: str, resolver: str = 'uv'
             continue
         exact = [s for s in requirement.specifier if s.operator == '==']
         if requirement.name is None or len(exact) != 1 or requirement.url:
-            raise ResolutionError(python, resolver,
-                                  f'not an exact pin: {text.strip()}')
+            raise ResolutionError(python, resolver, f'not an exact pin: {text.strip()}')
         pin = Pin(requirement.name, exact[0].version, exact_name=False)
         pins[pin.key] = pin
     return pins
 
 
-def parse_pylock(text: str, python: str, resolver: str = 'uv'
-                 ) -> tuple[dict[str, Pin], dict[str, tuple[str, str | None]]]:
+def parse_pylock(
+    text: str, python: str, resolver: str = 'uv'
+) -> tuple[dict[str, Pin], dict[str, tuple[str, str | None]]]:
     """The pins of a ``pylock.toml`` (``--format pylock.toml``) and, by
     canonical name, the URL of one of each pin's wheels and its sha256
     (None: not given)."""
     try:
         import tomllib
+
         data = tomllib.loads(text)
     except ImportError:  # Python 3.10
         import tomlkit
+
         data = tomlkit.parse(text).unwrap()
     except ValueError as err:
-        raise ResolutionError(python, resolver,
-                              f'unreadable pylock.toml: {err}') from None
+        raise ResolutionError(python, resolver, f'unreadable pylock.toml: {err}') from None
     pins: dict[str, Pin] = {}
     wheels: dict[str, tuple[str, str | None]] = {}
     for package in data.get('packages', ()):
         name, version = package.get('name'), package.get('version')
         if not name or not version:
-            raise ResolutionError(python, resolver,
-                                  f'not an exact pin: {package!r}')
+            raise ResolutionError(python, resolver, f'not an exact pin: {package!r}')
         pin = Pin(str(name), str(version), exact_name=False)
         pins[pin.key] = pin
         for wheel in package.get('wheels', ()):
             if wheel.get('url'):
                 digest = (wheel.get('hashes') or {}).get('sha256')
-                wheels[pin.key] = (str(wheel['url']),
-                                   f'sha256={digest}' if digest else None)
+                wheels[pin.key] = (str(wheel['url']), f'sha256={digest}' if digest else None)
                 break
     return pins, wheels
 
@@ -197,10 +209,13 @@ class UvResolver(Resolver):
             run.cancel()
 
     @contextlib.contextmanager
-    def session(self, options: ResolverOptions,
-                progress: Progress | None = None,
-                requirements: Path | None = None,
-                targets: Sequence[Target] = ()) -> Iterator[None]:
+    def session(
+        self,
+        options: ResolverOptions,
+        progress: Progress | None = None,
+        requirements: Path | None = None,
+        targets: Sequence[Target] = (),
+    ) -> Iterator[None]:
         from openstack_requirements.ops import files
 
         options = options.started()
@@ -209,8 +224,9 @@ class UvResolver(Resolver):
             self._run = run
             try:
                 if targets:
-                    run.sdists.read_ahead(_names(requirements, options.hints),
-                                          _names(requirements, ()), targets)
+                    run.sdists.read_ahead(
+                        _names(requirements, options.hints), _names(requirements, ()), targets
+                    )
                 yield
             except BaseException:
                 run.cancel()
@@ -224,8 +240,9 @@ class UvResolver(Resolver):
                     for line in run.report():
                         progress(line)
 
-    def resolve(self, requirements: Path, target: Target,
-                options: ResolverOptions) -> dict[str, Pin]:
+    def resolve(
+        self, requirements: Path, target: Target, options: ResolverOptions
+    ) -> dict[str, Pin]:
         run = self._run
         if run is None:
             options = options.started()
@@ -238,32 +255,47 @@ class UvResolver(Resolver):
             offered = run.sdists.metadata_for(target.python)
             metadata = [m for _, m in offered]
             settings = files.write_scratch(
-                run.scratch, f'uv-{target.python}-{attempt}.toml',
-                config(options, metadata))
-            argv = command(requirements.resolve(), target, options, settings,
-                           python) + ['--format', 'pylock.toml']
+                run.scratch, f'uv-{target.python}-{attempt}.toml', config(options, metadata)
+            )
+            argv = command(requirements.resolve(), target, options, settings, python) + [
+                '--format',
+                'pylock.toml',
+            ]
             refused = run.sdists.constraints()
             if refused:
-                argv += ['--constraint', str(files.write_scratch(
-                    run.scratch, f'refused-{target.python}-{attempt}.txt', refused))]
+                argv += [
+                    '--constraint',
+                    str(
+                        files.write_scratch(
+                            run.scratch, f'refused-{target.python}-{attempt}.txt', refused
+                        )
+                    ),
+                ]
             try:
-                done = self.run(argv, target, options,
-                                environment(options, run.scratch), cwd=run.scratch)
+                done = self.run(
+                    argv, target, options, environment(options, run.scratch), cwd=run.scratch
+                )
             except ResolutionError as err:
                 unread = _unreadable(err.explanation, settings, options, offered)
                 if unread is not None:  # uv could not read what it was told
-                    run.sdists.refuse(unread[0], bounds.Refused(
-                        f'uv cannot read its metadata ({unread[1]})'))
+                    run.sdists.refuse(
+                        unread[0], bounds.Refused(f'uv cannot read its metadata ({unread[1]})')
+                    )
                     continue
                 failure = static.build_failure(err.explanation)
-                if (failure is None or options.allow_build
-                        or not run.sdists.learn(*failure, target)):
+                if (
+                    failure is None
+                    or options.allow_build
+                    or not run.sdists.learn(*failure, target)
+                ):
                     if failure is not None and not options.allow_build:
                         raise ResolutionError(
-                            target.python, self.name,
+                            target.python,
+                            self.name,
                             f'{failure[0]}=={failure[1]}: uv wanted to build '
                             'it and no metadata could be read without '
-                            'building; --allow-build builds it') from None
+                            'building; --allow-build builds it',
+                        ) from None
                     raise
                 continue
             pins, wheels = parse_pylock(done.stdout, target.python, self.name)
@@ -276,26 +308,32 @@ class UvResolver(Resolver):
                         run.used[(found.name, pin.version)] = found.source
             run.spell(pins, wheels)
             return pins
-        raise ResolutionError(target.python, self.name,
-                              f'gave up after {MAX_ATTEMPTS} attempts')
+        raise ResolutionError(target.python, self.name, f'gave up after {MAX_ATTEMPTS} attempts')
 
-    def finish(self, results: dict[str, dict[str, Pin]]
-               ) -> dict[str, dict[str, Pin]]:
+    def finish(self, results: dict[str, dict[str, Pin]]) -> dict[str, dict[str, Pin]]:
         run = self._run
         if run is None:
             return results
-        return {python: {key: run.spelt(pin) for key, pin in pins.items()}
-                for python, pins in results.items()}
+        return {
+            python: {key: run.spelt(pin) for key, pin in pins.items()}
+            for python, pins in results.items()
+        }
 
     def explain(self, stdout: str, stderr: str) -> str:
         # uv warns that the target Python is not installed: true and moot.
-        return '\n'.join(line for line in (stderr or stdout).splitlines()
-                         if 'will be used to build dependencies' not in line)
+        return '\n'.join(
+            line
+            for line in (stderr or stdout).splitlines()
+            if 'will be used to build dependencies' not in line
+        )
 
 
-def _unreadable(explanation: str, settings: Path, options: ResolverOptions,
-                offered: Sequence[tuple[DistFile, static.Metadata]]
-                ) -> tuple[DistFile, str] | None:
+def _unreadable(
+    explanation: str,
+    settings: Path,
+    options: ResolverOptions,
+    offered: Sequence[tuple[DistFile, static.Metadata]],
+) -> tuple[DistFile, str] | None:
     """The release whose table of the settings file uv could not read,
     and uv's reason, if that is why it failed."""
     found = _SETTINGS_ERROR.search(explanation)
@@ -313,7 +351,8 @@ def _unreadable(explanation: str, settings: Path, options: ResolverOptions,
     if not owner:
         return None
     # after the position: the snippet (lines with a "|"), then the reason
-    after = explanation[found.end():].splitlines()[1:]
-    reason = next((text.strip() for text in after
-                   if text.strip() and '|' not in text), 'a settings error')
+    after = explanation[found.end() :].splitlines()[1:]
+    reason = next(
+        (text.strip() for text in after if text.strip() and '|' not in text), 'a settings error'
+    )
     return offered[owner - 1][0], reason[:200]

@@ -18,8 +18,15 @@ from openstack_requirements.ops.constraints.resolvers.base import (
 #: The user's uv variables that are kept: where the cache is.
 _KEEP = ('UV_CACHE_DIR',)
 #: Other variables that would steer uv or the interpreter it runs.
-_DROP = ('UV_', 'VIRTUAL_ENV', 'CONDA_PREFIX', 'PYTHONPATH', 'PYTHONHOME',
-         'PYTHONUSERBASE', 'PYTHONSTARTUP')
+_DROP = (
+    'UV_',
+    'VIRTUAL_ENV',
+    'CONDA_PREFIX',
+    'PYTHONPATH',
+    'PYTHONHOME',
+    'PYTHONUSERBASE',
+    'PYTHONSTARTUP',
+)
 
 #: The index uv uses when none is given.
 PYPI = 'https://pypi.org/simple'
@@ -39,20 +46,17 @@ def _find_uv_binary() -> str:
     try:
         from uv import find_uv_bin
     except ImportError:  # pragma: no cover - uv is a dependency
-        raise RequirementsError(
-            'the uv resolver needs the uv package (pip install uv)') from None
+        raise RequirementsError('the uv resolver needs the uv package (pip install uv)') from None
     try:
         return str(find_uv_bin())
     except FileNotFoundError as err:  # pragma: no cover
         raise RequirementsError(f'uv: {err}') from None
 
 
-def environment(options: ResolverOptions, scratch: Path | None = None
-                ) -> dict[str, str]:
+def environment(options: ResolverOptions, scratch: Path | None = None) -> dict[str, str]:
     """uv's environment; with ``scratch``, its temporary files (build
     locks) go there."""
-    extra = {'UV_NO_CONFIG': '1', 'UV_PYTHON_DOWNLOADS': 'never',
-             'PYTHONNOUSERSITE': '1'}
+    extra = {'UV_NO_CONFIG': '1', 'UV_PYTHON_DOWNLOADS': 'never', 'PYTHONNOUSERSITE': '1'}
     left = options.remaining()
     if left is not None:
         extra['UV_HTTP_TIMEOUT'] = str(max(1, int(left)))
@@ -70,10 +74,13 @@ def cache_dir(options: ResolverOptions) -> Path | None:
         return Path(os.environ['UV_CACHE_DIR'])
     left = options.remaining()
     try:
-        done = subprocess.run([uv_binary(), 'cache', 'dir', '--no-config'],
-                              capture_output=True, text=True,
-                              timeout=30 if left is None else min(30, max(1, left)),
-                              env=environment(options))
+        done = subprocess.run(
+            [uv_binary(), 'cache', 'dir', '--no-config'],
+            capture_output=True,
+            text=True,
+            timeout=30 if left is None else min(30, max(1, left)),
+            env=environment(options),
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     found = done.stdout.strip()

@@ -40,23 +40,35 @@ class UvSession:
     deadline, the index and what was read of it, the interpreters uv may
     use."""
 
-    def __init__(self, options: ResolverOptions, scratch: Path,
-                 progress: Progress | None,
-                 targets: Sequence[Target] = ()) -> None:
+    def __init__(
+        self,
+        options: ResolverOptions,
+        scratch: Path,
+        progress: Progress | None,
+        targets: Sequence[Target] = (),
+    ) -> None:
         self.options = options
         self.scratch = scratch
         self.progress = progress
         self.deadline = bounds.Deadline(options.deadline, seconds=options.timeout)
         self.cache = cache_dir(options)
-        self.size_before = (directory_size(self.cache)
-                            if options.cache_report else 0)
+        self.size_before = directory_size(self.cache) if options.cache_report else 0
         self.store = Store(
             self.cache / 'openstack-requirements' / 'sdist-metadata.json'
-            if self.cache is not None else None)
-        keep = (frozenset().union(*(static.target_tags(t.python) for t in targets))
-                if targets else None)
-        self.index = Index(None if options.no_index else options.index_url or PYPI,
-                           options.find_links, self.deadline, keep)
+            if self.cache is not None
+            else None
+        )
+        keep = (
+            frozenset().union(*(static.target_tags(t.python) for t in targets))
+            if targets
+            else None
+        )
+        self.index = Index(
+            None if options.no_index else options.index_url or PYPI,
+            options.find_links,
+            self.deadline,
+            keep,
+        )
         self.sdists = Sdists(self.index, self.store, progress)
         self.lock = threading.Lock()
         self.pythons: dict[str, str] = {}
@@ -72,8 +84,7 @@ class UvSession:
         for future in list(self.names.values()):
             future.cancel()
 
-    def spell(self, pins: dict[str, Pin],
-              wheels: dict[str, tuple[str, str | None]]) -> None:
+    def spell(self, pins: dict[str, Pin], wheels: dict[str, tuple[str, str | None]]) -> None:
         """Read, in the background, how each pin's metadata spells its
         name (from one of its wheels; kept in the store)."""
         identity = self.index.identity
@@ -102,8 +113,7 @@ class UvSession:
 
     def spelt(self, pin: Pin) -> Pin:
         future = self.names.get((pin.key, pin.version))
-        name = (future.result() if future is not None and not future.cancelled()
-                else None)
+        name = future.result() if future is not None and not future.cancelled() else None
         if name is None or canonicalize_name(name) != pin.key:
             return pin
         return Pin(name, pin.version)
@@ -122,21 +132,33 @@ class UvSession:
             left = self.options.remaining()
             try:
                 done = subprocess.run(
-                    [uv_binary(), 'venv', '--no-config', '--no-project',
-                     '--no-python-downloads', '--quiet', '--python', base,
-                     str(place)],
-                    capture_output=True, text=True, cwd=self.scratch,
+                    [
+                        uv_binary(),
+                        'venv',
+                        '--no-config',
+                        '--no-project',
+                        '--no-python-downloads',
+                        '--quiet',
+                        '--python',
+                        base,
+                        str(place),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    cwd=self.scratch,
                     env=environment(self.options, self.scratch),
                     stdin=subprocess.DEVNULL,
-                    timeout=None if left is None else max(1, left))
+                    timeout=None if left is None else max(1, left),
+                )
             except subprocess.TimeoutExpired:
-                raise bounds.TimedOut(f'timed out: the run may take '
-                                      f'{self.options.timeout or 0:g} s '
-                                      '(--timeout)', package='uv venv') from None
+                raise bounds.TimedOut(
+                    f'timed out: the run may take {self.options.timeout or 0:g} s (--timeout)',
+                    package='uv venv',
+                ) from None
             if done.returncode:
                 raise RequirementsError(
-                    f'uv venv: cannot make an environment from {base}: '
-                    f'{done.stderr.strip()}')
+                    f'uv venv: cannot make an environment from {base}: {done.stderr.strip()}'
+                )
             found = str(place / 'bin' / 'python')
             self.pythons[base] = found
             return found
@@ -146,21 +168,29 @@ class UvSession:
         if self.used:
             lines.append(
                 'resolved without building, from metadata read in the '
-                f'sdist or the index ({len(self.used)}):')
-            lines += [f'  {name}=={version} ({source})' for (name, version),
-                      source in sorted(self.used.items(),
-                                       key=lambda i: canonicalize_name(i[0][0]))]
+                f'sdist or the index ({len(self.used)}):'
+            )
+            lines += [
+                f'  {name}=={version} ({source})'
+                for (name, version), source in sorted(
+                    self.used.items(), key=lambda i: canonicalize_name(i[0][0])
+                )
+            ]
         refused = self.sdists.refused()
         if refused:
-            lines.append('refused: never handed to uv, what the index served '
-                         f'could not be read ({len(refused)}):')
-            lines += [f'  {name}=={version}: ' + (f'{url}: ' if url else '')
-                      + reason for (name, version), (url, reason)
-                      in sorted(refused.items())]
+            lines.append(
+                'refused: never handed to uv, what the index served '
+                f'could not be read ({len(refused)}):'
+            )
+            lines += [
+                f'  {name}=={version}: ' + (f'{url}: ' if url else '') + reason
+                for (name, version), (url, reason) in sorted(refused.items())
+            ]
         if self.options.cache_report:
             after = directory_size(self.cache)
             lines.append(
                 f'uv cache {self.cache}: {after / 1e6:.1f} MB, '
                 f'{(after - self.size_before) / 1e6:+.1f} MB this run; '
-                f'{self.index.bytes_read / 1e6:.1f} MB read for metadata')
+                f'{self.index.bytes_read / 1e6:.1f} MB read for metadata'
+            )
         return lines

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import json
+from pathlib import Path
 
 from openstack_requirements.ops.constraints.metadata import store as store_module
 from openstack_requirements.ops.constraints.metadata.pages import dist_file
@@ -101,3 +104,33 @@ def test_a_refused_file_is_forgotten(tmp_path) -> None:
     again.forget(sdist())
     again.save()
     assert Store(path).get(sdist()) is None
+
+
+def reader_fingerprint(*paths: Path) -> str:
+    """The code of ``paths`` without comments and docstrings."""
+    digest = hashlib.sha256()
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding='utf-8'))
+        for node in ast.walk(tree):
+            body = getattr(node, 'body', None)
+            if (
+                isinstance(body, list)
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
+                body[0] = ast.Pass()
+        digest.update(ast.dump(tree).encode())
+    return digest.hexdigest()[:16]
+
+
+def test_the_store_format_follows_the_reading_code() -> None:
+    """Changed sdist reading: bump store.VERSION if a read now gives
+    something else, and set store.READER to the new fingerprint."""
+    here = Path(store_module.__file__).parent
+    found = reader_fingerprint(here / 'static.py', here / 'archive.py')
+    assert found == store_module.READER, (
+        f'metadata/static.py or archive.py changed: bump store.VERSION if what a read '
+        f'gives changed, and set store.READER = {found!r}'
+    )

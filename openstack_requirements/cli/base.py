@@ -176,6 +176,30 @@ def add_include(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_pythons(parser: argparse.ArgumentParser, what: str) -> None:
+    """-p/--python, repeatable, defaulting to the supported Pythons
+    (``ops.data.PYTHONS``): read it with :func:`pythons`."""
+    from openstack_requirements.ops import data
+
+    parser.add_argument(
+        '-p',
+        '--python',
+        dest='pythons',
+        action='append',
+        default=[],
+        metavar='PY',
+        help=f'{what}; repeat for several (default: {" ".join(data.PYTHONS)}, '
+        "the shipped constraints' Pythons)",
+    )
+
+
+def pythons(args: argparse.Namespace) -> list[str]:
+    """The -p values given, else the supported Pythons."""
+    from openstack_requirements.ops import data
+
+    return list(args.pythons or data.PYTHONS)
+
+
 def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
     """-d/--denylist, and -b/--blacklist as older callers spell it."""
     parser.add_argument(

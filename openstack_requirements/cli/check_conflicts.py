@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from openstack_requirements.cli import base
 from openstack_requirements.cli.checks import CheckCommand
 from openstack_requirements.errors import RequirementsError
 
@@ -24,7 +25,6 @@ class CheckConflicts(CheckCommand):
     scopes = ('resolver',)
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        from openstack_requirements.ops import data
 
         parser = super().get_parser(prog_name)
         parser.add_argument(
@@ -44,17 +44,7 @@ class CheckConflicts(CheckCommand):
             metavar='FILE',
             help='known conflicts (default: upper-constraints-xfails.txt beside UPPER)',
         )
-        parser.add_argument(
-            '-p',
-            '--python',
-            dest='pythons',
-            action='append',
-            default=[],
-            metavar='PY',
-            help='a Python to resolve for: X.Y, an interpreter name or path '
-            f'(repeat; default: {" ".join(data.PYTHONS)}, the shipped '
-            "constraints' Pythons)",
-        )
+        base.add_pythons(parser, 'a Python to resolve for: X.Y, an interpreter name or path')
         parser.add_argument(
             '--resolver', default='uv', metavar='NAME', help='resolver driver (default: uv)'
         )
@@ -79,7 +69,7 @@ class CheckConflicts(CheckCommand):
         if len(given) > 1:
             raise RequirementsError('two xfails files given (XFAILS and --xfails)')
         xfails = data.locate(data.XFAILS, given.pop() if given else None, beside=upper)
-        pythons = parsed_args.pythons or data.PYTHONS
+        pythons = base.pythons(parsed_args)
         setup = ResolverSetup(
             parsed_args.resolver,
             tuple(resolvers.target_for(p) for p in pythons),

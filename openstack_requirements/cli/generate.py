@@ -33,21 +33,12 @@ class GenerateConstraints(base.Lister):
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        from openstack_requirements.ops import data
 
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '-p',
-            '--python',
-            dest='pythons',
-            action='append',
-            default=None,
-            metavar='PY',
-            help='a Python to resolve for: a version (3.12, resolved as '
-            '3.12.0 by uv), a release (3.12.4), an interpreter name '
-            '(python3.12) or path; repeat for several (default: '
-            f"{' '.join(data.PYTHONS)}, the shipped constraints' "
-            'Pythons)',
+        base.add_pythons(
+            parser,
+            'a Python to resolve for: a version (3.12, resolved as 3.12.0 by uv), '
+            'a release (3.12.4), an interpreter name (python3.12) or path',
         )
         parser.add_argument(
             '-r',
@@ -56,16 +47,8 @@ class GenerateConstraints(base.Lister):
             metavar='FILE',
             help='requirements to resolve (global-requirements.txt)',
         )
-        # -d as the reference's callers spell it (-b, --blacklist: older).
-        parser.add_argument(
-            '-d',
-            '-b',
-            '--denylist',
-            '--blacklist',
-            dest='denylist',
-            metavar='FILE',
-            help='excluded-packages file (denylist.txt or blacklist.txt)',
-        )
+        # -d as the reference's callers spell it (-b, --blacklist: older)
+        base.add_denylist(parser)
         parser.add_argument(
             '--version-map',
             action='append',
@@ -141,7 +124,6 @@ class GenerateConstraints(base.Lister):
     def take_action(
         self, parsed_args: argparse.Namespace
     ) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
-        from openstack_requirements.ops import data
         from openstack_requirements.ops.constraints import generate, resolvers
 
         dry_run = parsed_args.diff or parsed_args.check
@@ -151,7 +133,7 @@ class GenerateConstraints(base.Lister):
             )
         request = generate.Request(
             requirements=Path(parsed_args.requirements),
-            pythons=parsed_args.pythons or data.PYTHONS,
+            pythons=base.pythons(parsed_args),
             denylist=parsed_args.denylist,
             version_map=parsed_args.version_map,
             resolver=parsed_args.resolver,

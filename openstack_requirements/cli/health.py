@@ -32,17 +32,7 @@ class Health(base.Lister):
         parser.add_argument(
             '--index-url', metavar='URL', help='package index to read instead of PyPI'
         )
-        parser.add_argument(
-            '-p',
-            '--python',
-            dest='pythons',
-            action='append',
-            default=[],
-            metavar='PY',
-            help='a supported Python, e.g. 3.12; repeatable '
-            '(default: the Pythons the constraints are '
-            'generated for)',
-        )
+        base.add_pythons(parser, 'a supported Python, e.g. 3.12')
         base.add_projects(parser, trees='a project tree counted as a user')
         parser.add_argument(
             '--osv',
@@ -98,7 +88,7 @@ class Health(base.Lister):
             global_lines=lines,
             global_file=global_path.name,
             upper=base.upper_constraints(parsed_args.source),
-            pythons=parsed_args.pythons or data.PYTHONS,
+            pythons=base.pythons(parsed_args),
             users=users,
             licences=parsed_args.licences,
         )

@@ -81,7 +81,9 @@ def test_the_help_names_the_default(run_app, command: str) -> None:
 
 @pytest.fixture
 def world(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-cache'))
+    monkeypatch.setenv(
+        'UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / f'uv-cache-{__name__}')
+    )
     return resolver_index.make_index(tmp_path_factory.mktemp('index'), resolver_index.WORLD)
 
 

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def gen(run_app, world, tmp_path, tmp_path_factory, monkeypatch):
-    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-cache'))
+    monkeypatch.setenv(
+        'UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / f'uv-cache-{__name__}')
+    )
     reqs = resolver_index.write_requirements(tmp_path / 'global.txt', ['top'])
 
     def run(*args: str, requirements: Path = reqs):

@@ -23,7 +23,9 @@ PYTHONS = ('3.10', '3.11', '3.12', '3.13')
 
 @pytest.fixture
 def uv_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-cache'))
+    monkeypatch.setenv(
+        'UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / f'uv-cache-{__name__}')
+    )
 
 
 def options(world: Path) -> resolvers.ResolverOptions:

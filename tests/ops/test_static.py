@@ -156,7 +156,8 @@ def test_build_failure_and_settings() -> None:
     )
     assert static.build_failure('error: Failed to build `Sys_Dep==2.0`') == ('Sys_Dep', '2.0')
     assert static.build_failure('error: No solution found') is None
-    tomllib = pytest.importorskip('tomllib')
+    import tomllib
+
     entry = static.Metadata(
         'Sys_Dep', '2.0', ('alpha<3', 'eps; python_version >= "3.12"'), '>=3.10', ('test',)
     ).toml()

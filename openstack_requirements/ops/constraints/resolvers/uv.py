@@ -147,14 +147,10 @@ def parse_pylock(
     """The pins of a ``pylock.toml`` (``--format pylock.toml``) and, by
     canonical name, the URL of one of each pin's wheels and its sha256
     (None: not given)."""
+    import tomllib
+
     try:
-        import tomllib
-
         data = tomllib.loads(text)
-    except ImportError:  # Python 3.10
-        import tomlkit
-
-        data = tomlkit.parse(text).unwrap()
     except ValueError as err:
         raise ResolutionError(python, resolver, f'unreadable pylock.toml: {err}') from None
     pins: dict[str, Pin] = {}

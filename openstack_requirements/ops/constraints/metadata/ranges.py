@@ -202,7 +202,10 @@ class RemoteStream(io.RawIOBase):
             assert self.answer is not None
             room = len(target)
             if self.budget is not None:
-                room = min(room, max(1, self.budget - self.position))
+                if self.position >= self.budget:
+                    # spent: never a byte at a time through the rest of a range
+                    raise Spent(f'not found in the first {self.budget} bytes', self.url)
+                room = min(room, self.budget - self.position)
             room = min(room, max(1, self.limit - self.position))
             piece = self.answer.read1(room)
             if piece:

@@ -239,11 +239,12 @@ def update(
             'mox>=0.5.3\npython-swiftclient>=1.2\n',
         ),
         # improvement: the project's comment stays (the reference puts the
-        # global one instead); a line without one takes the global's
+        # global one instead); a line without one takes the global's; the
+        # name is spelt as the global list spells it, as the reference does
         (
             'Routes>=2.0  # MIT\nbar>=1.0  # BSD\n',
             'routes>=1.0\nbar>=0.5  # Apache-2.0 really\n',
-            'routes>=2.0  # MIT\nbar>=1.0  # Apache-2.0 really\n',
+            'Routes>=2.0  # MIT\nbar>=1.0  # Apache-2.0 really\n',
         ),
     ],
 )

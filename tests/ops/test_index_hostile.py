@@ -515,3 +515,34 @@ def test_through_an_http_proxy(opened, served, monkeypatch) -> None:
     assert found.url == f'{served.url}/files/px-1.0.tar.gz'
     token = base64.b64encode(b'me:s@cret').decode()
     assert seen == [(f'{served.index}/px/', f'Basic {token}')]
+
+
+def test_a_spent_budget_ends_the_stream_at_once(served, tmp_path, monkeypatch) -> None:
+    """Reading a file for its first ``budget`` bytes stops there: never
+    the rest of the range in flight a byte at a time (it cost minutes of
+    CPU on big sdists of the real index)."""
+    from openstack_requirements.ops.constraints.metadata import http, ranges
+
+    path = tmp_path / 'big-1.0.tar.gz'
+    path.write_bytes(os.urandom(3 << 20))
+    served.add('/files/big.tar.gz', Route(path=path))
+    reads = []
+    original = http._Raw.readinto
+
+    def counted(self, buffer):
+        reads.append(len(buffer))
+        return original(self, buffer)
+
+    monkeypatch.setattr(http._Raw, 'readinto', counted)
+    deadline = bounds.Deadline(time.monotonic() + 60, seconds=60)
+    client = http.Client(deadline)
+    stream = ranges.RemoteStream(client, f'{served.url}/files/big.tar.gz', 1 << 20, 8 << 20)
+    got = 0
+    with pytest.raises(ranges.Spent):
+        while True:
+            piece = stream.read(65536)
+            assert piece
+            got += len(piece)
+    stream.close()
+    assert got == 1 << 20
+    assert len(reads) < 1000  # a few per 64 KiB; one a byte was 786,432 more

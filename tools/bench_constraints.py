@@ -176,7 +176,7 @@ def _timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
 
 def _size(place: Path) -> float:
     """Megabytes under ``place``."""
-    from openstack_requirements.ops.constraints.resolvers.uv import directory_size
+    from openstack_requirements.ops.constraints.resolvers.uv_env import directory_size
 
     return directory_size(place) / 1e6
 
@@ -212,7 +212,7 @@ def _ours(
 
 
 def _bare_uv(requirements: Path, python: str, cache: Path) -> float:
-    from openstack_requirements.ops.constraints.resolvers.uv import uv_binary  # thread-safe
+    from openstack_requirements.ops.constraints.resolvers.uv_env import uv_binary  # thread-safe
 
     argv = [
         uv_binary(),

@@ -45,10 +45,8 @@ from openstack_requirements.ops.constraints.resolvers.base import (
     ResolverOptions,
     Target,
 )
-from openstack_requirements.ops.constraints.resolvers.uv_env import (  # noqa: F401
+from openstack_requirements.ops.constraints.resolvers.uv_env import (
     PYPI,
-    cache_dir,
-    directory_size,
     environment,
     uv_binary,
 )

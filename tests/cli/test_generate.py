@@ -288,7 +288,7 @@ def test_sdists_resolved_from_their_metadata_never_built(run_app, tmp_path, monk
         assert not ran.exists()
         assert '  Sys_Dep==2.0 (PKG-INFO)\n' in result.stderr
         assert '  hidden==1.0 (egg-info requires.txt)\n' in result.stderr
-        # warm: the same, with nothing more read ahead
+        # warm: the same, reading the pages again but no sdist
         again = run_app(
             'generate-constraints',
             '-r',
@@ -299,22 +299,33 @@ def test_sdists_resolved_from_their_metadata_never_built(run_app, tmp_path, monk
             '--order',
             'name',
         )
-        assert again.stdout == result.stdout and 'read ahead' not in again.stderr
-        # building when asked: uv sets out to build the sdist nothing was
-        # read ahead for (here it cannot: no setuptools on this index)
-        monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cold'))
-        built = run_app(
-            'generate-constraints',
-            '-r',
-            str(reqs),
-            '-p',
-            '3.12',
-            '--index-url',
-            index.url,
-            '--allow-build',
-        )
+        assert again.stdout == result.stdout
+        assert 'the metadata of 0 sdists read' in again.stderr
+        # uv backtracks to an sdist-only release nothing read ahead
+        # (old-sdist 1.0: the newest ones were read, and pinner's <2 was met
+        # after the input's bare name): learnt when uv wants to build it;
+        # with --allow-build, built (here it cannot: no setuptools)
+        for version in ('1.0', '2.0', '3.0', '4.0', '5.0'):
+            resolver_index.make_sdist(wheels, 'old-sdist', version, ['beta'], ran=ran)
+        resolver_index.make_wheel(wheels, 'pinner', '1.0', requires=['old-sdist<2'])
+        index.publish()
+        older = resolver_index.write_requirements(tmp_path / 'older.txt', ['old-sdist', 'pinner'])
+        learnt, built = [], []
+        for extra, into in (((), learnt), (('--allow-build',), built)):
+            monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / f'cold{len(extra)}'))
+            into.append(
+                run_app(
+                    'generate-constraints',
+                    *('-r', str(older), '-p', '3.12', '--index-url', index.url),
+                    *extra,
+                )
+            )
+    learnt, built = learnt[0], built[0]
+    assert learnt.code == 0, learnt.stderr
+    assert 'old-sdist===1.0\n' in learnt.stdout
+    assert '  old-sdist==1.0 (PKG-INFO)\n' in learnt.stderr
     assert built.code == 1
-    assert 'build `hidden==1.0`' in built.stderr
+    assert 'build `old-sdist==1.0`' in built.stderr
     assert 'setuptools' in built.stderr
 
 

@@ -215,12 +215,38 @@ def test_a_slow_drip_ends_the_run_at_the_timeout(run_app, env, served) -> None:
     )
 
 
+def _uv_waits_on_a_file(served, directory: Path) -> Path:
+    """An input over which uv waits on a file sent a byte a second: the
+    wheel of ``dep`` 1.0, which ``pin`` forces and which the read-ahead,
+    meeting the input's bare ``dep`` first, never reads (it reads 2.0).
+    uv reads pages only from the run's own index, so a file is what it
+    can wait on. The requirements file."""
+    wheels(served, directory / 'w', ('pin', '1.0', ('dep<2',)))
+    old = hostile_index.wheel_bytes(directory / 'w', 'dep', '1.0')
+    new = hostile_index.wheel_bytes(directory / 'w', 'dep', '2.0')
+    hostile_index.project(served, 'dep', [old, new])
+    served.add(f'/files/{old[0]}', Route(old[1], drip=1))
+    return resolver_index.write_requirements(directory / 'global.txt', ['dep', 'pin'])
+
+
 def test_the_timeout_ends_uv_too(run_app, env, served) -> None:
-    """uv waits on a page sent a byte a second (a dependency not read
-    ahead): the run's deadline ends it, in one line."""
-    wheels(served, env / 'w', ('top', '1.0', ('slowdep',)))
-    served.page('slowdep', 'x' * 1000, drip=1)
-    result = timed(run_app, env, served.index, 'top', 4)
+    """uv waits on a file sent a byte a second: the run's deadline ends
+    it, in one line."""
+    reqs = _uv_waits_on_a_file(served, env)
+    start = time.monotonic()
+    result = run_app(
+        'generate-constraints',
+        '-r',
+        str(reqs),
+        '-p',
+        '3.12',
+        '--index-url',
+        served.index,
+        '--timeout',
+        '4',
+    )
+    assert time.monotonic() - start < 4 + 6
+    assert served.asked('/files/dep-1.0-py3-none-any.whl', ours=True) == 0
     assert (result.code, result.stderr.splitlines()[-1]) == (
         1,
         'uv: Python 3.12: timed out: the whole run may take 4 s (--timeout)',
@@ -233,13 +259,13 @@ def test_malformed_pages_one_line_when_required_ignored_when_not(run_app, env, s
         '/simple/deep/', Route(b'{"files": ' + b'[' * 3000 + b']' * 3000 + b'}', headers=json_page)
     )
     wheels(served, env / 'w', ('beta', '1.0', ()))
-    # a page read ahead for a package of the last resolution, not required
+    # a page of a package outside the input's closure: never read
     served.add(
         '/simple/pbr/',
         Route(b'{"files": [{"url": 1}], "x": ' + b'9' * 5000 + b'}', headers=json_page),
     )
     assert pins(gen(run_app, env, served.index, 'beta').stdout) == ['beta===1.0']
-    assert served.asked('/simple/pbr/', ours=True) == 1
+    assert served.asked('/simple/pbr/') == 0
     result = gen(run_app, env, served.index, 'deep')
     assert (result.code, result.stderr.splitlines()[-1]) == (
         1,
@@ -249,22 +275,23 @@ def test_malformed_pages_one_line_when_required_ignored_when_not(run_app, env, s
 
 
 def test_a_build_uv_tries_leaves_nothing_behind(run_app, env, served) -> None:
-    """``hidden`` (sdist only, pulled in by a wheel, not read ahead) makes
-    uv try a build: its lock file goes to the run's scratch directory,
-    removed with it."""
-    wheels(served, env / 'w', ('gamma', '1.0', ()), ('needs-hidden', '1.0', ('hidden',)))
+    """uv backtracks to ``hidden`` 1.0 (sdist only; ``pinner`` forces it,
+    the read-ahead read the newest ones) and tries to build it: its lock
+    file goes to the run's scratch directory, removed with it."""
+    wheels(served, env / 'w', ('gamma', '1.0', ()), ('pinner', '1.0', ('hidden<2',)))
     hostile_index.project(
         served,
         'hidden',
         [
             hostile_index.sdist_bytes(
-                env / 's', 'hidden', '1.0', ['gamma'], metadata_version='1.2', egg_info=True
+                env / 's', 'hidden', version, ['gamma'], metadata_version='1.2', egg_info=True
             )
+            for version in ('1.0', '2.0', '3.0', '4.0', '5.0')
         ],
     )
-    result = gen(run_app, env, served.index, 'needs-hidden')
+    result = gen(run_app, env, served.index, 'hidden', 'pinner')
     assert result.code == 0, result.stderr
-    assert pins(result.stdout) == ['gamma===1.0', 'hidden===1.0', 'needs-hidden===1.0']
+    assert pins(result.stdout) == ['gamma===1.0', 'hidden===1.0', 'pinner===1.0']
     assert served.asked('/files/hidden-1.0.tar.gz', ours=False) == 1  # uv tried
     assert os.listdir(env / 'tmp') == []
 
@@ -306,12 +333,10 @@ def test_local_file_index_and_find_links(run_app, env) -> None:
 
 @pytest.mark.parametrize('sent, status', [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_interrupted_run_leaves_no_scratch(tmp_path, sent, status) -> None:
-    """Stopped while uv waits on a page: uv is ended and the scratch
+    """Stopped while uv waits on a file: uv is ended and the scratch
     directory removed."""
     with hostile_index.serve() as served:
-        wheels(served, tmp_path / 'w', ('top', '1.0', ('slowdep',)))
-        served.page('slowdep', 'x' * 1000, drip=1)
-        reqs = resolver_index.write_requirements(tmp_path / 'global.txt', ['top'])
+        reqs = _uv_waits_on_a_file(served, tmp_path)
         temporary = tmp_path / 'tmp'
         temporary.mkdir()
         environ = {
@@ -341,7 +366,7 @@ def test_interrupted_run_leaves_no_scratch(tmp_path, sent, status) -> None:
         ) as process:
             try:
                 assert hostile_index.wait_for(
-                    lambda: served.asked('/simple/slowdep/', ours=False) > 0, 60
+                    lambda: served.asked('/files/dep-1.0-py3-none-any.whl', ours=False) > 0, 60
                 )
                 assert len(os.listdir(temporary)) == 1  # osr-uv-...
                 process.send_signal(sent)

@@ -21,6 +21,7 @@ import io
 import re
 import socket
 import threading
+import time
 import urllib.parse
 import urllib.request
 import zlib
@@ -195,6 +196,8 @@ class Client:
         self._lock = threading.Lock()
         #: Every connection open, of every thread (closed by :meth:`close`).
         self._open: set[http.client.HTTPConnection] = set()
+        #: (host, port) -> its addresses, looked up once.
+        self._addresses: dict[tuple[str, int], list[Any]] = {}
         #: Bytes received (as sent, compressed or not), for -v.
         self.bytes_read = 0
 
@@ -208,6 +211,40 @@ class Client:
     def count(self, size: int) -> None:
         with self._lock:
             self.bytes_read += size
+
+    def _create_connection(
+        self, address: tuple[str, int], timeout: Any = None, source_address: Any = None
+    ) -> socket.socket:
+        """A connected socket, the host's name looked up once a run (many
+        threads looking it up at once meet a resolver's temporary
+        failures)."""
+        with self._lock:
+            infos = self._addresses.get(address)
+        if infos is None:
+            for attempt in range(3):
+                try:
+                    infos = socket.getaddrinfo(*address, type=socket.SOCK_STREAM)
+                    break
+                except socket.gaierror as err:
+                    if err.errno != socket.EAI_AGAIN or attempt == 2:
+                        raise
+                    time.sleep(0.2 * (attempt + 1))
+            assert infos is not None
+            with self._lock:
+                self._addresses[address] = infos
+        failure: OSError = OSError(f'cannot connect to {address[0]}')
+        for family, kind, proto, _, where in infos:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(timeout)
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(where)
+                return sock
+            except OSError as err:
+                sock.close()
+                failure = err
+        raise failure
 
     def _connections(self) -> dict[tuple[str, ...], http.client.HTTPConnection]:
         found = getattr(self.local, 'connections', None)
@@ -256,6 +293,7 @@ class Client:
             target = urllib.parse.urlunsplit(parts._replace(fragment=''))
             extra = _proxy_auth(via)
         made.deadline = self.deadline
+        made._create_connection = self._create_connection  # type: ignore[union-attr]
         connections[key] = made
         with self._lock:
             self._open.add(made)

@@ -82,6 +82,9 @@ class Index:
         self.http = http.Client(self.deadline)
         self._lock = threading.Lock()
         self._pages: dict[str, list[DistFile]] = {}
+        self._reading: dict[str, threading.Lock] = {}
+        #: Pages asked of the index this run.
+        self.pages_read = 0
         self._links: dict[str, Page] = {}
         self._held = 0
         self._held_lock = threading.Lock()
@@ -110,8 +113,17 @@ class Index:
         return json.dumps([self.index_url, *self.find_links])
 
     def files(self, name: str) -> list[DistFile]:
-        """Every file of project ``name`` (read once per run)."""
+        """Every file of project ``name``, read once per run: a caller
+        asking while another reads it waits for that read."""
         key = canonicalize_name(name)
+        with self._lock:
+            if key in self._pages:
+                return self._pages[key]
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:
+            return self._files(key)
+
+    def _files(self, key: str) -> list[DistFile]:
         with self._lock:
             if key in self._pages:
                 return self._pages[key]
@@ -159,6 +171,8 @@ class Index:
     def _index_page(self, key: str, quota: Any = None) -> Page:
         assert self.index_url is not None
         url = f'{self.index_url}/{key}/'
+        with self._lock:
+            self.pages_read += 1
         try:
             if self.local_index is not None:
                 place = Path(self.local_index) / key

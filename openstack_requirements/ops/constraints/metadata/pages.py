@@ -140,37 +140,46 @@ class _Collector:
         self.seen = 0
 
     def add(self, href: str, filename: str | None, **extra: Any) -> None:
-        full = urllib.parse.urljoin(self.url, href.strip())
-        parts = urllib.parse.urlsplit(full)
+        if filename is not None and self.keep is not None and not _may_keep(filename, self.keep):
+            self.skip()  # a wheel for none of the targets
+            return
+        href = href.strip()
+        if href.startswith(('https://', 'http://')) and '#' not in href:
+            # the common case, without the cost of urljoin and urlsplit
+            full, scheme, fragment = href, href[: href.index(':')], ''
+        else:
+            full = urllib.parse.urljoin(self.url, href)
+            parts = urllib.parse.urlsplit(full)
+            scheme, fragment = parts.scheme, parts.fragment
+            if filename is None:
+                filename = urllib.parse.unquote(parts.path.rsplit('/', 1)[-1])
         if filename is None:
-            filename = urllib.parse.unquote(parts.path.rsplit('/', 1)[-1])
-        extra.setdefault('hash', _hash(parts.fragment))
+            filename = urllib.parse.unquote(full.rsplit('/', 1)[-1])
+        extra.setdefault('hash', _hash(fragment))
         found = dist_file(
             filename,
             full,
             self.name,
             origin=self.origin,
-            local=self.local and parts.scheme == 'file',
+            local=self.local and scheme == 'file',
             **extra,
         )
         if found is None:
             return
-        if parts.scheme not in ('http', 'https') and not (self.local and parts.scheme == 'file'):
+        if scheme not in ('http', 'https') and not (self.local and scheme == 'file'):
             self.page.refused.append(
                 (
                     found.project,
                     found.version,
                     (
                         f'the page {self.url} links it as {full[:200]}: a '
-                        f'{parts.scheme or "relative"} link on a remote page is not '
+                        f'{scheme or "relative"} link on a remote page is not '
                         'followed'
                     ),
                 )
             )
             return
-        self.seen += 1
-        if self.seen > self.limits.page_files:
-            raise Refused(f'more than {self.limits.page_files} files listed', self.url)
+        self.skip()
         if (
             found.wheel_tags is not None
             and self.keep is not None
@@ -180,6 +189,31 @@ class _Collector:
         if self.reserve is not None:
             self.reserve(1)  # refused past the run's limit
         self.page.files.append(found)
+
+    def skip(self) -> None:
+        """Count a file listed (past the page's limit: refused)."""
+        self.seen += 1
+        if self.seen > self.limits.page_files:
+            raise Refused(f'more than {self.limits.page_files} files listed', self.url)
+
+
+def _may_keep(filename: str, keep: frozenset[str]) -> bool:
+    """False for a wheel whose tags are none of ``keep`` (read from its
+    name alone, cheaply: a big page lists thousands of such wheels)."""
+    if not filename.endswith('.whl'):
+        return True
+    parts = filename[:-4].split('-')
+    if len(parts) not in (5, 6):
+        return True  # not a wheel name: judged as any other link
+    return _tags_kept('-'.join(parts[-3:]), keep)
+
+
+@bounded(4096)
+def _tags_kept(tags: str, keep: frozenset[str]) -> bool:
+    pythons, abis, platforms = (p.split('.') for p in tags.split('-'))
+    if len(pythons) * len(abis) * len(platforms) > _MAX_TAGS:
+        return True  # dist_file rejects it
+    return any(f'{p}-{a}-{pl}' in keep for p in pythons for a in abis for pl in platforms)
 
 
 class _Anchors(html.parser.HTMLParser):
@@ -206,21 +240,19 @@ class _Anchors(html.parser.HTMLParser):
         )
 
 
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-
-
 def load_json(body: bytes, limits: Limits, url: str) -> Any:
     """A JSON document, refused if it would cost too much memory (more
     than :attr:`Limits.json_values` values) or cannot be read."""
+    # Separators inside strings count too: an over-count, never an
+    # under-count, and counted in C (a regex removing the strings first
+    # took seconds over a run's pages).
+    values = sum(body.count(c) for c in (b',', b':', b'[', b'{'))
+    if values > limits.json_values:
+        raise Refused(f'a JSON document of more than {limits.json_values} values', url)
     try:
         text = body.decode('utf-8')
     except UnicodeDecodeError:
         raise Refused('a JSON document that is not UTF-8', url) from None
-    bare = _STRINGS.sub('', text)
-    values = sum(bare.count(c) for c in ',:[{')
-    del bare
-    if values > limits.json_values:
-        raise Refused(f'a JSON document of more than {limits.json_values} values', url)
     try:
         return json.loads(text)
     except RecursionError:
@@ -255,6 +287,9 @@ def parse_page(
                 continue
             href, filename = item.get('url'), item.get('filename')
             if not isinstance(href, str) or not isinstance(filename, str):
+                continue
+            if keep is not None and not _may_keep(filename, keep):
+                collector.skip()  # a wheel for none of the targets
                 continue
             hashes = item.get('hashes')
             digest = None

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from openstack_requirements.model.versions import parse_version
-from openstack_requirements.ops.constraints.metadata import static
+from openstack_requirements.ops.constraints.metadata import closure, static
 from openstack_requirements.ops.constraints.metadata.bounds import (
     MetadataError,
     Refused,
@@ -83,6 +83,9 @@ class Sdists:
         self.offered: dict[str, set[Release]] = {}
         self._sdist_only: dict[tuple[str, str], list[tuple[Version, DistFile]]] = {}
         self.learnt = 0
+        #: Reads of sdist metadata started ahead (by URL).
+        self._reads: dict[str, Future[MetadataError | None]] = {}
+        self.read_ahead_count = 0
         #: The first timeout met by a read (said when the run stops).
         self.timed_out: TimedOut | None = None
 
@@ -143,75 +146,110 @@ class Sdists:
         except MetadataError as err:
             return _kept(err)
 
-    def read_ahead(
-        self, names: Iterable[str], required: Iterable[str], targets: Sequence[Target]
-    ) -> None:
-        """Before the resolver runs: read the index pages of ``names``
-        (those an earlier run with this cache read, only when they have
-        sdist-only releases), and the metadata of their latest releases
-        that have an sdist and no wheel for some target. A page of a
-        ``required`` package that is refused stops the run (the
-        resolver would read it too)."""
-        # Names read by an earlier run are read again only if they offer
-        # sdist-only releases (a newer one may have come); the others were
-        # all wheels then, and a package seldom stops publishing wheels.
-        names = set(names)
-        required = {canonicalize_name(n) for n in required}
-        identity = self.index.identity
-        todo = sorted(
-            (names - self.store.scanned(identity)) | (names & self.store.sdist_names(self.origins))
-        )
-        if not todo:
-            return
-        tags = [(static.target_tags(t.python), t.release or f'{t.python}.0') for t in targets]
+    def read_ahead(self, roots: Sequence[closure.Root], targets: Sequence[Target]) -> set[str]:
+        """Before the resolver runs: walk from ``roots`` (the input's
+        requirements) through the pages and dependencies the resolution
+        will most likely meet (:mod:`.closure`), reading the metadata of
+        each page's newest sdist-only releases for some target as its
+        page comes in. A page of a root that is refused stops the run
+        (the resolver would read it too). The projects met."""
+        required = {canonicalize_name(r.name) for r in roots}
+        walked = [
+            closure.Python(t.python, t.release or f'{t.python}.0', static.target_tags(t.python))
+            for t in targets
+        ]
+        tags = [(w.tags, w.release) for w in walked]
         start = time.monotonic()
-        wanted: list[DistFile] = []
         stops: list[MetadataError] = []
+        readers = ThreadPoolExecutor(16)
 
-        def page(name: str) -> tuple[str, list[DistFile]]:
+        def page(name: str) -> list[DistFile]:
             try:
                 found = self.index.files(name)
             except TimedOut as err:
                 with self.lock:
                     self.timed_out = self.timed_out or _kept(err)
-                return name, []
+                return []
             except Refused as err:
                 if name in required:
                     with self.lock:
                         stops.append(_kept(err))
-                return name, []
+                return []
             except MetadataError:
-                return name, []
+                return []
             for file in static.read_ahead_candidates(found, tags, AHEAD, AHEAD_BIG):
-                if self.store.get(file) is None and not self._known_refused(file):
-                    with self.lock:
-                        wanted.append(file)
-                    readers.submit(self._read, file, BUDGET)
-            return name, found
+                self._reading(file, readers)
+            return found
 
-        # Each page's sdists are read as soon as it is in, while the other
-        # pages still come.
-        readers = ThreadPoolExecutor(16)
-        pages = ThreadPoolExecutor(16)
+        def metadata(file: DistFile) -> static.Metadata | None:
+            if file.is_sdist:
+                self._reading(file, readers).result()
+                return self.store.get(file)
+            return self._wheel_metadata(file)
+
+        walk = closure.Walk(walked, page, metadata)
         try:
-            found_pages = list(pages.map(page, todo))
+            met = walk.run(roots)
         except BaseException:
             self.deadline.cancel()
             raise
         finally:
-            pages.shutdown(wait=True)
             readers.shutdown(wait=True)
         if self.timed_out is not None:
             raise self.timed_out
         if stops:
             raise sorted(stops, key=str)[0]
-        self.store.mark_scanned(identity, (n for n, f in found_pages if f))
         if self.progress is not None:
             self.progress(
-                f'read {len(found_pages)} index pages and the metadata of '
-                f'{len(wanted)} sdist-only releases in '
+                f'read ahead: {len(met)} projects met, {self.index.pages_read} index pages '
+                f'and the metadata of {self.read_ahead_count} sdists read in '
                 f'{time.monotonic() - start:.1f} s'
             )
+        return met
+
+    def _reading(self, file: DistFile, pool: ThreadPoolExecutor) -> Future[MetadataError | None]:
+        """The read of ``file``'s metadata into the store, started once."""
+        with self.lock:
+            found = self._reads.get(file.url)
+        if found is not None:
+            return found
+        done = self.store.get(file) is not None or self._known_refused(file)
+        with self.lock:
+            found = self._reads.get(file.url)
+            if found is None:
+                if done:
+                    found = Future()
+                    found.set_result(None)
+                else:
+                    found = pool.submit(self._read, file, BUDGET)
+                    self.read_ahead_count += 1
+                self._reads[file.url] = found
+            return found
+
+    def _wheel_metadata(self, file: DistFile) -> static.Metadata | None:
+        """A wheel's dependencies (its ``.metadata`` file, else its own
+        METADATA), kept in the store; None if they cannot be read."""
+        known = self.store.get(file)
+        if known is not None:
+            return known
+        try:
+            if file.core_metadata:
+                found: static.Metadata | None = static.from_headers(
+                    self.index.metadata_headers(file), static.INDEX_METADATA
+                )
+            else:
+                found = self.index.wheel_metadata(file.url)
+            if found is None:
+                return None
+            found = static.checked(found, file.project, file.version)
+        except TimedOut as err:
+            with self.lock:
+                self.timed_out = self.timed_out or _kept(err)
+            return None
+        except MetadataError:
+            return None
+        self.store.put(file, found)
+        return found
 
     def learn(self, name: str, version: str, target: Target) -> bool:
         """Read the metadata of ``name==version``, which the resolver

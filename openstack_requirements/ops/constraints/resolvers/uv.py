@@ -31,11 +31,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin
-from openstack_requirements.ops.constraints.metadata import bounds, static
+from openstack_requirements.ops.constraints.metadata import bounds, closure, static
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.constraints.metadata.sdists import release
 from openstack_requirements.ops.constraints.resolvers.base import (
@@ -58,7 +56,11 @@ MAX_ATTEMPTS = 60
 _SETTINGS_ERROR = re.compile(r'TOML parse error at line (\d+)')
 
 
-def config(options: ResolverOptions, metadata: Iterable[static.Metadata] = ()) -> str:
+def config(
+    options: ResolverOptions,
+    metadata: Iterable[static.Metadata] = (),
+    index_url: str | None = None,
+) -> str:
     """The ``uv.toml`` a resolution runs with.
 
     It names the index (``--index-url``, else PyPI; none with
@@ -66,15 +68,15 @@ def config(options: ResolverOptions, metadata: Iterable[static.Metadata] = ()) -
     read. A file on an index never changes (a new release is a new file),
     but an index or mirror that sends no caching headers makes uv ask for
     every wheel again, each run and each Python, to read metadata it
-    already holds. The index's pages are asked for every time, so a
-    release made a second ago is seen (uv keeps a page with the freshness
-    it was fetched under, so a page cannot be trusted within a run without
-    being trusted by the next). ``metadata`` are the releases whose
-    dependencies uv is told rather than building them.
+    already holds. ``index_url`` is the index uv reads: the run's own
+    (:mod:`.serve`), which reads each page of the real one once a run and
+    serves it uncached, so a release made before the run is seen.
+    ``metadata`` are the releases whose dependencies uv is told rather
+    than building them.
     """
     parts = []
     if not options.no_index:
-        url = options.index_url or PYPI
+        url = index_url or options.index_url or PYPI
         parts.append(
             '[[index]]\n'
             f'url = {json.dumps(url)}\n'
@@ -167,17 +169,21 @@ def parse_pylock(
     return pins, wheels
 
 
-def _names(requirements: Path | None, hints: Iterable[str]) -> set[str]:
-    """The canonical names of ``requirements`` and ``hints``."""
-    names: set[str] = {canonicalize_name(n) for n in hints}
-    if requirements is not None:
-        from openstack_requirements.ops.files import read_requirements
+def roots(requirements: Path | None) -> list[closure.Root]:
+    """The requirements of the input, where the read-ahead starts."""
+    if requirements is None:
+        return []
+    from openstack_requirements.ops.files import read_requirements
 
-        try:
-            names |= set(read_requirements(requirements).by_key())
-        except RequirementsError:
-            pass  # uv says what is wrong with it
-    return names
+    try:
+        found = read_requirements(requirements)
+    except RequirementsError:
+        return []  # uv says what is wrong with it
+    return closure.roots_of(
+        (r.name, str(r.specifier), r.extras, r.marker_text)
+        for r in (line.requirement for line in found.lines)
+        if r is not None and r.name and not r.url
+    )
 
 
 class UvResolver(Resolver):
@@ -218,18 +224,14 @@ class UvResolver(Resolver):
             self._run = run
             try:
                 if targets:
-                    run.sdists.read_ahead(
-                        _names(requirements, options.hints), _names(requirements, ()), targets
-                    )
+                    run.sdists.read_ahead(roots(requirements), targets)
                 yield
             except BaseException:
                 run.cancel()
                 raise
             finally:
                 self._run = None
-                run.name_pool.shutdown(wait=True, cancel_futures=True)
-                run.index.close()
-                run.store.save()
+                run.close()
                 if progress is not None:
                     for line in run.report():
                         progress(line)
@@ -249,7 +251,9 @@ class UvResolver(Resolver):
             offered = run.sdists.metadata_for(target.python)
             metadata = [m for _, m in offered]
             settings = files.write_scratch(
-                run.scratch, f'uv-{target.python}-{attempt}.toml', config(options, metadata)
+                run.scratch,
+                f'uv-{target.python}-{attempt}.toml',
+                config(options, metadata, run.index_url),
             )
             argv = command(requirements.resolve(), target, options, settings, python) + [
                 '--format',
@@ -270,6 +274,9 @@ class UvResolver(Resolver):
                     argv, target, options, environment(options, run.scratch), cwd=run.scratch
                 )
             except ResolutionError as err:
+                failed = run.pages.first_error() if run.pages is not None else None
+                if failed is not None:
+                    raise failed from None
                 unread = _unreadable(err.explanation, settings, options, offered)
                 if unread is not None:  # uv could not read what it was told
                     run.sdists.refuse(

@@ -20,6 +20,7 @@ from openstack_requirements.ops.constraints import Pin
 from openstack_requirements.ops.constraints.metadata import bounds, static
 from openstack_requirements.ops.constraints.metadata.index import Index
 from openstack_requirements.ops.constraints.metadata.sdists import Sdists
+from openstack_requirements.ops.constraints.metadata.serve import PageServer
 from openstack_requirements.ops.constraints.metadata.store import Store
 from openstack_requirements.ops.constraints.resolvers.base import (
     Progress,
@@ -70,6 +71,12 @@ class UvSession:
             keep,
         )
         self.sdists = Sdists(self.index, self.store, progress)
+        #: The run's own index in front of a remote one: uv reads its
+        #: pages there, each read once from the real index this run.
+        self.pages: PageServer | None = None
+        if self.index.index_url and self.index.local_index is None:
+            self.pages = PageServer(self.index)
+            self.pages.__enter__()
         self.lock = threading.Lock()
         self.pythons: dict[str, str] = {}
         #: (name, version) -> where its metadata came from, for the pins
@@ -78,6 +85,18 @@ class UvSession:
         #: (key, version) -> the metadata Name of a wheel, being read.
         self.names: dict[tuple[str, str], Future[str | None]] = {}
         self.name_pool = ThreadPoolExecutor(16)
+
+    @property
+    def index_url(self) -> str | None:
+        """The index uv is to read (the run's own, if there is one)."""
+        return self.pages.url if self.pages is not None else self.index.index_url
+
+    def close(self) -> None:
+        self.name_pool.shutdown(wait=True, cancel_futures=True)
+        if self.pages is not None:
+            self.pages.close()
+        self.index.close()
+        self.store.save()
 
     def cancel(self) -> None:
         self.deadline.cancel()
@@ -188,6 +207,15 @@ class UvSession:
             ]
         if self.options.cache_report:
             after = directory_size(self.cache)
+            lines.append(
+                f'index pages read: {self.index.pages_read}'
+                + (
+                    f'; asked by uv: {sum(self.pages.asked.values())} '
+                    f'({len(self.pages.asked)} projects)'
+                    if self.pages is not None
+                    else ''
+                )
+            )
             lines.append(
                 f'uv cache {self.cache}: {after / 1e6:.1f} MB, '
                 f'{(after - self.size_before) / 1e6:+.1f} MB this run; '

@@ -1,0 +1,211 @@
+"""The projects a resolution will meet, found before it runs.
+
+The resolver is told, before it starts, the dependencies of the
+sdist-only releases it may want (it would build them otherwise), so the
+run reads ahead. It reads ahead only what this resolution meets: from
+the input's requirements, each project's page, then the dependencies of
+the release each target Python would most likely take (the newest its
+specifier, its Requires-Python and its wheel tags allow), whose
+requirements (markers evaluated per target, extras followed) lead to the
+next pages. A wheel's dependencies come from its ``.metadata`` file
+(PEP 658) or its own METADATA, read by range requests; an sdist's from
+its PKG-INFO (:mod:`.sdists`). What was read is kept in the on-disk
+store by file hash, so a second run reads only the pages.
+
+The walk is a guess of the resolution, not the resolution: a project the
+resolver meets that the walk did not (it backtracked to an older
+release) has its page read when the resolver asks for it, and an
+sdist-only release the walk did not read is learnt when the resolver
+wants to build it. Nothing outside the input's dependency closure (as
+the newest releases declare it) is read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from packaging.markers import Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from openstack_requirements.model.versions import marker_environment, parse_version
+from openstack_requirements.ops.constraints.metadata import static
+from openstack_requirements.ops.constraints.metadata.pages import DistFile
+
+
+@dataclass(frozen=True)
+class Root:
+    """A requirement the walk starts from."""
+
+    name: str
+    specifier: str = ''
+    extras: tuple[str, ...] = ()
+    marker: Marker | None = None
+
+
+@dataclass(frozen=True)
+class Python:
+    """A target of the walk: its ``X.Y``, its release and wheel tags."""
+
+    python: str
+    release: str
+    tags: frozenset[str]
+
+
+#: The files of one project (its page), and what its metadata says.
+PageOf = Callable[[str], list[DistFile]]
+MetadataOf = Callable[[DistFile], static.Metadata | None]
+
+
+def _accepts(file: DistFile, release: str) -> bool:
+    if not file.requires_python:
+        return True
+    try:
+        return SpecifierSet(file.requires_python).contains(release, prereleases=True)
+    except InvalidSpecifier:
+        return True
+
+
+def chosen_files(files: Sequence[DistFile], specifier: str, target: Python) -> DistFile | None:
+    """The file a resolver for ``target`` would most likely read the
+    dependencies of: of the newest release ``specifier`` allows (a final
+    one, unless there are only pre-releases), not yanked, that
+    ``target`` may install, a wheel for it, else the sdist."""
+    try:
+        allowed = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        allowed = SpecifierSet()
+    by_version: dict[Version, list[DistFile]] = {}
+    for file in files:
+        if file.yanked or not _accepts(file, target.release):
+            continue
+        if file.wheel_tags is not None and not (file.wheel_tags & target.tags):
+            continue
+        version = parse_version(file.version)
+        if version is not None:
+            by_version.setdefault(version, []).append(file)
+    versions = list(allowed.filter(by_version))
+    if not versions:
+        return None
+    group = by_version[max(versions)]
+    wheels = sorted((f for f in group if not f.is_sdist), key=lambda f: f.filename)
+    if wheels:
+        return wheels[0]
+    return sorted(group, key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename))[0]
+
+
+def _wanted(requirement: Requirement, extras: Iterable[str], targets: Sequence[Python]) -> bool:
+    """Whether ``requirement`` applies on some target, with ``extras``."""
+    if requirement.marker is None:
+        return True
+    for target in targets:
+        for extra in ('', *extras):
+            try:
+                if requirement.marker.evaluate(marker_environment(target.python, extra)):
+                    return True
+            except Exception:  # noqa: BLE001 - a marker the resolver judges
+                return True
+    return False
+
+
+class Walk:
+    """The walk from the input's requirements through the pages and the
+    metadata of the releases likely chosen (threads, one task a
+    project)."""
+
+    def __init__(
+        self,
+        targets: Sequence[Python],
+        page_of: PageOf,
+        metadata_of: MetadataOf,
+        workers: int = 16,
+    ) -> None:
+        self.targets = targets
+        self.page_of = page_of
+        self.metadata_of = metadata_of
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._done = threading.Condition(self._lock)
+        self._pending = 0
+        #: Project -> the extras walked through.
+        self.met: dict[str, set[str]] = {}
+        self._specifiers: dict[str, str] = {}
+        self._failure: BaseException | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def run(self, roots: Iterable[Root]) -> set[str]:
+        """Walk from ``roots``; the projects met."""
+        with ThreadPoolExecutor(self.workers) as pool:
+            self._pool = pool
+            for root in roots:
+                if root.marker is not None and not any(
+                    root.marker.evaluate(marker_environment(t.python)) for t in self.targets
+                ):
+                    continue
+                self._meet(root.name, root.specifier, root.extras)
+            with self._done:
+                while self._pending and self._failure is None:
+                    self._done.wait()
+            failure = self._failure
+            if failure is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise failure
+        return set(self.met)
+
+    def _meet(self, name: str, specifier: str, extras: Iterable[str]) -> None:
+        key = canonicalize_name(name)
+        extras = {canonicalize_name(e) for e in extras}
+        with self._lock:
+            if self._failure is not None:
+                return
+            seen = self.met.get(key)
+            if seen is not None and extras <= seen:
+                return
+            new = extras - seen if seen is not None else extras
+            self.met.setdefault(key, set()).update(extras)
+            self._specifiers.setdefault(key, specifier)
+            specifier = self._specifiers[key]
+            self._pending += 1
+        assert self._pool is not None
+        future: Future[None] = self._pool.submit(self._visit, key, specifier, new)
+        future.add_done_callback(self._finished)
+
+    def _finished(self, future: Future[None]) -> None:
+        with self._done:
+            self._pending -= 1
+            if not future.cancelled() and future.exception() is not None:
+                self._failure = self._failure or future.exception()
+            self._done.notify_all()
+
+    def _visit(self, key: str, specifier: str, extras: set[str]) -> None:
+        files = self.page_of(key)
+        chosen = {chosen_files(files, specifier, t) for t in self.targets} - {None}
+        for file in sorted(chosen, key=lambda f: f.url):  # type: ignore[union-attr]
+            assert file is not None
+            metadata = self.metadata_of(file)
+            if metadata is None:
+                continue
+            for text in metadata.requires_dist:
+                try:
+                    requirement = Requirement(text)
+                except InvalidRequirement:
+                    continue
+                if _wanted(requirement, extras, self.targets):
+                    self._meet(requirement.name, str(requirement.specifier), requirement.extras)
+
+
+def roots_of(requirements: Iterable[tuple[str, str, tuple[str, ...], str]]) -> list[Root]:
+    """Roots from ``(name, specifier, extras, marker)`` of the input."""
+    found = []
+    for name, specifier, extras, marker in requirements:
+        try:
+            parsed = Marker(marker) if marker else None
+        except Exception:  # noqa: BLE001 - the resolver says what is wrong
+            parsed = None
+        found.append(Root(name, specifier, extras, parsed))
+    return found

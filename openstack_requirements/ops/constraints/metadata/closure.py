@@ -184,9 +184,12 @@ class Walk:
 
     def _visit(self, key: str, specifier: str, extras: set[str]) -> None:
         files = self.page_of(key)
-        chosen = {chosen_files(files, specifier, t) for t in self.targets} - {None}
-        for file in sorted(chosen, key=lambda f: f.url):  # type: ignore[union-attr]
-            assert file is not None
+        chosen: dict[DistFile, list[Python]] = {}
+        for target in self.targets:
+            file = chosen_files(files, specifier, target)
+            if file is not None:
+                chosen.setdefault(file, []).append(target)
+        for file, targets in sorted(chosen.items(), key=lambda c: c[0].url):
             metadata = self.metadata_of(file)
             if metadata is None:
                 continue
@@ -195,7 +198,7 @@ class Walk:
                     requirement = Requirement(text)
                 except InvalidRequirement:
                     continue
-                if _wanted(requirement, extras, self.targets):
+                if _wanted(requirement, extras, targets):
                     self._meet(requirement.name, str(requirement.specifier), requirement.extras)
 
 

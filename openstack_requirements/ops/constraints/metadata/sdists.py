@@ -35,6 +35,7 @@ from openstack_requirements.ops.constraints.metadata.bounds import (
 )
 from openstack_requirements.ops.constraints.metadata.index import Index
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
+from openstack_requirements.ops.constraints.metadata.ranges import Spent
 from openstack_requirements.ops.constraints.metadata.store import Store
 from openstack_requirements.ops.constraints.resolvers.base import Progress, Target
 
@@ -143,6 +144,10 @@ class Sdists:
             with self.lock:
                 self.timed_out = self.timed_out or _kept(err)
             return err
+        except Spent as err:
+            if budget is not None:
+                self.store.spend(file)  # not read ahead again
+            return _kept(err)
         except MetadataError as err:
             return _kept(err)
 
@@ -213,7 +218,9 @@ class Sdists:
             found = self._reads.get(file.url)
         if found is not None:
             return found
-        done = self.store.get(file) is not None or self._known_refused(file)
+        done = (
+            self.store.get(file) is not None or self.store.spent(file) or self._known_refused(file)
+        )
         with self.lock:
             found = self._reads.get(file.url)
             if found is None:

@@ -107,6 +107,8 @@ class PageServer:
         #: Requests served, by project (what uv asked for).
         self.asked: dict[str, int] = {}
         self._lock = threading.Lock()
+        #: The pages made, each once a run (every Python asks for it).
+        self._bodies: dict[str, bytes] = {}
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -167,7 +169,13 @@ class PageServer:
         if not files:
             self._send(handler, 404, b'not found\n', 'text/plain')
             return
-        self._send(handler, 200, page_json(key, files, self.index.index_url), JSON_TYPE)
+        with self._lock:
+            body = self._bodies.get(key)
+        if body is None:
+            body = page_json(key, files, self.index.index_url)
+            with self._lock:
+                self._bodies[key] = body
+        self._send(handler, 200, body, JSON_TYPE)
 
     @staticmethod
     def _send(

@@ -21,7 +21,6 @@ import os
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +67,8 @@ class _Source:
         #: Files refused: -> (project, reason).
         self.refused: dict[str, tuple[str, str]] = {}
         self.names: dict[str, str] = {}
-        self.scanned: set[str] = set()
+        #: Files whose metadata is not within the read-ahead's budget.
+        self.spent: set[str] = set()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -80,7 +80,7 @@ class _Source:
                 k: {'project': p, 'reason': r} for k, (p, r) in sorted(self.refused.items())
             },
             'names': dict(sorted(self.names.items())),
-            'scanned': sorted(self.scanned),
+            'spent': sorted(self.spent),
         }
 
 
@@ -145,9 +145,9 @@ class Store:
         names = stored.get('names')
         if isinstance(names, dict):
             source.names = {str(k): str(v) for k, v in names.items()}
-        scanned = stored.get('scanned')
-        if isinstance(scanned, list):
-            source.scanned = {str(n) for n in scanned}
+        spent = stored.get('spent')
+        if isinstance(spent, list):
+            source.spent = {str(n) for n in spent}
         return source
 
     def _source(self, origin: str) -> _Source:
@@ -217,29 +217,21 @@ class Store:
             found = source.refused.get(key) if source and key else None
         return found[1] if found and found[0] == file.project else None
 
-    def sdist_names(self, origins: Iterable[str]) -> set[str]:
-        """Projects of those sources with sdist-only releases read (or
-        refused) before."""
+    def spend(self, file: DistFile) -> None:
+        """Remember that ``file``'s metadata is not within the read-ahead's
+        budget (it is read whole only if the resolver wants it)."""
+        key = file_id(file)
+        if key is None:
+            return
         with self._lock:
-            found: set[str] = set()
-            for origin in origins:
-                source = self._sources.get(origin, _Source())
-                found.update(p for p, _ in source.metadata.values())
-                found.update(p for p, _ in source.refused.values())
-            return found
-
-    # -- what a run read ----------------------------------------------------------------
-
-    def scanned(self, identity: str) -> set[str]:
-        """Projects whose pages a run with these sources read ahead."""
-        with self._lock:
-            source = self._sources.get(identity)
-            return set(source.scanned) if source else set()
-
-    def mark_scanned(self, identity: str, names: Iterable[str]) -> None:
-        with self._lock:
-            self._source(identity).scanned.update(names)
+            self._source(file.origin).spent.add(key)
             self._dirty = True
+
+    def spent(self, file: DistFile) -> bool:
+        key = file_id(file)
+        with self._lock:
+            source = self._sources.get(file.origin)
+            return bool(key and source and key in source.spent)
 
     def name(self, identity: str, url: str, digest: str | None) -> str | None:
         """The ``Name`` a wheel's metadata spells, as read before."""

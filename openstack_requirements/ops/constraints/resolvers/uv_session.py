@@ -115,7 +115,7 @@ class UvSession:
             with self.lock:
                 if (key, pin.version) in self.names:
                     continue
-                known = self.store.name(identity, url, digest)
+                known = self.store.name(identity, url, digest) or self._walked_name(key, url)
                 future: Future[str | None]
                 if known is not None:
                     future = Future()
@@ -123,6 +123,14 @@ class UvSession:
                 else:
                     future = self.name_pool.submit(self._read_name, url, digest)
                 self.names[(key, pin.version)] = future
+
+    def _walked_name(self, key: str, url: str) -> str | None:
+        """The Name of a wheel whose metadata the read-ahead read."""
+        for file in self.index.pages().get(key, ()):
+            if file.bare_url == url.split('#', 1)[0]:
+                found = self.store.get(file)
+                return found.name if found is not None else None
+        return None
 
     def _read_name(self, url: str, digest: str | None) -> str | None:
         name = self.index.wheel_name(url)

@@ -10,6 +10,7 @@ be installed for real. Point a resolver at the directory with
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import hashlib
 import http.server
@@ -239,6 +240,8 @@ class SimpleIndex:
         #: The paths openstack-requirements itself asked for (to read a
         #: wheel's metadata name or an sdist's PKG-INFO).
         self.ours: list[str] = []
+        #: How many times each path was asked for, by anyone.
+        self.counts: collections.Counter[str] = collections.Counter()
         self.publish()
 
     def publish(self) -> None:
@@ -286,6 +289,7 @@ def serve_simple_index(wheels: str | Path, core_metadata: bool = False) -> Itera
     sent with ``Cache-Control: max-age=0`` so a cache revalidates them."""
     root = Path(tempfile.mkdtemp(prefix='simple-index-'))
     index = SimpleIndex(wheels, root, core_metadata)
+    lock = threading.Lock()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -296,6 +300,8 @@ def serve_simple_index(wheels: str | Path, core_metadata: bool = False) -> Itera
             (index.ours if agent.startswith('openstack-requirements') else index.requests).append(
                 self.path
             )
+            with lock:
+                index.counts[self.path] += 1
             super().do_GET()
 
         def end_headers(self) -> None:

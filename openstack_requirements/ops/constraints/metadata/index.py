@@ -29,6 +29,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from openstack_requirements.ops.constraints.cutoff import ExcludeNewer
 from openstack_requirements.ops.constraints.metadata import (
     archive,
     http,
@@ -71,6 +72,7 @@ class Index:
         find_links: Iterable[str] = (),
         deadline: Deadline | None = None,
         keep: frozenset[str] | None = None,
+        cutoff: ExcludeNewer | None = None,
     ) -> None:
         self.deadline = deadline or Deadline(None)
         self.limits = self.deadline.limits
@@ -79,6 +81,8 @@ class Index:
         self.find_links = tuple(find_links)
         #: The wheel tags of the run's targets: other wheels are dropped.
         self.keep = keep
+        #: ``--exclude-newer``: the index's files it drops are not listed.
+        self.cutoff = cutoff
         self.http = http.Client(self.deadline)
         self._lock = threading.Lock()
         self._pages: dict[str, list[DistFile]] = {}
@@ -124,7 +128,7 @@ class Index:
                 page.refused += found.refused
             if self.index_url:
                 found = self._index_page(key, quota)
-                page.files += found.files
+                page.files += self._cut(key, found.files)
                 page.refused += found.refused
         except BaseException:
             quota.give(quota.taken)
@@ -140,6 +144,15 @@ class Index:
             self._local_urls.update(f.bare_url for f in unique if f.local)
             self._pages[key] = unique
         return unique
+
+    def _cut(self, key: str, files: list[DistFile]) -> list[DistFile]:
+        """The index's ``files`` of project ``key`` not cut off by
+        ``--exclude-newer`` (the upload time of find-links files is not
+        known: they are not cut off)."""
+        cutoff = self.cutoff
+        if cutoff is None or cutoff.is_exempt(key):
+            return files
+        return [f for f in files if not cutoff.drops(f.upload_time)]
 
     def pages(self) -> dict[str, list[DistFile]]:
         with self._lock:

@@ -34,7 +34,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from openstack_requirements.errors import RequirementsError
-from openstack_requirements.ops.constraints import Pin
+from openstack_requirements.ops.constraints import Pin, lockfile
 from openstack_requirements.ops.constraints.metadata import bounds, static
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.constraints.metadata.sdists import release
@@ -91,11 +91,13 @@ def command(
     options: ResolverOptions,
     config_file: Path | None = None,
     python: str | None = None,
+    names: Iterable[str] = (),
 ) -> list[str]:
     """The ``uv pip compile`` command line for ``target``; with
     ``config_file`` (written from :func:`config`), the index is named
     there; ``python`` is the interpreter uv may use (default: the
-    target's)."""
+    target's); ``names``: the projects the run knows of, those exempt
+    from ``--exclude-newer`` named so to uv."""
     argv = [
         uv_binary(),
         'pip',
@@ -118,6 +120,8 @@ def command(
     argv += options.index_arguments(index_url=config_file is None)
     if not options.allow_build:
         argv.append('--no-build-isolation')
+    if options.exclude_newer is not None:
+        argv += options.exclude_newer.uv_arguments(names)
     return argv
 
 
@@ -187,6 +191,8 @@ class UvResolver(Resolver):
     #: Every run reads and fills one cache (uv's), which keeps the
     #: index's files (:func:`config`).
     shares_cache = True
+    can_exclude_newer = True
+    can_lock = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -245,13 +251,17 @@ class UvResolver(Resolver):
         from openstack_requirements.ops import files
 
         python = run.python_for(target)
+        met: set[str] = set()  # projects uv pinned, for --exclude-newer-exempt
         for attempt in range(MAX_ATTEMPTS):
             offered = run.sdists.metadata_for(target.python)
             metadata = [m for _, m in offered]
             settings = files.write_scratch(
                 run.scratch, f'uv-{target.python}-{attempt}.toml', config(options, metadata)
             )
-            argv = command(requirements.resolve(), target, options, settings, python) + [
+            names: set[str] = set()
+            if options.exclude_newer is not None and options.exclude_newer.exempt:
+                names = _names(requirements, options.hints) | set(run.index.pages()) | met
+            argv = command(requirements.resolve(), target, options, settings, python, names) + [
                 '--format',
                 'pylock.toml',
             ]
@@ -293,6 +303,11 @@ class UvResolver(Resolver):
                     raise
                 continue
             pins, wheels = parse_pylock(done.stdout, target.python, self.name)
+            if _exempt_unnamed(options, pins, names):
+                # Until uv reads pages the index reader serves, uv is told
+                # the exempt projects by name: those it met first here.
+                met |= set(pins)
+                continue
             known = {release(m.name, m.version): m for m in metadata}
             for key, pin in pins.items():
                 found = known.get(release(key, pin.version))
@@ -301,6 +316,12 @@ class UvResolver(Resolver):
                     with run.lock:
                         run.used[(found.name, pin.version)] = found.source
             run.spell(pins, wheels)
+            if options.pylock:
+                # the index uv was given (config) and the user's
+                seen = real = None if options.no_index else options.index_url or PYPI
+                lock = lockfile.complete(done.stdout, seen, real, run.index.files)
+                with run.lock:
+                    self.locks[target.python] = lock
             return pins
         raise ResolutionError(target.python, self.name, f'gave up after {MAX_ATTEMPTS} attempts')
 
@@ -320,6 +341,13 @@ class UvResolver(Resolver):
             for line in (stderr or stdout).splitlines()
             if 'will be used to build dependencies' not in line
         )
+
+
+def _exempt_unnamed(options: ResolverOptions, pins: dict[str, Pin], names: set[str]) -> bool:
+    """Whether uv pinned a project exempt from ``--exclude-newer`` that
+    it was not told was exempt."""
+    rule = options.exclude_newer
+    return rule is not None and any(rule.is_exempt(k) and k not in names for k in pins)
 
 
 def _unreadable(

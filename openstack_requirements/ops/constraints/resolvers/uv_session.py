@@ -68,6 +68,7 @@ class UvSession:
             options.find_links,
             self.deadline,
             keep,
+            options.exclude_newer,
         )
         self.sdists = Sdists(self.index, self.store, progress)
         self.lock = threading.Lock()

@@ -111,3 +111,12 @@ def test_check_is_one_line_naming_the_file() -> None:
     )
     with pytest.raises(RequirementsError, match=r'^p: alpha 1.0: a file without a URL or a hash$'):
         lockfile.check(local, 'p')
+
+
+def test_complete_takes_no_local_stat_for_a_hash() -> None:
+    local = dist_file(
+        'alpha-1.0.tar.gz', 'file:///d/alpha-1.0.tar.gz', 'alpha', hash='stat=10:123', local=True
+    )
+    text = LOCK.replace(', hashes = { sha256 = "' + A + '" }', '')
+    data = tomllib.loads(lockfile.complete(text, None, None, lambda name: [local]))
+    assert 'hashes' not in data['packages'][0]['sdist']

@@ -10,6 +10,7 @@ checked with ``packaging.pylock`` and written beside the others.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
@@ -108,9 +109,9 @@ def _fill(entry: Any, found: DistFile) -> None:
             entry['upload-time'] = when
     if 'size' not in entry and found.size is not None:
         entry['size'] = found.size
-    if 'hashes' not in entry and found.hash:
-        algorithm, _, digest = found.hash.partition('=')
-        entry['hashes'] = {algorithm: digest}
+    algorithm, _, digest = (found.hash or '').partition('=')
+    if 'hashes' not in entry and digest and algorithm in hashlib.algorithms_guaranteed:
+        entry['hashes'] = {algorithm: digest}  # not a local file's stat=SIZE:MTIME
 
 
 def check(text: str, path: str) -> None:

@@ -39,6 +39,7 @@ def world(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     resolver_index.make_sdist(wheels, 'alpha', '1.0')
     make(wheels, 'beta', '1.0')
     make(wheels, 'beta', '1.1')
+    make(wheels, 'needs-new', '1.0', requires=['oslo.thing>=2'])
     old, new = _ago(30), _ago(1)
     times = {
         'top-1.0-py3-none-any.whl': old,
@@ -48,6 +49,7 @@ def world(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         'oslo_thing-1.0-py3-none-any.whl': old,
         'oslo_thing-2.0-py3-none-any.whl': new,
         'beta-1.0-py3-none-any.whl': old,
+        'needs_new-1.0-py3-none-any.whl': old,
         # beta 1.1: no upload time
     }
     return wheels, times
@@ -62,9 +64,9 @@ def gen(run_app, tmp_path, tmp_path_factory, monkeypatch, world):
     wheels, times = world
     with resolver_index.serve_simple_index(wheels, upload_times=times) as index:
 
-        def run(*args: str):
+        def run(*args: str, requirements: Path = reqs):
             return run_app(
-                'generate-constraints', '-r', str(reqs), '--index-url', index.url, *args
+                'generate-constraints', '-r', str(requirements), '--index-url', index.url, *args
             )
 
         run.index = index  # type: ignore[attr-defined]
@@ -180,3 +182,15 @@ def test_options_that_cannot_be_honoured_are_one_line(gen, tmp_path) -> None:
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert not out.exists()
     assert gen.index.counts == {}  # nothing was read
+
+
+def test_an_exempt_project_uv_was_not_told_of(gen, tmp_path) -> None:
+    """needs-new needs oslo.thing>=2, a day old: a project nothing read
+    before uv ran; uv's failure names it, and it is exempt."""
+    reqs = resolver_index.write_requirements(tmp_path / 'new.txt', ['needs-new'])
+    args = ('-p', '3.12', '--exclude-newer', '7d')
+    cut = gen(*args, requirements=reqs)
+    assert cut.code == 1 and 'oslo-thing' in cut.stderr
+    exempt = gen(*args, '--exclude-newer-exempt', 'oslo-*', requirements=reqs)
+    assert exempt.code == 0, exempt.stderr
+    assert _pins(exempt.stdout) == {'needs-new': '1.0', 'oslo.thing': '2.0'}

@@ -56,6 +56,8 @@ from openstack_requirements.ops.constraints.resolvers.uv_session import UvSessio
 MAX_ATTEMPTS = 60
 #: Where uv says it could not read its settings file.
 _SETTINGS_ERROR = re.compile(r'TOML parse error at line (\d+)')
+#: A project name, as uv's explanations spell them.
+_WORD = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?')
 
 
 def config(options: ResolverOptions, metadata: Iterable[static.Metadata] = ()) -> str:
@@ -280,6 +282,10 @@ class UvResolver(Resolver):
                     argv, target, options, environment(options, run.scratch), cwd=run.scratch
                 )
             except ResolutionError as err:
+                named = _exempt_in(options, err.explanation) - names
+                if named:  # uv failed on exempt projects it was not told of
+                    met |= named
+                    continue
                 unread = _unreadable(err.explanation, settings, options, offered)
                 if unread is not None:  # uv could not read what it was told
                     run.sdists.refuse(
@@ -341,6 +347,16 @@ class UvResolver(Resolver):
             for line in (stderr or stdout).splitlines()
             if 'will be used to build dependencies' not in line
         )
+
+
+def _exempt_in(options: ResolverOptions, explanation: str) -> set[str]:
+    """The names in uv's explanation of a failure exempt from
+    ``--exclude-newer``."""
+    rule = options.exclude_newer
+    if rule is None or not rule.exempt:
+        return set()
+    words = {canonicalize_name(w) for w in _WORD.findall(explanation)}
+    return {w for w in words if rule.is_exempt(w)}
 
 
 def _exempt_unnamed(options: ResolverOptions, pins: dict[str, Pin], names: set[str]) -> bool:

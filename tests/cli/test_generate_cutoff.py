@@ -122,11 +122,13 @@ def test_pylock_per_python_from_the_same_resolution(gen, tmp_path, world) -> Non
     wheels, times = world
     locks = tmp_path / 'locks'
     locks.mkdir()
-    result = gen(
-        '-p', '3.11', '-p', '3.12', '--version-map', '3.12:3.13', '--pylock', str(locks),
-        '--exclude-newer', '7d',
-    )  # fmt: skip
+    args = ('-p', '3.11', '-p', '3.12', '--version-map', '3.12:3.13', '--exclude-newer', '7d')
+    assert gen(*args).code == 0
+    uv_runs = gen.index.requests.count('/simple/top/')  # uv revalidates it each run
+    assert uv_runs == 2
+    result = gen(*args, '--pylock', str(locks))
     assert result.code == 0, result.stderr
+    assert gen.index.requests.count('/simple/top/') == 2 * uv_runs  # no run more
     assert sorted(p.name for p in locks.iterdir()) == ['pylock.py311.toml', 'pylock.py312.toml']
     assert '--pylock: no lock for Python 3.13: its pins are the resolution for 3.12' in (
         result.stderr

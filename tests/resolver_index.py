@@ -10,9 +10,11 @@ be installed for real. Point a resolver at the directory with
 from __future__ import annotations
 
 import base64
+import collections
 import contextlib
 import hashlib
 import http.server
+import json
 import os
 import re
 import shutil
@@ -228,9 +230,19 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
 class SimpleIndex:
     """A PEP 503 simple index of a wheel directory, served on 127.0.0.1."""
 
-    def __init__(self, wheels: str | Path, root: Path, core_metadata: bool = False) -> None:
+    def __init__(
+        self,
+        wheels: str | Path,
+        root: Path,
+        core_metadata: bool = False,
+        upload_times: Mapping[str, str] | None = None,
+    ) -> None:
         self.wheels = Path(wheels)
         self.root = root
+        #: With it, pages are PEP 691 JSON (v1.1), each file with its
+        #: size and, if named here (file name -> RFC 3339 time), its
+        #: upload time.
+        self.upload_times = upload_times
         #: Whether each wheel's METADATA is served beside it (PEP 658).
         self.core_metadata = core_metadata
         self.url = ''
@@ -239,6 +251,8 @@ class SimpleIndex:
         #: The paths openstack-requirements itself asked for (to read a
         #: wheel's metadata name or an sdist's PKG-INFO).
         self.ours: list[str] = []
+        #: How many times each path was asked for, by anyone.
+        self.counts: collections.Counter[str] = collections.Counter()
         self.publish()
 
     def publish(self) -> None:
@@ -266,6 +280,26 @@ class SimpleIndex:
             )
             (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
             os.utime(page / 'index.html', (later, later))
+            if self.upload_times is not None:
+                (page / 'index.json').write_text(self._json_page(name, files, wheel_names))
+
+    def _json_page(self, name: str, files: Path, names: Sequence[str]) -> str:
+        """A PEP 691 page (v1.1: sizes, upload times) of ``names``."""
+        assert self.upload_times is not None
+        entries = []
+        for filename in names:
+            data = (files / filename).read_bytes()
+            entry: dict[str, Any] = {
+                'filename': filename,
+                'url': f'../../files/{filename}',
+                'hashes': {'sha256': hashlib.sha256(data).hexdigest()},
+                'size': len(data),
+            }
+            if filename in self.upload_times:
+                entry['upload-time'] = self.upload_times[filename]
+            entries.append(entry)
+        document = {'meta': {'api-version': '1.1'}, 'name': name, 'files': entries}
+        return json.dumps(document)
 
     def _metadata_file(self, path: Path) -> str:
         """With :attr:`core_metadata`, write a wheel's METADATA beside it as
@@ -280,12 +314,18 @@ class SimpleIndex:
 
 
 @contextlib.contextmanager
-def serve_simple_index(wheels: str | Path, core_metadata: bool = False) -> Iterator[SimpleIndex]:
+def serve_simple_index(
+    wheels: str | Path,
+    core_metadata: bool = False,
+    upload_times: Mapping[str, str] | None = None,
+) -> Iterator[SimpleIndex]:
     """The wheels of ``wheels`` as a simple index on 127.0.0.1 (with
-    ``core_metadata``, each wheel's METADATA beside it, PEP 658); pages are
-    sent with ``Cache-Control: max-age=0`` so a cache revalidates them."""
+    ``core_metadata``, each wheel's METADATA beside it, PEP 658; with
+    ``upload_times``, PEP 691 JSON pages giving them); pages are sent with
+    ``Cache-Control: max-age=0`` so a cache revalidates them."""
     root = Path(tempfile.mkdtemp(prefix='simple-index-'))
-    index = SimpleIndex(wheels, root, core_metadata)
+    index = SimpleIndex(wheels, root, core_metadata, upload_times)
+    lock = threading.Lock()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -296,6 +336,17 @@ def serve_simple_index(wheels: str | Path, core_metadata: bool = False) -> Itera
             (index.ours if agent.startswith('openstack-requirements') else index.requests).append(
                 self.path
             )
+            with lock:
+                index.counts[self.path] += 1
+            page = root / self.path.lstrip('/') / 'index.json'
+            if index.upload_times is not None and self.path.endswith('/') and page.is_file():
+                body = page.read_bytes()
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/vnd.pypi.simple.v1+json')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             super().do_GET()
 
         def end_headers(self) -> None:

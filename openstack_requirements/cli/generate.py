@@ -109,6 +109,35 @@ class GenerateConstraints(base.Lister):
             "their PKG-INFO or the index's metadata",
         )
         parser.add_argument(
+            '--exclude-newer',
+            metavar='DATE|DURATION',
+            help='leave out releases uploaded after DATE (2026-11-01, its start in UTC; '
+            '2026-11-01T12:00:00Z) or more recently than DURATION before the run '
+            '(12h, 7d, 2w: a cool-down), by the upload time the index gives (PEP 700); '
+            "a file of the index without one is left out too, as uv's option does; "
+            "find-links files are kept. The output's header states the cut-off "
+            '(uv resolver only)',
+        )
+        parser.add_argument(
+            '--exclude-newer-exempt',
+            action='append',
+            default=[],
+            metavar='PATTERN',
+            help='a glob on project names, compared canonical (oslo.*: every '
+            'oslo.X), that --exclude-newer does not cut off (your own '
+            'releases); repeatable',
+        )
+        parser.add_argument(
+            '--pylock',
+            metavar='DIR',
+            help='also write a PEP 751 lock file per Python into the existing '
+            'directory DIR (pylock.py312.toml for 3.12), from the same resolution: '
+            "each file's URL, hashes, size and upload time, checked with "
+            'packaging.pylock; the denylist and --pin-installers do not apply to it '
+            '(a complete installable set); none for a Python --version-map maps '
+            '(uv resolver only)',
+        )
+        parser.add_argument(
             '--pin-installers',
             action='store_true',
             help='pin pip, setuptools and wheel too (left out by default, as pip freeze does)',
@@ -131,6 +160,15 @@ class GenerateConstraints(base.Lister):
             raise RequirementsError(
                 '--diff and --check compare with the file --output names; give --output FILE'
             )
+        exclude_newer = None
+        if parsed_args.exclude_newer is not None:
+            from openstack_requirements.ops.constraints import cutoff
+
+            exclude_newer = cutoff.parse(
+                parsed_args.exclude_newer, parsed_args.exclude_newer_exempt
+            )
+        elif parsed_args.exclude_newer_exempt:
+            raise RequirementsError('--exclude-newer-exempt: given without --exclude-newer')
         request = generate.Request(
             requirements=Path(parsed_args.requirements),
             pythons=base.pythons(parsed_args),
@@ -147,12 +185,14 @@ class GenerateConstraints(base.Lister):
                 timeout=parsed_args.timeout,
                 allow_build=parsed_args.allow_build,
                 cache_report=self.verbose,
+                exclude_newer=exclude_newer,
             ),
             output=parsed_args.output,
             baseline=parsed_args.baseline,
             dry_run=dry_run,
             pin_installers=parsed_args.pin_installers,
             order=parsed_args.order,
+            pylock=parsed_args.pylock,
         )
         with _terminate_as_interrupt():
             result = generate.generate(request, progress=self.warn)

@@ -16,6 +16,7 @@ from typing import Any
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops import constraints, data, files
+from openstack_requirements.ops.constraints import cutoff, lockfile
 from openstack_requirements.ops.constraints.resolvers.base import Progress, ResolverOptions
 
 
@@ -33,6 +34,9 @@ class Request:
     dry_run: bool = False
     pin_installers: bool = False
     order: str = 'sha1'
+    #: Also write a PEP 751 lock file per Python resolved into this
+    #: directory (``pylock.py312.toml``).
+    pylock: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,11 +108,14 @@ def generate(request: Request, progress: Progress | None = None) -> Generated:
     targets = targets_of(request.pythons)
     mapping = constraints.parse_version_map(request.version_map, [t.python for t in targets])
     resolver = resolvers.load(request.resolver)
+    _check_supported(request, resolver)
     targets = [resolver.prepare(t) for t in targets]
+    resolved = [t.python for t in targets if t.python not in mapping]
+    if request.pylock:
+        for path in lockfile.paths(request.pylock, resolved).values():
+            files.check_target(path, request.pylock)
 
-    # What was resolved last time: the resolver may read ahead.
-    last = (existing or '') + (baseline or '') or shipped_constraints()
-    options = dataclasses.replace(request.options, hints=tuple(constraints.spellings_of(last)))
+    options = dataclasses.replace(request.options, pylock=request.pylock is not None)
     results = resolvers.resolve_all(
         resolver, request.requirements.resolve(), targets, options, progress=progress
     )
@@ -119,19 +126,44 @@ def generate(request: Request, progress: Progress | None = None) -> Generated:
     lines = constraints.order_lines(
         constraints.merge(results, exclude=excluded, spellings=spellings), request.order
     )
-    text = constraints.render(lines, header_for(existing))
+    header = cutoff.with_stated(header_for(existing), request.options.exclude_newer)
+    text = constraints.render(lines, header)
 
     written: tuple[str, ...] = ()
-    diff = ''
+    changes = files.Changeset()
     if request.output:
-        changes = files.Changeset()
         changes.add(request.output, existing, text)
-        diff = changes.diff()
-        if not request.dry_run:
-            written = tuple(changes.write())
+    if request.pylock:
+        missing = [p for p in resolved if p not in resolver.locks]
+        if missing:
+            raise RequirementsError(f'--pylock: no lock file made for Python {missing[0]}')
+        locks = {p: resolver.locks[p] for p in resolved}
+        for path, before, after in lockfile.changes(request.pylock, locks):
+            changes.add(path, before, after, root=request.pylock)
+        if progress is not None:
+            for dst, src in sorted(mapping.items()):
+                progress(
+                    f'--pylock: no lock for Python {dst}: its pins are the resolution '
+                    f'for {src} (--version-map), whose files are for {src}'
+                )
+    diff = changes.diff()
+    if changes.changes and not request.dry_run:
+        written = tuple(changes.write())
     if baseline is None:
         return Generated(text, written, diff=diff)
     pythons = sorted(results, key=constraints.python_key)
     old = constraints.per_python(RequirementsFile.parse(baseline, request.baseline), pythons)
     new = constraints.per_python(RequirementsFile.parse(text), pythons)
     return Generated(text, written, tuple(constraints.compare(old, new)), diff=diff)
+
+
+def _check_supported(request: Request, resolver: Any) -> None:
+    """Fail now if the resolver cannot do what the options ask."""
+    if request.options.exclude_newer is not None and not resolver.can_exclude_newer:
+        raise RequirementsError(
+            f'--exclude-newer: the {resolver.name} resolver does not support it; use --resolver uv'
+        )
+    if request.pylock is not None and not resolver.can_lock:
+        raise RequirementsError(
+            f'--pylock: the {resolver.name} resolver does not write lock files; use --resolver uv'
+        )

@@ -16,6 +16,7 @@ import dataclasses
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 from openstack_requirements.errors import RequirementsError
 
@@ -157,3 +158,20 @@ class Deadline:
 def _shut(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
+
+
+class Quota:
+    """The files one page holds of a run's limit: ``take(n)`` (raises
+    past it) and ``give(n)`` of the run's count, and what was taken."""
+
+    def __init__(self, take: Callable[[int], None], give: Callable[[int], None]) -> None:
+        self._take, self._give = take, give
+        self.taken = 0
+
+    def __call__(self, count: int) -> None:
+        self._take(count)
+        self.taken += count
+
+    def give(self, count: int) -> None:
+        self._give(count)
+        self.taken -= count

@@ -29,6 +29,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from openstack_requirements.ops.constraints.cutoff import ExcludeNewer
 from openstack_requirements.ops.constraints.metadata import (
     archive,
     http,
@@ -40,6 +41,7 @@ from openstack_requirements.ops.constraints.metadata import (
 from openstack_requirements.ops.constraints.metadata.bounds import (
     Deadline,
     MetadataError,
+    Quota,
     Refused,
     TimedOut,
 )
@@ -71,6 +73,7 @@ class Index:
         find_links: Iterable[str] = (),
         deadline: Deadline | None = None,
         keep: frozenset[str] | None = None,
+        cutoff: ExcludeNewer | None = None,
     ) -> None:
         self.deadline = deadline or Deadline(None)
         self.limits = self.deadline.limits
@@ -79,6 +82,8 @@ class Index:
         self.find_links = tuple(find_links)
         #: The wheel tags of the run's targets: other wheels are dropped.
         self.keep = keep
+        #: ``--exclude-newer``: the index's files it drops are not listed.
+        self.cutoff = cutoff
         self.http = http.Client(self.deadline)
         self._lock = threading.Lock()
         self._pages: dict[str, list[DistFile]] = {}
@@ -128,7 +133,7 @@ class Index:
             if key in self._pages:
                 return self._pages[key]
         page = Page()
-        quota = _Quota(self)
+        quota = Quota(self.take, self.give)
         try:
             for place in self.find_links:
                 found = self._find_links(place, key)
@@ -136,7 +141,7 @@ class Index:
                 page.refused += found.refused
             if self.index_url:
                 found = self._index_page(key, quota)
-                page.files += found.files
+                page.files += self._cut(key, found.files)
                 page.refused += found.refused
         except BaseException:
             quota.give(quota.taken)
@@ -152,6 +157,15 @@ class Index:
             self._local_urls.update(f.bare_url for f in unique if f.local)
             self._pages[key] = unique
         return unique
+
+    def _cut(self, key: str, files: list[DistFile]) -> list[DistFile]:
+        """The index's ``files`` of project ``key`` not cut off by
+        ``--exclude-newer`` (the upload time of find-links files is not
+        known: they are not cut off)."""
+        cutoff = self.cutoff
+        if cutoff is None or cutoff.is_exempt(key):
+            return files
+        return [f for f in files if not cutoff.drops(f.upload_time)]
 
     def pages(self) -> dict[str, list[DistFile]]:
         with self._lock:
@@ -358,7 +372,7 @@ class Index:
                     raise Refused(f'larger than {limit} bytes')
                 return handle.read(size)
 
-            return static.read_sdist(_Reader(read), file.filename, self.limits)
+            return static.read_sdist(static.Reader(read), file.filename, self.limits)
 
     def _remote_sdist(self, file: DistFile, budget: int | None) -> static.Metadata:
         url = file.bare_url
@@ -368,7 +382,7 @@ class Index:
             assert remote.size is not None
             return static.read_zip_sdist(remote.read_at, remote.size, file.filename, self.limits)
         with ranges.RemoteStream(self.http, url, budget, self.limits.archive) as raw:
-            return static.read_sdist(_Reader(raw.read), file.filename, self.limits)
+            return static.read_sdist(static.Reader(raw.read), file.filename, self.limits)
 
     def _metadata_file(self, file: DistFile) -> static.Metadata:
         return static.from_headers(self.metadata_headers(file), static.INDEX_METADATA)
@@ -471,27 +485,3 @@ class Index:
             if path.startswith(root.rstrip(os.sep) + os.sep):
                 return True
         return False
-
-
-class _Quota:
-    """The files one page holds of the run's limit."""
-
-    def __init__(self, index: Index) -> None:
-        self.index = index
-        self.taken = 0
-
-    def __call__(self, count: int) -> None:
-        self.index.take(count)
-        self.taken += count
-
-    def give(self, count: int) -> None:
-        self.index.give(count)
-        self.taken -= count
-
-
-class _Reader:
-    """A ``read(size)`` function as the file object :func:`static.read_sdist`
-    reads."""
-
-    def __init__(self, read: Any) -> None:
-        self.read = read

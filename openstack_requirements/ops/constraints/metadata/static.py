@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from packaging.utils import canonicalize_name
@@ -241,6 +241,13 @@ def _egg_info_dir(name: str) -> bool:
 
 class Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
+
+
+class Reader:
+    """A ``read(size)`` function as a :class:`Readable`."""
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self.read = read
 
 
 def read_sdist(

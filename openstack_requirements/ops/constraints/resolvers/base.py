@@ -18,6 +18,7 @@ from typing import Any
 
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin, python_key
+from openstack_requirements.ops.constraints.cutoff import ExcludeNewer
 
 NAMESPACE = 'openstack_requirements.resolvers'
 _BARE_VERSION = re.compile(r'^\d+\.\d+$')
@@ -79,9 +80,11 @@ class ResolverOptions:
     allow_build: bool = False
     #: Say how much the resolver's cache grew.
     cache_report: bool = False
-    #: Names likely among the pins (the last resolution's), whose index
-    #: pages a resolver may read ahead.
-    hints: tuple[str, ...] = ()
+    #: ``--exclude-newer``: releases uploaded after its cut-off are not
+    #: considered (but for its exempt projects).
+    exclude_newer: ExcludeNewer | None = None
+    #: Keep each resolution's PEP 751 lock file (:attr:`Resolver.locks`).
+    pylock: bool = False
 
     def started(self) -> ResolverOptions:
         """These options with the run's deadline set, if not yet."""
@@ -181,12 +184,19 @@ class Resolver(abc.ABC):
     #: alone first and fills it, and the others run in parallel on a warm
     #: cache rather than all waiting on each other's cache locks.
     shares_cache: bool = False
+    #: Whether the driver honours :attr:`ResolverOptions.exclude_newer`
+    #: and :attr:`ResolverOptions.pylock`.
+    can_exclude_newer: bool = False
+    can_lock: bool = False
 
     def __init__(self) -> None:
         #: The resolver processes running (ended by :meth:`cancel`).
         self._children: set[subprocess.Popen[str]] = set()
         self._children_lock = threading.Lock()
         self._cancelled = False
+        #: With :attr:`ResolverOptions.pylock`: each Python's PEP 751 lock
+        #: file (TOML text), by ``X.Y``, of the last run.
+        self.locks: dict[str, str] = {}
 
     @abc.abstractmethod
     def resolve(
@@ -327,6 +337,7 @@ def resolve_all(
     ordered = sorted(targets, key=lambda t: python_key(t.python))
     options = options.started()
     resolver._cancelled = False  # a new run
+    resolver.locks = {}
     waves = [ordered]
     if resolver.shares_cache and len(ordered) > 1:
         waves = [ordered[:1], ordered[1:]]

@@ -26,13 +26,16 @@ scratch directory, removed at the end, interrupted or not.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from openstack_requirements.errors import RequirementsError
-from openstack_requirements.ops.constraints import Pin
+from openstack_requirements.ops.constraints import Pin, lockfile
 from openstack_requirements.ops.constraints.metadata import bounds, closure, static
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.constraints.metadata.sdists import release
@@ -54,6 +57,8 @@ from openstack_requirements.ops.constraints.resolvers.uv_session import UvSessio
 MAX_ATTEMPTS = 60
 #: Where uv says it could not read its settings file.
 _SETTINGS_ERROR = re.compile(r'TOML parse error at line (\d+)')
+#: A project name, as uv's explanations spell them.
+_WORD = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?')
 
 
 def config(
@@ -93,11 +98,13 @@ def command(
     options: ResolverOptions,
     config_file: Path | None = None,
     python: str | None = None,
+    names: Iterable[str] = (),
 ) -> list[str]:
     """The ``uv pip compile`` command line for ``target``; with
     ``config_file`` (written from :func:`config`), the index is named
     there; ``python`` is the interpreter uv may use (default: the
-    target's)."""
+    target's); ``names``: the projects the run knows of, those exempt
+    from ``--exclude-newer`` named so to uv."""
     argv = [
         uv_binary(),
         'pip',
@@ -120,6 +127,8 @@ def command(
     argv += options.index_arguments(index_url=config_file is None)
     if not options.allow_build:
         argv.append('--no-build-isolation')
+    if options.exclude_newer is not None:
+        argv += options.exclude_newer.uv_arguments(names)
     return argv
 
 
@@ -193,6 +202,8 @@ class UvResolver(Resolver):
     #: Every run reads and fills one cache (uv's), which keeps the
     #: index's files (:func:`config`).
     shares_cache = True
+    can_exclude_newer = True
+    can_lock = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -247,6 +258,10 @@ class UvResolver(Resolver):
         from openstack_requirements.ops import files
 
         python = run.python_for(target)
+        # uv reading the run's own index sees pages cut at --exclude-newer
+        # already (Index.files); reading a local index itself, it is told.
+        told = options if run.pages is None else dataclasses.replace(options, exclude_newer=None)
+        met: set[str] = set()  # projects uv pinned, for --exclude-newer-exempt
         for attempt in range(MAX_ATTEMPTS):
             offered = run.sdists.metadata_for(target.python)
             metadata = [m for _, m in offered]
@@ -255,7 +270,11 @@ class UvResolver(Resolver):
                 f'uv-{target.python}-{attempt}.toml',
                 config(options, metadata, run.index_url),
             )
-            argv = command(requirements.resolve(), target, options, settings, python) + [
+            names: set[str] = set()
+            if told.exclude_newer is not None and told.exclude_newer.exempt:
+                names = {canonicalize_name(r.name) for r in roots(requirements)}
+                names |= set(run.index.pages()) | met
+            argv = command(requirements.resolve(), target, told, settings, python, names) + [
                 '--format',
                 'pylock.toml',
             ]
@@ -277,6 +296,10 @@ class UvResolver(Resolver):
                 failed = run.pages.first_error() if run.pages is not None else None
                 if failed is not None:
                     raise failed from None
+                named = _exempt_in(told, err.explanation) - names
+                if named:  # uv failed on exempt projects it was not told of
+                    met |= named
+                    continue
                 unread = _unreadable(err.explanation, settings, options, offered)
                 if unread is not None:  # uv could not read what it was told
                     run.sdists.refuse(
@@ -300,6 +323,11 @@ class UvResolver(Resolver):
                     raise
                 continue
             pins, wheels = parse_pylock(done.stdout, target.python, self.name)
+            if _exempt_unnamed(told, pins, names):
+                # Reading a local index itself, uv is told the exempt
+                # projects by name: those it met first here.
+                met |= set(pins)
+                continue
             known = {release(m.name, m.version): m for m in metadata}
             for key, pin in pins.items():
                 found = known.get(release(key, pin.version))
@@ -308,6 +336,13 @@ class UvResolver(Resolver):
                     with run.lock:
                         run.used[(found.name, pin.version)] = found.source
             run.spell(pins, wheels)
+            if options.pylock:
+                # the index uv was given (config) and the user's
+                real = None if options.no_index else options.index_url or PYPI
+                seen = run.index_url or real
+                lock = lockfile.complete(done.stdout, seen, real, run.index.files)
+                with run.lock:
+                    self.locks[target.python] = lock
             return pins
         raise ResolutionError(target.python, self.name, f'gave up after {MAX_ATTEMPTS} attempts')
 
@@ -327,6 +362,23 @@ class UvResolver(Resolver):
             for line in (stderr or stdout).splitlines()
             if 'will be used to build dependencies' not in line
         )
+
+
+def _exempt_in(options: ResolverOptions, explanation: str) -> set[str]:
+    """The names in uv's explanation of a failure exempt from
+    ``--exclude-newer``."""
+    rule = options.exclude_newer
+    if rule is None or not rule.exempt:
+        return set()
+    words = {canonicalize_name(w) for w in _WORD.findall(explanation)}
+    return {w for w in words if rule.is_exempt(w)}
+
+
+def _exempt_unnamed(options: ResolverOptions, pins: dict[str, Pin], names: set[str]) -> bool:
+    """Whether uv pinned a project exempt from ``--exclude-newer`` that
+    it was not told was exempt."""
+    rule = options.exclude_newer
+    return rule is not None and any(rule.is_exempt(k) and k not in names for k in pins)
 
 
 def _unreadable(

@@ -69,6 +69,7 @@ class UvSession:
             options.find_links,
             self.deadline,
             keep,
+            options.exclude_newer,
         )
         self.sdists = Sdists(self.index, self.store, progress)
         #: The run's own index in front of a remote one: uv reads its

@@ -215,7 +215,6 @@ class UvSession:
                 for (name, version), (url, reason) in sorted(refused.items())
             ]
         if self.options.cache_report:
-            after = directory_size(self.cache)
             lines.append(
                 f'index pages read: {self.index.pages_read}'
                 + (
@@ -225,6 +224,7 @@ class UvSession:
                     else ''
                 )
             )
+            after = directory_size(self.cache)
             lines.append(
                 f'uv cache {self.cache}: {after / 1e6:.1f} MB, '
                 f'{(after - self.size_before) / 1e6:+.1f} MB this run; '

@@ -33,14 +33,15 @@ from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.constraints.metadata.static import Metadata
 
 #: The store's format; an older or newer file is started again.
-#: 1: metadata by file URL. 2: by source, URL and hash, with the project.
+#: 1: metadata by file URL. 2: by source, URL and hash, with the project
+#: (wheels too, since the read-ahead walks their dependencies).
 VERSION = 2
 #: The code that reads what the store keeps (metadata/static.py and
 #: archive.py, their comments and docstrings aside) as of VERSION: a change
 #: to it fails tests/ops/test_store.py until this is brought up to date, and
 #: VERSION is bumped too when what a read gives changes (entries written by
 #: the older code would be handed on as if read by the new).
-READER = 'ca75e663ac06497c'
+READER = '01d4b8b52402fe62'
 #: A store file bigger than this is started again (it is a cache).
 MAX_SIZE = 64 << 20
 

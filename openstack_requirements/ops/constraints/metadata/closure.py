@@ -33,6 +33,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from openstack_requirements.cache import bounded
 from openstack_requirements.model.versions import marker_environment, parse_version
 from openstack_requirements.ops.constraints.metadata import static
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
@@ -62,41 +63,57 @@ PageOf = Callable[[str], list[DistFile]]
 MetadataOf = Callable[[DistFile], static.Metadata | None]
 
 
-def _accepts(file: DistFile, release: str) -> bool:
-    if not file.requires_python:
-        return True
+@bounded(4096)
+def _specifier(text: str) -> SpecifierSet:
     try:
-        return SpecifierSet(file.requires_python).contains(release, prereleases=True)
+        return SpecifierSet(text)
     except InvalidSpecifier:
-        return True
+        return SpecifierSet()
 
 
-def chosen_files(files: Sequence[DistFile], specifier: str, target: Python) -> DistFile | None:
-    """The file a resolver for ``target`` would most likely read the
+def choose(
+    files: Sequence[DistFile], specifier: str, targets: Sequence[Python]
+) -> dict[DistFile, list[Python]]:
+    """For each target, the file a resolver would most likely read the
     dependencies of: of the newest release ``specifier`` allows (a final
-    one, unless there are only pre-releases), not yanked, that
-    ``target`` may install, a wheel for it, else the sdist."""
-    try:
-        allowed = SpecifierSet(specifier)
-    except InvalidSpecifier:
-        allowed = SpecifierSet()
+    one, unless there are only pre-releases), not yanked, that the target
+    may install, a wheel for it, else the sdist; with the targets that
+    choose each."""
     by_version: dict[Version, list[DistFile]] = {}
     for file in files:
-        if file.yanked or not _accepts(file, target.release):
-            continue
-        if file.wheel_tags is not None and not (file.wheel_tags & target.tags):
-            continue
-        version = parse_version(file.version)
-        if version is not None:
-            by_version.setdefault(version, []).append(file)
-    versions = list(allowed.filter(by_version))
-    if not versions:
+        if not file.yanked:
+            version = parse_version(file.version)
+            if version is not None:
+                by_version.setdefault(version, []).append(file)
+    allowed = sorted(_specifier(specifier).filter(by_version), reverse=True)
+    chosen: dict[DistFile, list[Python]] = {}
+    for target in targets:
+        for version in allowed:
+            group = [
+                f
+                for f in by_version[version]
+                if static.accepts(f.requires_python, target.release)
+                and (f.wheel_tags is None or bool(f.wheel_tags & target.tags))
+            ]
+            if not group:
+                continue
+            wheels = sorted((f for f in group if not f.is_sdist), key=lambda f: f.filename)
+            file = (
+                wheels[0]
+                if wheels
+                else min(group, key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename))
+            )
+            chosen.setdefault(file, []).append(target)
+            break
+    return chosen
+
+
+@bounded(8192)
+def _requirement(text: str) -> Requirement | None:
+    try:
+        return Requirement(text)
+    except InvalidRequirement:
         return None
-    group = by_version[max(versions)]
-    wheels = sorted((f for f in group if not f.is_sdist), key=lambda f: f.filename)
-    if wheels:
-        return wheels[0]
-    return sorted(group, key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename))[0]
 
 
 def _wanted(requirement: Requirement, extras: Iterable[str], targets: Sequence[Python]) -> bool:
@@ -184,19 +201,14 @@ class Walk:
 
     def _visit(self, key: str, specifier: str, extras: set[str]) -> None:
         files = self.page_of(key)
-        chosen: dict[DistFile, list[Python]] = {}
-        for target in self.targets:
-            file = chosen_files(files, specifier, target)
-            if file is not None:
-                chosen.setdefault(file, []).append(target)
+        chosen = choose(files, specifier, self.targets)
         for file, targets in sorted(chosen.items(), key=lambda c: c[0].url):
             metadata = self.metadata_of(file)
             if metadata is None:
                 continue
             for text in metadata.requires_dist:
-                try:
-                    requirement = Requirement(text)
-                except InvalidRequirement:
+                requirement = _requirement(text)
+                if requirement is None:
                     continue
                 if _wanted(requirement, extras, targets):
                     self._meet(requirement.name, str(requirement.specifier), requirement.extras)

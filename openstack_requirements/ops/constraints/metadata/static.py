@@ -24,9 +24,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from openstack_requirements.cache import bounded
 from openstack_requirements.model.versions import parse_version as _version
 from openstack_requirements.ops.constraints.metadata import archive, bounds, zipped
 from openstack_requirements.ops.constraints.metadata.bounds import (
@@ -124,7 +126,6 @@ def checked(metadata: Metadata, project: str, version: str) -> Metadata:
     """``metadata``, if it is that of ``project`` ``version`` and a
     resolver can read it; else :class:`Refused` says why."""
     from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     if not _NAME.match(metadata.name):
         raise Refused(f'its metadata has a bad Name {metadata.name[:100]!r}')
@@ -381,21 +382,28 @@ def target_tags(python: str) -> frozenset[str]:
     return frozenset(str(t) for t in found)
 
 
-def sdist_only_versions(
-    files: Iterable[DistFile], tags: frozenset[str]
-) -> list[tuple[Version, DistFile]]:
-    """The releases with an sdist and no wheel for ``tags``, newest
-    first, with their sdist."""
-    by_version: dict[Version, list[DistFile]] = {}
+def by_version(files: Iterable[DistFile]) -> list[tuple[Version, list[DistFile]]]:
+    """The files not yanked, grouped by release, newest first."""
+    found: dict[Version, list[DistFile]] = {}
     for file in files:
         if file.yanked:
             continue
         version = _version(file.version)
         if version is not None:
-            by_version.setdefault(version, []).append(file)
+            found.setdefault(version, []).append(file)
+    return sorted(found.items(), reverse=True)
+
+
+def sdist_only_versions(
+    files: Iterable[DistFile],
+    tags: frozenset[str],
+    grouped: list[tuple[Version, list[DistFile]]] | None = None,
+) -> list[tuple[Version, DistFile]]:
+    """The releases with an sdist and no wheel for ``tags``, newest
+    first, with their sdist (``grouped``: :func:`by_version` of
+    ``files``, if already made)."""
     found = []
-    for version in sorted(by_version, reverse=True):
-        group = by_version[version]
+    for version, group in grouped if grouped is not None else by_version(files):
         if any(compatible(f, tags) for f in group):
             continue
         sdists = [f for f in group if f.is_sdist]
@@ -403,6 +411,18 @@ def sdist_only_versions(
             sdists.sort(key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename))
             found.append((version, sdists[0]))
     return found
+
+
+@bounded(4096)
+def accepts(requires_python: str | None, release: str) -> bool:
+    """Whether Python ``release`` meets ``requires_python`` (an
+    unreadable one: yes, as a resolver judges it)."""
+    if not requires_python:
+        return True
+    try:
+        return SpecifierSet(requires_python).contains(release, prereleases=True)
+    except InvalidSpecifier:
+        return True
 
 
 #: An sdist this big costs a resolver dearly to download and unpack (salt:
@@ -422,34 +442,26 @@ def read_ahead_candidates(
     its newest release with a wheel; ``big_count`` of them when the
     newest sdist is big (a resolver backtracking through a package
     offering only sdists would download each)."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
     files = list(files)
+    grouped = by_version(files)
     chosen: dict[str, DistFile] = {}
     for tags, release in targets:
-
-        def accepts(file: DistFile, release: str = release) -> bool:
-            if not file.requires_python:
-                return True
-            try:
-                return SpecifierSet(file.requires_python).contains(release, prereleases=True)
-            except InvalidSpecifier:
-                return True
-
-        with_wheel = [
-            _version(f.version)
-            for f in files
-            if compatible(f, tags) and not f.yanked and accepts(f)
-        ]
-        newest_wheel = max((v for v in with_wheel if v is not None), default=None)
+        newest_wheel = next(
+            (
+                version
+                for version, group in grouped
+                if any(compatible(f, tags) and accepts(f.requires_python, release) for f in group)
+            ),
+            None,
+        )
         taken = 0
         limit = count
-        for version, sdist in sdist_only_versions(files, tags):
+        for version, sdist in sdist_only_versions(files, tags, grouped):
             if not taken and (sdist.size or 0) > BIG_SDIST:
                 limit = max(count, big_count or count)
             if taken >= limit or (newest_wheel is not None and version < newest_wheel):
                 break
-            if version.is_prerelease or not accepts(sdist):
+            if version.is_prerelease or not accepts(sdist.requires_python, release):
                 continue
             taken += 1
             chosen.setdefault(sdist.url, sdist)

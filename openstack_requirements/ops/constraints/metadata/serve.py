@@ -79,6 +79,15 @@ PORTS = range(20000, 32000)
 TRIES = 8
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    #: Connections waiting to be accepted: uv opens dozens at once, and
+    #: several resolutions run together (the default of 5 drops them, and
+    #: each waits for TCP to try again).
+    request_queue_size = 1024
+    daemon_threads = True
+    block_on_close = False
+
+
 def _bind(handler: type, key: str) -> http.server.ThreadingHTTPServer:
     """A server on 127.0.0.1, on the port ``key`` (the real index's URL)
     prefers: uv keeps what it read of an index's files under the index's
@@ -89,7 +98,7 @@ def _bind(handler: type, key: str) -> http.server.ThreadingHTTPServer:
     first = PORTS.start + digest % len(PORTS)
     for port in [PORTS.start + (first - PORTS.start + i) % len(PORTS) for i in range(TRIES)] + [0]:
         try:
-            return http.server.ThreadingHTTPServer(('127.0.0.1', port), handler)
+            return _Server(('127.0.0.1', port), handler)
         except OSError as err:
             if err.errno != errno.EADDRINUSE or port == 0:
                 raise
@@ -121,8 +130,6 @@ class PageServer:
                 pass
 
         self._server = _bind(Handler, self.index.index_url or '')
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
         self._thread = threading.Thread(
             target=self._server.serve_forever, name='osr-pages', daemon=True
         )

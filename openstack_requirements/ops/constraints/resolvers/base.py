@@ -82,6 +82,10 @@ class ResolverOptions:
     #: Names likely among the pins (the last resolution's), whose index
     #: pages a resolver may read ahead.
     hints: tuple[str, ...] = ()
+    #: Which versions of the direct requirements the resolver prefers:
+    #: None, the highest; ``lowest-direct``, the lowest each allows (uv's
+    #: ``--resolution``; a driver without it refuses).
+    resolution: str | None = None
 
     def started(self) -> ResolverOptions:
         """These options with the run's deadline set, if not yet."""

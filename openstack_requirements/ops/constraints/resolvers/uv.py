@@ -36,6 +36,7 @@ from packaging.utils import canonicalize_name
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin
 from openstack_requirements.ops.constraints.metadata import bounds, static
+from openstack_requirements.ops.constraints.metadata.index import Index
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.constraints.metadata.sdists import release
 from openstack_requirements.ops.constraints.resolvers.base import (
@@ -118,6 +119,8 @@ def command(
     argv += options.index_arguments(index_url=config_file is None)
     if not options.allow_build:
         argv.append('--no-build-isolation')
+    if options.resolution:
+        argv += ['--resolution', options.resolution]
     return argv
 
 
@@ -196,6 +199,15 @@ class UvResolver(Resolver):
         uv_binary()
         return target
 
+    @property
+    def index(self) -> Index:
+        """The index of the session running (what it read of it is
+        shared by all its resolutions); outside a session, an error."""
+        run = self._run
+        if run is None:
+            raise RequirementsError('uv: no session running')
+        return run.index
+
     def cancel(self) -> None:
         super().cancel()
         run = self._run
@@ -245,11 +257,13 @@ class UvResolver(Resolver):
         from openstack_requirements.ops import files
 
         python = run.python_for(target)
+        # several resolutions for one Python may run at once in a session
+        serial = f'{target.python}-{run.serial()}'
         for attempt in range(MAX_ATTEMPTS):
             offered = run.sdists.metadata_for(target.python)
             metadata = [m for _, m in offered]
             settings = files.write_scratch(
-                run.scratch, f'uv-{target.python}-{attempt}.toml', config(options, metadata)
+                run.scratch, f'uv-{serial}-{attempt}.toml', config(options, metadata)
             )
             argv = command(requirements.resolve(), target, options, settings, python) + [
                 '--format',
@@ -261,7 +275,7 @@ class UvResolver(Resolver):
                     '--constraint',
                     str(
                         files.write_scratch(
-                            run.scratch, f'refused-{target.python}-{attempt}.txt', refused
+                            run.scratch, f'refused-{serial}-{attempt}.txt', refused
                         )
                     ),
                 ]

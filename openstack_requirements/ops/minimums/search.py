@@ -1,0 +1,212 @@
+"""The lowest release of a package that installs with the rest of an
+install set, and what keeps its declared minimum out.
+
+The search runs over the index's releases of the package between its
+declared minimum (the lowest release its requirement allows) and the
+release the lowest-direct resolution chose (which installs). Each step
+resolves the set with the package pinned (``pkg==v``) and every other
+direct requirement again at its lowest. It assumes that what installs at
+a release installs at every later one up to the chosen release (the usual
+case: requirements of a package grow over its releases); under it, a
+bisection finds the lowest release that installs, and the release below
+it has been seen to fail. The declared minimum itself is resolved first:
+when it installs after all (uv's own choice was not the lowest), the
+minimum is true.
+
+The reason names the requirement that excludes the declared minimum: the
+release's own ``Requires-Python`` or yanking, else a package of the
+working resolution whose metadata requires a version the minimum is not
+(``oslo.utils 8.0.0 requires netaddr>=0.10.0``), looked for first among
+the packages uv's explanation of the failing resolution names, else uv's
+explanation in one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from openstack_requirements.model.versions import marker_environment
+from openstack_requirements.ops.constraints import Pin
+from openstack_requirements.ops.minimums import releases as rel
+from openstack_requirements.ops.minimums.resolutions import Resolutions, Resolved
+from openstack_requirements.ops.minimums.sets import Entry
+
+#: A clause of uv's explanation: ``PARENT[spec] depends on CHILD[spec]``.
+_DEPENDS = re.compile(
+    r'([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(?:[<>=!~][^\s]*)?\s+depends?\s+on\s+'
+    r'([A-Za-z0-9][A-Za-z0-9._-]*)'
+)
+#: Longest reason kept from uv's explanation.
+_LONGEST = 300
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """A package whose lowest-direct resolution is above its minimum."""
+
+    key: str
+    #: Its active entries in the set, and those whose minimum is the
+    #: set's effective one.
+    entries: tuple[Entry, ...]
+    binding: tuple[Entry, ...]
+    #: All its entries' specifiers together.
+    specifier: SpecifierSet
+    #: The lowest release they allow: the declared minimum.
+    floor: rel.Release
+    #: What the resolution chose.
+    chosen: Pin
+
+
+def pinned(entries: Sequence[Entry], problem: Problem, version: Version) -> list[str]:
+    """The lines of ``entries`` with ``problem``'s package pinned."""
+    lines = [e.text() for e in entries if e.key != problem.key]
+    first = problem.entries[0].line.requirement
+    assert first is not None
+    extras = sorted({x for e in problem.entries for x in (e.line.requirement.extras or ())})  # type: ignore[union-attr]
+    requirement = first.replace(
+        specifier=SpecifierSet(f'=={version}'), marker_text='', options=(), extras=tuple(extras)
+    )
+    return [*lines, requirement.render(';')]
+
+
+def search(
+    resolutions: Resolutions, python: str, entries: Sequence[Entry], problem: Problem
+) -> tuple[Version, str] | None:
+    """The lowest release of ``problem``'s package that installs with the
+    rest of ``entries`` and the reason the declared minimum does not;
+    None when the declared minimum installs after all."""
+    name = problem.entries[0].name
+    found = rel.allowed(rel.releases(resolutions.index, name), problem.specifier)
+    chosen = Version(problem.chosen.version)
+    floor = problem.floor
+    candidates = [
+        r.version for r in found if floor.version < r.version <= chosen and r.usable(python)
+    ]
+    if chosen not in candidates:
+        candidates.append(chosen)
+
+    def attempt(version: Version) -> Resolved:
+        return resolutions.resolve(python, pinned(entries, problem, version))
+
+    # the highest release seen to fail, and how
+    failing: tuple[Version, Resolved | None] = (floor.version, None)
+    if floor.usable(python):
+        failure = attempt(floor.version)
+        if failure.ok:
+            return None
+        failing = (floor.version, failure)
+    low, high = -1, len(candidates) - 1
+    while high - low > 1:
+        middle = (low + high) // 2
+        result = attempt(candidates[middle])
+        if result.ok:
+            high = middle
+        else:
+            low = middle
+            failing = (candidates[middle], result)
+    lowest = candidates[high]
+    return lowest, reason(resolutions, python, problem, failing, attempt(lowest))
+
+
+def reason(
+    resolutions: Resolutions,
+    python: str,
+    problem: Problem,
+    failing: tuple[Version, Resolved | None],
+    working: Resolved,
+) -> str:
+    """One line naming what keeps out ``failing``'s release (the highest
+    seen to fail: the one below the lowest that installs), which
+    ``working`` (the resolution at the lowest) shows installed."""
+    version, failure = failing
+    name = problem.entries[0].name
+    if failure is None:  # never resolved: no file of it installs here
+        found = [r for r in rel.releases(resolutions.index, name) if r.version == version]
+        refusal = found[0].refusal(python) if found else ''
+        return f'{name} {version} {refusal or "does not install on Python " + python}'
+    explanation = failure.explanation
+    own = re.search(
+        r'\b([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) requires Python ([^\s,]+)', explanation
+    )
+    if own is not None and canonicalize_name(own.group(1)) == problem.key:
+        return f'{name} {own.group(2)} requires Python {own.group(3)}'
+    pins = dict(working.pins or {})
+    pins.pop(problem.key, None)
+    named = [k for k in parents(explanation, problem.key) if k in pins]
+    for group in (named, [k for k in pins if k not in named]):
+        found_text = _excluding(resolutions, python, problem, version, [pins[k] for k in group])
+        if found_text:
+            return found_text
+    return explain_failure(explanation) or f'{name} {version} does not resolve with the rest'
+
+
+def parents(explanation: str, key: str) -> list[str]:
+    """The packages uv's explanation says depend on ``key``."""
+    found = []
+    for match in _DEPENDS.finditer(explanation):
+        if canonicalize_name(match.group(2)) == key:
+            found.append(canonicalize_name(match.group(1)))
+    return list(dict.fromkeys(found))
+
+
+def _excluding(
+    resolutions: Resolutions,
+    python: str,
+    problem: Problem,
+    version: Version,
+    pins: Iterable[Pin],
+) -> str:
+    """``PARENT VERSION requires NAME SPEC`` for the first of ``pins``
+    whose metadata requires a version ``version`` is not."""
+    index = resolutions.index
+    candidates = list(pins)
+    if not candidates:
+        return ''
+    environment = marker_environment(python)
+    with ThreadPoolExecutor(max_workers=min(8, len(candidates))) as pool:
+        metadata = list(
+            pool.map(lambda p: rel.metadata(index, p.name, p.version, python), candidates)
+        )
+    for found in metadata:
+        if found is None:
+            continue
+        for text in found.requires_dist:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if canonicalize_name(requirement.name) != problem.key:
+                continue
+            marker = requirement.marker
+            try:
+                if marker is not None and not marker.evaluate(environment):
+                    continue
+            except Exception:  # an odd marker: pass it over
+                continue
+            if not requirement.specifier.contains(version, prereleases=True):
+                wanted = f'{requirement.name}{requirement.specifier}'
+                return f'{found.name} {found.version} requires {wanted}'
+    return ''
+
+
+def explain_failure(explanation: str) -> str:
+    """uv's explanation of a failure, in one line."""
+    lines = [line.strip() for line in explanation.splitlines() if line.strip()]
+    lines = [
+        re.sub(r'^(?:cause:|error:|[×╰─▶\s])+', '', line).strip()
+        for line in lines
+        if 'will be used to build dependencies' not in line
+    ]
+    lines = [line for line in lines if line]
+    chosen = next((line for line in lines if 'Because' in line or 'because' in line), None)
+    text = ' '.join(lines if chosen is None else lines[lines.index(chosen) :])
+    text = re.sub(r'\s+', ' ', text)
+    return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + '...'

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import html
 import http.server
 import os
 import re
@@ -228,11 +229,20 @@ EXPECTED: Mapping[str, Mapping[str, str]] = {
 class SimpleIndex:
     """A PEP 503 simple index of a wheel directory, served on 127.0.0.1."""
 
-    def __init__(self, wheels: str | Path, root: Path, core_metadata: bool = False) -> None:
+    def __init__(
+        self,
+        wheels: str | Path,
+        root: Path,
+        core_metadata: bool = False,
+        requires_python: bool = False,
+    ) -> None:
         self.wheels = Path(wheels)
         self.root = root
         #: Whether each wheel's METADATA is served beside it (PEP 658).
         self.core_metadata = core_metadata
+        #: Whether each link carries its wheel's Requires-Python, as
+        #: PyPI's do (``data-requires-python``, PEP 503).
+        self.requires_python = requires_python
         self.url = ''
         #: The paths requested so far by the resolver.
         self.requests: list[str] = []
@@ -261,11 +271,25 @@ class SimpleIndex:
             links = ''.join(
                 f'<a href="../../files/{w}#sha256='
                 f'{hashlib.sha256((files / w).read_bytes()).hexdigest()}"'
-                f'{self._metadata_file(files / w)}>{w}</a>\n'
+                f'{self._metadata_file(files / w)}{self._requires_python(files / w)}>{w}</a>\n'
                 for w in wheel_names
             )
             (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
             os.utime(page / 'index.html', (later, later))
+
+    def _requires_python(self, path: Path) -> str:
+        """With :attr:`requires_python`, a wheel's Requires-Python as its
+        link's attribute."""
+        if not self.requires_python or path.suffix != '.whl':
+            return ''
+        with zipfile.ZipFile(path) as archive:
+            member = next(n for n in archive.namelist() if n.endswith('.dist-info/METADATA'))
+            text = archive.read(member).decode()
+        for line in text.splitlines():
+            if line.startswith('Requires-Python:'):
+                value = html.escape(line.split(':', 1)[1].strip())
+                return f' data-requires-python="{value}"'
+        return ''
 
     def _metadata_file(self, path: Path) -> str:
         """With :attr:`core_metadata`, write a wheel's METADATA beside it as
@@ -280,12 +304,14 @@ class SimpleIndex:
 
 
 @contextlib.contextmanager
-def serve_simple_index(wheels: str | Path, core_metadata: bool = False) -> Iterator[SimpleIndex]:
+def serve_simple_index(
+    wheels: str | Path, core_metadata: bool = False, requires_python: bool = False
+) -> Iterator[SimpleIndex]:
     """The wheels of ``wheels`` as a simple index on 127.0.0.1 (with
     ``core_metadata``, each wheel's METADATA beside it, PEP 658); pages are
     sent with ``Cache-Control: max-age=0`` so a cache revalidates them."""
     root = Path(tempfile.mkdtemp(prefix='simple-index-'))
-    index = SimpleIndex(wheels, root, core_metadata)
+    index = SimpleIndex(wheels, root, core_metadata, requires_python)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:

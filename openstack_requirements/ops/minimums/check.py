@@ -20,7 +20,13 @@ from packaging.version import Version
 
 from openstack_requirements.ops.minimums import releases as rel
 from openstack_requirements.ops.minimums.resolutions import Resolutions, Resolved
-from openstack_requirements.ops.minimums.search import Problem, explain_failure, search
+from openstack_requirements.ops.minimums.search import (
+    Found,
+    Problem,
+    explain_failure,
+    reason,
+    search,
+)
 from openstack_requirements.ops.minimums.sets import Entry, InstallSet, union
 
 #: The kinds of finding.
@@ -73,40 +79,125 @@ def check_python(
 
     whole = active(everything)
     first = resolutions.resolve(python, [e.text() for e in whole])
-    if first.ok and not _problems(resolutions, whole, first, python):
-        return outcomes
     by_set = [(s, active(s)) for s in sets]
-    with ThreadPoolExecutor(max_workers=max(1, len(by_set))) as pool:
+    if first.ok:
+        problems = _problems(resolutions, whole, first, python)
+        uniform = [p for p in problems if len(p.binding) == len(_minimums(p.entries))]
+        outcomes += _through_union(resolutions, python, whole, by_set, uniform)
+        # a package whose entries differ in minimum: the lower ones are
+        # not tried by the union; each set is resolved on its own for them
+        keys = {p.key for p in problems if p not in uniform} | _mixed(whole, python, resolutions)
+        if not keys:
+            return outcomes
+        by_set = [(s, e) for s, e in by_set if any(x.key in keys for x in e)]
+    else:
+        keys = None
+    outcomes += _per_set(resolutions, python, by_set, keys)
+    return outcomes
+
+
+def _minimums(entries: Sequence[Entry]) -> list[Entry]:
+    return [e for e in entries if e.minimum is not None]
+
+
+def _mixed(entries: Sequence[Entry], python: str, resolutions: Resolutions) -> set[str]:
+    """The packages whose entries allow different lowest releases."""
+    floors: dict[str, set[object]] = {}
+    for entry in _minimums(entries):
+        allowed = rel.allowed(rel.releases(resolutions.index, entry.name), entry.specifier)
+        floors.setdefault(entry.key, set()).add(allowed[0].version if allowed else None)
+    return {key for key, found in floors.items() if len(found) > 1}
+
+
+def _through_union(
+    resolutions: Resolutions,
+    python: str,
+    whole: Sequence[Entry],
+    by_set: Sequence[tuple[InstallSet, list[Entry]]],
+    problems: Sequence[Problem],
+) -> list[Outcome]:
+    """The union resolved: each package off its minimum searched in the
+    union; its lowest there is the highest over the sets (the union only
+    narrows) as soon as one set holding it fails at the release below."""
+
+    def one(problem: Problem) -> list[Outcome]:
+        found = search(resolutions, python, whole, problem)
+        if found is None:
+            return []
+        holding = [
+            (s, entries) for s, entries in by_set if any(e in entries for e in problem.binding)
+        ]
+        holding.sort(key=lambda item: -len(item[1]))
+        if found.failure is None:  # the release below installs nowhere
+            label = holding[0][0].label if holding else ''
+            return _false(
+                python, label, problem, reason(resolutions, python, problem, found), found
+            )
+        for install_set, entries in holding:
+            alone = search(
+                resolutions, python, entries, problem, above=found.failing, high=found.lowest
+            )
+            if alone is not None:
+                why = reason(resolutions, python, problem, alone)
+                return _false(python, install_set.label, problem, why, alone)
+        # no set fails at it: the union's lowest comes of sets together
+        return _per_set(resolutions, python, holding, {problem.key})
+
+    with ThreadPoolExecutor(max_workers=max(1, min(4, len(problems)))) as pool:
+        return [o for found in pool.map(one, problems) for o in found]
+
+
+def _false(python: str, label: str, problem: Problem, why: str, found: Found) -> list[Outcome]:
+    return [Outcome(FALSE, python, label, e, found.lowest, why) for e in problem.binding]
+
+
+def _per_set(
+    resolutions: Resolutions,
+    python: str,
+    by_set: Sequence[tuple[InstallSet, list[Entry]]],
+    keys: set[str] | None,
+) -> list[Outcome]:
+    """Each set resolved on its own (for ``keys`` only, if given); each
+    package searched in the set with the most entries first, then in each
+    other only above the lowest found so far."""
+    outcomes: list[Outcome] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(4, len(by_set)))) as pool:
         results = list(
             pool.map(lambda item: resolutions.resolve(python, [e.text() for e in item[1]]), by_set)
         )
-    problems: list[tuple[InstallSet, list[Entry], Problem]] = []
+    per_key: dict[str, list[tuple[InstallSet, list[Entry], Problem]]] = {}
     for (install_set, entries), result in zip(by_set, results, strict=True):
         if not result.ok:
-            outcomes.append(
-                Outcome(
-                    UNRESOLVABLE,
-                    python,
-                    install_set.label,
-                    reason=explain_failure(result.explanation),
-                )
+            if keys is None:
+                why = explain_failure(result.explanation)
+                outcomes.append(Outcome(UNRESOLVABLE, python, install_set.label, reason=why))
+            continue
+        for problem in _problems(resolutions, entries, result, python):
+            if keys is None or problem.key in keys:
+                per_key.setdefault(problem.key, []).append((install_set, entries, problem))
+
+    def one(items: list[tuple[InstallSet, list[Entry], Problem]]) -> list[Outcome]:
+        done: list[Outcome] = []
+        highest: Version | None = None
+        items.sort(key=lambda item: -len(item[1]))
+        for install_set, entries, problem in items:
+            above = (
+                highest
+                if highest is not None and highest < Version(problem.chosen.version)
+                else None
             )
-            continue
-        problems += [
-            (install_set, entries, p) for p in _problems(resolutions, entries, result, python)
-        ]
-    with ThreadPoolExecutor(max_workers=max(1, min(4, len(problems)))) as pool:
-        answers = list(
-            pool.map(lambda item: search(resolutions, python, item[1], item[2]), problems)
-        )
-    for (install_set, _, problem), answer in zip(problems, answers, strict=True):
-        if answer is None:
-            continue
-        lowest, reason = answer
-        outcomes += [
-            Outcome(FALSE, python, install_set.label, entry, lowest, reason)
-            for entry in problem.binding
-        ]
+            if highest is not None and above is None:
+                continue
+            found = search(resolutions, python, entries, problem, above=above)
+            if found is None:
+                continue
+            why = reason(resolutions, python, problem, found)
+            done += _false(python, install_set.label, problem, why, found)
+            highest = found.lowest
+        return done
+
+    with ThreadPoolExecutor(max_workers=max(1, min(4, len(per_key)))) as pool:
+        outcomes += [o for found in pool.map(one, per_key.values()) for o in found]
     return outcomes
 
 

@@ -77,60 +77,68 @@ def pinned(entries: Sequence[Entry], problem: Problem, version: Version) -> list
     return [*lines, requirement.render(';')]
 
 
+@dataclasses.dataclass(frozen=True)
+class Found:
+    """The lowest release that installs, and the release below it seen to
+    fail (its resolution; None when it has no file for the Python)."""
+
+    lowest: Version
+    failing: Version
+    failure: Resolved | None
+    working: Resolved
+
+
 def search(
-    resolutions: Resolutions, python: str, entries: Sequence[Entry], problem: Problem
-) -> tuple[Version, str] | None:
+    resolutions: Resolutions,
+    python: str,
+    entries: Sequence[Entry],
+    problem: Problem,
+    above: Version | None = None,
+    high: Version | None = None,
+) -> Found | None:
     """The lowest release of ``problem``'s package that installs with the
-    rest of ``entries`` and the reason the declared minimum does not;
-    None when the declared minimum installs after all."""
+    rest of ``entries``; None when the declared minimum installs after
+    all (with ``above``: when ``above`` installs, the search is then over
+    the releases above it). ``high`` installs (default: the chosen)."""
     name = problem.entries[0].name
     found = rel.allowed(rel.releases(resolutions.index, name), problem.specifier)
-    chosen = Version(problem.chosen.version)
-    floor = problem.floor
-    candidates = [
-        r.version for r in found if floor.version < r.version <= chosen and r.usable(python)
-    ]
-    if chosen not in candidates:
-        candidates.append(chosen)
+    top = high or Version(problem.chosen.version)
+    start = above or problem.floor.version
+    candidates = [r.version for r in found if start < r.version <= top and r.usable(python)]
+    if top not in candidates:
+        candidates.append(top)
 
     def attempt(version: Version) -> Resolved:
         return resolutions.resolve(python, pinned(entries, problem, version))
 
     # the highest release seen to fail, and how
-    failing: tuple[Version, Resolved | None] = (floor.version, None)
-    if floor.usable(python):
-        failure = attempt(floor.version)
+    failing: tuple[Version, Resolved | None] = (start, None)
+    if above is not None or problem.floor.usable(python):
+        failure = attempt(start)
         if failure.ok:
             return None
-        failing = (floor.version, failure)
-    low, high = -1, len(candidates) - 1
-    while high - low > 1:
-        middle = (low + high) // 2
+        failing = (start, failure)
+    low, high_index = -1, len(candidates) - 1
+    while high_index - low > 1:
+        middle = (low + high_index) // 2
         result = attempt(candidates[middle])
         if result.ok:
-            high = middle
+            high_index = middle
         else:
             low = middle
             failing = (candidates[middle], result)
-    lowest = candidates[high]
-    return lowest, reason(resolutions, python, problem, failing, attempt(lowest))
+    lowest = candidates[high_index]
+    return Found(lowest, failing[0], failing[1], attempt(lowest))
 
 
-def reason(
-    resolutions: Resolutions,
-    python: str,
-    problem: Problem,
-    failing: tuple[Version, Resolved | None],
-    working: Resolved,
-) -> str:
-    """One line naming what keeps out ``failing``'s release (the highest
-    seen to fail: the one below the lowest that installs), which
-    ``working`` (the resolution at the lowest) shows installed."""
-    version, failure = failing
+def reason(resolutions: Resolutions, python: str, problem: Problem, found: Found) -> str:
+    """One line naming what keeps out the release below the lowest that
+    installs (``found.failing``), from the resolution at the lowest."""
+    version, failure, working = found.failing, found.failure, found.working
     name = problem.entries[0].name
     if failure is None:  # never resolved: no file of it installs here
-        found = [r for r in rel.releases(resolutions.index, name) if r.version == version]
-        refusal = found[0].refusal(python) if found else ''
+        same = [r for r in rel.releases(resolutions.index, name) if r.version == version]
+        refusal = same[0].refusal(python) if same else ''
         return f'{name} {version} {refusal or "does not install on Python " + python}'
     explanation = failure.explanation
     own = re.search(

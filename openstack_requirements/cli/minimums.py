@@ -21,7 +21,8 @@ class Minimums(base.Lister):
     a minimum no release satisfies on a Python, and an install set that
     does not resolve at all, are rows of their own kind. Exits 1 when any
     is found. --fix raises each false minimum in place (see the user
-    guide's "Minimums").
+    guide's "Minimums"); --diff prints that change and exits 0, --check
+    exits 1 when it is not empty, as in every command.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -130,10 +131,10 @@ class Minimums(base.Lister):
         for line in skipped:
             self.warn(line)
         if args.diff or args.check:
+            # as in every command: --diff exits 0, --check 1 on a change
+            self.exit_code = 1 if args.check and changeset.pending else 0
             if args.diff:
                 self.text = changeset.diff()
-            if args.check and changeset.pending:
-                self.exit_code = 1
             return
         for path in changeset.write():
             if self.verbose:

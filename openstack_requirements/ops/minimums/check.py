@@ -24,6 +24,7 @@ from openstack_requirements.ops.minimums.search import (
     Found,
     Problem,
     explain_failure,
+    pinned,
     reason,
     search,
 )
@@ -47,6 +48,21 @@ class Outcome:
     #: The lowest release that installs with the rest (FALSE).
     lowest: Version | None = None
     reason: str = ''
+    #: The release below it, seen to fail (FALSE).
+    below: Version | None = None
+
+
+#: Per package, the release seen to fail and the lowest that installs, on
+#: a Python checked before: tried first on the others.
+Hints = dict[str, tuple[Version, Version]]
+
+
+def hints_of(outcomes: Sequence[Outcome]) -> Hints:
+    return {
+        o.entry.key: (o.below, o.lowest)
+        for o in outcomes
+        if o.kind == FALSE and o.entry is not None and o.below is not None and o.lowest
+    }
 
 
 def read_pages(resolutions: Resolutions, sets: Sequence[InstallSet], jobs: int = 8) -> None:
@@ -58,7 +74,10 @@ def read_pages(resolutions: Resolutions, sets: Sequence[InstallSet], jobs: int =
 
 
 def check_python(
-    resolutions: Resolutions, sets: Sequence[InstallSet], python: str
+    resolutions: Resolutions,
+    sets: Sequence[InstallSet],
+    python: str,
+    hints: Hints | None = None,
 ) -> list[Outcome]:
     """The findings of ``sets`` (a project's) on ``python``."""
     index = resolutions.index
@@ -83,7 +102,7 @@ def check_python(
     if first.ok:
         problems = _problems(resolutions, whole, first, python)
         uniform = [p for p in problems if len(p.binding) == len(_minimums(p.entries))]
-        outcomes += _through_union(resolutions, python, whole, by_set, uniform)
+        outcomes += _through_union(resolutions, python, whole, by_set, uniform, hints or {})
         # a package whose entries differ in minimum: the lower ones are
         # not tried by the union; each set is resolved on its own for them
         keys = {p.key for p in problems if p not in uniform} | _mixed(whole, python, resolutions)
@@ -115,13 +134,15 @@ def _through_union(
     whole: Sequence[Entry],
     by_set: Sequence[tuple[InstallSet, list[Entry]]],
     problems: Sequence[Problem],
+    hints: Hints,
 ) -> list[Outcome]:
     """The union resolved: each package off its minimum searched in the
     union; its lowest there is the highest over the sets (the union only
-    narrows) as soon as one set holding it fails at the release below."""
+    narrows, so it installs in each) as soon as one set holding it fails
+    at the release below."""
 
     def one(problem: Problem) -> list[Outcome]:
-        found = search(resolutions, python, whole, problem)
+        found = search(resolutions, python, whole, problem, hint=hints.get(problem.key))
         if found is None:
             return []
         holding = [
@@ -134,10 +155,9 @@ def _through_union(
                 python, label, problem, reason(resolutions, python, problem, found), found
             )
         for install_set, entries in holding:
-            alone = search(
-                resolutions, python, entries, problem, above=found.failing, high=found.lowest
-            )
-            if alone is not None:
+            failure = resolutions.resolve(python, pinned(entries, problem, found.failing))
+            if not failure.ok:
+                alone = dataclasses.replace(found, failure=failure)
                 why = reason(resolutions, python, problem, alone)
                 return _false(python, install_set.label, problem, why, alone)
         # no set fails at it: the union's lowest comes of sets together
@@ -148,7 +168,9 @@ def _through_union(
 
 
 def _false(python: str, label: str, problem: Problem, why: str, found: Found) -> list[Outcome]:
-    return [Outcome(FALSE, python, label, e, found.lowest, why) for e in problem.binding]
+    return [
+        Outcome(FALSE, python, label, e, found.lowest, why, found.failing) for e in problem.binding
+    ]
 
 
 def _per_set(

@@ -17,8 +17,10 @@ from openstack_requirements.ops.minimums.check import (
     FALSE,
     NO_RELEASE,
     UNRESOLVABLE,
+    Hints,
     Outcome,
     check_python,
+    hints_of,
     read_pages,
 )
 from openstack_requirements.ops.minimums.resolutions import session
@@ -113,17 +115,23 @@ def check_projects(
             for sets in [install_sets(project)]
         ]
         read_pages(resolutions, [s for c in checked for s in c.sets])
-        work = [(c, python) for c in checked for python in c.pythons]
+        # each project's first Python alone, then the others at once, with
+        # what the first found tried first (and uv's cache filled)
+        hints: dict[int, Hints] = {}
 
         def one(item: tuple[Checked, str]) -> list[Outcome]:
             done, python = item
             if progress is not None:
                 progress(f'{done.name}: Python {python}...')
-            return check_python(resolutions, done.sets, python)
+            return check_python(resolutions, done.sets, python, hints.get(id(done)))
 
+        first = [(c, c.pythons[0]) for c in checked if c.pythons]
+        rest = [(c, python) for c in checked for python in c.pythons[1:]]
         with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
-            for (done, _), outcomes in zip(work, pool.map(one, work), strict=True):
-                done.outcomes += outcomes
+            for wave in (first, rest):
+                for (done, _), outcomes in zip(wave, pool.map(one, wave), strict=True):
+                    done.outcomes += outcomes
+                    hints.setdefault(id(done), hints_of(outcomes))
         count = resolutions.count
     return Run(checked, count, time.monotonic() - start)
 

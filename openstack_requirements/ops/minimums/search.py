@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -94,15 +94,17 @@ def search(
     entries: Sequence[Entry],
     problem: Problem,
     above: Version | None = None,
-    high: Version | None = None,
+    hint: tuple[Version, Version] | None = None,
 ) -> Found | None:
     """The lowest release of ``problem``'s package that installs with the
     rest of ``entries``; None when the declared minimum installs after
     all (with ``above``: when ``above`` installs, the search is then over
-    the releases above it). ``high`` installs (default: the chosen)."""
+    the releases above it). ``hint``: the release seen to fail and the
+    lowest that installs on another Python, tried first (two
+    resolutions when they hold here too)."""
     name = problem.entries[0].name
     found = rel.allowed(rel.releases(resolutions.index, name), problem.specifier)
-    top = high or Version(problem.chosen.version)
+    top = Version(problem.chosen.version)
     start = above or problem.floor.version
     candidates = [r.version for r in found if start < r.version <= top and r.usable(python)]
     if top not in candidates:
@@ -111,6 +113,10 @@ def search(
     def attempt(version: Version) -> Resolved:
         return resolutions.resolve(python, pinned(entries, problem, version))
 
+    if hint is not None and above is None:
+        found_by_hint = _try_hint(attempt, candidates, start, hint)
+        if found_by_hint is not None:
+            return found_by_hint
     # the highest release seen to fail, and how
     failing: tuple[Version, Resolved | None] = (start, None)
     if above is not None or problem.floor.usable(python):
@@ -129,6 +135,29 @@ def search(
             failing = (candidates[middle], result)
     lowest = candidates[high_index]
     return Found(lowest, failing[0], failing[1], attempt(lowest))
+
+
+def _try_hint(
+    attempt: Callable[[Version], Resolved],
+    candidates: Sequence[Version],
+    start: Version,
+    hint: tuple[Version, Version],
+) -> Found | None:
+    """``hint`` as the answer, if here too the lower release fails and the
+    higher, the next candidate, installs."""
+    below, lowest = hint
+    if lowest not in candidates:
+        return None
+    at = candidates.index(lowest)
+    if (candidates[at - 1] if at else start) != below:
+        return None
+    failure = attempt(below)
+    if failure.ok:
+        return None
+    working = attempt(lowest)
+    if not working.ok:
+        return None
+    return Found(lowest, below, failure, working)
 
 
 def reason(resolutions: Resolutions, python: str, problem: Problem, found: Found) -> str:

@@ -106,7 +106,12 @@ def search(
     found = rel.allowed(rel.releases(resolutions.index, name), problem.specifier)
     top = Version(problem.chosen.version)
     start = above or problem.floor.version
-    candidates = [r.version for r in found if start < r.version <= top and r.usable(python)]
+    refused = resolutions.resolver.refused
+    candidates = [
+        r.version
+        for r in found
+        if start < r.version <= top and r.usable(python) and not refused(name, str(r.version))
+    ]
     if top not in candidates:
         candidates.append(top)
 
@@ -169,6 +174,9 @@ def reason(resolutions: Resolutions, python: str, problem: Problem, found: Found
         same = [r for r in rel.releases(resolutions.index, name) if r.version == version]
         refusal = same[0].refusal(python) if same else ''
         return f'{name} {version} {refusal or "does not install on Python " + python}'
+    refused = resolutions.resolver.refused(name, str(version))
+    if refused:
+        return f'{name} {version} is refused: {refused}'
     explanation = failure.explanation
     own = re.search(
         r'\b([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) requires Python ([^\s,]+)', explanation

@@ -208,6 +208,15 @@ class UvResolver(Resolver):
             raise RequirementsError('uv: no session running')
         return run.index
 
+    def refused(self, name: str, version: str) -> str:
+        """Why the session keeps uv from ``name==version`` ('' if it does
+        not): what the index served of it could not be read."""
+        run = self._run
+        if run is None:
+            return ''
+        found = run.sdists.refused().get(release(name, version))
+        return found[1] if found else ''
+
     def cancel(self) -> None:
         super().cancel()
         run = self._run

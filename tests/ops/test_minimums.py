@@ -14,6 +14,7 @@ from openstack_requirements.ops.minimums import run as minimums
 from openstack_requirements.ops.minimums.fix import fix
 from openstack_requirements.ops.project import read_project
 from tests import resolver_index as ri
+from tests.conftest import TREES
 
 pytestmark = pytest.mark.slow
 
@@ -195,3 +196,27 @@ def test_summary_over_projects(served, tmp_path) -> None:
         ('dep', '2.0', 'one two'),
         ('fine', '2.0', 'two'),
     ]
+
+
+@pytest.mark.network
+def test_against_the_real_index(tmp_path) -> None:
+    """The issue's example, on PyPI: nova's two lines (requirements.txt at
+    tests/data/trees/nova-2026-08-21, lines 20 and 39)."""
+    lines = (TREES / 'nova-2026-08-21' / 'requirements.txt').read_text().splitlines()
+    chosen = [line for line in lines if line.startswith(('netaddr', 'oslo.utils'))]
+    assert chosen == ['netaddr>=0.7.18 # BSD', 'oslo.utils>=8.0.0 # Apache-2.0']
+    root = project(tmp_path, ''.join(line + '\n' for line in chosen))
+    run = minimums.check_projects(
+        [('nova', read_project(root))], ['3.12'], ResolverOptions(timeout=600)
+    )
+    assert by_package(run) == {
+        'netaddr': [
+            (
+                'false-minimum',
+                '3.12',
+                '0.7.18',
+                '0.10.0',
+                'oslo.utils 8.0.0 requires netaddr>=0.10.0',
+            )
+        ]
+    }

@@ -21,8 +21,8 @@ class Minimums(base.Lister):
     a minimum no release satisfies on a Python, and an install set that
     does not resolve at all, are rows of their own kind. Exits 1 when any
     is found. --fix raises each false minimum in place (see the user
-    guide's "Minimums"); --diff prints that change and exits 0, --check
-    exits 1 when it is not empty, as in every command.
+    guide's "Minimums"); --diff prints that change instead of the rows and
+    exits 0, --check writes nothing and exits 1 on any finding, as lint.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -114,10 +114,13 @@ class Minimums(base.Lister):
         )
         if self.verbose:
             self.warn(f'{run.resolutions} resolutions in {run.seconds:.1f} s')
-        if run.found:
+        # as lint: exit 1 on any finding, unless --diff alone shows the fix
+        if run.found and (args.check or not args.diff):
             self.exit_code = 1
         if args.fix or args.diff or args.check:
             self._write(run, args)
+        if run.found and args.diff and not args.check:
+            self.warn(f'{len(run.rows())} findings (not shown with --diff)')
         if args.summary:
             return minimums.SUMMARY_COLUMNS, run.summary()
         return minimums.COLUMNS, run.rows()
@@ -131,10 +134,10 @@ class Minimums(base.Lister):
         for line in skipped:
             self.warn(line)
         if args.diff or args.check:
-            # as in every command: --diff exits 0, --check 1 on a change
-            self.exit_code = 1 if args.check and changeset.pending else 0
             if args.diff:
                 self.text = changeset.diff()
+            if args.check and changeset.pending:
+                self.exit_code = 1
             return
         for path in changeset.write():
             if self.verbose:

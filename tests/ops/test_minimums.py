@@ -220,3 +220,27 @@ def test_against_the_real_index(tmp_path) -> None:
             )
         ]
     }
+
+
+@pytest.mark.parametrize(
+    'explanation, expected',
+    [
+        (
+            'Because mid==1.0 depends on dep>=2 and you require dep==1.0, we can conclude '
+            'that your requirements are unsatisfiable.',
+            '2.0',
+        ),
+        ('Because all versions of mid depend on dep>=1.5,<3 and ...', '1.5'),
+        ('Because oslo-utils>=8.0.0 depends on DEP>=2.1. And because ...', '2.1'),
+        ('Because mid==1.0 depends on other>=2 and ...', None),
+        ('Because dep==1.0 requires Python >=3.12 ...', None),
+    ],
+)
+def test_a_guess_from_what_uv_says(explanation: str, expected: str | None) -> None:
+    from packaging.version import Version
+
+    from openstack_requirements.ops.minimums.search import guess_from
+
+    candidates = [Version(v) for v in ('1.5', '2.0', '2.1', '3.0')]
+    found = guess_from(explanation, 'dep', candidates)
+    assert found == (Version(expected) if expected else None)

@@ -23,6 +23,7 @@ from openstack_requirements.ops.minimums.resolutions import Resolutions, Resolve
 from openstack_requirements.ops.minimums.search import (
     Found,
     Problem,
+    confirm,
     explain_failure,
     pinned,
     reason,
@@ -52,14 +53,15 @@ class Outcome:
     below: Version | None = None
 
 
-#: Per package, the release seen to fail and the lowest that installs, on
-#: a Python checked before: tried first on the others.
-Hints = dict[str, tuple[Version, Version]]
+#: Per package, the release seen to fail, the lowest that installs and
+#: the install set that failed, on a Python checked before: tried first on
+#: the others.
+Hints = dict[str, tuple[Version, Version, str]]
 
 
 def hints_of(outcomes: Sequence[Outcome]) -> Hints:
     return {
-        o.entry.key: (o.below, o.lowest)
+        o.entry.key: (o.below, o.lowest, o.set_label)
         for o in outcomes
         if o.kind == FALSE and o.entry is not None and o.below is not None and o.lowest
     }
@@ -142,13 +144,20 @@ def _through_union(
     at the release below."""
 
     def one(problem: Problem) -> list[Outcome]:
-        found = search(resolutions, python, whole, problem, hint=hints.get(problem.key))
-        if found is None:
-            return []
         holding = [
             (s, entries) for s, entries in by_set if any(e in entries for e in problem.binding)
         ]
         holding.sort(key=lambda item: -len(item[1]))
+        hint = hints.get(problem.key)
+        failed = next((item for item in holding if hint and item[0].label == hint[2]), None)
+        if hint is not None and failed is not None:
+            quick = confirm(resolutions, python, whole, failed[1], problem, hint[:2])
+            if quick is not None:
+                why = reason(resolutions, python, problem, quick)
+                return _false(python, failed[0].label, problem, why, quick)
+        found = search(resolutions, python, whole, problem)
+        if found is None:
+            return []
         if found.failure is None:  # the release below installs nowhere
             label = holding[0][0].label if holding else ''
             return _false(

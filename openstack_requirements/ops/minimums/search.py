@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
@@ -88,24 +88,13 @@ class Found:
     working: Resolved
 
 
-def search(
-    resolutions: Resolutions,
-    python: str,
-    entries: Sequence[Entry],
-    problem: Problem,
-    above: Version | None = None,
-    hint: tuple[Version, Version] | None = None,
-) -> Found | None:
-    """The lowest release of ``problem``'s package that installs with the
-    rest of ``entries``; None when the declared minimum installs after
-    all (with ``above``: when ``above`` installs, the search is then over
-    the releases above it). ``hint``: the release seen to fail and the
-    lowest that installs on another Python, tried first (two
-    resolutions when they hold here too)."""
+def candidates_for(
+    resolutions: Resolutions, python: str, problem: Problem, start: Version, top: Version
+) -> list[Version]:
+    """The releases a search tries: above ``start`` up to ``top`` (which
+    is always one), allowed, installable on ``python``, not refused."""
     name = problem.entries[0].name
     found = rel.allowed(rel.releases(resolutions.index, name), problem.specifier)
-    top = Version(problem.chosen.version)
-    start = above or problem.floor.version
     refused = resolutions.resolver.refused
     candidates = [
         r.version
@@ -114,14 +103,27 @@ def search(
     ]
     if top not in candidates:
         candidates.append(top)
+    return candidates
+
+
+def search(
+    resolutions: Resolutions,
+    python: str,
+    entries: Sequence[Entry],
+    problem: Problem,
+    above: Version | None = None,
+) -> Found | None:
+    """The lowest release of ``problem``'s package that installs with the
+    rest of ``entries``; None when the declared minimum installs after
+    all (with ``above``: when ``above`` installs, the search is then over
+    the releases above it)."""
+    start = above or problem.floor.version
+    top = Version(problem.chosen.version)
+    candidates = candidates_for(resolutions, python, problem, start, top)
 
     def attempt(version: Version) -> Resolved:
         return resolutions.resolve(python, pinned(entries, problem, version))
 
-    if hint is not None and above is None:
-        found_by_hint = _try_hint(attempt, candidates, start, hint)
-        if found_by_hint is not None:
-            return found_by_hint
     # the highest release seen to fail, and how
     failing: tuple[Version, Resolved | None] = (start, None)
     if above is not None or problem.floor.usable(python):
@@ -129,6 +131,13 @@ def search(
         if failure.ok:
             return None
         failing = (start, failure)
+        # what uv says requires more of it: tried first (two resolutions)
+        guess = guess_from(failure.explanation, problem.key, candidates)
+        if guess is not None:
+            at = candidates.index(guess)
+            quick = _adjacent(attempt, candidates[at - 1] if at else start, guess)
+            if quick is not None:
+                return quick
     low, high_index = -1, len(candidates) - 1
     while high_index - low > 1:
         middle = (low + high_index) // 2
@@ -142,24 +151,70 @@ def search(
     return Found(lowest, failing[0], failing[1], attempt(lowest))
 
 
-def _try_hint(
-    attempt: Callable[[Version], Resolved],
-    candidates: Sequence[Version],
-    start: Version,
-    hint: tuple[Version, Version],
+def _adjacent(
+    attempt: Callable[[Version], Resolved], below: Version, lowest: Version
 ) -> Found | None:
-    """``hint`` as the answer, if here too the lower release fails and the
-    higher, the next candidate, installs."""
-    below, lowest = hint
-    if lowest not in candidates:
-        return None
-    at = candidates.index(lowest)
-    if (candidates[at - 1] if at else start) != below:
-        return None
+    """``lowest`` as the answer, if ``below`` (the release before it)
+    fails and it installs."""
     failure = attempt(below)
     if failure.ok:
         return None
     working = attempt(lowest)
+    if not working.ok:
+        return None
+    return Found(lowest, below, failure, working)
+
+
+#: ``depends on NAME SPEC`` in uv's explanation.
+_WANTED = re.compile(
+    r'depends?\s+on\s+([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?'
+    r'((?:[<>=!~]=?[^\s,]+)(?:,\s*[<>=!~]=?[^\s,]+)*)'
+)
+
+
+def guess_from(explanation: str, key: str, candidates: Sequence[Version]) -> Version | None:
+    """The lowest of ``candidates`` that every ``depends on KEY SPEC`` of
+    uv's explanation allows (None: none said, or none allowed)."""
+    wanted = SpecifierSet()
+    said = False
+    for match in _WANTED.finditer(explanation):
+        if canonicalize_name(match.group(1)) != key:
+            continue
+        try:
+            wanted &= SpecifierSet(match.group(2).rstrip('.,'))
+        except InvalidSpecifier:
+            continue
+        said = True
+    if not said:
+        return None
+    return next((v for v in candidates if wanted.contains(v, prereleases=True)), None)
+
+
+def confirm(
+    resolutions: Resolutions,
+    python: str,
+    whole: Sequence[Entry],
+    entries: Sequence[Entry],
+    problem: Problem,
+    hint: tuple[Version, Version],
+) -> Found | None:
+    """Another Python's answer (the release below, the lowest) confirmed
+    here: the one below fails in the set ``entries`` and the lowest
+    installs with all of ``whole`` (None: it does not hold)."""
+    below, lowest = hint
+    top = max(Version(problem.chosen.version), lowest)
+    candidates = candidates_for(resolutions, python, problem, problem.floor.version, top)
+    if lowest not in candidates:
+        return None
+    at = candidates.index(lowest)
+    if (candidates[at - 1] if at else problem.floor.version) != below:
+        return None
+    failure: Resolved | None = None
+    if below in candidates or problem.floor.usable(python):
+        failure = resolutions.resolve(python, pinned(entries, problem, below))
+        if failure.ok:
+            return None
+    working = resolutions.resolve(python, pinned(whole, problem, lowest))
     if not working.ok:
         return None
     return Found(lowest, below, failure, working)

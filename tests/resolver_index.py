@@ -235,6 +235,7 @@ class SimpleIndex:
         root: Path,
         core_metadata: bool = False,
         requires_python: bool = False,
+        yanked: frozenset[str] = frozenset(),
     ) -> None:
         self.wheels = Path(wheels)
         self.root = root
@@ -243,6 +244,8 @@ class SimpleIndex:
         #: Whether each link carries its wheel's Requires-Python, as
         #: PyPI's do (``data-requires-python``, PEP 503).
         self.requires_python = requires_python
+        #: The file names served as yanked (``data-yanked``, PEP 592).
+        self.yanked = yanked
         self.url = ''
         #: The paths requested so far by the resolver.
         self.requests: list[str] = []
@@ -271,7 +274,8 @@ class SimpleIndex:
             links = ''.join(
                 f'<a href="../../files/{w}#sha256='
                 f'{hashlib.sha256((files / w).read_bytes()).hexdigest()}"'
-                f'{self._metadata_file(files / w)}{self._requires_python(files / w)}>{w}</a>\n'
+                f'{self._metadata_file(files / w)}{self._requires_python(files / w)}'
+                f'{" data-yanked" if w in self.yanked else ""}>{w}</a>\n'
                 for w in wheel_names
             )
             (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
@@ -305,13 +309,16 @@ class SimpleIndex:
 
 @contextlib.contextmanager
 def serve_simple_index(
-    wheels: str | Path, core_metadata: bool = False, requires_python: bool = False
+    wheels: str | Path,
+    core_metadata: bool = False,
+    requires_python: bool = False,
+    yanked: frozenset[str] = frozenset(),
 ) -> Iterator[SimpleIndex]:
     """The wheels of ``wheels`` as a simple index on 127.0.0.1 (with
     ``core_metadata``, each wheel's METADATA beside it, PEP 658); pages are
     sent with ``Cache-Control: max-age=0`` so a cache revalidates them."""
     root = Path(tempfile.mkdtemp(prefix='simple-index-'))
-    index = SimpleIndex(wheels, root, core_metadata, requires_python)
+    index = SimpleIndex(wheels, root, core_metadata, requires_python, yanked)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:

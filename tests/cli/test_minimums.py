@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import resolver_index as ri
-from tests.ops.test_minimums import build
+from tests.ops.test_minimums import YANKED, build
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +19,7 @@ COLUMNS = ['Project', 'File', 'Line', 'Package', 'Kind', 'Pythons', 'Minimum', '
 @pytest.fixture(scope='module')
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     place = tmp_path_factory.mktemp('minimums-cli-index')
-    with ri.serve_simple_index(build(place), requires_python=True) as index:
+    with ri.serve_simple_index(build(place), requires_python=True, yanked=YANKED) as index:
         yield index.url
 
 

@@ -19,6 +19,8 @@ from tests.conftest import TREES
 pytestmark = pytest.mark.slow
 
 PYTHONS = ('3.11', '3.12')
+#: Served as yanked.
+YANKED = frozenset({'yk-1.0-py3-none-any.whl'})
 
 
 def build(place: Path) -> Path:
@@ -45,6 +47,9 @@ def build(place: Path) -> Path:
     # an sdist-only release (its build always fails) whose PKG-INFO needs
     # dep>=2.1: read, never built
     ri.make_sdist(wheels, 'sd', '1.0', ['dep>=2.1'], ran=place / 'built')
+    # a yanked minimum (installs when pinned, PEP 592)
+    ri.make_wheel(wheels, 'yk', '1.0')
+    ri.make_wheel(wheels, 'yk', '1.1')
     # a clean one
     ri.make_wheel(wheels, 'fine', '1.0')
     ri.make_wheel(wheels, 'fine', '2.0')
@@ -54,7 +59,7 @@ def build(place: Path) -> Path:
 @pytest.fixture(scope='module')
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     place = tmp_path_factory.mktemp('minimums-index')
-    with ri.serve_simple_index(build(place), requires_python=True) as index:
+    with ri.serve_simple_index(build(place), requires_python=True, yanked=YANKED) as index:
         yield index.url, place
 
 
@@ -138,6 +143,15 @@ def test_sdist_only_release_read_never_built(served, tmp_path) -> None:
         'dep': [('false-minimum', '3.11 3.12', '1.0', '2.1', 'sd 1.0 requires dep>=2.1')]
     }
     assert not (place / 'built').exists()
+
+
+def test_a_yanked_minimum_installs_when_pinned(served, tmp_path) -> None:
+    url, _ = served
+    root = project(tmp_path, 'yk>=1.0\n')
+    run = check(url, root)
+    assert run.rows() == []
+    # lowest-direct passes over the yanked release; pinned, it installs
+    assert run.resolutions == 2 * len(PYTHONS)
 
 
 def test_true_minimums_take_one_resolution_per_python(served, tmp_path) -> None:

@@ -31,15 +31,16 @@ class Release:
     def yanked(self) -> bool:
         return all(f.yanked for f in self.files)
 
-    def usable(self, python: str) -> tuple[DistFile, ...]:
+    def usable(self, python: str, yanked: bool = False) -> tuple[DistFile, ...]:
         """Its files an installer takes on CPython ``python`` on Linux:
-        not yanked, ``Requires-Python`` admitting it, a wheel for it or an
-        sdist."""
+        not yanked (``yanked``: yanked too, as an installer takes them for
+        an exact pin, PEP 592), ``Requires-Python`` admitting it, a wheel
+        for it or an sdist."""
         tags = static.target_tags(python)
         return tuple(
             f
             for f in self.files
-            if not f.yanked
+            if (yanked or not f.yanked)
             and _admits(f.requires_python, python)
             and (f.is_sdist or not f.wheel_tags or bool(f.wheel_tags & tags))
         )
@@ -92,7 +93,9 @@ def metadata(index: Index, name: str, version: str, python: str) -> static.Metad
         wanted = Version(version)
     except InvalidVersion:
         return None
-    files = [f for r in releases(index, name) if r.version == wanted for f in r.usable(python)]
+    files = [
+        f for r in releases(index, name) if r.version == wanted for f in r.usable(python, True)
+    ]
     files.sort(key=lambda f: (f.is_sdist, not f.core_metadata))
     for file in files:
         try:

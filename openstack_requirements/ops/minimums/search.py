@@ -126,7 +126,8 @@ def search(
 
     # the highest release seen to fail, and how
     failing: tuple[Version, Resolved | None] = (start, None)
-    if above is not None or problem.floor.usable(python):
+    # a yanked minimum installs when pinned (PEP 592): it is tried too
+    if above is not None or problem.floor.usable(python, yanked=True):
         failure = attempt(start)
         if failure.ok:
             return None
@@ -210,7 +211,7 @@ def confirm(
     if (candidates[at - 1] if at else problem.floor.version) != below:
         return None
     failure: Resolved | None = None
-    if below in candidates or problem.floor.usable(python):
+    if below in candidates or problem.floor.usable(python, yanked=True):
         failure = resolutions.resolve(python, pinned(entries, problem, below))
         if failure.ok:
             return None

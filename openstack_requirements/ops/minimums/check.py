@@ -26,6 +26,7 @@ from openstack_requirements.ops.minimums.search import (
     confirm,
     explain_failure,
     pinned,
+    pinned_all,
     reason,
     search,
 )
@@ -143,6 +144,11 @@ def _through_union(
     narrows, so it installs in each) as soon as one set holding it fails
     at the release below."""
 
+    # every answer another Python gave, at once: when they install
+    # together, each installs with the rest (one resolution for all)
+    hinted = [(p, hints[p.key][1]) for p in problems if p.key in hints]
+    together = resolutions.resolve(python, pinned_all(whole, hinted)) if hinted else None
+
     def one(problem: Problem) -> list[Outcome]:
         holding = [
             (s, entries) for s, entries in by_set if any(e in entries for e in problem.binding)
@@ -151,7 +157,7 @@ def _through_union(
         hint = hints.get(problem.key)
         failed = next((item for item in holding if hint and item[0].label == hint[2]), None)
         if hint is not None and failed is not None:
-            quick = confirm(resolutions, python, whole, failed[1], problem, hint[:2])
+            quick = confirm(resolutions, python, whole, failed[1], problem, hint[:2], together)
             if quick is not None:
                 why = reason(resolutions, python, problem, quick)
                 return _false(python, failed[0].label, problem, why, quick)

@@ -67,14 +67,27 @@ class Problem:
 
 def pinned(entries: Sequence[Entry], problem: Problem, version: Version) -> list[str]:
     """The lines of ``entries`` with ``problem``'s package pinned."""
-    lines = [e.text() for e in entries if e.key != problem.key]
-    first = problem.entries[0].line.requirement
-    assert first is not None
-    extras = sorted({x for e in problem.entries for x in (e.line.requirement.extras or ())})  # type: ignore[union-attr]
-    requirement = first.replace(
-        specifier=SpecifierSet(f'=={version}'), marker_text='', options=(), extras=tuple(extras)
-    )
-    return [*lines, requirement.render(';')]
+    return pinned_all(entries, [(problem, version)])
+
+
+def pinned_all(entries: Sequence[Entry], pins: Sequence[tuple[Problem, Version]]) -> list[str]:
+    """The lines of ``entries`` with each problem's package pinned."""
+    keys = {problem.key for problem, _ in pins}
+    lines = [e.text() for e in entries if e.key not in keys]
+    for problem, version in pins:
+        first = problem.entries[0].line.requirement
+        assert first is not None
+        extras = sorted(
+            {x for e in problem.entries if e.line.requirement for x in e.line.requirement.extras}
+        )
+        requirement = first.replace(
+            specifier=SpecifierSet(f'=={version}'),
+            marker_text='',
+            options=(),
+            extras=tuple(extras),
+        )
+        lines.append(requirement.render(';'))
+    return lines
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,10 +211,12 @@ def confirm(
     entries: Sequence[Entry],
     problem: Problem,
     hint: tuple[Version, Version],
+    working: Resolved | None = None,
 ) -> Found | None:
     """Another Python's answer (the release below, the lowest) confirmed
     here: the one below fails in the set ``entries`` and the lowest
-    installs with all of ``whole`` (None: it does not hold)."""
+    installs with all of ``whole`` (``working``: a resolution that shows
+    it, if one was made; None: it does not hold)."""
     below, lowest = hint
     top = max(Version(problem.chosen.version), lowest)
     candidates = candidates_for(resolutions, python, problem, problem.floor.version, top)
@@ -215,7 +230,8 @@ def confirm(
         failure = resolutions.resolve(python, pinned(entries, problem, below))
         if failure.ok:
             return None
-    working = resolutions.resolve(python, pinned(whole, problem, lowest))
+    if working is None or not working.ok:
+        working = resolutions.resolve(python, pinned(whole, problem, lowest))
     if not working.ok:
         return None
     return Found(lowest, below, failure, working)

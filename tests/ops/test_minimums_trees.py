@@ -94,3 +94,18 @@ def test_fix_changes_only_the_raised_versions(tree: Path, tmp_path: Path) -> Non
         assert len(new.text) - len(old.text) == len(str(edited[place])) - len(
             str(lower_bound(was.specifier).version)  # type: ignore[union-attr]
         )
+
+
+@pytest.mark.parametrize(
+    'name, expected',
+    [
+        ('nova-2026-08-21', ['3.11', '3.12']),  # pyproject.toml: >=3.11
+        ('nova-2022-06-01', ['3.8', '3.11', '3.12']),  # setup.cfg [metadata]: >=3.8
+        ('trove-2026-08-14', ['3.11', '3.12']),  # setup.cfg: >= 3.11
+        ('nova-2016-01-01', ['3.8', '3.11', '3.12']),  # none declared
+    ],
+)
+def test_the_pythons_a_project_admits(name: str, expected: list[str]) -> None:
+    from openstack_requirements.ops.minimums.sets import supported
+
+    assert supported(read_project(TREES / name), ['3.8', '3.11', '3.12']) == expected

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -152,20 +153,40 @@ def union(sets: Sequence[InstallSet]) -> InstallSet:
 
 
 def supported(project: Project, pythons: Sequence[str]) -> list[str]:
-    """The Pythons of ``pythons`` the project's ``requires-python`` (in
-    pyproject.toml) admits; all when it declares none."""
-    path = project.root / 'pyproject.toml'
-    if not path.is_file():
-        return list(pythons)
-    from openstack_requirements.ops.files import read_text
-
-    document = load_toml(read_text(path), path)
-    table = document.get('project')
-    declared = table.get('requires-python') if isinstance(table, dict) else None
-    if not isinstance(declared, str):
+    """The Pythons of ``pythons`` the project admits: its
+    ``requires-python`` in pyproject.toml, else ``python_requires`` in
+    setup.cfg (``[metadata]``, as pbr reads it, or ``[options]``); all
+    when it declares none."""
+    declared, path = _requires_python(project)
+    if declared is None:
         return list(pythons)
     try:
         allowed = SpecifierSet(declared)
     except InvalidSpecifier:
         raise FileError(f'{path}: requires-python {declared!r} is not a specifier') from None
     return [p for p in pythons if allowed.contains(f'{p}.0', prereleases=True)]
+
+
+def _requires_python(project: Project) -> tuple[str | None, Path]:
+    import configparser
+
+    from openstack_requirements.ops.files import read_text
+
+    path = project.root / 'pyproject.toml'
+    if path.is_file():
+        table = load_toml(read_text(path), path).get('project')
+        declared = table.get('requires-python') if isinstance(table, dict) else None
+        if isinstance(declared, str):
+            return declared, path
+    path = project.root / 'setup.cfg'
+    if path.is_file():
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read_string(read_text(path), str(path))
+        except configparser.Error:
+            return None, path  # the project's own reading says what is wrong
+        for section in ('metadata', 'options'):
+            value = parser.get(section, 'python_requires', fallback=None)
+            if value and value.strip():
+                return value.strip(), path
+    return None, path

@@ -258,3 +258,26 @@ def test_a_guess_from_what_uv_says(explanation: str, expected: str | None) -> No
     candidates = [Version(v) for v in ('1.5', '2.0', '2.1', '3.0')]
     found = guess_from(explanation, 'dep', candidates)
     assert found == (Version(expected) if expected else None)
+
+
+def test_sets_one_by_one_when_all_together_do_not_resolve(served, tmp_path) -> None:
+    """The test and docs requirements conflict (no user installs both): the
+    sets are resolved one by one, and each finds dep's minimum false."""
+    url, _ = served
+    root = project(tmp_path, 'app>=1.0\ndep>=1.0\n', 'other<2\n')
+    (root / 'doc').mkdir()
+    (root / 'doc' / 'requirements.txt').write_text('other>=2.0\n')
+    run = check(url, root)
+    assert by_package(run) == {
+        'dep': [('false-minimum', '3.11 3.12', '1.0', '2.0', 'mid 1.0 requires dep>=2')]
+    }
+
+
+def test_a_set_that_does_not_resolve(served, tmp_path) -> None:
+    url, _ = served
+    root = project(tmp_path, 'app>=1.0\ndep>=1.0,<2\n')
+    rows = check(url, root, pythons=('3.12',)).rows()
+    assert [row[:7] for row in rows] == [
+        ('proj', 'requirements.txt', '', '', 'unresolvable', '3.12', '')
+    ]
+    assert 'dep' in rows[0][8] and 'unsatisfiable' in rows[0][8]

@@ -50,6 +50,9 @@ def build(place: Path) -> Path:
     # a yanked minimum (installs when pinned, PEP 592)
     ri.make_wheel(wheels, 'yk', '1.0')
     ri.make_wheel(wheels, 'yk', '1.1')
+    # its own requirement conflicts with the project's: own 1.0 needs dep<2
+    ri.make_wheel(wheels, 'own', '1.0', None, ['dep<2'])
+    ri.make_wheel(wheels, 'own', '1.1', None, ['dep>=2'])
     # a clean one
     ri.make_wheel(wheels, 'fine', '1.0')
     ri.make_wheel(wheels, 'fine', '2.0')
@@ -104,6 +107,22 @@ def test_transitive_conflict_found_explained_and_searched(served, tmp_path) -> N
     }
     row = run.rows()[0]
     assert row[:3] == ('proj', 'requirements.txt', 2)
+
+
+def test_the_minimums_own_requirement_named(served, tmp_path) -> None:
+    url, _ = served
+    root = project(tmp_path, 'own>=1.0\ndep>=2.0  # BSD\n')
+    assert by_package(check(url, root, pythons=('3.12',))) == {
+        'own': [
+            (
+                'false-minimum',
+                '3.12',
+                '1.0',
+                '1.1',
+                'own 1.0 requires dep<2, which dep>=2.0 (requirements.txt:2) excludes',
+            )
+        ]
+    }
 
 
 def test_conflicts_on_some_pythons_only(served, tmp_path) -> None:

@@ -159,7 +159,7 @@ def _through_union(
         if hint is not None and failed is not None:
             quick = confirm(resolutions, python, whole, failed[1], problem, hint[:2], together)
             if quick is not None:
-                why = reason(resolutions, python, problem, quick)
+                why = reason(resolutions, python, problem, quick, failed[1])
                 return _false(python, failed[0].label, problem, why, quick)
         found = search(resolutions, python, whole, problem)
         if found is None:
@@ -167,13 +167,13 @@ def _through_union(
         if found.failure is None:  # the release below installs nowhere
             label = holding[0][0].label if holding else ''
             return _false(
-                python, label, problem, reason(resolutions, python, problem, found), found
+                python, label, problem, reason(resolutions, python, problem, found, whole), found
             )
         for install_set, entries in holding:
             failure = resolutions.resolve(python, pinned(entries, problem, found.failing))
             if not failure.ok:
                 alone = dataclasses.replace(found, failure=failure)
-                why = reason(resolutions, python, problem, alone)
+                why = reason(resolutions, python, problem, alone, entries)
                 return _false(python, install_set.label, problem, why, alone)
         # no set fails at it: the union's lowest comes of sets together
         return _per_set(resolutions, python, holding, {problem.key})
@@ -228,7 +228,7 @@ def _per_set(
             found = search(resolutions, python, entries, problem, above=above)
             if found is None:
                 continue
-            why = reason(resolutions, python, problem, found)
+            why = reason(resolutions, python, problem, found, entries)
             done += _false(python, install_set.label, problem, why, found)
             highest = found.lowest
         return done

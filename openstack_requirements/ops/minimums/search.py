@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -237,9 +237,16 @@ def confirm(
     return Found(lowest, below, failure, working)
 
 
-def reason(resolutions: Resolutions, python: str, problem: Problem, found: Found) -> str:
+def reason(
+    resolutions: Resolutions,
+    python: str,
+    problem: Problem,
+    found: Found,
+    entries: Sequence[Entry] = (),
+) -> str:
     """One line naming what keeps out the release below the lowest that
-    installs (``found.failing``), from the resolution at the lowest."""
+    installs (``found.failing``), from the resolution at the lowest;
+    ``entries``: the install set's, to name a line of the project."""
     version, failure, working = found.failing, found.failure, found.working
     name = problem.entries[0].name
     if failure is None:  # never resolved: no file of it installs here
@@ -262,7 +269,64 @@ def reason(resolutions: Resolutions, python: str, problem: Problem, found: Found
         found_text = _excluding(resolutions, python, problem, version, [pins[k] for k in group])
         if found_text:
             return found_text
+    own_text = _own_requirements(resolutions, python, problem, version, pins, entries)
+    if own_text:
+        return own_text
     return explain_failure(explanation) or f'{name} {version} does not resolve with the rest'
+
+
+def _own_requirements(
+    resolutions: Resolutions,
+    python: str,
+    problem: Problem,
+    version: Version,
+    pins: Mapping[str, Pin],
+    entries: Sequence[Entry],
+) -> str:
+    """``NAME VERSION requires DEP SPEC, which ...``: a requirement of the
+    failing release itself that the rest cannot meet (a line of the
+    project that excludes every release it allows, else the release of
+    DEP the working resolution has)."""
+    name = problem.entries[0].name
+    found = rel.metadata(resolutions.index, name, str(version), python)
+    if found is None:
+        return ''
+    environment = marker_environment(python)
+    for requirement in _requirements(found.requires_dist, environment):
+        key = canonicalize_name(requirement.name)
+        wanted = f'{found.name} {found.version} requires {requirement.name}{requirement.specifier}'
+        lines = [e for e in entries if e.key == key]
+        if lines:
+            together = requirement.specifier
+            for entry in lines:
+                together &= entry.specifier
+            releases = rel.releases(resolutions.index, requirement.name)
+            if not any(together.contains(r.version) for r in releases):
+                entry = lines[0]
+                where = f'{entry.source.label}:{entry.line.lineno}'
+                return f'{wanted}, which {entry.name}{entry.specifier} ({where}) excludes'
+        pin = pins.get(key)
+        if pin is not None and not requirement.specifier.contains(pin.version, prereleases=True):
+            return f'{wanted}; the rest has {pin.name} {pin.version}'
+    return ''
+
+
+def _requirements(texts: Iterable[str], environment: Mapping[str, str]) -> list[Requirement]:
+    """The requirements of ``texts`` whose marker holds (no extra)."""
+    found = []
+    for text in texts:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        marker = requirement.marker
+        try:
+            if marker is not None and not marker.evaluate(dict(environment)):
+                continue
+        except Exception:  # an odd marker: pass it over
+            continue
+        found.append(requirement)
+    return found
 
 
 def parents(explanation: str, key: str) -> list[str]:
@@ -295,18 +359,8 @@ def _excluding(
     for found in metadata:
         if found is None:
             continue
-        for text in found.requires_dist:
-            try:
-                requirement = Requirement(text)
-            except InvalidRequirement:
-                continue
+        for requirement in _requirements(found.requires_dist, environment):
             if canonicalize_name(requirement.name) != problem.key:
-                continue
-            marker = requirement.marker
-            try:
-                if marker is not None and not marker.evaluate(environment):
-                    continue
-            except Exception:  # an odd marker: pass it over
                 continue
             if not requirement.specifier.contains(version, prereleases=True):
                 wanted = f'{requirement.name}{requirement.specifier}'

@@ -13,6 +13,7 @@ import base64
 import collections
 import contextlib
 import hashlib
+import html
 import http.server
 import json
 import os
@@ -236,6 +237,8 @@ class SimpleIndex:
         root: Path,
         core_metadata: bool = False,
         upload_times: Mapping[str, str] | None = None,
+        requires_python: bool = False,
+        yanked: frozenset[str] = frozenset(),
     ) -> None:
         self.wheels = Path(wheels)
         self.root = root
@@ -245,6 +248,11 @@ class SimpleIndex:
         self.upload_times = upload_times
         #: Whether each wheel's METADATA is served beside it (PEP 658).
         self.core_metadata = core_metadata
+        #: Whether each link carries its wheel's Requires-Python, as
+        #: PyPI's do (``data-requires-python``, PEP 503).
+        self.requires_python = requires_python
+        #: The file names served as yanked (``data-yanked``, PEP 592).
+        self.yanked = yanked
         self.url = ''
         #: The paths requested so far by the resolver.
         self.requests: list[str] = []
@@ -275,7 +283,8 @@ class SimpleIndex:
             links = ''.join(
                 f'<a href="../../files/{w}#sha256='
                 f'{hashlib.sha256((files / w).read_bytes()).hexdigest()}"'
-                f'{self._metadata_file(files / w)}>{w}</a>\n'
+                f'{self._metadata_file(files / w)}{self._requires_python(files / w)}'
+                f'{" data-yanked" if w in self.yanked else ""}>{w}</a>\n'
                 for w in wheel_names
             )
             (page / 'index.html').write_text(f'<html><body>\n{links}</body></html>\n')
@@ -301,6 +310,20 @@ class SimpleIndex:
         document = {'meta': {'api-version': '1.1'}, 'name': name, 'files': entries}
         return json.dumps(document)
 
+    def _requires_python(self, path: Path) -> str:
+        """With :attr:`requires_python`, a wheel's Requires-Python as its
+        link's attribute."""
+        if not self.requires_python or path.suffix != '.whl':
+            return ''
+        with zipfile.ZipFile(path) as archive:
+            member = next(n for n in archive.namelist() if n.endswith('.dist-info/METADATA'))
+            text = archive.read(member).decode()
+        for line in text.splitlines():
+            if line.startswith('Requires-Python:'):
+                value = html.escape(line.split(':', 1)[1].strip())
+                return f' data-requires-python="{value}"'
+        return ''
+
     def _metadata_file(self, path: Path) -> str:
         """With :attr:`core_metadata`, write a wheel's METADATA beside it as
         ``FILE.metadata``; the attribute its link then carries."""
@@ -318,13 +341,15 @@ def serve_simple_index(
     wheels: str | Path,
     core_metadata: bool = False,
     upload_times: Mapping[str, str] | None = None,
+    requires_python: bool = False,
+    yanked: frozenset[str] = frozenset(),
 ) -> Iterator[SimpleIndex]:
     """The wheels of ``wheels`` as a simple index on 127.0.0.1 (with
     ``core_metadata``, each wheel's METADATA beside it, PEP 658; with
     ``upload_times``, PEP 691 JSON pages giving them); pages are sent with
     ``Cache-Control: max-age=0`` so a cache revalidates them."""
     root = Path(tempfile.mkdtemp(prefix='simple-index-'))
-    index = SimpleIndex(wheels, root, core_metadata, upload_times)
+    index = SimpleIndex(wheels, root, core_metadata, upload_times, requires_python, yanked)
     lock = threading.Lock()
 
     class Handler(http.server.SimpleHTTPRequestHandler):

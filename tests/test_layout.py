@@ -201,7 +201,7 @@ def test_the_top_of_ops_is_plumbing_only() -> None:
     top = {path.stem for path in ops.glob('*.py') if path.stem != '__init__'}
     assert top <= PLUMBING and len(top) <= MAX_PLUMBING
     jobs = {path.name for path in ops.iterdir() if (path / '__init__.py').is_file()}
-    assert jobs == {'project', 'sync', 'constraints', 'checks', 'reports', 'distro'}
+    assert jobs == {'project', 'sync', 'constraints', 'checks', 'reports', 'distro', 'minimums'}
 
 
 @pytest.mark.parametrize(

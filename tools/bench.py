@@ -12,7 +12,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TOPICS = ('parse', 'update', 'constraints', 'checks', 'impact', 'distro', 'index', 'health')
+TOPICS = (
+    'parse',
+    'update',
+    'constraints',
+    'checks',
+    'impact',
+    'distro',
+    'index',
+    'health',
+    'minimums',
+)
 
 
 def main(argv: list[str]) -> int:

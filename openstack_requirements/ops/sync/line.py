@@ -171,6 +171,19 @@ def _sync_line(
     )
 
 
+def with_specifier(base: Line, specifier: SpecifierSet, style: Style = PLAIN) -> Line:
+    """``base`` with only its specifier changed to ``specifier``: its name,
+    extras, markers, comment and the spacing around them kept."""
+    old = base.requirement
+    assert old is not None
+    target = old.replace(specifier=specifier)
+    tail = ''
+    if base.comment:
+        tail = base.text[_comment_start(base) :] if '\n' not in base.text else '  ' + base.comment
+    text = _edited_text(base, target, style, tail, True, False)
+    return Line(text, base.newline, base.lineno, Kind.REQUIREMENT, target, None, base.comment)
+
+
 def _own_marker_kept(project: str, global_: str) -> bool:
     """Whether a project line keeps its marker ``project`` against a global
     line of marker ``global_``: when the global line has none and the

@@ -85,6 +85,10 @@ class ResolverOptions:
     exclude_newer: ExcludeNewer | None = None
     #: Keep each resolution's PEP 751 lock file (:attr:`Resolver.locks`).
     pylock: bool = False
+    #: Which versions of the direct requirements the resolver prefers:
+    #: None, the highest; ``lowest-direct``, the lowest each allows (uv's
+    #: ``--resolution``; a driver without it refuses).
+    resolution: str | None = None
 
     def started(self) -> ResolverOptions:
         """These options with the run's deadline set, if not yet."""

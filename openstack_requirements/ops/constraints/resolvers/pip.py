@@ -89,6 +89,11 @@ class PipResolver(Resolver):
     def resolve(
         self, requirements: Path, target: Target, options: ResolverOptions
     ) -> dict[str, Pin]:
+        if options.resolution:
+            raise RequirementsError(
+                f'the pip resolver has no {options.resolution} resolution (pip always '
+                'prefers the highest versions); use the uv resolver'
+            )
         target = self.prepare(target)
         with tempfile.TemporaryDirectory(prefix='osr-pip-') as scratch:
             report = Path(scratch) / 'report.json'

@@ -37,6 +37,7 @@ from packaging.utils import canonicalize_name
 from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops.constraints import Pin, lockfile
 from openstack_requirements.ops.constraints.metadata import bounds, closure, static
+from openstack_requirements.ops.constraints.metadata.index import Index
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.constraints.metadata.sdists import release
 from openstack_requirements.ops.constraints.resolvers.base import (
@@ -129,6 +130,8 @@ def command(
         argv.append('--no-build-isolation')
     if options.exclude_newer is not None:
         argv += options.exclude_newer.uv_arguments(names)
+    if options.resolution:
+        argv += ['--resolution', options.resolution]
     return argv
 
 
@@ -213,6 +216,24 @@ class UvResolver(Resolver):
         uv_binary()
         return target
 
+    @property
+    def index(self) -> Index:
+        """The index of the session running (what it read of it is
+        shared by all its resolutions); outside a session, an error."""
+        run = self._run
+        if run is None:
+            raise RequirementsError('uv: no session running')
+        return run.index
+
+    def refused(self, name: str, version: str) -> str:
+        """Why the session keeps uv from ``name==version`` ('' if it does
+        not): what the index served of it could not be read."""
+        run = self._run
+        if run is None:
+            return ''
+        found = run.sdists.refused().get(release(name, version))
+        return found[1] if found else ''
+
     def cancel(self) -> None:
         super().cancel()
         run = self._run
@@ -262,12 +283,14 @@ class UvResolver(Resolver):
         # already (Index.files); reading a local index itself, it is told.
         told = options if run.pages is None else dataclasses.replace(options, exclude_newer=None)
         met: set[str] = set()  # projects uv pinned, for --exclude-newer-exempt
+        # several resolutions for one Python may run at once in a session
+        serial = f'{target.python}-{run.serial()}'
         for attempt in range(MAX_ATTEMPTS):
             offered = run.sdists.metadata_for(target.python)
             metadata = [m for _, m in offered]
             settings = files.write_scratch(
                 run.scratch,
-                f'uv-{target.python}-{attempt}.toml',
+                f'uv-{serial}-{attempt}.toml',
                 config(options, metadata, run.index_url),
             )
             names: set[str] = set()
@@ -284,7 +307,7 @@ class UvResolver(Resolver):
                     '--constraint',
                     str(
                         files.write_scratch(
-                            run.scratch, f'refused-{target.python}-{attempt}.txt', refused
+                            run.scratch, f'refused-{serial}-{attempt}.txt', refused
                         )
                     ),
                 ]

@@ -5,6 +5,7 @@ along, never kept on the class."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -86,6 +87,13 @@ class UvSession:
         #: (key, version) -> the metadata Name of a wheel, being read.
         self.names: dict[tuple[str, str], Future[str | None]] = {}
         self.name_pool = ThreadPoolExecutor(16)
+        self._serials = itertools.count()
+
+    def serial(self) -> int:
+        """A number of its own for each resolution of the session (its
+        scratch files are named by it)."""
+        with self.lock:
+            return next(self._serials)
 
     @property
     def index_url(self) -> str | None:

@@ -200,6 +200,20 @@ def pythons(args: argparse.Namespace) -> list[str]:
     return list(args.pythons or data.PYTHONS)
 
 
+def add_index(parser: argparse.ArgumentParser) -> None:
+    """The package sources of a resolution: ``--index-url``,
+    ``--find-links`` (repeatable), ``--no-index``."""
+    parser.add_argument('--index-url', metavar='URL', help='package index to use instead of PyPI')
+    parser.add_argument(
+        '--find-links',
+        action='append',
+        default=[],
+        metavar='DIR',
+        help='also look for packages here; repeatable',
+    )
+    parser.add_argument('--no-index', action='store_true', help='use no index, only --find-links')
+
+
 def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
     """-d/--denylist, and -b/--blacklist as older callers spell it."""
     parser.add_argument(

@@ -48,9 +48,7 @@ class CheckConflicts(CheckCommand):
         parser.add_argument(
             '--resolver', default='uv', metavar='NAME', help='resolver driver (default: uv)'
         )
-        parser.add_argument('--index-url', metavar='URL')
-        parser.add_argument('--find-links', action='append', default=[], metavar='DIR')
-        parser.add_argument('--no-index', action='store_true')
+        base.add_index(parser)
         parser.add_argument(
             '--timeout', type=float, default=900, help='seconds per resolution (default: 900)'
         )

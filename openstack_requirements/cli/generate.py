@@ -65,19 +65,7 @@ class GenerateConstraints(base.Lister):
             help='resolver plugin: uv (default; no interpreters needed) or '
             'pip (runs each interpreter)',
         )
-        parser.add_argument(
-            '--index-url', metavar='URL', help='package index to use instead of PyPI'
-        )
-        parser.add_argument(
-            '--find-links',
-            action='append',
-            default=[],
-            metavar='DIR',
-            help='also look for packages here; repeatable',
-        )
-        parser.add_argument(
-            '--no-index', action='store_true', help='use no index, only --find-links'
-        )
+        base.add_index(parser)
         parser.add_argument(
             '--timeout',
             type=float,

@@ -35,19 +35,7 @@ class Minimums(base.Lister):
         base.add_include(parser)
         base.add_source(parser)
         base.add_pythons(parser, 'a Python to check for: X.Y, an interpreter name or path')
-        parser.add_argument(
-            '--index-url', metavar='URL', help='package index to use instead of PyPI'
-        )
-        parser.add_argument(
-            '--find-links',
-            action='append',
-            default=[],
-            metavar='DIR',
-            help='also look for packages here; repeatable',
-        )
-        parser.add_argument(
-            '--no-index', action='store_true', help='use no index, only --find-links'
-        )
+        base.add_index(parser)
         parser.add_argument(
             '--allow-build',
             action='store_true',

@@ -158,6 +158,8 @@ class Sdists:
         each page's newest sdist-only releases for some target as its
         page comes in. A page of a root that is refused stops the run
         (the resolver would read it too). The projects met."""
+        if not roots:
+            return set()
         required = {canonicalize_name(r.name) for r in roots}
         walked = [
             closure.Python(t.python, t.release or f'{t.python}.0', static.target_tags(t.python))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import resolver_index as ri
-from tests.ops.test_minimums import YANKED, build
+from tests.ops.test_minimums import YANKED, _local, build  # noqa: F401 - _local: autouse
 
 pytestmark = pytest.mark.slow
 
@@ -21,14 +20,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     place = tmp_path_factory.mktemp('minimums-cli-index')
     with ri.serve_simple_index(build(place), requires_python=True, yanked=YANKED) as index:
         yield index.url
-
-
-@pytest.fixture(autouse=True)
-def _local(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    for name in list(os.environ):
-        if name.lower().endswith('_proxy'):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-minimums'))
 
 
 def tree(tmp_path: Path, name: str, requirements: str, **files: str) -> Path:

@@ -3,7 +3,6 @@ sdists served on 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from openstack_requirements.ops.constraints.resolvers import ResolverOptions
 from openstack_requirements.ops.minimums import run as minimums
 from openstack_requirements.ops.minimums.fix import fix
 from openstack_requirements.ops.project import read_project
+from tests import hostile_index
 from tests import resolver_index as ri
 from tests.conftest import TREES
 
@@ -68,9 +68,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 @pytest.fixture(autouse=True)
 def _local(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    for name in list(os.environ):
-        if name.lower().endswith('_proxy'):
-            monkeypatch.delenv(name)
+    """The local index reached without a proxy; a uv cache of the tests'."""
+    hostile_index.no_proxy(monkeypatch)
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path_factory.getbasetemp() / 'uv-minimums'))
 
 

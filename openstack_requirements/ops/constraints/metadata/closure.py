@@ -31,10 +31,9 @@ from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
-from packaging.version import Version
 
 from openstack_requirements.cache import bounded
-from openstack_requirements.model.versions import marker_environment, parse_version
+from openstack_requirements.model.versions import marker_environment
 from openstack_requirements.ops.constraints.metadata import static
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
 
@@ -79,32 +78,26 @@ def choose(
     one, unless there are only pre-releases), not yanked, that the target
     may install, a wheel for it, else the sdist; with the targets that
     choose each."""
-    by_version: dict[Version, list[DistFile]] = {}
-    for file in files:
-        if not file.yanked:
-            version = parse_version(file.version)
-            if version is not None:
-                by_version.setdefault(version, []).append(file)
-    allowed = sorted(_specifier(specifier).filter(by_version), reverse=True)
+    grouped = dict(static.by_version(files))  # newest first
+    allowed = list(_specifier(specifier).filter(grouped))
     chosen: dict[DistFile, list[Python]] = {}
     for target in targets:
         for version in allowed:
             group = [
                 f
-                for f in by_version[version]
+                for f in grouped[version]
                 if static.accepts(f.requires_python, target.release)
                 and (f.wheel_tags is None or bool(f.wheel_tags & target.tags))
             ]
-            if not group:
-                continue
-            wheels = sorted((f for f in group if not f.is_sdist), key=lambda f: f.filename)
-            file = (
-                wheels[0]
-                if wheels
-                else min(group, key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename))
-            )
-            chosen.setdefault(file, []).append(target)
-            break
+            if group:
+                wheels = [f for f in group if not f.is_sdist]
+                file = (
+                    min(wheels, key=lambda f: f.filename)
+                    if wheels
+                    else min(group, key=static.sdist_order)
+                )
+                chosen.setdefault(file, []).append(target)
+                break
     return chosen
 
 
@@ -116,14 +109,16 @@ def _requirement(text: str) -> Requirement | None:
         return None
 
 
-def _wanted(requirement: Requirement, extras: Iterable[str], targets: Sequence[Python]) -> bool:
-    """Whether ``requirement`` applies on some target, with ``extras``."""
-    if requirement.marker is None:
+def _applies(marker: Marker | None, extras: Iterable[str], targets: Sequence[Python]) -> bool:
+    """Whether a requirement with ``marker`` applies on some target, with
+    ``extras`` asked for (a marker that cannot be judged here: yes, the
+    resolver judges it)."""
+    if marker is None:
         return True
     for target in targets:
         for extra in ('', *extras):
             try:
-                if requirement.marker.evaluate(marker_environment(target.python, extra)):
+                if marker.evaluate(marker_environment(target.python, extra)):
                     return True
             except Exception:  # noqa: BLE001 - a marker the resolver judges
                 return True
@@ -160,11 +155,8 @@ class Walk:
         with ThreadPoolExecutor(self.workers) as pool:
             self._pool = pool
             for root in roots:
-                if root.marker is not None and not any(
-                    root.marker.evaluate(marker_environment(t.python)) for t in self.targets
-                ):
-                    continue
-                self._meet(root.name, root.specifier, root.extras)
+                if _applies(root.marker, (), self.targets):
+                    self._meet(root.name, root.specifier, root.extras)
             with self._done:
                 while self._pending and self._failure is None:
                     self._done.wait()
@@ -210,7 +202,7 @@ class Walk:
                 requirement = _requirement(text)
                 if requirement is None:
                     continue
-                if _wanted(requirement, extras, targets):
+                if _applies(requirement.marker, extras, targets):
                     self._meet(requirement.name, str(requirement.specifier), requirement.extras)
 
 

@@ -329,7 +329,7 @@ class Index:
         if urllib.parse.urlsplit(url).scheme not in ('http', 'https'):
             raise Refused('not an http(s) URL: not read')
         if file.core_metadata:
-            return self._metadata_file(file)
+            return self.metadata_file(file)
         # The sdist's own PKG-INFO first (it names the release as
         # installed), if it comes within the first megabyte; else the
         # index's JSON API; else the whole sdist (unless ``budget``).
@@ -384,7 +384,8 @@ class Index:
         with ranges.RemoteStream(self.http, url, budget, self.limits.archive) as raw:
             return static.read_sdist(static.Reader(raw.read), file.filename, self.limits)
 
-    def _metadata_file(self, file: DistFile) -> static.Metadata:
+    def metadata_file(self, file: DistFile) -> static.Metadata:
+        """What a release's PEP 658 ``.metadata`` file says."""
         return static.from_headers(self.metadata_headers(file), static.INDEX_METADATA)
 
     def metadata_headers(

@@ -131,6 +131,11 @@ class Sdists:
 
     # -- reading --------------------------------------------------------------------
 
+    def _time_out(self, err: TimedOut) -> None:
+        """Keep the first timeout a read met (said when the run stops)."""
+        with self.lock:
+            self.timed_out = self.timed_out or _kept(err)
+
     def _read(self, file: DistFile, budget: int | None) -> MetadataError | None:
         """Read ``file``'s metadata into the store; the error, if any (a
         refused file is refused)."""
@@ -141,8 +146,7 @@ class Sdists:
             self.refuse(file, err)
             return _kept(err)
         except TimedOut as err:
-            with self.lock:
-                self.timed_out = self.timed_out or _kept(err)
+            self._time_out(err)
             return err
         except Spent as err:
             if budget is not None:
@@ -174,8 +178,7 @@ class Sdists:
             try:
                 found = self.index.files(name)
             except TimedOut as err:
-                with self.lock:
-                    self.timed_out = self.timed_out or _kept(err)
+                self._time_out(err)
                 return []
             except Refused as err:
                 if name in required:
@@ -242,18 +245,16 @@ class Sdists:
         if known is not None:
             return known
         try:
-            if file.core_metadata:
-                found: static.Metadata | None = static.from_headers(
-                    self.index.metadata_headers(file), static.INDEX_METADATA
-                )
-            else:
-                found = self.index.wheel_metadata(file.url)
+            found = (
+                self.index.metadata_file(file)
+                if file.core_metadata
+                else self.index.wheel_metadata(file.url)
+            )
             if found is None:
                 return None
             found = static.checked(found, file.project, file.version)
         except TimedOut as err:
-            with self.lock:
-                self.timed_out = self.timed_out or _kept(err)
+            self._time_out(err)
             return None
         except MetadataError:
             return None
@@ -281,7 +282,7 @@ class Sdists:
                 raise err.about(label) from None
             exact = sorted(
                 (f for f in files if f.is_sdist and parse_version(f.version) == wanted_version),
-                key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename),
+                key=static.sdist_order,
             )
             if not exact:
                 return False

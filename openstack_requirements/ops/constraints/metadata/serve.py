@@ -88,21 +88,20 @@ class _Server(http.server.ThreadingHTTPServer):
     block_on_close = False
 
 
-def _bind(handler: type, key: str) -> http.server.ThreadingHTTPServer:
-    """A server on 127.0.0.1, on the port ``key`` (the real index's URL)
-    prefers: uv keeps what it read of an index's files under the index's
-    URL, so the same URL run after run lets it reuse them. If the port is
-    taken (another run), the next ones, then any free port (uv then reads
-    the files' metadata again)."""
-    digest = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
-    first = PORTS.start + digest % len(PORTS)
-    for port in [PORTS.start + (first - PORTS.start + i) % len(PORTS) for i in range(TRIES)] + [0]:
+def _bind(handler: type, digest: str) -> http.server.ThreadingHTTPServer:
+    """A server on 127.0.0.1, on the port ``digest`` (of the real index's
+    URL) prefers: uv keeps what it read of an index's files under the
+    index's URL, so the same URL run after run lets it reuse them. If the
+    port is taken (another run), the next ones, then any free port (uv
+    then reads the files' metadata again)."""
+    first = int(digest[:8], 16)
+    for offset in range(TRIES):
         try:
-            return _Server(('127.0.0.1', port), handler)
+            return _Server(('127.0.0.1', PORTS[(first + offset) % len(PORTS)]), handler)
         except OSError as err:
-            if err.errno != errno.EADDRINUSE or port == 0:
+            if err.errno != errno.EADDRINUSE:
                 raise
-    raise AssertionError('unreachable')
+    return _Server(('127.0.0.1', 0), handler)
 
 
 class PageServer:
@@ -111,7 +110,8 @@ class PageServer:
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self._token = hashlib.sha256((index.index_url or '').encode()).hexdigest()[:16]
+        digest = hashlib.sha256((index.index_url or '').encode()).hexdigest()
+        self._token = digest[:16]
         self.errors: dict[str, MetadataError] = {}
         #: Requests served, by project (what uv asked for).
         self.asked: dict[str, int] = {}
@@ -129,7 +129,7 @@ class PageServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = _bind(Handler, self.index.index_url or '')
+        self._server = _bind(Handler, digest)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name='osr-pages', daemon=True
         )

@@ -382,6 +382,12 @@ def target_tags(python: str) -> frozenset[str]:
     return frozenset(str(t) for t in found)
 
 
+def sdist_order(file: DistFile) -> tuple[bool, str]:
+    """The order in which a release's sdists are taken: ``.tar.gz``
+    first, then by name."""
+    return not file.filename.endswith('.tar.gz'), file.filename
+
+
 def by_version(files: Iterable[DistFile]) -> list[tuple[Version, list[DistFile]]]:
     """The files not yanked, grouped by release, newest first."""
     found: dict[Version, list[DistFile]] = {}
@@ -408,7 +414,7 @@ def sdist_only_versions(
             continue
         sdists = [f for f in group if f.is_sdist]
         if sdists:
-            sdists.sort(key=lambda f: (not f.filename.endswith('.tar.gz'), f.filename))
+            sdists.sort(key=sdist_order)
             found.append((version, sdists[0]))
     return found
 

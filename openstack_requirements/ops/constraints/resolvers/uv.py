@@ -283,6 +283,8 @@ class UvResolver(Resolver):
         # already (Index.files); reading a local index itself, it is told.
         told = options if run.pages is None else dataclasses.replace(options, exclude_newer=None)
         met: set[str] = set()  # projects uv pinned, for --exclude-newer-exempt
+        exempt = told.exclude_newer is not None and bool(told.exclude_newer.exempt)
+        given = {canonicalize_name(r.name) for r in roots(requirements)} if exempt else set()
         # several resolutions for one Python may run at once in a session
         serial = f'{target.python}-{run.serial()}'
         for attempt in range(MAX_ATTEMPTS):
@@ -293,10 +295,7 @@ class UvResolver(Resolver):
                 f'uv-{serial}-{attempt}.toml',
                 config(options, metadata, run.index_url),
             )
-            names: set[str] = set()
-            if told.exclude_newer is not None and told.exclude_newer.exempt:
-                names = {canonicalize_name(r.name) for r in roots(requirements)}
-                names |= set(run.index.pages()) | met
+            names = (given | set(run.index.pages()) | met) if exempt else set()
             argv = command(requirements.resolve(), target, told, settings, python, names) + [
                 '--format',
                 'pylock.toml',

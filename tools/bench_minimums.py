@@ -48,6 +48,8 @@ def _ours(tree: Path, pythons: list[str], cache: Path) -> tuple[float, int, int]
     os.environ['UV_CACHE_DIR'] = str(cache)
     start = time.monotonic()
     run = check_projects([(tree.name, read_project(tree))], pythons, ResolverOptions(timeout=1800))
+    if run.reused:
+        print(f'  (ours: {run.reused} of the {run.resolutions} resolutions reused)')
     return time.monotonic() - start, run.resolutions, len(run.rows())
 
 

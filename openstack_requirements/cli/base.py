@@ -202,7 +202,9 @@ def pythons(args: argparse.Namespace) -> list[str]:
 
 def add_index(parser: argparse.ArgumentParser) -> None:
     """The package sources of a resolution: ``--index-url``,
-    ``--find-links`` (repeatable), ``--no-index``."""
+    ``--find-links`` (repeatable), ``--no-index``; and ``--no-reuse``
+    (resolve even when a recorded resolution read only pages served
+    unchanged since, see ops/constraints/resolvers/replay.py)."""
     parser.add_argument('--index-url', metavar='URL', help='package index to use instead of PyPI')
     parser.add_argument(
         '--find-links',
@@ -212,6 +214,12 @@ def add_index(parser: argparse.ArgumentParser) -> None:
         help='also look for packages here; repeatable',
     )
     parser.add_argument('--no-index', action='store_true', help='use no index, only --find-links')
+    parser.add_argument(
+        '--no-reuse',
+        action='store_true',
+        help='resolve anew even when every index page a recorded resolution '
+        'read is served unchanged',
+    )
 
 
 def add_denylist(parser: argparse.ArgumentParser, **kwargs: Any) -> None:

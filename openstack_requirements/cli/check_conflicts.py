@@ -75,6 +75,7 @@ class CheckConflicts(CheckCommand):
                 index_url=parsed_args.index_url,
                 find_links=tuple(parsed_args.find_links),
                 no_index=parsed_args.no_index,
+                reuse=not parsed_args.no_reuse,
                 timeout=parsed_args.timeout,
             ),
         )

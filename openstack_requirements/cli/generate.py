@@ -170,6 +170,7 @@ class GenerateConstraints(base.Lister):
                     for p in parsed_args.find_links
                 ),
                 no_index=parsed_args.no_index,
+                reuse=not parsed_args.no_reuse,
                 timeout=parsed_args.timeout,
                 allow_build=parsed_args.allow_build,
                 cache_report=self.verbose,

@@ -93,6 +93,7 @@ class Minimums(base.Lister):
                 str(Path(p).absolute()) if '://' not in p else p for p in args.find_links
             ),
             no_index=args.no_index,
+            reuse=not args.no_reuse,
             timeout=args.timeout,
             allow_build=args.allow_build,
         )
@@ -101,7 +102,9 @@ class Minimums(base.Lister):
             projects, base.pythons(args), options, progress=progress, jobs=args.jobs
         )
         if self.verbose:
-            self.warn(f'{run.resolutions} resolutions in {run.seconds:.1f} s')
+            self.warn(
+                f'{run.resolutions} resolutions ({run.reused} reused) in {run.seconds:.1f} s'
+            )
         # as lint: exit 1 on any finding, unless --diff alone shows the fix
         if run.found and (args.check or not args.diff):
             self.exit_code = 1

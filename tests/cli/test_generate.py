@@ -288,19 +288,18 @@ def test_sdists_resolved_from_their_metadata_never_built(run_app, tmp_path, monk
         assert not ran.exists()
         assert '  Sys_Dep==2.0 (PKG-INFO)\n' in result.stderr
         assert '  hidden==1.0 (egg-info requires.txt)\n' in result.stderr
-        # warm: the same, reading the pages again but no sdist
-        again = run_app(
-            'generate-constraints',
-            '-r',
-            str(reqs),
-            *FOUR,
-            '--index-url',
-            index.url,
-            '--order',
-            'name',
-        )
+        # warm: the same, reading the pages again but no sdist; pages
+        # unchanged, the recorded resolutions are reused, and what they
+        # were resolved from said again
+        warm = ('-r', str(reqs), *FOUR, '--index-url', index.url, '--order', 'name')
+        again = run_app('generate-constraints', *warm, '--no-reuse')
         assert again.stdout == result.stdout
         assert 'the metadata of 0 sdists read' in again.stderr
+        reused = run_app('generate-constraints', *warm)
+        assert reused.stdout == result.stdout
+        assert 'reusing the resolutions recorded' in reused.stderr
+        assert '  Sys_Dep==2.0 (PKG-INFO)\n' in reused.stderr
+        assert '  hidden==1.0 (egg-info requires.txt)\n' in reused.stderr
         # uv backtracks to an sdist-only release nothing read ahead
         # (old-sdist 1.0: the newest ones were read, and pinner's <2 was met
         # after the input's bare name): learnt when uv wants to build it;

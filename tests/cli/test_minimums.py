@@ -118,3 +118,27 @@ def test_no_project_is_an_error(run_app) -> None:
     result = run_app('minimums')
     assert result.code == 1
     assert 'no project given' in result.stderr
+
+
+def test_a_second_run_reuses_every_resolution_while_the_pages_are_unchanged(
+    run_app, url, tmp_path, monkeypatch
+) -> None:
+    """The same project twice with one uv cache: the same rows, the second
+    time from the resolutions the first recorded (every page they read is
+    served unchanged); ``--no-reuse`` resolves them all again."""
+    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
+    root = tree(tmp_path, 'proj', 'app>=1.0\ndep>=1.0  # BSD\n')
+    argv = ('minimums', str(root), '--index-url', url, '-p', '3.11', '-p', '3.12', '-v')
+    runs = [run_app(*argv, '-f', 'json') for _ in range(2)]
+    runs.append(run_app(*argv, '-f', 'json', '--no-reuse'))
+    assert [r.code for r in runs] == [1, 1, 1]
+    assert runs[0].json() == runs[1].json() == runs[2].json() != []
+    counts = [
+        next(line for line in r.stderr.splitlines() if ' resolutions (' in line) for r in runs
+    ]
+    made = int(counts[0].split()[0])
+    assert made > 2
+    assert counts[0].startswith(f'{made} resolutions (0 reused) in ')
+    assert counts[1].startswith(f'{made} resolutions ({made} reused) in ')
+    assert counts[2].startswith(f'{made} resolutions (0 reused) in ')
+    assert 'reusing the resolutions recorded' in runs[1].stderr

@@ -62,6 +62,12 @@ class Resolutions:
         self._serial = itertools.count()
 
     @property
+    def reused(self) -> int:
+        """Of :attr:`count`, those handed back from a recorded run whose
+        index pages are all served unchanged (:mod:`.replay`)."""
+        return self.resolver.reused
+
+    @property
     def index(self) -> Index:
         return self.resolver.index
 

@@ -64,6 +64,8 @@ class Run:
     #: Resolutions made, and how long the run took.
     resolutions: int = 0
     seconds: float = 0.0
+    #: Of the resolutions, those reused from a recorded run.
+    reused: int = 0
 
     @property
     def found(self) -> bool:
@@ -132,8 +134,8 @@ def check_projects(
                 for (done, _), outcomes in zip(wave, pool.map(one, wave), strict=True):
                     done.outcomes += outcomes
                     hints.setdefault(id(done), hints_of(outcomes))
-        count = resolutions.count
-    return Run(checked, count, time.monotonic() - start)
+        count, reused = resolutions.count, resolutions.reused
+    return Run(checked, count, time.monotonic() - start, reused)
 
 
 def _rows(checked: Checked) -> list[Row]:

@@ -24,7 +24,6 @@ import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
@@ -45,18 +44,18 @@ from openstack_requirements.ops.constraints.metadata.bounds import (
     Refused,
     TimedOut,
 )
+from openstack_requirements.ops.constraints.metadata.links import FindLinks
 from openstack_requirements.ops.constraints.metadata.local import (
     file_path,
     local_place,
     open_local,
-    read_local,
 )
 from openstack_requirements.ops.constraints.metadata.pages import (
     DistFile,
     Page,
-    dist_file,
     parse_page,
 )
+from openstack_requirements.ops.constraints.metadata.served import ServedPages
 
 #: How much of an sdist is read for its PKG-INFO before asking the index.
 FIRST_READ = 1 << 20
@@ -88,9 +87,13 @@ class Index:
         self._lock = threading.Lock()
         self._pages: dict[str, list[DistFile]] = {}
         self._reading: dict[str, threading.Lock] = {}
-        #: Pages asked of the index this run.
-        self.pages_read = 0
-        self._links: dict[str, Page] = {}
+        #: The index's pages as served (their digests kept).
+        self.served = (
+            ServedPages(self.index_url, self.local_index, self.http, self.limits)
+            if self.index_url
+            else None
+        )
+        self.links = FindLinks(self.http, self.limits, keep, self.take)
         self._held = 0
         self._held_lock = threading.Lock()
         #: ``(project, version)`` -> why a link to it was refused.
@@ -111,6 +114,11 @@ class Index:
     @property
     def bytes_read(self) -> int:
         return self.http.bytes_read
+
+    @property
+    def pages_read(self) -> int:
+        """Pages asked of the index this run."""
+        return self.served.count if self.served is not None else 0
 
     @property
     def identity(self) -> str:
@@ -136,7 +144,7 @@ class Index:
         quota = Quota(self.take, self.give)
         try:
             for place in self.find_links:
-                found = self._find_links(place, key)
+                found = self.links.files(place, key)
                 page.files += found.files
                 page.refused += found.refused
             if self.index_url:
@@ -183,127 +191,27 @@ class Index:
             self._held -= count
 
     def _index_page(self, key: str, quota: Any = None) -> Page:
-        assert self.index_url is not None
-        url = f'{self.index_url}/{key}/'
-        with self._lock:
-            self.pages_read += 1
+        assert self.served is not None
+        url = self.served.url_of(key)
         try:
-            if self.local_index is not None:
-                place = Path(self.local_index) / key
-                page = place / 'index.html'
-                url = page.as_uri()
-                if not place.is_dir() or not page.exists():
-                    return Page()
-                body = read_local(str(page), url, self.limits.page)
-                return parse_page(
-                    body,
-                    'text/html',
-                    url,
-                    key,
-                    self.index_url,
-                    True,
-                    self.limits,
-                    self.keep,
-                    quota,
-                )
-            with self.http.fetch(
-                url,
-                {
-                    'Accept': 'application/vnd.pypi.simple.v1+json, text/html;q=0.1',
-                    'Accept-Encoding': 'gzip',
-                },
-            ) as (status, headers, body, final):
-                if status == 404:
-                    return Page()
-                if status != 200:
-                    raise MetadataError(f'HTTP {status}', final)
-                return parse_page(
-                    body,
-                    headers.get('content-type', ''),
-                    final,
-                    key,
-                    self.index_url,
-                    False,
-                    self.limits,
-                    self.keep,
-                    quota,
-                )
+            answer = self.served.get(key)
+            if answer.status == 404:
+                return Page()
+            if answer.status != 200:
+                raise MetadataError(f'HTTP {answer.status}', answer.url)
+            return parse_page(
+                answer.body,
+                answer.content_type,
+                answer.url,
+                key,
+                self.served.index_url,
+                answer.local,
+                self.limits,
+                self.keep,
+                quota,
+            )
         except MetadataError as err:
             raise err.about(key, url) from None
-
-    def _find_links(self, place: str, key: str) -> Page:
-        """The files of ``key`` a find-links place offers (as pip: a
-        directory's files and the links of its HTML files; an HTML file's
-        links; a URL's page)."""
-        path = local_place(place)
-        if path is None:
-            return self._filtered(self._links_page(place), key)
-        found = Page()
-        if os.path.isdir(path):
-            for entry in sorted(Path(path).iterdir()):
-                if entry.suffix.lower() in ('.html', '.htm'):
-                    sub = self._filtered(self._links_page(entry.as_uri()), key)
-                    found.files += sub.files
-                    found.refused += sub.refused
-                    continue
-                try:
-                    info = entry.stat()
-                except OSError:
-                    continue
-                file = dist_file(
-                    entry.name,
-                    entry.resolve().as_uri(),
-                    key,
-                    origin=place,
-                    local=True,
-                    hash=f'stat={info.st_size}:{info.st_mtime_ns}',
-                )
-                if file is not None:
-                    found.files.append(file)
-        elif os.path.isfile(path):
-            if path.lower().endswith(('.html', '.htm')):
-                return self._filtered(self._links_page(Path(path).as_uri()), key)
-            file = dist_file(
-                os.path.basename(path),
-                Path(path).resolve().as_uri(),
-                key,
-                origin=place,
-                local=True,
-            )
-            if file is not None:
-                found.files.append(file)
-        return found
-
-    def _links_page(self, url: str) -> Page:
-        """Every link of a find-links page (read once per run), for every
-        project: filtered by :meth:`_filtered`."""
-        with self._lock:
-            if url in self._links:
-                return self._links[url]
-        page = Page()
-        try:
-            if url.startswith('file:'):
-                body = read_local(file_path(url), url, self.limits.page)
-                page = pages.all_links(body, url, True, self.limits, self.take)
-            else:
-                with self.http.fetch(url, {'Accept-Encoding': 'gzip'}) as (status, _, body, final):
-                    if status == 200:
-                        page = pages.all_links(body, final, False, self.limits, self.take)
-        except MetadataError:
-            page = Page()  # as pip: a find-links place it cannot read is skipped
-        with self._lock:
-            self._links[url] = page
-        return page
-
-    def _filtered(self, page: Page, key: str) -> Page:
-        files = [
-            dataclasses.replace(f, project=key)
-            for f in page.files
-            if pages.project_of(f.filename) == key
-        ]
-        if self.keep is not None:
-            files = [f for f in files if f.wheel_tags is None or f.wheel_tags & self.keep]
-        return Page(files, [r for r in page.refused if r[0] == key])
 
     # -- metadata ---------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -102,6 +102,13 @@ class Sdists:
             self._refused.setdefault(
                 release(file.project, file.version), (file.bare_url, err.reason)
             )
+
+    def recall(self, refused: Iterable[Sequence[str]]) -> None:
+        """Releases a recorded resolution was kept from: ``(name,
+        version, url, reason)``, said again in the run's report."""
+        with self.lock:
+            for name, version, url, reason in refused:
+                self._refused.setdefault(release(name, version), (url, reason))
 
     def _known_refused(self, file: DistFile) -> bool:
         """Whether ``file`` is refused: this run, or by an earlier one

@@ -89,6 +89,9 @@ class ResolverOptions:
     #: None, the highest; ``lowest-direct``, the lowest each allows (uv's
     #: ``--resolution``; a driver without it refuses).
     resolution: str | None = None
+    #: Hand back a recorded resolution whose every index page is served
+    #: unchanged (:mod:`.replay`); false: resolve anew (``--no-reuse``).
+    reuse: bool = True
 
     def started(self) -> ResolverOptions:
         """These options with the run's deadline set, if not yet."""

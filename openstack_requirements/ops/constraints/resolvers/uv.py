@@ -31,6 +31,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -40,11 +41,13 @@ from openstack_requirements.ops.constraints.metadata import bounds, closure, sta
 from openstack_requirements.ops.constraints.metadata.index import Index
 from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.constraints.metadata.sdists import release
+from openstack_requirements.ops.constraints.resolvers import replay
 from openstack_requirements.ops.constraints.resolvers.base import (
     Progress,
     ResolutionError,
     Resolver,
     ResolverOptions,
+    RunTimedOut,
     Target,
 )
 from openstack_requirements.ops.constraints.resolvers.uv_env import (
@@ -225,6 +228,12 @@ class UvResolver(Resolver):
             raise RequirementsError('uv: no session running')
         return run.index
 
+    @property
+    def reused(self) -> int:
+        """Recorded resolutions the running session handed back."""
+        run = self._run
+        return run.replay.reused if run is not None else 0
+
     def refused(self, name: str, version: str) -> str:
         """Why the session keeps uv from ``name==version`` ('' if it does
         not): what the index served of it could not be read."""
@@ -255,9 +264,10 @@ class UvResolver(Resolver):
             run = UvSession(options, scratch, progress, targets)
             self._run = run
             try:
-                if targets:
+                if targets and not run.reusing(requirements, progress):
                     run.sdists.read_ahead(roots(requirements), targets)
                 yield
+                run.save()
             except BaseException:
                 run.cancel()
                 raise
@@ -276,6 +286,45 @@ class UvResolver(Resolver):
             options = options.started()
             with self.session(options):
                 return self.resolve(requirements, target, options)
+        key = run.resolution_key(requirements, target)
+        found = run.replay.outcome(key) if key else None
+        if found is not None:
+            return self._deliver(run, found, target)
+        try:
+            outcome = self._resolve(run, requirements, target, options)
+        except RunTimedOut:
+            raise
+        except ResolutionError as err:
+            if key and replay.VERDICT in err.explanation:
+                run.replay.keep(key, {'failed': err.explanation})
+            raise
+        if key:
+            run.replay.keep(key, outcome)
+        return self._deliver(run, outcome, target)
+
+    def _deliver(self, run: UvSession, outcome: dict[str, Any], target: Target) -> dict[str, Pin]:
+        """The pins of a resolution's outcome (its own or a recorded one),
+        the metadata it used and its lock file noted for the run; a
+        recorded failure raised again."""
+        if 'failed' in outcome:
+            raise ResolutionError(target.python, self.name, outcome['failed'])
+        pins = {}
+        for name, version, exact in outcome['pins']:
+            pin = Pin(name, version, exact_name=exact)
+            pins[pin.key] = pin
+        run.sdists.recall(outcome.get('refused', ()))
+        with run.lock:
+            for name, version, source in outcome['used']:
+                run.used[(name, version)] = source
+            if outcome.get('lock') is not None:
+                self.locks[target.python] = outcome['lock']
+        run.spell(pins, {k: (u, d) for k, (u, d) in outcome['wheels'].items()})
+        return pins
+
+    def _resolve(
+        self, run: UvSession, requirements: Path, target: Target, options: ResolverOptions
+    ) -> dict[str, Any]:
+        """Run uv until it resolves: the outcome (:meth:`_deliver`)."""
         from openstack_requirements.ops import files
 
         python = run.python_for(target)
@@ -351,21 +400,28 @@ class UvResolver(Resolver):
                 met |= set(pins)
                 continue
             known = {release(m.name, m.version): m for m in metadata}
+            used = []
             for key, pin in pins.items():
                 found = known.get(release(key, pin.version))
                 if found is not None:
                     pins[key] = Pin(found.name, pin.version)
-                    with run.lock:
-                        run.used[(found.name, pin.version)] = found.source
-            run.spell(pins, wheels)
+                    used.append([found.name, pin.version, found.source])
+            lock = None
             if options.pylock:
                 # the index uv was given (config) and the user's
                 real = None if options.no_index else options.index_url or PYPI
                 seen = run.index_url or real
                 lock = lockfile.complete(done.stdout, seen, real, run.index.files)
-                with run.lock:
-                    self.locks[target.python] = lock
-            return pins
+            return {
+                'pins': [[p.name, p.version, p.exact_name] for p in pins.values()],
+                'wheels': {k: list(w) for k, w in wheels.items()},
+                'used': used,
+                'lock': lock,
+                'refused': [
+                    [name, version, url, reason]
+                    for (name, version), (url, reason) in sorted(run.sdists.refused().items())
+                ],
+            }
         raise ResolutionError(target.python, self.name, f'gave up after {MAX_ATTEMPTS} attempts')
 
     def finish(self, results: dict[str, dict[str, Pin]]) -> dict[str, dict[str, Pin]]:

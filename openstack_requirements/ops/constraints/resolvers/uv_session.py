@@ -23,6 +23,7 @@ from openstack_requirements.ops.constraints.metadata.index import Index
 from openstack_requirements.ops.constraints.metadata.sdists import Sdists
 from openstack_requirements.ops.constraints.metadata.serve import PageServer
 from openstack_requirements.ops.constraints.metadata.store import Store
+from openstack_requirements.ops.constraints.resolvers import replay
 from openstack_requirements.ops.constraints.resolvers.base import (
     Progress,
     ResolverOptions,
@@ -79,6 +80,10 @@ class UvSession:
         if self.index.index_url and self.index.local_index is None:
             self.pages = PageServer(self.index)
             self.pages.__enter__()
+        self.targets = tuple(targets)
+        #: The session's record of resolutions (:mod:`.replay`): none
+        #: kept until :meth:`start_replay`.
+        self.replay = replay.Replay(None, None)
         self.lock = threading.Lock()
         self.pythons: dict[str, str] = {}
         #: (name, version) -> where its metadata came from, for the pins
@@ -88,6 +93,52 @@ class UvSession:
         self.names: dict[tuple[str, str], Future[str | None]] = {}
         self.name_pool = ThreadPoolExecutor(16)
         self._serials = itertools.count()
+
+    def reusing(self, requirements: Path | None, progress: Progress | None) -> bool:
+        """Whether the session's resolutions are recorded and every page
+        they read is served unchanged (:mod:`.replay`); if so, said."""
+        text = None
+        if requirements is not None:
+            try:
+                text = requirements.read_bytes()
+            except OSError:
+                return False  # uv says what is wrong with it
+        self.start_replay(text)
+        served = self.index.served
+        needed = [replay.resolution_key(text, t.python) for t in self.targets] if text else []
+        if served is None or not self.replay.check(served.ahead, needed):
+            return False
+        if progress is not None:
+            progress(
+                f'reusing the resolutions recorded {self.replay.made}: the '
+                f'{len(self.replay.pages)} index pages they read are served unchanged '
+                '(--no-reuse resolves anew)'
+            )
+        return True
+
+    def start_replay(self, requirements: bytes | None) -> None:
+        """Find the record of sessions like this one (the same options,
+        targets, tools and input ``requirements``, if any)."""
+        key = replay.session_key(
+            self.options, self.targets, self.index.index_url, uv_binary(), requirements
+        )
+        place = self.cache / 'openstack-requirements' / 'replay' if self.cache else None
+        self.replay = replay.Replay(place, key)
+
+    def resolution_key(self, requirements: Path, target: Target) -> str | None:
+        """The key of a resolution of ``requirements`` for ``target`` in
+        the session's record (None: nothing is recorded)."""
+        if self.replay.path is None:
+            return None
+        try:
+            return replay.resolution_key(requirements.read_bytes(), target.python)
+        except OSError:
+            return None
+
+    def save(self) -> None:
+        """Record the session's resolutions, with the pages they read."""
+        if self.index.served is not None:
+            self.replay.save(self.index.served.digests)
 
     def serial(self) -> int:
         """A number of its own for each resolution of the session (its
@@ -124,7 +175,11 @@ class UvSession:
             with self.lock:
                 if (key, pin.version) in self.names:
                     continue
-                known = self.store.name(identity, url, digest) or self._walked_name(key, url)
+                known = self.store.name(identity, url, digest)
+                if known is None:
+                    known = self._walked_name(key, url)
+                    if known is not None:  # kept: a reused resolution reads no page
+                        self.store.put_name(identity, url, digest, known)
                 future: Future[str | None]
                 if known is not None:
                     future = Future()

@@ -208,3 +208,32 @@ def test_a_store_keeps_what_the_read_ahead_could_not_read_within_its_budget(tmp_
     again = Store(path)
     assert again.spent(file)
     assert not again.spent(other)  # another file at that URL: read again
+
+
+def test_pages_read_ahead_are_read_once_digested_and_held_within_a_budget(
+    served, monkeypatch
+) -> None:
+    """``ahead`` reads many pages at once and holds them for ``get``, which
+    asks nothing more; a page past the bytes held is read again when
+    asked; a missing page has a digest of its own; the digests tell pages
+    apart by content, not by name."""
+    from openstack_requirements.ops.constraints.metadata import served as served_pages
+
+    served.page('a', '<a href="/files/a-1.0.tar.gz">a-1.0.tar.gz</a>')
+    served.page('b', '<a href="/files/a-1.0.tar.gz">a-1.0.tar.gz</a>')
+    served.page('big', 'x' * 5000)
+    monkeypatch.setattr(served_pages, 'HELD', 4000)
+    with Index(served.index) as index:
+        pages = index.served
+        assert pages is not None
+        digests = pages.ahead(['b', 'a', 'missing', 'big', 'a'])
+        assert sorted(digests) == ['a', 'b', 'big', 'missing']
+        assert digests['a'] == digests['b'] != digests['missing']
+        assert None not in digests.values()
+        assert [f.filename for f in index.files('a')] == ['a-1.0.tar.gz']
+        assert index.files('missing') == []
+        assert index.files('big') == []
+        assert pages.digests == digests
+    assert served.asked('/simple/a/') == served.asked('/simple/missing/') == 1
+    assert served.asked('/simple/big/') == 2  # past the budget: not held
+    assert index.pages_read == 5

@@ -299,3 +299,35 @@ def test_a_set_that_does_not_resolve(served, tmp_path) -> None:
         ('proj', 'requirements.txt', '', '', 'unresolvable', '3.12', '')
     ]
     assert 'dep' in rows[0][8] and 'unsatisfiable' in rows[0][8]
+
+
+def test_sdist_only_releases_read_before_uv_asks(tmp_path, monkeypatch) -> None:
+    """Old releases often have only an sdist. The lowest one a minimum
+    allows is read before the first resolution, and when uv, preferring
+    the lowest, climbs past one it was not told of, the releases above
+    are read with it: uv asks once, not at each step. ``chain`` 1.0 to
+    1.2 need a ``dep`` that does not exist; 1.3 installs."""
+    from openstack_requirements.ops.constraints.resolvers import uv as uv_driver
+
+    monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
+    wheels = tmp_path / 'wheels'
+    ri.make_wheel(wheels, 'dep', '1.0')
+    for version in ('1.0', '1.1', '1.2'):
+        ri.make_sdist(wheels, 'chain', version, ['dep>=9'], ran=tmp_path / 'built')
+    ri.make_sdist(wheels, 'chain', '1.3', ['dep'], ran=tmp_path / 'built')
+    ran: list[str] = []
+    real_run = uv_driver.UvResolver.run
+
+    def counted(self, argv, target, *args, **kwargs):
+        ran.append(target.python)
+        return real_run(self, argv, target, *args, **kwargs)
+
+    monkeypatch.setattr(uv_driver.UvResolver, 'run', counted)
+    root = project(tmp_path, 'chain>=1.0\n')
+    with ri.serve_simple_index(wheels, requires_python=True) as index:
+        run = check(index.url, root, pythons=('3.12',))
+    reason = 'chain 1.2 requires dep>=9; the rest has dep 1.0'
+    assert by_package(run) == {'chain': [('false-minimum', '3.12', '1.0', '1.3', reason)]}
+    # one retry in all: the step past 1.0 (read ahead), told of 1.1 to 1.3
+    assert len(ran) == run.resolutions + 1
+    assert not (tmp_path / 'built').exists()

@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from openstack_requirements.ops.constraints.metadata import static
+from openstack_requirements.ops.constraints.metadata.pages import DistFile
 from openstack_requirements.ops.minimums import releases as rel
 from openstack_requirements.ops.minimums.resolutions import Resolutions, Resolved
 from openstack_requirements.ops.minimums.search import (
@@ -74,6 +76,30 @@ def read_pages(resolutions: Resolutions, sets: Sequence[InstallSet], jobs: int =
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for _ in pool.map(lambda n: resolutions.index.files(n), names):
             pass
+
+
+def read_lowest(
+    resolutions: Resolutions, sets: Sequence[InstallSet], pythons: Sequence[str]
+) -> int:
+    """Before the first resolution: read the metadata of each minimum's
+    lowest allowed release on each Python when it offers only an sdist
+    there (old releases have no wheel for new Pythons), where a
+    lowest-direct resolution starts; uv is told their dependencies rather
+    than asking for each in turn. How many were read."""
+    index = resolutions.index
+    wanted: list[DistFile] = []
+    seen: set[tuple[str, str]] = set()
+    for entry in (e for s in sets for e in s.entries if e.minimum is not None):
+        if (entry.key, str(entry.specifier)) in seen:
+            continue
+        seen.add((entry.key, str(entry.specifier)))
+        found = rel.allowed(rel.releases(index, entry.name), entry.specifier)
+        for python in pythons:
+            lowest = next((r for r in found if r.usable(python)), None)
+            usable = lowest.usable(python) if lowest is not None else ()
+            if usable and all(f.is_sdist for f in usable):
+                wanted.append(min(usable, key=static.sdist_order))
+    return resolutions.resolver.read_sdists(wanted)
 
 
 def check_python(

@@ -21,6 +21,7 @@ from openstack_requirements.ops.minimums.check import (
     Outcome,
     check_python,
     hints_of,
+    read_lowest,
     read_pages,
 )
 from openstack_requirements.ops.minimums.resolutions import session
@@ -116,7 +117,9 @@ def check_projects(
             for name, project in projects
             for sets in [install_sets(project)]
         ]
-        read_pages(resolutions, [s for c in checked for s in c.sets])
+        every = [s for c in checked for s in c.sets]
+        read_pages(resolutions, every)
+        read_lowest(resolutions, every, targets)
         # each project's first Python alone, then the others at once, with
         # what the first found tried first (and uv's cache filled)
         hints: dict[int, Hints] = {}

@@ -268,9 +268,29 @@ class Sdists:
         self.store.put(file, found)
         return found
 
-    def learn(self, name: str, version: str, target: Target) -> bool:
+    def read(self, files: Iterable[DistFile]) -> int:
+        """Read the metadata of the sdists ``files`` not yet known, at
+        once (a resolution that would want to build them is told their
+        dependencies instead); how many were read. One that cannot be
+        read is left to :meth:`learn`."""
+        todo = {
+            f.url: f
+            for f in files
+            if f.is_sdist and self.store.get(f) is None and not self._known_refused(f)
+        }
+        if not todo:
+            return 0
+        with ThreadPoolExecutor(min(8, len(todo))) as pool:
+            errors = list(pool.map(lambda f: self._read(f, None), todo.values()))
+        if self.timed_out is not None:
+            raise self.timed_out
+        return sum(1 for e in errors if e is None)
+
+    def learn(self, name: str, version: str, target: Target, upward: bool = False) -> bool:
         """Read the metadata of ``name==version``, which the resolver
-        wanted to build, and of the releases it may backtrack to; whether
+        wanted to build, and of the releases it may backtrack to (below;
+        with ``upward``, above too: a resolution preferring the lowest
+        versions goes up); whether
         the next resolution will be told more (its metadata, or that it
         is refused). Raises a one-line error if it cannot be read."""
         key = canonicalize_name(name)
@@ -294,9 +314,10 @@ class Sdists:
             if not exact:
                 return False
             tags = static.target_tags(target.python)
-            chosen = [exact[0]] + [
-                f for v, f in static.sdist_only_versions(files, tags) if v < wanted_version
-            ][: PREFETCH - 1]
+            only = static.sdist_only_versions(files, tags)  # newest first
+            chosen = [exact[0]] + [f for v, f in only if v < wanted_version][: PREFETCH - 1]
+            if upward:  # preferring the lowest, it tries the next one up
+                chosen += [f for v, f in reversed(only) if v > wanted_version][:PREFETCH]
             todo = [f for f in chosen if self.store.get(f) is None and not self._known_refused(f)]
             errors: dict[str, MetadataError | None] = {}
             if todo:

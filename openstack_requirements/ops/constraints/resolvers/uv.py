@@ -234,6 +234,12 @@ class UvResolver(Resolver):
         run = self._run
         return run.replay.reused if run is not None else 0
 
+    def read_sdists(self, files: Iterable[DistFile]) -> int:
+        """Read, for the running session, the metadata of sdists its
+        resolutions will likely meet (:meth:`.Sdists.read`)."""
+        run = self._run
+        return run.sdists.read(files) if run is not None else 0
+
     def refused(self, name: str, version: str) -> str:
         """Why the session keeps uv from ``name==version`` ('' if it does
         not): what the index served of it could not be read."""
@@ -381,7 +387,7 @@ class UvResolver(Resolver):
                 if (
                     failure is None
                     or options.allow_build
-                    or not run.sdists.learn(*failure, target)
+                    or not run.sdists.learn(*failure, target, upward=bool(options.resolution))
                 ):
                     if failure is not None and not options.allow_build:
                         raise ResolutionError(

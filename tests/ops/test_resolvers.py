@@ -12,6 +12,7 @@ from openstack_requirements.errors import RequirementsError
 from openstack_requirements.ops import constraints
 from openstack_requirements.ops.constraints import resolvers
 from openstack_requirements.ops.constraints.resolvers import uv as uv_driver
+from openstack_requirements.ops.constraints.resolvers import uv_output
 from tests import resolver_index
 from tests.helpers import interpreter
 
@@ -121,7 +122,7 @@ def test_merged_constraints_reproduce_each_resolution(world, tmp_path) -> None:
             env=uv_driver.environment(options(world)),
             check=True,
         )
-        assert versions(uv_driver.parse_pins(done.stdout, python)) == versions(results[python])
+        assert versions(uv_output.parse_pins(done.stdout, python)) == versions(results[python])
         found = interpreter(python)
         if found is None:
             continue

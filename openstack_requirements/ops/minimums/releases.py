@@ -8,7 +8,7 @@ whatever asks for it (the resolutions or these searches).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -86,13 +86,37 @@ def allowed(found: Sequence[Release], specifier: SpecifierSet) -> list[Release]:
     return [r for r in found if specifier.contains(r.version)]
 
 
-def metadata(index: Index, name: str, version: str, python: str) -> static.Metadata | None:
+def metadata(
+    index: Index,
+    name: str,
+    version: str,
+    python: str,
+    read: Callable[[DistFile], static.Metadata | None] | None = None,
+) -> static.Metadata | None:
     """The metadata of ``name==version`` (None: not read): a wheel's own
-    for ``python``, else its sdist's, read as generate reads it."""
+    for ``python``, else its sdist's, read as generate reads it (through
+    ``read``, the resolver session's store, if given)."""
     try:
         wanted = Version(version)
     except InvalidVersion:
         return None
+    files = [
+        f for r in releases(index, name) if r.version == wanted for f in r.usable(python, True)
+    ]
+    files.sort(key=lambda f: (f.is_sdist, not f.core_metadata))
+    for file in files:
+        try:
+            if read is not None:
+                found = read(file)
+            elif file.is_sdist or (file.core_metadata and not file.url.startswith('file:')):
+                return index.metadata(file)
+            else:
+                found = index.wheel_metadata(file.url)
+        except MetadataError:
+            continue
+        if found is not None:
+            return found
+    return None
     files = [
         f for r in releases(index, name) if r.version == wanted for f in r.usable(python, True)
     ]

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from openstack_requirements.ops.constraints import Pin
+from openstack_requirements.ops.constraints.metadata import static
 from openstack_requirements.ops.constraints.metadata.index import Index
 from openstack_requirements.ops.constraints.resolvers import (
     ResolutionError,
@@ -21,6 +22,7 @@ from openstack_requirements.ops.constraints.resolvers import (
 )
 from openstack_requirements.ops.constraints.resolvers.base import Progress, RunTimedOut
 from openstack_requirements.ops.constraints.resolvers.uv import UvResolver
+from openstack_requirements.ops.minimums import releases
 
 #: The resolution every one of them asks for.
 LOWEST_DIRECT = 'lowest-direct'
@@ -66,6 +68,11 @@ class Resolutions:
         """Of :attr:`count`, those handed back from a recorded run whose
         index pages are all served unchanged (:mod:`.replay`)."""
         return self.resolver.reused
+
+    def metadata(self, name: str, version: str, python: str) -> static.Metadata | None:
+        """The metadata of ``name==version`` on ``python``, kept in the
+        session's store (:func:`.releases.metadata`)."""
+        return releases.metadata(self.index, name, version, python, self.resolver.metadata_of)
 
     @property
     def index(self) -> Index:

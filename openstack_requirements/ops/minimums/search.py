@@ -288,7 +288,7 @@ def _own_requirements(
     project that excludes every release it allows, else the release of
     DEP the working resolution has)."""
     name = problem.entries[0].name
-    found = rel.metadata(resolutions.index, name, str(version), python)
+    found = resolutions.metadata(name, str(version), python)
     if found is None:
         return ''
     environment = marker_environment(python)
@@ -347,14 +347,13 @@ def _excluding(
 ) -> str:
     """``PARENT VERSION requires NAME SPEC`` for the first of ``pins``
     whose metadata requires a version ``version`` is not."""
-    index = resolutions.index
     candidates = list(pins)
     if not candidates:
         return ''
     environment = marker_environment(python)
     with ThreadPoolExecutor(max_workers=min(8, len(candidates))) as pool:
         metadata = list(
-            pool.map(lambda p: rel.metadata(index, p.name, p.version, python), candidates)
+            pool.map(lambda p: resolutions.metadata(p.name, p.version, python), candidates)
         )
     for found in metadata:
         if found is None:

@@ -20,6 +20,7 @@ import http.client
 import io
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.parse
@@ -200,6 +201,15 @@ class Client:
         self._addresses: dict[tuple[str, int], list[Any]] = {}
         #: Bytes received (as sent, compressed or not), for -v.
         self.bytes_read = 0
+        self._tls: ssl.SSLContext | None = None
+
+    def tls(self) -> ssl.SSLContext:
+        """The TLS settings of every HTTPS connection of the client (made
+        once: loading the system's certificates costs more than a page)."""
+        with self._lock:
+            if self._tls is None:
+                self._tls = ssl.create_default_context()
+            return self._tls
 
     def close(self) -> None:
         """Close every connection kept alive."""
@@ -283,10 +293,13 @@ class Client:
             return key, connection, target, extra, True
         made: http.client.HTTPConnection
         if via is None:
-            kind = _HttpsConnection if parts.scheme == 'https' else _HttpConnection
-            made = kind(parts.netloc)
+            made = (
+                _HttpsConnection(parts.netloc, context=self.tls())
+                if parts.scheme == 'https'
+                else _HttpConnection(parts.netloc)
+            )
         elif parts.scheme == 'https':
-            made = _HttpsConnection(via.netloc.rpartition('@')[2])
+            made = _HttpsConnection(via.netloc.rpartition('@')[2], context=self.tls())
             made.set_tunnel(host, parts.port or 443, headers=_proxy_auth(via))
         else:
             made = _HttpConnection(via.netloc.rpartition('@')[2])

@@ -286,6 +286,17 @@ class Sdists:
             raise self.timed_out
         return sum(1 for e in errors if e is None)
 
+    def metadata_of(self, file: DistFile) -> static.Metadata | None:
+        """A file's metadata, kept in the store (read once per cache): a
+        wheel's own, an sdist's as it is read for the resolver (None: it
+        cannot be read)."""
+        if not file.is_sdist:
+            return self._wheel_metadata(file)
+        known = self.store.get(file)
+        if known is None and not self._known_refused(file) and self._read(file, None) is None:
+            known = self.store.get(file)
+        return known
+
     def learn(self, name: str, version: str, target: Target, upward: bool = False) -> bool:
         """Read the metadata of ``name==version``, which the resolver
         wanted to build, and of the releases it may backtrack to (below;

@@ -371,6 +371,7 @@ def compatible(file: DistFile, tags: frozenset[str]) -> bool:
     return file.wheel_tags is not None and bool(file.wheel_tags & tags)
 
 
+@bounded(64)
 def target_tags(python: str) -> frozenset[str]:
     """The wheel tags CPython ``X.Y`` accepts on this platform."""
     from packaging import tags

@@ -41,7 +41,7 @@ VERSION = 2
 #: to it fails tests/ops/test_store.py until this is brought up to date, and
 #: VERSION is bumped too when what a read gives changes (entries written by
 #: the older code would be handed on as if read by the new).
-READER = '5b66bd2d076bcbee'
+READER = '450eca0b3400fa8e'
 #: A store file bigger than this is started again (it is a cache).
 MAX_SIZE = 64 << 20
 

@@ -55,6 +55,7 @@ from openstack_requirements.ops.constraints.resolvers.uv_env import (
     environment,
     uv_binary,
 )
+from openstack_requirements.ops.constraints.resolvers.uv_output import parse_pylock
 from openstack_requirements.ops.constraints.resolvers.uv_session import UvSession
 
 #: Resolutions tried for one Python before giving up learning.
@@ -138,52 +139,6 @@ def command(
     return argv
 
 
-def parse_pins(output: str, python: str, resolver: str = 'uv') -> dict[str, Pin]:
-    """``name==version`` lines (what ``uv pip compile`` prints) as pins."""
-    from openstack_requirements.model import parse_line
-
-    pins: dict[str, Pin] = {}
-    for number, text in enumerate(output.splitlines(), 1):
-        line = parse_line(text, path=f'<{resolver} output>', lineno=number)
-        requirement = line.requirement
-        if requirement is None:
-            continue
-        exact = [s for s in requirement.specifier if s.operator == '==']
-        if requirement.name is None or len(exact) != 1 or requirement.url:
-            raise ResolutionError(python, resolver, f'not an exact pin: {text.strip()}')
-        pin = Pin(requirement.name, exact[0].version, exact_name=False)
-        pins[pin.key] = pin
-    return pins
-
-
-def parse_pylock(
-    text: str, python: str, resolver: str = 'uv'
-) -> tuple[dict[str, Pin], dict[str, tuple[str, str | None]]]:
-    """The pins of a ``pylock.toml`` (``--format pylock.toml``) and, by
-    canonical name, the URL of one of each pin's wheels and its sha256
-    (None: not given)."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except ValueError as err:
-        raise ResolutionError(python, resolver, f'unreadable pylock.toml: {err}') from None
-    pins: dict[str, Pin] = {}
-    wheels: dict[str, tuple[str, str | None]] = {}
-    for package in data.get('packages', ()):
-        name, version = package.get('name'), package.get('version')
-        if not name or not version:
-            raise ResolutionError(python, resolver, f'not an exact pin: {package!r}')
-        pin = Pin(str(name), str(version), exact_name=False)
-        pins[pin.key] = pin
-        for wheel in package.get('wheels', ()):
-            if wheel.get('url'):
-                digest = (wheel.get('hashes') or {}).get('sha256')
-                wheels[pin.key] = (str(wheel['url']), f'sha256={digest}' if digest else None)
-                break
-    return pins, wheels
-
-
 def roots(requirements: Path | None) -> list[closure.Root]:
     """The requirements of the input, where the read-ahead starts."""
     if requirements is None:
@@ -239,6 +194,13 @@ class UvResolver(Resolver):
         resolutions will likely meet (:meth:`.Sdists.read`)."""
         run = self._run
         return run.sdists.read(files) if run is not None else 0
+
+    def metadata_of(self, file: DistFile) -> static.Metadata | None:
+        """A file's metadata, through the running session's store."""
+        run = self._run
+        if run is None:
+            raise RequirementsError('uv: no session running')
+        return run.sdists.metadata_of(file)
 
     def refused(self, name: str, version: str) -> str:
         """Why the session keeps uv from ``name==version`` ('' if it does

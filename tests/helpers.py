@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from packaging.specifiers import Specifier
 
@@ -63,3 +64,19 @@ def git(repo: Path, *args: str) -> str:
         capture_output=True,
         text=True,
     ).stdout
+
+
+def count_uv_runs(monkeypatch: Any) -> list[str]:
+    """The Python of each time uv really runs from now on (the real uv
+    runs; only the calls are noted)."""
+    from openstack_requirements.ops.constraints.resolvers import uv as uv_driver
+
+    ran: list[str] = []
+    real_run = uv_driver.UvResolver.run
+
+    def counted(self: Any, argv: Any, target: Any, *args: Any, **kwargs: Any) -> Any:
+        ran.append(target.python)
+        return real_run(self, argv, target, *args, **kwargs)
+
+    monkeypatch.setattr(uv_driver.UvResolver, 'run', counted)
+    return ran

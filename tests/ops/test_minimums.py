@@ -15,6 +15,7 @@ from openstack_requirements.ops.project import read_project
 from tests import hostile_index
 from tests import resolver_index as ri
 from tests.conftest import TREES
+from tests.helpers import count_uv_runs
 
 pytestmark = pytest.mark.slow
 
@@ -307,22 +308,13 @@ def test_sdist_only_releases_read_before_uv_asks(tmp_path, monkeypatch) -> None:
     the lowest, climbs past one it was not told of, the releases above
     are read with it: uv asks once, not at each step. ``chain`` 1.0 to
     1.2 need a ``dep`` that does not exist; 1.3 installs."""
-    from openstack_requirements.ops.constraints.resolvers import uv as uv_driver
-
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
     wheels = tmp_path / 'wheels'
     ri.make_wheel(wheels, 'dep', '1.0')
     for version in ('1.0', '1.1', '1.2'):
         ri.make_sdist(wheels, 'chain', version, ['dep>=9'], ran=tmp_path / 'built')
     ri.make_sdist(wheels, 'chain', '1.3', ['dep'], ran=tmp_path / 'built')
-    ran: list[str] = []
-    real_run = uv_driver.UvResolver.run
-
-    def counted(self, argv, target, *args, **kwargs):
-        ran.append(target.python)
-        return real_run(self, argv, target, *args, **kwargs)
-
-    monkeypatch.setattr(uv_driver.UvResolver, 'run', counted)
+    ran = count_uv_runs(monkeypatch)
     root = project(tmp_path, 'chain>=1.0\n')
     with ri.serve_simple_index(wheels, requires_python=True) as index:
         run = check(index.url, root, pythons=('3.12',))

@@ -17,6 +17,7 @@ from openstack_requirements.ops.constraints.resolvers import replay
 from openstack_requirements.ops.constraints.resolvers import uv as uv_driver
 from openstack_requirements.ops.constraints.resolvers.base import ResolutionErrors
 from tests import resolver_index
+from tests.helpers import count_uv_runs
 
 pytestmark = pytest.mark.slow
 
@@ -38,14 +39,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             monkeypatch.delenv(name)
     monkeypatch.setenv('UV_CACHE_DIR', str(tmp_path / 'cache'))
     wheels = resolver_index.make_index(tmp_path / 'wheels', resolver_index.WORLD)
-    ran: list[str] = []
-    real_run = uv_driver.UvResolver.run
-
-    def counted(self, argv, target, *args, **kwargs):
-        ran.append(target.python)
-        return real_run(self, argv, target, *args, **kwargs)
-
-    monkeypatch.setattr(uv_driver.UvResolver, 'run', counted)
+    ran = count_uv_runs(monkeypatch)
     with resolver_index.serve_simple_index(wheels) as index:
         yield wheels, index, ran
 

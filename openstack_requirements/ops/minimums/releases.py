@@ -117,17 +117,3 @@ def metadata(
         if found is not None:
             return found
     return None
-    files = [
-        f for r in releases(index, name) if r.version == wanted for f in r.usable(python, True)
-    ]
-    files.sort(key=lambda f: (f.is_sdist, not f.core_metadata))
-    for file in files:
-        try:
-            if file.is_sdist or (file.core_metadata and not file.url.startswith('file:')):
-                return index.metadata(file)
-            found = index.wheel_metadata(file.url)
-        except MetadataError:
-            continue
-        if found is not None:
-            return found
-    return None

@@ -169,7 +169,7 @@ def test_a_damaged_record_is_not_read(served, tmp_path) -> None:
 
 
 def test_session_key_is_none_where_the_run_does_not_read_every_page(tmp_path) -> None:
-    uv = str(Path(uv_driver.uv_binary()))
+    uv = uv_driver.uv_binary()
     targets = [resolvers.Target('3.12')]
     base = resolvers.ResolverOptions()
     assert replay.session_key(base, targets, 'https://pypi.org/simple', uv)

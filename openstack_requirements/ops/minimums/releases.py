@@ -91,11 +91,11 @@ def metadata(
     name: str,
     version: str,
     python: str,
-    read: Callable[[DistFile], static.Metadata | None] | None = None,
+    read: Callable[[DistFile], static.Metadata | None],
 ) -> static.Metadata | None:
     """The metadata of ``name==version`` (None: not read): a wheel's own
-    for ``python``, else its sdist's, read as generate reads it (through
-    ``read``, the resolver session's store, if given)."""
+    for ``python``, else its sdist's, through ``read`` (the resolver
+    session's, which reads as generate reads and keeps what it read)."""
     try:
         wanted = Version(version)
     except InvalidVersion:
@@ -106,12 +106,7 @@ def metadata(
     files.sort(key=lambda f: (f.is_sdist, not f.core_metadata))
     for file in files:
         try:
-            if read is not None:
-                found = read(file)
-            elif file.is_sdist or (file.core_metadata and not file.url.startswith('file:')):
-                return index.metadata(file)
-            else:
-                found = index.wheel_metadata(file.url)
+            found = read(file)
         except MetadataError:
             continue
         if found is not None:

@@ -273,18 +273,22 @@ class Sdists:
         once (a resolution that would want to build them is told their
         dependencies instead); how many were read. One that cannot be
         read is left to :meth:`learn`."""
-        todo = {
-            f.url: f
-            for f in files
-            if f.is_sdist and self.store.get(f) is None and not self._known_refused(f)
-        }
-        if not todo:
-            return 0
-        with ThreadPoolExecutor(min(8, len(todo))) as pool:
-            errors = list(pool.map(lambda f: self._read(f, None), todo.values()))
+        errors = self._read_all(f for f in files if f.is_sdist)
         if self.timed_out is not None:
             raise self.timed_out
-        return sum(1 for e in errors if e is None)
+        return sum(1 for e in errors.values() if e is None)
+
+    def _read_all(self, files: Iterable[DistFile]) -> dict[str, MetadataError | None]:
+        """Read the metadata of ``files`` not yet known (nor refused), at
+        once, whole; by URL, the error of each read (None: read)."""
+        todo = {
+            f.url: f for f in files if self.store.get(f) is None and not self._known_refused(f)
+        }
+        if not todo:
+            return {}
+        with ThreadPoolExecutor(min(8, len(todo))) as pool:
+            found = pool.map(lambda f: self._read(f, None), todo.values())
+            return dict(zip(todo, found, strict=True))
 
     def metadata_of(self, file: DistFile) -> static.Metadata | None:
         """A file's metadata, kept in the store (read once per cache): a
@@ -329,16 +333,9 @@ class Sdists:
             chosen = [exact[0]] + [f for v, f in only if v < wanted_version][: PREFETCH - 1]
             if upward:  # preferring the lowest, it tries the next one up
                 chosen += [f for v, f in reversed(only) if v > wanted_version][:PREFETCH]
-            todo = [f for f in chosen if self.store.get(f) is None and not self._known_refused(f)]
-            errors: dict[str, MetadataError | None] = {}
-            if todo:
-                with ThreadPoolExecutor(min(8, len(todo))) as pool:
-                    for file, error in zip(
-                        todo, pool.map(lambda f: self._read(f, None), todo), strict=True
-                    ):
-                        errors[file.url] = error
-                with self.lock:
-                    self.learnt += sum(1 for e in errors.values() if e is None)
+            errors = self._read_all(chosen)
+            with self.lock:
+                self.learnt += sum(1 for e in errors.values() if e is None)
             if self.timed_out is not None:
                 raise self.timed_out
             with self.lock:

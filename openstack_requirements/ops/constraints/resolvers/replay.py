@@ -28,12 +28,13 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from openstack_requirements.cache import bounded
 from openstack_requirements.errors import RequirementsError
+from openstack_requirements.ops.constraints.resolvers.base import ResolverOptions, Target
 
 #: The record's format; another is not read.
 FORMAT = 1
@@ -63,8 +64,8 @@ def tool_fingerprint(uv: str) -> str:
 
 
 def session_key(
-    options: Any,
-    pythons: Sequence[Any],
+    options: ResolverOptions,
+    pythons: Sequence[Target],
     index_url: str | None,
     uv: str,
     requirements: bytes | None = None,
@@ -107,15 +108,16 @@ class Replay:
 
     def __init__(self, directory: Path | None, key: str | None) -> None:
         self.path = directory / f'{key}.json' if directory and key else None
-        self._kept: dict[str, Any] | None = None
+        #: The record's text as read (what saving it replaces), and its
+        #: content if it is a record of this format.
+        self._text = _text(self.path) if self.path is not None else None
+        self._kept = _parse(self._text) if self._text is not None else None
         #: Whether the kept outcomes may be handed back (:meth:`check`).
         self.live = False
         #: Outcomes this session knows: kept ones that are live, and new.
         self.outcomes: dict[str, dict[str, Any]] = {}
         #: Outcomes handed back this session.
         self.reused = 0
-        if self.path is not None:
-            self._kept = _read(self.path)
 
     @property
     def made(self) -> str:
@@ -128,7 +130,11 @@ class Replay:
         found: Mapping[str, str] = (self._kept or {}).get('pages', {})
         return found
 
-    def check(self, read_ahead: Any, needed: Iterable[str] = ()) -> bool:
+    def check(
+        self,
+        read_ahead: Callable[[Iterable[str]], Mapping[str, str | None]],
+        needed: Iterable[str] = (),
+    ) -> bool:
         """Read the kept record's pages (``read_ahead(keys)`` gives their
         digests now) and make its outcomes live if each page is unchanged
         and every ``needed`` outcome is there."""
@@ -172,7 +178,7 @@ class Replay:
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         changes = files.Changeset()
-        changes.add(self.path, None if not self.path.exists() else _text(self.path), text + '\n')
+        changes.add(self.path, self._text, text + '\n')
         try:
             changes.write()
         except (RequirementsError, OSError):
@@ -187,10 +193,7 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _read(path: Path) -> dict[str, Any] | None:
-    text = _text(path)
-    if text is None:
-        return None
+def _parse(text: str) -> dict[str, Any] | None:
     try:
         found = json.loads(text)
     except ValueError:

@@ -82,7 +82,7 @@ class UvSession:
             self.pages.__enter__()
         self.targets = tuple(targets)
         #: The session's record of resolutions (:mod:`.replay`): none
-        #: kept until :meth:`start_replay`.
+        #: kept until :meth:`reusing` finds its key.
         self.replay = replay.Replay(None, None)
         self.lock = threading.Lock()
         self.pythons: dict[str, str] = {}
@@ -103,7 +103,11 @@ class UvSession:
                 text = requirements.read_bytes()
             except OSError:
                 return False  # uv says what is wrong with it
-        self.start_replay(text)
+        key = replay.session_key(
+            self.options, self.targets, self.index.index_url, uv_binary(), text
+        )
+        place = self.cache / 'openstack-requirements' / 'replay' if self.cache else None
+        self.replay = replay.Replay(place, key)
         served = self.index.served
         needed = [replay.resolution_key(text, t.python) for t in self.targets] if text else []
         if served is None or not self.replay.check(served.ahead, needed):
@@ -115,15 +119,6 @@ class UvSession:
                 '(--no-reuse resolves anew)'
             )
         return True
-
-    def start_replay(self, requirements: bytes | None) -> None:
-        """Find the record of sessions like this one (the same options,
-        targets, tools and input ``requirements``, if any)."""
-        key = replay.session_key(
-            self.options, self.targets, self.index.index_url, uv_binary(), requirements
-        )
-        place = self.cache / 'openstack-requirements' / 'replay' if self.cache else None
-        self.replay = replay.Replay(place, key)
 
     def resolution_key(self, requirements: Path, target: Target) -> str | None:
         """The key of a resolution of ``requirements`` for ``target`` in
